@@ -1,0 +1,30 @@
+// Reading and writing snapshot files for --record and --from-snapshot. Writes go to a temporary file
+// renamed into place, so an interrupted run never leaves half a file where a good one was.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { Snapshot } from "../model/snapshot.js";
+import { parseSnapshot } from "../parse/snapshot.js";
+import { UserError } from "./errors.js";
+
+export function readSnapshotFile(path: string): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UserError(`--from-snapshot ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
+  }
+  try {
+    return parseSnapshot(text);
+  } catch (error) {
+    throw new UserError(`--from-snapshot ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export function writeSnapshotFile(path: string, snapshot: Snapshot): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, `${JSON.stringify(snapshot, null, 1)}\n`, { mode: 0o600 });
+    renameSync(temporary, path);
+  } catch (error) {
+    throw new UserError(`--record ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
+  }
+}

@@ -1,0 +1,212 @@
+// The public entry points: one Snapshot of every node the seeds lead to, with TCP probes from the tool's
+// host, and optionally a CLUSTER INFO baseline taken `sampleMs` earlier for gossip rates.
+import { setTimeout as sleep } from "node:timers/promises";
+import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, Snapshot, SnapshotBaseline } from "../model/snapshot.js";
+import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
+import { VERSION } from "../version.js";
+import { discover, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
+import { CollectError, nodeFailure, noSeedError } from "./errors.js";
+import { closeSession, runPipeline, type ClientSettings } from "./nodeClient.js";
+import type { ConnectionOptions } from "./options.js";
+import { probeTcp } from "./probe.js";
+import { formatAddress, type SeedAddress } from "./seeds.js";
+import { loadTls } from "./tls.js";
+import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
+
+/** Enough for a spinner or progress line; events arrive in the order things happen. */
+export type CollectEvent =
+  | { type: "seed-connecting"; address: string }
+  | { type: "node-discovered"; address: string; via: string }
+  | { type: "node-done"; address: string; ok: boolean }
+  | { type: "probes-pending"; count: number }
+  | { type: "sampling"; waitMs: number };
+
+export interface CollectProgress {
+  onEvent(event: CollectEvent): void;
+}
+
+const SNAPSHOT_COMMANDS: readonly NodeCommand[] = [
+  "ping",
+  "clusterMyid",
+  "clusterInfo",
+  "clusterNodes",
+  "clusterLinks",
+  "info",
+  "configNodeTimeout",
+  "configClusterPort",
+];
+
+/** The baseline only needs the counters, plus CLUSTER NODES to find every node. */
+const BASELINE_COMMANDS: readonly NodeCommand[] = ["clusterInfo", "clusterNodes"];
+
+async function clientSettings(seeds: readonly SeedAddress[], options: ConnectionOptions): Promise<ClientSettings> {
+  if (seeds.length === 0) throw new CollectError("no-seed", "no seed address given");
+  const { timeoutMs, user, password, tls } = options;
+  return { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
+}
+
+function progressHooks(progress: CollectProgress | undefined): DiscoveryHooks {
+  const emit = (event: CollectEvent): void => progress?.onEvent(event);
+  return {
+    onTarget: (target, via) =>
+      emit(via === null ? { type: "seed-connecting", address: target.address } : { type: "node-discovered", address: target.address, via: via.address }),
+    onView: () => undefined,
+    onDone: (node) => emit({ type: "node-done", address: node.target.address, ok: nodeFailure(node) === null }),
+  };
+}
+
+function answered(node: QueriedNode): boolean {
+  return nodeFailure(node) === null;
+}
+
+/** Throws when no seed answered a single command: there is nothing to diagnose. */
+function requireAnsweringSeed(nodes: readonly QueriedNode[], user: string | null): void {
+  const seeds = nodes.filter((node) => node.target.origin === "seed");
+  if (seeds.some(answered)) return;
+  throw noSeedError(
+    seeds.map((node) => ({ address: node.target.address, connection: node.connection, commands: node.commands })),
+    user,
+  );
+}
+
+/**
+ * One entry per node id: a seed given by name (`localhost:6379`) can be reached again under its announced
+ * address before its own view tells who it is; the seed's entry is kept. Seeds first, then by address.
+ */
+function uniqueNodes(nodes: readonly QueriedNode[]): QueriedNode[] {
+  const ordered = [...nodes].sort(
+    (a, b) =>
+      Number(b.target.origin === "seed") - Number(a.target.origin === "seed") ||
+      a.target.address.localeCompare(b.target.address, "en", { numeric: true }),
+  );
+  const ids = new Set<string>();
+  return ordered.filter(({ target: { id } }) => {
+    if (id === null) return true;
+    if (ids.has(id)) return false;
+    ids.add(id);
+    return true;
+  });
+}
+
+/** Memoised TCP probes (one per host:port per run) and a count of those still outstanding. */
+function probeBoard(timeoutMs: number, progress: CollectProgress | undefined): (host: string, port: number) => Promise<ProbeResult> {
+  const probes = new Map<string, Promise<ProbeResult>>();
+  let pending = 0;
+  return (host, port) => {
+    const key = formatAddress(host, port);
+    const known = probes.get(key);
+    if (known) return known;
+    pending++;
+    progress?.onEvent({ type: "probes-pending", count: pending });
+    const probe = probeTcp(host, port, timeoutMs).then((result) => {
+      pending--;
+      progress?.onEvent({ type: "probes-pending", count: pending });
+      return result;
+    });
+    probes.set(key, probe);
+    return probe;
+  };
+}
+
+async function countFailureReports(node: QueriedNode, suspects: readonly string[], timeoutMs: number): Promise<Record<string, CommandResult>> {
+  const client = node.session.client;
+  if (suspects.length === 0 || client === null || !answered(node)) return {};
+  const args = suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]);
+  const results = await runPipeline(client, args, timeoutMs);
+  node.finishedAtMs = Date.now();
+  return Object.fromEntries(suspects.flatMap((id, index) => (results[index] ? [[id, results[index]]] : [])));
+}
+
+async function snapshotWith(
+  seeds: readonly SeedAddress[],
+  options: ConnectionOptions,
+  settings: ClientSettings,
+  progress: CollectProgress | undefined,
+): Promise<Snapshot> {
+  const takenAtMs = Date.now();
+  const probe = probeBoard(options.timeoutMs, progress);
+  const busPortVotes = new Map<string, BusPortVote[]>();
+  const hooks = progressHooks(progress);
+  const queried = await discover(seeds, settings, SNAPSHOT_COMMANDS, {
+    ...hooks,
+    onTarget: (target, via) => {
+      hooks.onTarget(target, via);
+      void probe(target.host, target.port);
+    },
+    // Bus probes start as soon as a view announces a port, so a filtered one overlaps the queries.
+    onView: (_observer, view, registry) => {
+      for (const entry of view) {
+        busPortVotes.set(entry.id, [...(busPortVotes.get(entry.id) ?? []), { cport: entry.cport, own: entry.myself }]);
+        const target = registry.targetFor(entry);
+        if (target && entry.cport > 0) void probe(target.host, entry.cport);
+      }
+    },
+  });
+  try {
+    requireAnsweringSeed(queried, options.user);
+    const nodes = uniqueNodes(queried);
+    const suspects = suspectNodeIds(nodes.flatMap((node) => (node.view ? [node.view] : [])));
+    const snapshots = await Promise.all(
+      nodes.map(async (node): Promise<NodeSnapshot> => {
+        const { target } = node;
+        const busPort = target.id === null ? null : majorityBusPort(busPortVotes.get(target.id) ?? []);
+        const [failureReports, client, bus] = await Promise.all([
+          countFailureReports(node, suspects, options.timeoutMs),
+          probe(target.host, target.port),
+          busPort === null ? null : probe(target.host, busPort),
+        ]);
+        return {
+          address: target.address,
+          host: target.host,
+          port: target.port,
+          origin: target.origin,
+          startedAtMs: node.startedAtMs,
+          finishedAtMs: node.finishedAtMs,
+          connection: node.connection,
+          commands: node.commands,
+          failureReports,
+          probes: { client, bus },
+        };
+      }),
+    );
+    return {
+      format: SNAPSHOT_FORMAT,
+      tool: { name: "busdoctor", version: VERSION },
+      takenAtMs,
+      finishedAtMs: Date.now(),
+      seeds: seeds.map((seed) => formatAddress(seed.host, seed.port)),
+      settings: { timeoutMs: options.timeoutMs, tls: options.tls !== null, auth: options.password !== null, user: options.user },
+      nodes: snapshots,
+      baseline: null,
+    };
+  } finally {
+    for (const node of queried) closeSession(node.session);
+  }
+}
+
+/** Queries every node the seeds lead to, in parallel, each bounded by `options.timeoutMs` per step. */
+export async function collectSnapshot(seeds: SeedAddress[], options: ConnectionOptions, progress?: CollectProgress): Promise<Snapshot> {
+  const settings = await clientSettings(seeds, options);
+  return snapshotWith(seeds, options, settings, progress);
+}
+
+/** CLUSTER INFO of every node now, then a full snapshot `sampleMs` later: the diagnosis compares counters. */
+export async function collectSampled(
+  seeds: SeedAddress[],
+  options: ConnectionOptions,
+  sampleMs: number,
+  progress?: CollectProgress,
+): Promise<Snapshot> {
+  const settings = await clientSettings(seeds, options);
+  const takenAtMs = Date.now();
+  const queried = await discover(seeds, settings, BASELINE_COMMANDS, progressHooks(progress));
+  for (const node of queried) closeSession(node.session);
+  requireAnsweringSeed(queried, options.user);
+  const clusterInfo = Object.fromEntries(
+    uniqueNodes(queried).map((node) => [node.target.address, node.commands.clusterInfo ?? node.connection]),
+  );
+  const baseline: SnapshotBaseline = { takenAtMs, clusterInfo };
+  progress?.onEvent({ type: "sampling", waitMs: sampleMs });
+  await sleep(sampleMs);
+  return { ...(await snapshotWith(seeds, options, settings, progress)), baseline };
+}

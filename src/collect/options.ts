@@ -1,0 +1,22 @@
+// How the tool reaches the nodes, as the CLI parsed it from redis-cli style flags.
+// The password lives only here and in the ioredis client: never in a Snapshot, a log or an error message.
+
+export interface TlsOptions {
+  /** --cacert: PEM file with the CA that signed the servers' certificates. */
+  caFile?: string;
+  /** --cert / --key: client certificate and key, for servers that require mutual TLS. */
+  certFile?: string;
+  keyFile?: string;
+  /** --insecure: accept any server certificate. */
+  insecure: boolean;
+}
+
+export interface ConnectionOptions {
+  /** Per node, per step: the TCP (and TLS) connect, AUTH, each command round, each probe. */
+  timeoutMs: number;
+  /** ACL user for AUTH; null means the `default` user. Only used when a password is given. */
+  user: string | null;
+  password: string | null;
+  /** null = plain TCP. */
+  tls: TlsOptions | null;
+}

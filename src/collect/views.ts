@@ -1,0 +1,42 @@
+// Pure helpers over the parsed CLUSTER NODES views that drive discovery, probes and the failure-report round.
+import type { ClusterNodeEntry } from "../model/cluster.js";
+
+/**
+ * Whether the tool can dial the node a view lists. Not for `noaddr` entries, nor for a node that does not
+ * know its own IP yet: a fresh node that met nobody prints itself as
+ * `d8f1e762f2995519929c586d2dc768b994e79a55 :6379@16379 myself,master - 0 0 0 connected`.
+ */
+export function hasUsableAddress(entry: ClusterNodeEntry): boolean {
+  return !entry.flags.includes("noaddr") && entry.ip !== "" && entry.port > 0;
+}
+
+/** Node ids that any view flags `fail?` or `fail`, sorted so runs are reproducible. */
+export function suspectNodeIds(views: readonly (readonly ClusterNodeEntry[])[]): string[] {
+  const ids = new Set<string>();
+  for (const view of views) {
+    for (const entry of view) {
+      if (entry.flags.includes("fail?") || entry.flags.includes("fail")) ids.add(entry.id);
+    }
+  }
+  return [...ids].sort();
+}
+
+export interface BusPortVote {
+  cport: number;
+  /** The vote comes from the node's own `myself` line. */
+  own: boolean;
+}
+
+/**
+ * The bus port most views announce for a node (`@cport`, what peers dial); on a tie the node's own
+ * announcement wins, then the lowest port. 0 means "unknown" (a node still in handshake) and is no vote.
+ */
+export function majorityBusPort(votes: readonly BusPortVote[]): number | null {
+  const counts = new Map<number, number>();
+  for (const { cport } of votes) if (cport > 0) counts.set(cport, (counts.get(cport) ?? 0) + 1);
+  const best = Math.max(0, ...counts.values());
+  if (best === 0) return null;
+  const tied = [...counts.keys()].filter((cport) => counts.get(cport) === best).sort((a, b) => a - b);
+  const own = votes.find((vote) => vote.own && tied.includes(vote.cport));
+  return own?.cport ?? tied[0] ?? null;
+}

@@ -1,0 +1,56 @@
+// Runs the rules and arranges their findings: one root cause first, what follows from it under it.
+import type { ClusterAnalysis } from "../model/analysis.js";
+import type { Diagnosis, Finding, Health, Severity } from "../model/finding.js";
+import { readBus } from "./bus.js";
+import type { GossipRates } from "./gossipRates.js";
+import type { Rule, RuleContext } from "./rule.js";
+import { RULES } from "./rules/index.js";
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+interface Ranked {
+  finding: Finding;
+  rule: Rule;
+  order: number;
+}
+
+function byImportance(a: Ranked, b: Ranked): number {
+  return SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.order - b.order;
+}
+
+function healthOf(findings: readonly Finding[]): Health {
+  if (findings.some((finding) => finding.severity === "critical")) return "critical";
+  if (findings.some((finding) => finding.severity === "warning")) return "warning";
+  return "healthy";
+}
+
+export function runRules(analysis: ClusterAnalysis, rates: GossipRates | null, rules: readonly Rule[] = RULES): Diagnosis {
+  const context: RuleContext = {
+    analysis,
+    bus: readBus(analysis),
+    rates,
+    nodeAt: new Map(analysis.nodes.map((node) => [node.address, node])),
+  };
+  const ranked: Ranked[] = rules.flatMap((rule, order) => rule.check(context).map((finding) => ({ finding, rule, order })));
+  const actionable = ranked.filter((entry) => entry.finding.severity !== "info");
+  // The root cause is the most severe cause; with no cause, the most severe symptom stands in.
+  const causes = actionable.filter((entry) => entry.rule.kind === "cause").sort(byImportance);
+  const root = causes[0] ?? [...actionable].sort(byImportance)[0] ?? null;
+  const rootNodes = new Set(root?.finding.nodes ?? []);
+  const consequences: Finding[] = [];
+  const otherFindings: Finding[] = [];
+  for (const entry of [...ranked].sort(byImportance)) {
+    if (entry === root) continue;
+    const follows =
+      root !== null &&
+      entry.finding.severity !== "info" &&
+      (entry.rule.kind === "symptom" || (entry.order > root.order && entry.finding.nodes.some((node) => rootNodes.has(node))));
+    (follows ? consequences : otherFindings).push(entry.finding);
+  }
+  return {
+    health: healthOf(ranked.map((entry) => entry.finding)),
+    rootCause: root?.finding ?? null,
+    consequences,
+    otherFindings,
+  };
+}

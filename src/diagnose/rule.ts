@@ -1,0 +1,25 @@
+import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
+import type { Finding, FindingCode } from "../model/finding.js";
+import type { BusPicture } from "./bus.js";
+import type { GossipRates } from "./gossipRates.js";
+
+export interface RuleContext {
+  analysis: ClusterAnalysis;
+  bus: BusPicture;
+  /** Per-node message rates when `--sample` took a baseline, else null. */
+  rates: GossipRates | null;
+  /** Summaries by address, for rules that look nodes up. */
+  nodeAt: ReadonlyMap<string, NodeSummary>;
+}
+
+/**
+ * A cause names something to fix (a port, a node, a network); a symptom is what the cluster shows
+ * because of it. The engine puts the first cause at the top and symptoms under it.
+ */
+export type RuleKind = "cause" | "symptom";
+
+export interface Rule {
+  code: FindingCode;
+  kind: RuleKind;
+  check(context: RuleContext): Finding[];
+}

@@ -1,0 +1,48 @@
+// NODE_NEEDS_REJOIN: most peers flag a node `fail`, yet it is reachable again (its bus port is open
+// from here and no peer's ping to it is pending) and its own view is still isolated: it reports
+// cluster_state:fail or sees everyone else failing. It needs to be met again.
+import type { Finding } from "../../model/finding.js";
+import { hostOf } from "../address.js";
+import { isLinkBroken } from "../analyze/linkState.js";
+import { cellEvidence } from "../evidence.js";
+import { rejoinFixes } from "../fixes/node.js";
+import type { Rule } from "../rule.js";
+import { busProbeEvidence } from "./busShared.js";
+
+export const nodeNeedsRejoin: Rule = {
+  code: "NODE_NEEDS_REJOIN",
+  kind: "cause",
+  check({ analysis, bus }) {
+    const thresholds = { pendingMs: analysis.pendingThresholdMs, pongStaleMs: analysis.pongStaleThresholdMs };
+    const isolated = new Set(bus.isolated.map((entry) => entry.node));
+    const findings: Finding[] = [];
+    analysis.nodes.forEach((node, index) => {
+      if (node.response.kind !== "answering" || isolated.has(node.address) || bus.everyPairBroken) return;
+      if (node.busProbe !== null && node.busProbe.state !== "open") return;
+      const toNode = analysis.links.filter((cell) => cell.peer === node.address && cell.state.kind !== "unknown" && cell.state.kind !== "missing");
+      const flaggedFail = toNode.filter((cell) => cell.state.kind === "fail");
+      if (toNode.length === 0 || flaggedFail.length * 2 <= toNode.length) return;
+      if (toNode.some((cell) => isLinkBroken(cell.state, thresholds))) return;
+      const view = analysis.views[index];
+      const ownCells = analysis.links.filter((cell) => cell.observer === node.address);
+      const seesOthersFailing = ownCells.length > 0 && ownCells.every((cell) => cell.state.kind === "fail" || cell.state.kind === "pfail");
+      if (view?.info?.state !== "fail" && !seesOthersFailing) return;
+      const healthy = analysis.nodes.find((other) => other.address !== node.address && other.response.kind === "answering" && other.clusterState === "ok");
+      findings.push({
+        code: "NODE_NEEDS_REJOIN",
+        severity: "critical",
+        nodes: [node.address],
+        summary: `${node.address} is reachable again but the cluster still marks it failed and it remains isolated`,
+        evidence: [
+          ...busProbeEvidence(node),
+          ...flaggedFail.slice(0, 3).map(cellEvidence),
+          { source: node.address, what: "CLUSTER INFO", detail: `cluster_state:${view?.info?.state ?? "unknown"}` },
+        ],
+        explanation:
+          "The fault that isolated the node is gone, yet its peers still hold it as FAIL and it still sees itself cut off. Redis normally clears this on its own within a few node timeouts; when it does not (its slots were taken over and its config epoch is stale), it must be met again and made a replica of the master that took over.",
+        fix: rejoinFixes(hostOf(node.address), node.clientPort, node.busPort, healthy?.address ?? null),
+      });
+    });
+    return findings;
+  },
+};

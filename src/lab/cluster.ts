@@ -1,0 +1,101 @@
+// Talking to the lab's nodes with redis-cli run inside the namespace (the host cannot reach the
+// namespace's loopback; this is only for the lab's own bookkeeping, busdoctor itself uses ioredis).
+import { readFileSync } from "node:fs";
+import type { LabNode } from "./layout.js";
+import { namespaceArgv } from "./namespace.js";
+import { unsettledReasons, type NodeReadinessReplies } from "./readiness.js";
+import { runCommand } from "./run.js";
+import { UserError } from "../cli/errors.js";
+
+/** Short: a paused node never answers, and a poll round must not wait on it. */
+const REPLY_TIMEOUT_MS = 1500;
+const POLL_INTERVAL_MS = 100;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+type NodeEndpoint = Pick<LabNode, "address" | "port">;
+
+export type CliReply = { ok: true; text: string } | { ok: false; error: string };
+
+/** One command to one node; `-e` makes redis-cli exit non-zero on an error reply too. */
+export async function redisCli(namespace: string, node: NodeEndpoint, args: readonly string[]): Promise<CliReply> {
+  const argv = namespaceArgv(namespace, ["redis-cli", "-e", "-h", node.address, "-p", String(node.port), ...args]);
+  const result = await runCommand(argv, { timeoutMs: REPLY_TIMEOUT_MS });
+  if (result.timedOut) return { ok: false, error: `no reply within ${REPLY_TIMEOUT_MS} ms` };
+  if (result.code !== 0) return { ok: false, error: (result.stderr.trim() || result.stdout.trim()).split("\n")[0] ?? "" };
+  return { ok: true, text: result.stdout };
+}
+
+function logTail(node: LabNode): string {
+  try {
+    return readFileSync(node.logfile, "utf8").trim().split("\n").slice(-2).join(" | ");
+  } catch {
+    return "no log file";
+  }
+}
+
+/** Waits until every node answers PING: the daemon forked before it bound its ports. */
+export async function waitForPing(namespace: string, nodes: readonly LabNode[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let silent = [...nodes];
+  for (;;) {
+    const answers = await Promise.all(silent.map((node) => redisCli(namespace, node, ["ping"])));
+    silent = silent.filter((_, offset) => {
+      const answer = answers[offset];
+      return !(answer?.ok && answer.text.trim() === "PONG");
+    });
+    if (silent.length === 0) return;
+    if (Date.now() >= deadline) {
+      const detail = silent.map((node) => `${node.endpoint} (log: ${logTail(node)})`).join("; ");
+      throw new UserError(`redis-server did not answer PING within ${timeoutMs} ms: ${detail}`);
+    }
+    await sleep(50);
+  }
+}
+
+export async function createCluster(namespace: string, nodes: readonly LabNode[], replicasPerMaster: number): Promise<void> {
+  const argv = namespaceArgv(namespace, [
+    ...["redis-cli", "--cluster", "create", ...nodes.map((node) => node.endpoint)],
+    ...["--cluster-replicas", String(replicasPerMaster), "--cluster-yes"],
+  ]);
+  const result = await runCommand(argv, { timeoutMs: 60_000 });
+  if (result.code !== 0 || result.timedOut) {
+    const output = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-3).join(" | ");
+    throw new UserError(`redis-cli --cluster create failed${result.timedOut ? " (timed out after 60 s)" : ""}: ${output}`);
+  }
+}
+
+async function readinessReplies(namespace: string, node: LabNode): Promise<NodeReadinessReplies> {
+  const [clusterInfo, clusterNodes, replication] = await Promise.all([
+    redisCli(namespace, node, ["cluster", "info"]),
+    redisCli(namespace, node, ["cluster", "nodes"]),
+    redisCli(namespace, node, ["info", "replication"]),
+  ]);
+  const failed = [clusterInfo, clusterNodes, replication].find((reply) => !reply.ok);
+  return {
+    endpoint: node.endpoint,
+    clusterInfo: clusterInfo.ok ? clusterInfo.text : null,
+    clusterNodes: clusterNodes.ok ? clusterNodes.text : null,
+    replication: replication.ok ? replication.text : null,
+    error: failed && !failed.ok ? failed.error : null,
+  };
+}
+
+/**
+ * Polls until `unsettledReasons` has nothing left to say about any node, or throws after `timeoutMs`
+ * naming what was still wrong.
+ */
+export async function waitUntilSettled(namespace: string, nodes: readonly LabNode[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const replies = await Promise.all(nodes.map((node) => readinessReplies(namespace, node)));
+    const reasons = unsettledReasons(nodes.length, replies);
+    if (reasons.length === 0) return;
+    if (Date.now() >= deadline) {
+      const shown = reasons.slice(0, 4).join("; ");
+      const more = reasons.length > 4 ? ` (and ${reasons.length - 4} more)` : "";
+      throw new UserError(`the lab cluster did not settle within ${timeoutMs} ms: ${shown}${more}`);
+    }
+    await sleep(POLL_INTERVAL_MS);
+  }
+}

@@ -1,0 +1,16 @@
+import type { Location } from "./model.js";
+
+/**
+ * A file busdoctor lint cannot read: a syntax error, an unknown format given by name. Parsers throw it
+ * with the parser's own message; the CLI turns it into a one-line UserError (exit 3).
+ */
+export class LintInputError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly position?: Omit<Location, "file">,
+  ) {
+    super(position ? `${file}:${position.line}:${position.column}: ${reason}` : `${file}: ${reason}`);
+    this.name = "LintInputError";
+  }
+}

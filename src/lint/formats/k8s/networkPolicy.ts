@@ -1,0 +1,124 @@
+// NetworkPolicy objects (networking.k8s.io/v1), with the position of every rule and port.
+import type { Node } from "yaml";
+import { get, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { toPort } from "../../ports.js";
+import type { K8sNetworkPolicy, K8sPeer, K8sPolicyPort, K8sPolicyRule, LabelSelector } from "./types.js";
+
+export function readSelector(node: Node | undefined): LabelSelector {
+  return {
+    matchLabels: stringMap(get(node, "matchLabels")),
+    matchExpressions: items(get(node, "matchExpressions")).map((expression) => ({
+      key: str(get(expression, "key")) ?? "",
+      operator: str(get(expression, "operator")) ?? "",
+      values: items(get(expression, "values")).flatMap((value) => str(value) ?? []),
+    })),
+  };
+}
+
+/** Sample: `- port: 16379` / `  protocol: TCP` / `  endPort: 16384`, or `- port: tcp-redis-bus`. */
+function readPort(source: YamlSource, node: Node): K8sPolicyPort {
+  const portText = str(get(node, "port"));
+  const numeric = toPort(portText);
+  const endPort = toPort(str(get(node, "endPort")));
+  return {
+    at: locate(source, node),
+    protocol: (str(get(node, "protocol")) ?? "TCP").toUpperCase(),
+    ...(portText === undefined ? {} : { port: numeric ?? portText }),
+    ...(endPort === undefined ? {} : { endPort }),
+  };
+}
+
+/** Sample: `- podSelector: {matchLabels: {app: redis}}`, `- ipBlock: {cidr: 10.0.0.0/16}`. */
+function readPeer(source: YamlSource, node: Node): K8sPeer | undefined {
+  const at = locate(source, node);
+  const ipBlock = get(node, "ipBlock");
+  if (ipBlock) {
+    return {
+      kind: "ipBlock",
+      at,
+      cidr: str(get(ipBlock, "cidr")) ?? "",
+      except: items(get(ipBlock, "except")).flatMap((value) => str(value) ?? []),
+    };
+  }
+  const podSelector = get(node, "podSelector");
+  const namespaceSelector = get(node, "namespaceSelector");
+  if (podSelector) {
+    return {
+      kind: "pods",
+      at,
+      podSelector: readSelector(podSelector),
+      ...(namespaceSelector ? { namespaceSelector: readSelector(namespaceSelector) } : {}),
+    };
+  }
+  if (namespaceSelector) return { kind: "namespaces", at, namespaceSelector: readSelector(namespaceSelector) };
+  return undefined;
+}
+
+function readRule(source: YamlSource, node: Node, peerKey: "from" | "to"): K8sPolicyRule {
+  const portsNode = get(node, "ports");
+  const peerNodes = items(get(node, peerKey));
+  const peers = peerNodes.flatMap((peer) => readPeer(source, peer) ?? []);
+  return {
+    at: locate(source, node),
+    ...(portsNode === undefined ? {} : { ports: items(portsNode).map((port) => readPort(source, port)) }),
+    ...(peerNodes.length === 0 ? {} : { peers }),
+  };
+}
+
+/**
+ * Sample:
+ * ```
+ * spec:
+ *   podSelector: {matchLabels: {app.kubernetes.io/name: redis-cluster}}
+ *   policyTypes: [Ingress, Egress]
+ *   ingress:
+ *     - ports: [{port: 6379}, {port: 16379}]
+ * ```
+ */
+export function readNetworkPolicy(source: YamlSource, doc: Node, name: string, namespace: string): K8sNetworkPolicy {
+  const spec = get(doc, "spec");
+  const ingressNode = get(spec, "ingress");
+  const egressNode = get(spec, "egress");
+  const declaredTypes = items(get(spec, "policyTypes")).flatMap((type) => str(type) ?? []);
+  // Without policyTypes, Kubernetes infers Ingress always and Egress when egress rules exist.
+  const types = declaredTypes.length > 0 ? declaredTypes : ["Ingress", ...(egressNode ? ["Egress"] : [])];
+  const policy: K8sNetworkPolicy = {
+    name,
+    namespace,
+    at: locate(source, doc),
+    podSelector: readSelector(get(spec, "podSelector")),
+  };
+  if (types.includes("Ingress")) policy.ingress = items(ingressNode).map((rule) => readRule(source, rule, "from"));
+  if (types.includes("Egress")) policy.egress = items(egressNode).map((rule) => readRule(source, rule, "to"));
+  return policy;
+}
+
+/** Whether a selector selects pods carrying `labels` (an empty selector selects every pod). */
+export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels)) if (labels[key] !== value) return false;
+  for (const expression of selector.matchExpressions) {
+    const value = labels[expression.key];
+    switch (expression.operator) {
+      case "In":
+        if (value === undefined || !expression.values.includes(value)) return false;
+        break;
+      case "NotIn":
+        if (value !== undefined && expression.values.includes(value)) return false;
+        break;
+      case "Exists":
+        if (value === undefined) return false;
+        break;
+      case "DoesNotExist":
+        if (value !== undefined) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+export function describeSelector(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels).map(([key, value]) => `${key}=${value}`);
+  for (const expression of selector.matchExpressions) parts.push(`${expression.key} ${expression.operator} (${expression.values.join(",")})`);
+  return parts.length === 0 ? "all pods" : parts.join(",");
+}
+

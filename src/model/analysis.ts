@@ -1,0 +1,61 @@
+// The cluster as busdoctor understands it after reading a snapshot: one row per node, every node's
+// own view, and the observer -> peer link matrix. Built by diagnose/analyze.ts, read by the rules
+// and by the renderers.
+
+import type { ClusterInfo, ClusterNodeEntry, ClusterLink, InfoSections, NodeRole, SlotRange } from "./cluster.js";
+import type { LinkCell } from "./links.js";
+import type { CommandErrorKind, ProbeResult } from "./snapshot.js";
+
+/** How the node itself answered the tool on its client port. */
+export type NodeResponse =
+  | { kind: "answering" }
+  | { kind: "unreachable"; probe: ProbeResult } // the client port refuses, times out or has no route
+  | { kind: "unresponsive"; error: string } // TCP connects, commands never answer (hung or paused)
+  | { kind: "error"; errorKind: CommandErrorKind; error: string }; // answers, but with an error (auth...)
+
+/** One node's own view, parsed. Any part is null when the command failed or was denied. */
+export interface NodeView {
+  observer: string;
+  myId: string | null;
+  nodes: ClusterNodeEntry[] | null;
+  info: ClusterInfo | null;
+  links: ClusterLink[] | null;
+  serverInfo: InfoSections | null;
+  /** The observer's clock (INFO server_time_usec / 1000) when it answered: ages are measured on it. */
+  nowMs: number | null;
+  nodeTimeoutMs: number | null;
+  /** Parse failures of this node's replies: "CLUSTER NODES line 3: ...". */
+  problems: string[];
+}
+
+export interface NodeSummary {
+  address: string;
+  id: string | null;
+  role: NodeRole | null;
+  /** Address of its master, for replicas, per the majority of views. */
+  masterAddress: string | null;
+  clientPort: number;
+  /** Announced bus port, null when no view announced one. */
+  busPort: number | null;
+  response: NodeResponse;
+  clientProbe: ProbeResult;
+  busProbe: ProbeResult | null;
+  /** cluster_state in the node's own view. */
+  clusterState: "ok" | "fail" | null;
+  /** Slots the node serves in its own view. */
+  slots: SlotRange[];
+  /** How the other nodes flag it: the worst flag among answering observers ("fail", "fail?", or null). */
+  flaggedAs: "fail" | "fail?" | null;
+}
+
+export interface ClusterAnalysis {
+  nodes: NodeSummary[];
+  views: NodeView[];
+  links: LinkCell[];
+  /** cluster-node-timeout as reported by CONFIG GET on most nodes, null if denied everywhere. */
+  nodeTimeoutMs: number | null;
+  /** A ping pending longer than this is abnormal (derived from the node timeout). */
+  pendingThresholdMs: number;
+  /** No PONG for longer than this (and no ping pending) means the observer stopped hearing the peer. */
+  pongStaleThresholdMs: number;
+}

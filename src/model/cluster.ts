@@ -1,0 +1,84 @@
+// What the parsers produce from one node's replies: that node's own view of the cluster.
+
+export type NodeRole = "master" | "slave";
+
+/** Flags as CLUSTER NODES prints them (`myself,master`, `slave,fail?`, `master,noaddr,nofailover`...). */
+export type NodeFlag =
+  | "myself"
+  | "master"
+  | "slave"
+  | "fail?"
+  | "fail"
+  | "handshake"
+  | "noaddr"
+  | "nofailover"
+  | "noflags";
+
+export interface SlotRange {
+  start: number;
+  end: number;
+}
+
+/** `[5461->-<id>]` is migrating to that node, `[5461-<-<id>]` is importing from it. */
+export interface SlotMigration {
+  slot: number;
+  direction: "migrating" | "importing";
+  nodeId: string;
+}
+
+/** One line of CLUSTER NODES, as seen by the node that printed it. */
+export interface ClusterNodeEntry {
+  id: string;
+  ip: string;
+  port: number;
+  /** The announced bus port: what peers dial. Not always port + 10000. */
+  cport: number;
+  hostname: string | null;
+  /** "ip:port", the form every finding uses to name nodes. */
+  address: string;
+  flags: NodeFlag[];
+  role: NodeRole | null;
+  myself: boolean;
+  masterId: string | null;
+  /** Unix ms when the pending PING was sent; 0 when none is pending. */
+  pingSentMs: number;
+  /** Unix ms when the last PONG arrived. */
+  pongRecvMs: number;
+  configEpoch: number;
+  linkState: "connected" | "disconnected";
+  slots: SlotRange[];
+  migrations: SlotMigration[];
+  /** The raw line, kept for evidence. */
+  line: string;
+}
+
+export type ClusterState = "ok" | "fail";
+
+export interface ClusterInfo {
+  state: ClusterState;
+  slotsAssigned: number;
+  slotsOk: number;
+  slotsPfail: number;
+  slotsFail: number;
+  knownNodes: number;
+  size: number;
+  currentEpoch: number;
+  myEpoch: number;
+  /** cluster_stats_messages_* counters without the prefix: `ping_sent`, `pong_received`, `sent`... */
+  messages: Record<string, number>;
+  /** Every field as printed, for evidence. */
+  fields: Record<string, string>;
+}
+
+/** One entry of CLUSTER LINKS (Redis 7.0+). */
+export interface ClusterLink {
+  direction: "to" | "from";
+  nodeId: string;
+  createTimeMs: number;
+  events: string;
+  sendBufferAllocated: number;
+  sendBufferUsed: number;
+}
+
+/** INFO output: section name (lower case) -> field -> value. */
+export type InfoSections = Record<string, Record<string, string>>;

@@ -1,0 +1,19 @@
+// The observer -> peer link matrix: how each node's own view sees every other node's bus.
+
+/** Which way traffic failed is read off these, one cell per (observer, peer). */
+export type LinkState =
+  | { kind: "ok"; pongAgeMs: number | null }
+  | { kind: "ping-pending"; pendingMs: number } // a PING sent and no PONG for longer than a round trip should take
+  | { kind: "pong-stale"; pongAgeMs: number } // no PONG for more than node-timeout/2, no ping pending
+  | { kind: "pfail"; pendingMs: number | null; pongAgeMs: number | null } // flagged `fail?` by the observer
+  | { kind: "fail"; pendingMs: number | null; pongAgeMs: number | null } // flagged `fail` (the cluster agreed)
+  | { kind: "missing" } // the observer's view has no such node
+  | { kind: "unknown"; reason: string }; // the observer did not answer
+
+export interface LinkCell {
+  observer: string;
+  peer: string;
+  state: LinkState;
+  /** The observer's raw CLUSTER NODES line for the peer, when there is one. */
+  line: string | null;
+}

@@ -1,0 +1,97 @@
+// The boundary between doing and deciding: `collect` produces a Snapshot, `diagnose` only reads one.
+// Everything here is plain JSON (no classes, no Dates, no Buffers) so that `check --record FILE`
+// can save a real incident and `check --from-snapshot FILE` can replay it as a test fixture.
+// Secrets never enter a snapshot: no passwords, no key material, only whether auth/TLS was used.
+
+export const SNAPSHOT_FORMAT = 1;
+
+/** A reply as ioredis returns it in RESP2: bulk strings, integers, nil, nested arrays. */
+export type RawReply = string | number | null | RawReply[];
+
+/** Why a command or a connection failed, classified so rules and the CLI can react to it. */
+export type CommandErrorKind =
+  | "timeout" // no answer within the per-node timeout (hung or paused process, or filtered port)
+  | "noperm" // ACL denies the command: recorded as unknown, the run goes on
+  | "unknown-command" // the server does not have it (CLUSTER LINKS before 7.0)
+  | "noauth" // the server wants a password and none (or no user) was given
+  | "wrongpass" // the password or user was rejected
+  | "connection" // refused, reset, unreachable, TLS failure
+  | "error"; // any other -ERR reply
+
+export type CommandResult =
+  | { ok: true; reply: RawReply; ms: number }
+  | { ok: false; kind: CommandErrorKind; error: string; ms: number };
+
+/** The read-only commands busdoctor sends to every node (see the notes: nothing else). */
+export type NodeCommand =
+  | "ping"
+  | "clusterMyid"
+  | "clusterInfo"
+  | "clusterNodes"
+  | "clusterLinks"
+  | "info" // INFO server clients cluster
+  | "configNodeTimeout" // CONFIG GET cluster-node-timeout
+  | "configClusterPort"; // CONFIG GET cluster-port
+
+/** Result of one TCP connect attempt from the tool's host. */
+export type ProbeState =
+  | "open" // the handshake completed (a paused process still completes it: open is not alive)
+  | "refused" // RST: nothing listens there, or a firewall REJECTs with tcp reset / port-unreachable
+  | "timeout" // no answer: filtered, a firewall DROPs the SYN
+  | "unreachable" // EHOSTUNREACH / ENETUNREACH: no route
+  | "error"; // anything else (the message says what)
+
+export interface ProbeResult {
+  host: string;
+  port: number;
+  state: ProbeState;
+  ms: number;
+  error?: string;
+}
+
+export interface NodeProbes {
+  client: ProbeResult;
+  /** The announced bus port (`@cport` in CLUSTER NODES); null when no view announced one. */
+  bus: ProbeResult | null;
+}
+
+export interface NodeSnapshot {
+  /** "ip:port" of the client port the tool used, as announced in CLUSTER NODES (or as given for a seed). */
+  address: string;
+  host: string;
+  port: number;
+  /** How the tool learnt of this node. */
+  origin: "seed" | "discovered";
+  /** Epoch ms on the tool's clock when the queries to this node started and ended. */
+  startedAtMs: number;
+  finishedAtMs: number;
+  /** Connecting and authenticating. When this failed, `commands` is empty. */
+  connection: CommandResult;
+  commands: Partial<Record<NodeCommand, CommandResult>>;
+  /** CLUSTER COUNT-FAILURE-REPORTS <id>, for every node id that some view flags fail? or fail. */
+  failureReports: Record<string, CommandResult>;
+  probes: NodeProbes;
+}
+
+/** CLUSTER INFO of every node taken `--sample` earlier, for rates of the gossip counters. */
+export interface SnapshotBaseline {
+  takenAtMs: number;
+  clusterInfo: Record<string, CommandResult>;
+}
+
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  tool: { name: "busdoctor"; version: string };
+  takenAtMs: number;
+  finishedAtMs: number;
+  seeds: string[];
+  settings: {
+    timeoutMs: number;
+    tls: boolean;
+    /** Whether a password was sent; never the password itself. */
+    auth: boolean;
+    user: string | null;
+  };
+  nodes: NodeSnapshot[];
+  baseline: SnapshotBaseline | null;
+}

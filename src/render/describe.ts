@@ -1,0 +1,99 @@
+// Short words for model values, shared by the terminal and markdown renderers so both say the same
+// thing the same way (the JSON renderer keeps the raw values instead).
+
+import type { NodeResponse, NodeSummary } from "../model/analysis.js";
+import type { NodeRole, SlotRange } from "../model/cluster.js";
+import type { LinkState } from "../model/links.js";
+import type { ProbeResult } from "../model/snapshot.js";
+
+/** One character per matrix cell; `*` marks the observer's own column. */
+export const LINK_SYMBOL: Record<LinkState["kind"], string> = {
+  ok: ".",
+  "ping-pending": "P",
+  "pong-stale": "S",
+  pfail: "?",
+  fail: "F",
+  missing: "-",
+  unknown: "x",
+};
+export const SELF_SYMBOL = "*";
+
+/** The legend, in the order a reader meets the symbols from best to worst. */
+export const LINK_LEGEND: ReadonlyArray<readonly [symbol: string, meaning: string]> = [
+  [LINK_SYMBOL.ok, "ok"],
+  [LINK_SYMBOL["ping-pending"], "ping pending"],
+  [LINK_SYMBOL["pong-stale"], "pong stale"],
+  [LINK_SYMBOL.pfail, "fail? (pfail)"],
+  [LINK_SYMBOL.fail, "fail"],
+  [LINK_SYMBOL.missing, "missing from the view"],
+  [LINK_SYMBOL.unknown, "unknown"],
+  [SELF_SYMBOL, "self"],
+];
+
+/** The exact value of a cell: "ping pending 4200 ms", "fail? (pfail)", "unknown (timeout)". */
+export function describeLinkState(state: LinkState): string {
+  switch (state.kind) {
+    case "ok":
+      return state.pongAgeMs === null ? "ok" : `ok, last pong ${state.pongAgeMs} ms ago`;
+    case "ping-pending":
+      return `ping pending ${state.pendingMs} ms`;
+    case "pong-stale":
+      return `pong stale ${state.pongAgeMs} ms`;
+    case "pfail":
+      return `fail? (pfail)${timings(state.pendingMs, state.pongAgeMs)}`;
+    case "fail":
+      return `fail${timings(state.pendingMs, state.pongAgeMs)}`;
+    case "missing":
+      return "missing from the observer's CLUSTER NODES";
+    case "unknown":
+      return `unknown (${state.reason})`;
+  }
+}
+
+/** ", ping pending 4200 ms, last pong 5000 ms ago": what a flag was read with, when known. */
+function timings(pendingMs: number | null, pongAgeMs: number | null): string {
+  const pending = pendingMs === null ? "" : `, ping pending ${pendingMs} ms`;
+  const pong = pongAgeMs === null ? "" : `, last pong ${pongAgeMs} ms ago`;
+  return pending + pong;
+}
+
+/** "16379 timeout": the port and what a TCP connect from the tool's host got. */
+export function describePort(port: number | null, probe: ProbeResult | null): string {
+  if (port === null) return "?";
+  return probe === null ? `${port} not probed` : `${port} ${probe.state}`;
+}
+
+export function roleLabel(role: NodeRole | null): string {
+  if (role === null) return "?";
+  return role === "slave" ? "replica" : "master";
+}
+
+/** The node's own cluster_state when it answered, else why there is no view from it. */
+export function nodeStateLabel(node: Pick<NodeSummary, "response" | "clusterState">): string {
+  const response: NodeResponse = node.response;
+  switch (response.kind) {
+    case "answering":
+      return node.clusterState ?? "?";
+    case "unreachable":
+      return "unreachable";
+    case "unresponsive":
+      return "unresponsive";
+    case "error":
+      return response.errorKind;
+  }
+}
+
+/** "0-5460", "5461", "0-99,200-299 +3 more": compact, at most `shown` ranges. */
+export function formatSlots(slots: SlotRange[], shown = 2): string {
+  if (slots.length === 0) return "-";
+  const text = slots
+    .slice(0, shown)
+    .map((range) => (range.start === range.end ? `${range.start}` : `${range.start}-${range.end}`))
+    .join(",");
+  return slots.length > shown ? `${text} +${slots.length - shown} more` : text;
+}
+
+/** The first 8 characters of a node id, as redis-cli prints them. */
+export function shortId(id: string | null): string {
+  return id === null ? "?" : id.slice(0, 8);
+}

@@ -1,0 +1,179 @@
+// `check --json`: a stable, documented shape (docs/json-schema.md, schema/check-report.schema.json).
+// Users automate on it, so it is built field by field here rather than dumping internal objects:
+// an internal rename must not change the output.
+
+import type { NodeResponse, NodeSummary } from "../model/analysis.js";
+import type { SlotRange } from "../model/cluster.js";
+import type { Evidence, FindingCode, Fix, Health, Severity } from "../model/finding.js";
+import type { LinkCell, LinkState } from "../model/links.js";
+import type { CommandErrorKind, ProbeResult, ProbeState } from "../model/snapshot.js";
+import { placeFindings, type CheckReport, type FindingRole, type PlacedFinding } from "./report.js";
+
+export const JSON_SCHEMA_VERSION = 1;
+
+export interface JsonProbe {
+  host: string;
+  port: number;
+  state: ProbeState;
+  ms: number;
+  error?: string;
+}
+
+export type JsonNodeResponse =
+  | { kind: "answering" }
+  | { kind: "unreachable" }
+  | { kind: "unresponsive"; error: string }
+  | { kind: "error"; errorKind: CommandErrorKind; error: string };
+
+export interface JsonNode {
+  address: string;
+  id: string | null;
+  role: "master" | "replica" | null;
+  masterAddress: string | null;
+  clientPort: number;
+  busPort: number | null;
+  response: JsonNodeResponse;
+  clientProbe: JsonProbe;
+  busProbe: JsonProbe | null;
+  clusterState: "ok" | "fail" | null;
+  flaggedAs: "fail" | "fail?" | null;
+  slots: SlotRange[];
+}
+
+export interface JsonLinkCell {
+  observer: string;
+  peer: string;
+  state: LinkState["kind"];
+  pendingMs?: number;
+  pongAgeMs?: number;
+  reason?: string;
+  line?: string;
+}
+
+export interface JsonFinding {
+  code: FindingCode;
+  severity: Severity;
+  role: FindingRole;
+  nodes: string[];
+  summary: string;
+  evidence: Evidence[];
+  explanation: string;
+  fix: Fix[];
+}
+
+export interface JsonCheckReport {
+  schemaVersion: typeof JSON_SCHEMA_VERSION;
+  generatedAt: string;
+  seeds: string[];
+  durationMs: number;
+  health: Health;
+  exitCode: number;
+  nodeTimeoutMs: number | null;
+  pendingThresholdMs: number;
+  pongStaleThresholdMs: number;
+  nodes: JsonNode[];
+  linkMatrix: JsonLinkCell[];
+  rootCause: JsonFinding | null;
+  findings: JsonFinding[];
+}
+
+export function toJsonReport(report: CheckReport): JsonCheckReport {
+  const { analysis, diagnosis } = report;
+  const findings = placeFindings(diagnosis).map(jsonFinding);
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    generatedAt: report.generatedAt,
+    seeds: [...report.seeds],
+    durationMs: report.durationMs,
+    health: diagnosis.health,
+    exitCode: report.exitCode,
+    nodeTimeoutMs: analysis.nodeTimeoutMs,
+    pendingThresholdMs: analysis.pendingThresholdMs,
+    pongStaleThresholdMs: analysis.pongStaleThresholdMs,
+    nodes: analysis.nodes.map(jsonNode),
+    linkMatrix: analysis.links.map(jsonLinkCell),
+    rootCause: findings.find((finding) => finding.role === "root-cause") ?? null,
+    findings,
+  };
+}
+
+/** Pretty-printed with a trailing newline, ready for stdout or a file. */
+export function renderJson(report: CheckReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}
+
+function jsonNode(node: NodeSummary): JsonNode {
+  return {
+    address: node.address,
+    id: node.id,
+    role: node.role === null ? null : node.role === "slave" ? "replica" : "master",
+    masterAddress: node.masterAddress,
+    clientPort: node.clientPort,
+    busPort: node.busPort,
+    response: jsonResponse(node.response),
+    clientProbe: jsonProbe(node.clientProbe),
+    busProbe: node.busProbe === null ? null : jsonProbe(node.busProbe),
+    clusterState: node.clusterState,
+    flaggedAs: node.flaggedAs,
+    slots: node.slots.map((range) => ({ start: range.start, end: range.end })),
+  };
+}
+
+/** The unreachable probe is already `clientProbe`: not repeated here. */
+function jsonResponse(response: NodeResponse): JsonNodeResponse {
+  switch (response.kind) {
+    case "answering":
+      return { kind: "answering" };
+    case "unreachable":
+      return { kind: "unreachable" };
+    case "unresponsive":
+      return { kind: "unresponsive", error: response.error };
+    case "error":
+      return { kind: "error", errorKind: response.errorKind, error: response.error };
+  }
+}
+
+function jsonProbe(probe: ProbeResult): JsonProbe {
+  const base = { host: probe.host, port: probe.port, state: probe.state, ms: probe.ms };
+  return probe.error === undefined ? base : { ...base, error: probe.error };
+}
+
+function jsonLinkCell(cell: LinkCell): JsonLinkCell {
+  const base: JsonLinkCell = { observer: cell.observer, peer: cell.peer, state: cell.state.kind };
+  const detail = stateDetail(cell.state);
+  return cell.line === null ? { ...base, ...detail } : { ...base, ...detail, line: cell.line };
+}
+
+function stateDetail(state: LinkState): Pick<JsonLinkCell, "pendingMs" | "pongAgeMs" | "reason"> {
+  switch (state.kind) {
+    case "ok":
+      return state.pongAgeMs === null ? {} : { pongAgeMs: state.pongAgeMs };
+    case "ping-pending":
+      return { pendingMs: state.pendingMs };
+    case "pong-stale":
+      return { pongAgeMs: state.pongAgeMs };
+    case "unknown":
+      return { reason: state.reason };
+    case "pfail":
+    case "fail":
+      return {
+        ...(state.pendingMs === null ? {} : { pendingMs: state.pendingMs }),
+        ...(state.pongAgeMs === null ? {} : { pongAgeMs: state.pongAgeMs }),
+      };
+    case "missing":
+      return {};
+  }
+}
+
+function jsonFinding({ finding, role }: PlacedFinding): JsonFinding {
+  return {
+    code: finding.code,
+    severity: finding.severity,
+    role,
+    nodes: [...finding.nodes],
+    summary: finding.summary,
+    evidence: finding.evidence.map((evidence) => ({ source: evidence.source, what: evidence.what, detail: evidence.detail })),
+    explanation: finding.explanation,
+    fix: finding.fix.map((fix) => ({ where: fix.where, lines: [...fix.lines] })),
+  };
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { NodeSummary } from "../../../src/model/analysis.js";
+import type { CheckReport } from "../../../src/render/report.js";
+import { renderTerminal } from "../../../src/render/terminal/index.js";
+import {
+  address,
+  analysis,
+  blockedBusReport,
+  busPortBlocked,
+  node,
+  probe,
+  report,
+  topologyDrift,
+} from "./reports.js";
+
+const ANSI = /\x1b\[[0-9;]*m/;
+const lines = (text: string): string[] => text.split("\n");
+const indexOfLine = (text: string, start: string): number => lines(text).findIndex((line) => line.startsWith(start));
+
+describe("renderTerminal: order and structure", () => {
+  const text = renderTerminal(blockedBusReport(), { color: false });
+
+  it("opens with a one-line verdict naming the root cause", () => {
+    expect(lines(text)[0]).toBe("CRITICAL  the bus port of 127.0.0.3:6379 (16379) is blocked");
+  });
+
+  it("prints the root cause before the node table, the matrix and the other findings", () => {
+    const order = ["ROOT CAUSE", "NODES", "BUS LINKS", "OTHER FINDINGS"].map((heading) => indexOfLine(text, heading));
+    expect(order.every((index) => index > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it("says the rest follows from the root cause and lists the consequences indented under it", () => {
+    expect(text).toContain("  the bus port of 127.0.0.3:6379 (16379) is blocked; the rest follows from it.");
+    const all = lines(text);
+    const follows = all.indexOf("  Follows from it:");
+    expect(follows).toBeGreaterThan(indexOfLine(text, "ROOT CAUSE"));
+    expect(all.slice(follows + 1, follows + 3)).toEqual([
+      "    CLUSTER_STATE_FAIL  cluster_state:fail in 6 of 6 views",
+      "    SLOTS_UNCOVERED     slots 10923-16383 have no serving master in 5 views",
+    ]);
+    expect(follows).toBeLessThan(indexOfLine(text, "NODES"));
+  });
+
+  it("shows every evidence detail and every fix line of the root cause verbatim on a line of its own", () => {
+    const rootCauseBlock = lines(text).slice(indexOfLine(text, "ROOT CAUSE"), indexOfLine(text, "NODES"));
+    const trimmedEnds = rootCauseBlock.map((line) => line.trim());
+    for (const evidence of busPortBlocked.evidence) {
+      expect(rootCauseBlock.some((line) => line.endsWith(evidence.detail))).toBe(true);
+    }
+    for (const fix of busPortBlocked.fix) {
+      expect(trimmedEnds).toContain(`Fix (${fix.where}):`);
+      for (const line of fix.lines) expect(trimmedEnds).toContain(line);
+    }
+  });
+
+  it("lists other findings with their severity, code, evidence and fix", () => {
+    const block = lines(text).slice(indexOfLine(text, "OTHER FINDINGS"));
+    expect(block).toContain("  WARNING  TOPOLOGY_DRIFT");
+    expect(block).toContain("      127.0.0.5:6379 CLUSTER INFO: cluster_known_nodes:7");
+    expect(block).toContain("        redis-cli -h 127.0.0.5 -p 6379 CLUSTER FORGET <node-id>");
+  });
+
+  it("keeps every line within 100 columns except raw evidence and fix lines, which are never split", () => {
+    const raw = new Set([
+      ...[busPortBlocked, topologyDrift].flatMap((finding) => finding.evidence.map((evidence) => evidence.detail)),
+      ...[busPortBlocked, topologyDrift].flatMap((finding) => finding.fix.flatMap((fix) => fix.lines)),
+    ]);
+    const long = lines(text).filter((line) => line.length > 100);
+    expect(long.length).toBeGreaterThan(0);
+    for (const line of long) expect(raw.has(line.trim())).toBe(true);
+  });
+
+  it("wraps prose at the width it is given", () => {
+    const narrow = renderTerminal(blockedBusReport(), { color: false, width: 60 });
+    const all = lines(narrow);
+    const why = all.findIndex((line) => line.startsWith("  Why:"));
+    const explanation = all.slice(why, all.findIndex((line, index) => index > why && line.startsWith("  Fix")));
+    expect(explanation.length).toBeGreaterThan(3);
+    for (const line of explanation) expect(line.length).toBeLessThanOrEqual(60);
+    expect(explanation.join(" ").replace(/\s+/g, " ")).toBe(`  Why: ${busPortBlocked.explanation}`.replace(/\s+/g, " "));
+  });
+});
+
+describe("renderTerminal: colour only when asked", () => {
+  const cases: Array<[string, CheckReport]> = [
+    ["healthy", report()],
+    ["bus port blocked", blockedBusReport()],
+  ];
+  it.each(cases)("%s: no ANSI code when color is false", (_, input) => {
+    expect(renderTerminal(input, { color: false })).not.toMatch(ANSI);
+  });
+  it.each(cases)("%s: ANSI codes when color is true, same text once stripped", (_, input) => {
+    const colored = renderTerminal(input, { color: true });
+    expect(colored).toMatch(ANSI);
+    expect(colored.replace(/\x1b\[[0-9;]*m/g, "")).toBe(renderTerminal(input, { color: false }));
+  });
+  it("paints critical red and warnings yellow", () => {
+    const colored = renderTerminal(blockedBusReport(), { color: true });
+    expect(colored).toContain("\x1b[31mCRITICAL\x1b[39m");
+    expect(colored).toContain("\x1b[33mWARNING  TOPOLOGY_DRIFT\x1b[39m");
+  });
+});
+
+describe("renderTerminal: verdicts", () => {
+  it("keeps a healthy cluster short: verdict, nodes, one line for the links", () => {
+    const text = renderTerminal(report(), { color: false });
+    expect(lines(text)[0]).toBe("HEALTHY  no problem found");
+    expect(text).not.toContain("ROOT CAUSE");
+    expect(text).toContain("BUS LINKS  all 30 observer -> peer links ok");
+    expect(lines(text).length).toBeLessThanOrEqual(14);
+  });
+
+  it("names the codes when there is no single root cause", () => {
+    const text = renderTerminal(
+      report({
+        diagnosis: { health: "warning", rootCause: null, consequences: [], otherFindings: [topologyDrift] },
+        exitCode: 1,
+      }),
+      { color: false },
+    );
+    expect(lines(text)[0]).toBe("WARNING  1 finding, no single root cause: TOPOLOGY_DRIFT");
+    expect(indexOfLine(text, "FINDINGS")).toBeGreaterThan(indexOfLine(text, "BUS LINKS"));
+  });
+});
+
+describe("renderTerminal: node table", () => {
+  const rowOf = (text: string, n: number): string => {
+    const row = lines(text).find((line) => new RegExp(`^  ${n}  ${address(n)} `).test(line));
+    if (row === undefined) throw new Error(`no row for ${address(n)}`);
+    return row.trim().split(/\s{2,}/).join(" | ");
+  };
+
+  it("has the columns the on-call reads, with node 3's bus probe and flag", () => {
+    const text = renderTerminal(blockedBusReport(), { color: false });
+    expect(lines(text)[indexOfLine(text, "NODES") + 1]?.trim().split(/\s+/)).toEqual([
+      "#", "address", "id", "role", "master", "client", "bus", "state", "flagged", "slots",
+    ]);
+    expect(rowOf(text, 3)).toBe("3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 timeout | fail | fail | 10923-16383");
+    expect(rowOf(text, 4)).toBe("4 | 127.0.0.4:6379 | 0b9e8d7c | replica | #2 | open | 16379 open | fail | - | -");
+  });
+
+  const variants: Array<[string, Partial<NodeSummary>, string]> = [
+    ["unreachable", { response: { kind: "unreachable", probe: probe(3, 6379, "timeout") }, clientProbe: probe(3, 6379, "timeout"), busProbe: probe(3, 16379, "timeout"), clusterState: null }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | timeout | 16379 timeout | unreachable | - | 10923-16383"],
+    ["paused", { response: { kind: "unresponsive", error: "Command timed out" }, clusterState: null }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | unresponsive | - | 10923-16383"],
+    ["denied", { response: { kind: "error", errorKind: "noauth", error: "NOAUTH Authentication required." }, clusterState: null, id: null, role: null }, "3 | 127.0.0.3:6379 | ? | ? | - | open | 16379 open | noauth | - | 10923-16383"],
+    ["no bus port announced", { busPort: null, busProbe: null, flaggedAs: "fail?" }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | ? | ok | fail? | 10923-16383"],
+    ["fragmented slots", { slots: [{ start: 1, end: 1 }, { start: 5, end: 9 }, { start: 20, end: 30 }] }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | ok | - | 1,5-9 +1 more"],
+  ];
+  it.each(variants)("%s", (_, overrides, expected) => {
+    const nodes = [1, 2, 3, 4, 5, 6].map((n) => (n === 3 ? node(3, overrides) : node(n)));
+    expect(rowOf(renderTerminal(report({ analysis: analysis({ nodes }) }), { color: false }), 3)).toBe(expected);
+  });
+});
