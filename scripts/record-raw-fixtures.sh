@@ -38,23 +38,17 @@ redis-server --version | grep -q 'v=7\.0\.15 ' || die "need redis-server 7.0.15,
 cli() { local n=$1; shift; redis-cli -h "127.0.0.$n" -p 6379 "$@"; }
 now_ms() { date +%s%3N; }
 
-# pid_of_node N: the pid in node N's pidfile if that process is a live redis-server (a pidfile left by an
-# earlier run may name a pid since reused by another process), else nothing.
-pid_of_node() {
-  local pidfile=$WORK/n$1/pid pid
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = redis-server ] && echo "$pid"
-  return 0
-}
 # A stopped daemon is a zombie until its reaper collects it: count that as stopped.
 is_running() { local state; state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null); [ -n "$state" ] && [ "$state" != Z ]; }
-stop_nodes() { # N...: SIGTERM all, then a bounded wait for each, SIGKILL what is left
+stop_nodes() { # N...: SIGTERM all (by pidfile), then a bounded wait for each, SIGKILL what is left
   local n pid pids=()
   for n in "$@"; do
-    pid=$(pid_of_node "$n")
-    [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; pids+=("$pid"); }
+    pid=$(cat "$WORK/n$n/pid" 2>/dev/null) || continue
     rm -f "$WORK/n$n/pid"
+    # A pidfile left by an earlier run may name a pid since reused: only ever signal a redis-server.
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = redis-server ] || continue
+    kill "$pid" 2>/dev/null || true
+    pids+=("$pid")
   done
   for pid in ${pids[@]+"${pids[@]}"}; do
     for _ in $(seq 1 50); do is_running "$pid" || break; sleep 0.1; done
@@ -65,7 +59,9 @@ stop_all_nodes() { stop_nodes "${NODES[@]}"; }
 
 # Outside the namespace: create it, run this script again inside it, always remove it afterwards.
 if [ "${1:-}" != --in-namespace ]; then
+  INNER=
   cleanup() {
+    if [ -n "$INNER" ]; then kill "$INNER" 2>/dev/null || true; wait "$INNER" 2>/dev/null || true; fi
     stop_all_nodes
     if ip netns list | grep -qw "$NS"; then
       ip netns exec "$NS" nft flush ruleset 2>/dev/null || true
@@ -73,20 +69,27 @@ if [ "${1:-}" != --in-namespace ]; then
     fi
   }
   trap cleanup EXIT
+  trap 'exit 130' INT TERM
   cleanup
   rm -rf "$WORK"; mkdir -p "$WORK"
   ip netns add "$NS"
   ip netns exec "$NS" ip link set lo up
-  ip netns exec "$NS" "${BASH_SOURCE[0]}" --in-namespace
+  # In the background so that Ctrl-C or a TERM interrupts `wait` at once and cleanup stops the inner run.
+  ip netns exec "$NS" "${BASH_SOURCE[0]}" --in-namespace &
+  INNER=$!
+  wait "$INNER"
+  INNER=
   rm -rf "$OUT"
   mkdir -p "$(dirname "$OUT")"
   cp -r "$WORK/raw" "$OUT"
+  rm -rf "$WORK" # kept only when a run fails: node logs, nodes.conf, timeout-views.txt
   log "done: $OUT"
   exit 0
 fi
 
 # Inside the namespace from here on: every address below is this namespace's loopback.
 trap stop_all_nodes EXIT
+trap 'exit 143' TERM
 
 start_node() {
   local n=$1 dir=$WORK/n$1
@@ -102,18 +105,17 @@ start_node() {
 
 # wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND every 100 ms until it succeeds.
 wait_for() {
-  local what=$1 limit_s=$2; shift 2
+  local what=$1 limit_s=$2 n; shift 2
   local deadline=$(( $(now_ms) + limit_s * 1000 ))
   until "$@"; do
     if (( $(now_ms) >= deadline )); then
-      dump_views >"$WORK/timeout-views.txt" 2>&1
+      for n in "${NODES[@]}"; do echo "--- 127.0.0.$n at $(now_ms)"; cli "$n" CLUSTER NODES; done >"$WORK/timeout-views.txt" 2>&1
       die "timed out after ${limit_s}s waiting for: $what (every node's CLUSTER NODES: $WORK/timeout-views.txt)"
     fi
     sleep 0.1
   done
 }
 
-dump_views() { local n; for n in "${NODES[@]}"; do echo "--- 127.0.0.$n at $(now_ms)"; cli "$n" CLUSTER NODES; done; }
 id_of() { cli "$1" CLUSTER MYID; }
 # line_about VIEWER TARGET: the CLUSTER NODES line in VIEWER's view that describes node TARGET.
 line_about() { cli "$1" CLUSTER NODES | awk -v a="127.0.0.$2:6379@" 'index($2, a) == 1'; }
@@ -145,21 +147,19 @@ ping_pending_for() {
 no_failure_flags_anywhere() {
   local n
   for n in "${NODES[@]}"; do
-    ! cli "$n" CLUSTER NODES | awk '{ print $3 }' | grep -q fail || return 1
-    [ "$(cluster_state "$n")" = ok ] || return 1
+    [ "$(cluster_state "$n")" = ok ] && cli "$n" CLUSTER NODES | awk '$3 ~ /fail/ { bad = 1 } END { exit bad }' || return 1
   done
 }
 
-# Inbound block: peers' pings to FAULTY stay pending past the node timeout, yet nobody flags anything.
-inbound_latent_state() {
+# latent_state in|out: with FAULTY's bus blocked one way, every ping crossing the block (peers' pings to
+# FAULTY for `in`, FAULTY's pings to peers for `out`) is pending past the node timeout, yet nobody
+# flags anything: Redis 7 counts data arriving over the other direction's link as a sign of life.
+latent_state() {
   local n
-  for n in $(others_than "$FAULTY"); do ping_pending_for "$n" "$FAULTY" "$NODE_TIMEOUT_MS" || return 1; done
-  no_failure_flags_anywhere
-}
-# Outbound block: FAULTY's own pings to every peer stay pending past the node timeout.
-outbound_latent_state() {
-  local n
-  for n in $(others_than "$FAULTY"); do ping_pending_for "$FAULTY" "$n" "$NODE_TIMEOUT_MS" || return 1; done
+  for n in $(others_than "$FAULTY"); do
+    if [ "$1" = in ]; then ping_pending_for "$n" "$FAULTY" "$NODE_TIMEOUT_MS" || return 1
+    else ping_pending_for "$FAULTY" "$n" "$NODE_TIMEOUT_MS" || return 1; fi
+  done
   no_failure_flags_anywhere
 }
 # Both ways, early: some peer's ping to FAULTY is pending, nobody suspects anything yet.
@@ -172,14 +172,17 @@ both_early_state() {
 both_settled_state() {
   local n
   for n in $(others_than "$FAULTY"); do
-    [[ $(flags_about "$n" "$FAULTY") == *fail* && $(flags_about "$n" "$FAULTY") != *fail\?* ]] || return 1
-    [ "$(cluster_state "$n")" = ok ] || return 1
+    [[ ,$(flags_about "$n" "$FAULTY"), == *,fail,* ]] && [ "$(cluster_state "$n")" = ok ] || return 1
   done
   [[ $(flags_about "$FAULTY_REPLICA" "$FAULTY_REPLICA") == *master* ]]
 }
-nofailover_seen_everywhere() {
-  local n
-  for n in "${NODES[@]}"; do [[ $(flags_about "$n" "$1") == *nofailover* ]] || return 1; done
+# flag_in_views FLAG N...: each node N's view has an entry carrying FLAG.
+flag_in_views() {
+  local flag=$1 n; shift
+  for n in "$@"; do
+    cli "$n" CLUSTER NODES | awk -v f="$flag" '{ k = split($3, a, ","); for (i = 1; i <= k; i++) if (a[i] == f) hit = 1 }
+      END { exit !hit }' || return 1
+  done
 }
 hostnames_everywhere() { # yes|no: every view shows (or shows no) `,hostname` after every address
   local n count
@@ -187,11 +190,6 @@ hostnames_everywhere() { # yes|no: every view shows (or shows no) `,hostname` af
     count=$(cli "$n" CLUSTER NODES | awk '$2 ~ /,/' | wc -l)
     if [ "$1" = yes ]; then [ "$count" = "${#NODES[@]}" ] || return 1; else [ "$count" = 0 ] || return 1; fi
   done
-}
-handshake_seen() { cli "$1" CLUSTER NODES | awk '{ print $3 }' | grep -q handshake; }
-noaddr_seen_by_all_but() {
-  local n
-  for n in $(others_than "$1"); do cli "$n" CLUSTER NODES | awk '{ print $3 }' | grep -q noaddr || return 1; done
 }
 
 nft_block() { # RULE...: one drop rule in the namespace's own input hook
@@ -209,27 +207,26 @@ RECORDER_JS='
 import { mkdir, writeFile } from "node:fs/promises";
 import { Redis } from "ioredis";
 const { REC_DIR, REC_HOSTS, REC_FULL_INFO_HOST } = process.env;
+const jsonLines = (items) => (items.length === 0 ? "[]\n" : `[\n${items.map((i) => "  " + JSON.stringify(i)).join(",\n")}\n]\n`);
 await Promise.all(REC_HOSTS.split(" ").map(async (host) => {
-  const redis = new Redis({ host, port: 6379, lazyConnect: true, connectTimeout: 2000, commandTimeout: 2000,
-    maxRetriesPerRequest: 0, retryStrategy: () => null });
-  await redis.connect();
+  const redis = new Redis({ host, port: 6379, connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   try {
-    const [nodes, clusterInfo, info, links, nodeTimeout] = await Promise.all([
+    const [nodes, clusterInfo, info, links, nodeTimeout, infoEverything] = await Promise.all([
       redis.call("CLUSTER", "NODES"),
       redis.call("CLUSTER", "INFO"),
       redis.call("INFO", "server", "clients", "cluster", "replication"),
       redis.call("CLUSTER", "LINKS"),
       redis.call("CONFIG", "GET", "cluster-node-timeout"),
+      host === REC_FULL_INFO_HOST ? redis.call("INFO", "everything") : null,
     ]);
     const dir = `${REC_DIR}/${host}_6379`;
     await mkdir(dir, { recursive: true });
     await writeFile(`${dir}/cluster_nodes.txt`, nodes);
     await writeFile(`${dir}/cluster_info.txt`, clusterInfo);
     await writeFile(`${dir}/info.txt`, info);
-    const linkLines = links.map((link) => "  " + JSON.stringify(link)).join(",\n");
-    await writeFile(`${dir}/cluster_links.json`, links.length === 0 ? "[]\n" : `[\n${linkLines}\n]\n`);
+    await writeFile(`${dir}/cluster_links.json`, jsonLines(links));
     await writeFile(`${dir}/config_node_timeout.txt`, nodeTimeout.join("\n") + "\n");
-    if (host === REC_FULL_INFO_HOST) await writeFile(`${dir}/info_everything.txt`, await redis.call("INFO", "everything"));
+    if (infoEverything !== null) await writeFile(`${dir}/info_everything.txt`, infoEverything);
   } finally {
     redis.disconnect();
   }
@@ -280,7 +277,7 @@ wait_for "every view to drop the hostnames" 15 hostnames_everywhere no
 
 NOFAILOVER=$FAULTY_REPLICA
 cli "$NOFAILOVER" CONFIG SET cluster-replica-no-failover yes >/dev/null
-wait_for "every node to see nofailover on node $NOFAILOVER" 15 nofailover_seen_everywhere "$NOFAILOVER"
+wait_for "every node to see nofailover on node $NOFAILOVER" 15 flag_in_views nofailover "${NODES[@]}"
 record nofailover
 cli "$NOFAILOVER" CONFIG SET cluster-replica-no-failover no >/dev/null
 wait_for "a healthy cluster" 15 cluster_is_healthy
@@ -288,17 +285,17 @@ wait_for "a healthy cluster" 15 cluster_is_healthy
 # Nothing in the namespace listens on 127.0.0.9's bus port, so the MEET never completes; node 1 drops
 # the entry after the handshake timeout (the node timeout), so record at once.
 cli 1 CLUSTER MEET 127.0.0.9 6379 >/dev/null
-wait_for "node 1 to show a handshake" 2 handshake_seen 1
+wait_for "node 1 to show a handshake" 2 flag_in_views handshake 1
 record handshake
 wait_for "the handshake entry to expire" 15 cluster_is_healthy
 
 nft_block ip daddr "127.0.0.$FAULTY" tcp dport 16379
-wait_for "peers' pings to node $FAULTY to stay pending (inbound block)" 20 inbound_latent_state
+wait_for "peers' pings to node $FAULTY to stay pending (inbound block)" 20 latent_state in
 record bus-inbound-blocked
 heal
 
 nft_block ip saddr "127.0.0.$FAULTY" tcp dport 16379
-wait_for "node $FAULTY's pings to stay pending (outbound block)" 20 outbound_latent_state
+wait_for "node $FAULTY's pings to stay pending (outbound block)" 20 latent_state out
 record bus-outbound-blocked
 heal
 
@@ -316,11 +313,10 @@ heal
 
 # noaddr: a node's address now answers with another node id (the process was replaced by a fresh one
 # with an empty nodes.conf). Peers clear the old entry's address: `:0@0 ... noaddr`.
-REPLACED=$(for n in "${NODES[@]}"; do if [ "$n" != "$FAULTY" ] && is_replica "$n"; then echo "$n"; fi; done | tail -1)
-[ -n "$REPLACED" ] || die "no replica left to replace"
+REPLACED=6
+is_replica "$REPLACED" || die "node $REPLACED is not a replica; the noaddr scenario replaces a replica"
 stop_nodes "$REPLACED"
 rm -f "$WORK/n$REPLACED/nodes.conf"
 start_node "$REPLACED"
-wait_for "peers to flag node $REPLACED's old id noaddr" 30 noaddr_seen_by_all_but "$REPLACED"
+wait_for "peers to flag node $REPLACED's old id noaddr" 30 flag_in_views noaddr $(others_than "$REPLACED")
 record noaddr
-

@@ -39,7 +39,8 @@ const SOCKET_ERRORS: Record<string, string> = {
 const UNKNOWN_COMMAND = /^ERR unknown (sub)?command/i;
 
 /** ioredis' own messages: its connect timer ("connect ETIMEDOUT", code ETIMEDOUT), its command timer
- *  ("Command timed out"), and "Connection is closed." when the socket ended before a reply. */
+ *  ("Command timed out"), and "Connection is closed." when the socket ended before a reply or a command
+ *  was sent after that. */
 export function classifyError(error: unknown, timeoutMs: number): ClassifiedError {
   const { message, code } = fieldsOf(error);
   if (message.startsWith("NOPERM")) return { kind: "noperm", error: message };
@@ -50,7 +51,7 @@ export function classifyError(error: unknown, timeoutMs: number): ClassifiedErro
     return { kind: "wrongpass", error: message };
   }
   if (code === "ETIMEDOUT") {
-    return { kind: "timeout", error: `no TCP connection within ${timeoutMs} ms (filtered port or host down?)` };
+    return { kind: "timeout", error: `could not connect within ${timeoutMs} ms (filtered port or host down?)` };
   }
   if (message === "Command timed out") {
     return { kind: "timeout", error: `connected but no reply within ${timeoutMs} ms (hung or paused process?)` };

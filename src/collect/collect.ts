@@ -45,18 +45,18 @@ async function clientSettings(seeds: readonly SeedAddress[], options: Connection
   return { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
 }
 
+function answered(node: QueriedNode): boolean {
+  return nodeFailure(node) === null;
+}
+
 function progressHooks(progress: CollectProgress | undefined): DiscoveryHooks {
   const emit = (event: CollectEvent): void => progress?.onEvent(event);
   return {
     onTarget: (target, via) =>
       emit(via === null ? { type: "seed-connecting", address: target.address } : { type: "node-discovered", address: target.address, via: via.address }),
     onView: () => undefined,
-    onDone: (node) => emit({ type: "node-done", address: node.target.address, ok: nodeFailure(node) === null }),
+    onDone: (node) => emit({ type: "node-done", address: node.target.address, ok: answered(node) }),
   };
-}
-
-function answered(node: QueriedNode): boolean {
-  return nodeFailure(node) === null;
 }
 
 /** Throws when no seed answered a single command: there is nothing to diagnose. */
@@ -136,7 +136,9 @@ async function snapshotWith(
     // Bus probes start as soon as a view announces a port, so a filtered one overlaps the queries.
     onView: (_observer, view, registry) => {
       for (const entry of view) {
-        busPortVotes.set(entry.id, [...(busPortVotes.get(entry.id) ?? []), { cport: entry.cport, own: entry.myself }]);
+        const votes = busPortVotes.get(entry.id) ?? [];
+        votes.push({ cport: entry.cport, own: entry.myself });
+        busPortVotes.set(entry.id, votes);
         const target = registry.targetFor(entry);
         if (target && entry.cport > 0) void probe(target.host, entry.cport);
       }

@@ -59,7 +59,7 @@ async function queryNode(target: NodeTarget, settings: ClientSettings, commands:
     });
     const denied = unauthenticated(results);
     if (denied) {
-      connection = denied;
+      connection = { ...denied, ms: connection.ms + denied.ms };
       results = {};
     }
   }

@@ -63,6 +63,9 @@ export async function openSession(host: string, port: number, settings: ClientSe
     // Both would send commands of their own (INFO, CLIENT SETINFO): busdoctor sends only its read-only set.
     enableReadyCheck: false,
     disableClientInfo: true,
+    // disconnect() ends the socket and waits this long for the peer to close it: 2 s by default, during
+    // which a paused peer or an already-failed socket would keep the CLI process alive.
+    disconnectTimeout: 0,
     ...(tls === null ? {} : { tls }),
   });
   // connect() rejects with a bare "Connection is closed."; the socket's real error (ECONNREFUSED...) comes here.

@@ -2,12 +2,14 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 
 /**
- * Whether the tool can dial the node a view lists. Not for `noaddr` entries, nor for a node that does not
- * know its own IP yet: a fresh node that met nobody prints itself as
- * `d8f1e762f2995519929c586d2dc768b994e79a55 :6379@16379 myself,master - 0 0 0 connected`.
+ * Whether discovery should dial the node a view lists. Not a `noaddr` entry (`e94f9ac6... :0@0 slave,noaddr ...`),
+ * nor a `handshake` one: its id is a placeholder and the address is only what someone passed to CLUSTER MEET
+ * (`09f550a9... 127.0.0.9:6379@16379 handshake - 0 0 0 disconnected`); both stay in the raw replies.
+ * Nor a node that does not know its own IP yet, as a node that met nobody prints itself:
+ * `65c75d1b586fbe0595db1ab5ded85a358e715b0f :6379@16379 myself,master - 0 0 0 connected`.
  */
 export function hasUsableAddress(entry: ClusterNodeEntry): boolean {
-  return !entry.flags.includes("noaddr") && entry.ip !== "" && entry.port > 0;
+  return !entry.flags.includes("noaddr") && !entry.flags.includes("handshake") && entry.ip !== "" && entry.port > 0;
 }
 
 /** Node ids that any view flags `fail?` or `fail`, sorted so runs are reproducible. */

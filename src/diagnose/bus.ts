@@ -1,7 +1,7 @@
 // Reads the link matrix as a whole and says which way bus traffic fails: every pair, a partition
 // into groups, single nodes cut off inbound, outbound or both, or single directed pairs. Computed
 // once and shared by the bus rules so that one fault is named once, by the rule that fits it.
-import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
+import type { ClusterAnalysis } from "../model/analysis.js";
 import type { LinkCell } from "../model/links.js";
 import { isLinkBroken, isLinkKnown, type LinkThresholds } from "./analyze/linkState.js";
 
@@ -28,98 +28,88 @@ export interface BusPicture {
   strayPairs: LinkCell[];
 }
 
-const key = (observer: string, peer: string): string => `${observer}>${peer}`;
+/** What one directed (observer, peer) cell says, packed in an n x n byte matrix (0: no evidence). */
+const HEALTHY = 1;
+const BROKEN = 2;
 
-/** Union-find over nodes that hear each other both ways. */
-function groupsOf(judged: readonly string[], healthy: ReadonlySet<string>): string[][] {
-  const parent = new Map(judged.map((node) => [node, node]));
-  const find = (node: string): string => {
+/** Union-find over nodes (by index) that hear each other both ways. */
+function groupsOf(count: number, matrix: Uint8Array): number[][] {
+  const parent = Int32Array.from({ length: count }, (_, index) => index);
+  const find = (node: number): number => {
     let root = node;
-    while (parent.get(root) !== root) root = parent.get(root) as string;
-    parent.set(node, root);
+    while (parent[root] !== root) root = parent[root] as number;
+    parent[node] = root;
     return root;
   };
-  for (const a of judged) {
-    for (const b of judged) {
-      if (a < b && healthy.has(key(a, b)) && healthy.has(key(b, a))) parent.set(find(a), find(b));
+  for (let a = 0; a < count; a += 1) {
+    for (let b = a + 1; b < count; b += 1) {
+      if (matrix[a * count + b] === HEALTHY && matrix[b * count + a] === HEALTHY) parent[find(a)] = find(b);
     }
   }
-  const groups = new Map<string, string[]>();
-  for (const node of judged) {
+  const groups = new Map<number, number[]>();
+  for (let node = 0; node < count; node += 1) {
     const root = find(node);
     const group = groups.get(root);
     if (group) group.push(node);
     else groups.set(root, [node]);
   }
-  return [...groups.values()].sort((x, y) => x.length - y.length || (x[0] ?? "").localeCompare(y[0] ?? ""));
-}
-
-function countBy(cells: readonly LinkCell[], keyOf: (cell: LinkCell) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const cell of cells) counts.set(keyOf(cell), (counts.get(keyOf(cell)) ?? 0) + 1);
-  return counts;
-}
-
-function listBy(cells: readonly LinkCell[], keyOf: (cell: LinkCell) => string): Map<string, LinkCell[]> {
-  const lists = new Map<string, LinkCell[]>();
-  for (const cell of cells) {
-    const list = lists.get(keyOf(cell));
-    if (list) list.push(cell);
-    else lists.set(keyOf(cell), [cell]);
-  }
-  return lists;
-}
-
-function isJudged(node: NodeSummary): boolean {
-  return node.response.kind === "answering";
+  return [...groups.values()];
 }
 
 export function readBus(analysis: ClusterAnalysis): BusPicture {
-  const thresholds: LinkThresholds = {
-    pendingMs: analysis.pendingThresholdMs,
-    pongStaleMs: analysis.pongStaleThresholdMs,
-  };
-  const judgedSet = new Set(analysis.nodes.filter(isJudged).map((node) => node.address));
-  const judged = [...judgedSet];
-  const cells = analysis.links.filter(
-    (cell) => judgedSet.has(cell.observer) && judgedSet.has(cell.peer) && isLinkKnown(cell.state),
-  );
-  const brokenCells = cells.filter((cell) => isLinkBroken(cell.state, thresholds));
-  const healthy = new Set(cells.filter((cell) => !isLinkBroken(cell.state, thresholds)).map((cell) => key(cell.observer, cell.peer)));
-  const everyPairBroken = judged.length >= 2 && cells.length > 0 && brokenCells.length === cells.length;
+  const thresholds: LinkThresholds = { pendingMs: analysis.pendingThresholdMs, pongStaleMs: analysis.pongStaleThresholdMs };
+  const judged = analysis.nodes.filter((node) => node.response.kind === "answering").map((node) => node.address);
+  const indexOf = new Map(judged.map((address, index) => [address, index]));
+  const count = judged.length;
+  const matrix = new Uint8Array(count * count);
+  const knownIn = new Int32Array(count);
+  const knownOut = new Int32Array(count);
+  const brokenIn: LinkCell[][] = judged.map(() => []);
+  const brokenOut: LinkCell[][] = judged.map(() => []);
+  const brokenCells: LinkCell[] = [];
+  let known = 0;
+  for (const cell of analysis.links) {
+    const observer = indexOf.get(cell.observer);
+    const peer = indexOf.get(cell.peer);
+    if (observer === undefined || peer === undefined || !isLinkKnown(cell.state)) continue;
+    known += 1;
+    knownOut[observer] = (knownOut[observer] ?? 0) + 1;
+    knownIn[peer] = (knownIn[peer] ?? 0) + 1;
+    if (isLinkBroken(cell.state, thresholds)) {
+      matrix[observer * count + peer] = BROKEN;
+      brokenCells.push(cell);
+      brokenIn[peer]?.push(cell);
+      brokenOut[observer]?.push(cell);
+    } else matrix[observer * count + peer] = HEALTHY;
+  }
+  const everyPairBroken = count >= 2 && known > 0 && brokenCells.length === known;
+  const empty: BusPicture = { judged, brokenCells, everyPairBroken, partition: null, isolated: [], strayPairs: [] };
+  if (everyPairBroken || brokenCells.length === 0) return empty;
 
-  const groups = everyPairBroken ? [] : groupsOf(judged, healthy);
+  const groups = groupsOf(count, matrix).sort((x, y) => x.length - y.length || (x[0] ?? 0) - (y[0] ?? 0));
   const bigGroups = groups.filter((group) => group.length >= 2);
-  const partition = bigGroups.length >= 2 ? bigGroups : null;
-  const singletons = new Set(groups.filter((group) => group.length === 1).map((group) => group[0] as string));
+  const partition = bigGroups.length >= 2 ? bigGroups.map((group) => group.map((index) => judged[index] as string)) : null;
 
-  const knownIn = countBy(cells, (cell) => cell.peer);
-  const knownOut = countBy(cells, (cell) => cell.observer);
-  const brokenIn = listBy(brokenCells, (cell) => cell.peer);
-  const brokenOut = listBy(brokenCells, (cell) => cell.observer);
   const isolated: IsolatedNode[] = [];
-  for (const node of judged) {
-    if (everyPairBroken || !singletons.has(node)) continue;
-    const inbound = brokenIn.get(node) ?? [];
-    const outbound = brokenOut.get(node) ?? [];
+  for (const [node] of groups.filter((group) => group.length === 1)) {
+    if (node === undefined) continue;
+    const inbound = brokenIn[node] ?? [];
+    const outbound = brokenOut[node] ?? [];
     // "Most peers" rather than "all": a peer that pinged a moment ago may not show it yet.
-    const cutIn = inbound.length * 2 > (knownIn.get(node) ?? 0);
-    const cutOut = outbound.length * 2 > (knownOut.get(node) ?? 0);
+    const cutIn = inbound.length * 2 > (knownIn[node] ?? 0);
+    const cutOut = outbound.length * 2 > (knownOut[node] ?? 0);
     if (!cutIn && !cutOut) continue;
     const direction: CutDirection = cutIn && cutOut ? "both" : cutIn ? "in" : "out";
-    isolated.push({ node, direction, inbound, outbound });
+    isolated.push({ node: judged[node] as string, direction, inbound, outbound });
   }
 
   const explained = new Set(isolated.map((entry) => entry.node));
   const groupOf = new Map((partition ?? []).flatMap((group, index) => group.map((node) => [node, index] as const)));
-  const strayPairs = everyPairBroken
-    ? []
-    : brokenCells.filter((cell) => {
-        if (explained.has(cell.observer) || explained.has(cell.peer)) return false;
-        const a = groupOf.get(cell.observer);
-        const b = groupOf.get(cell.peer);
-        return a === undefined || b === undefined || a === b;
-      });
-
-  return { judged, brokenCells, everyPairBroken, partition, isolated, strayPairs };
+  const strayPairs = brokenCells.filter((cell) => {
+    if (explained.has(cell.observer) || explained.has(cell.peer)) return false;
+    const a = groupOf.get(cell.observer);
+    const b = groupOf.get(cell.peer);
+    return a === undefined || b === undefined || a === b;
+  });
+  return { ...empty, partition, isolated, strayPairs };
 }

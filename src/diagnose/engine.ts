@@ -1,6 +1,7 @@
 // Runs the rules and arranges their findings: one root cause first, what follows from it under it.
 import type { ClusterAnalysis } from "../model/analysis.js";
 import type { Diagnosis, Finding, Health, Severity } from "../model/finding.js";
+import type { LinkCell } from "../model/links.js";
 import { readBus } from "./bus.js";
 import type { GossipRates } from "./gossipRates.js";
 import type { Rule, RuleContext } from "./rule.js";
@@ -24,12 +25,24 @@ function healthOf(findings: readonly Finding[]): Health {
   return "healthy";
 }
 
+function groupCells(cells: readonly LinkCell[], keyOf: (cell: LinkCell) => string): Map<string, LinkCell[]> {
+  const groups = new Map<string, LinkCell[]>();
+  for (const cell of cells) {
+    const group = groups.get(keyOf(cell));
+    if (group) group.push(cell);
+    else groups.set(keyOf(cell), [cell]);
+  }
+  return groups;
+}
+
 export function runRules(analysis: ClusterAnalysis, rates: GossipRates | null, rules: readonly Rule[] = RULES): Diagnosis {
   const context: RuleContext = {
     analysis,
     bus: readBus(analysis),
     rates,
     nodeAt: new Map(analysis.nodes.map((node) => [node.address, node])),
+    linksTo: groupCells(analysis.links, (cell) => cell.peer),
+    linksFrom: groupCells(analysis.links, (cell) => cell.observer),
   };
   const ranked: Ranked[] = rules.flatMap((rule, order) => rule.check(context).map((finding) => ({ finding, rule, order })));
   const actionable = ranked.filter((entry) => entry.finding.severity !== "info");

@@ -1,5 +1,6 @@
 import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
 import type { Finding, FindingCode } from "../model/finding.js";
+import type { LinkCell } from "../model/links.js";
 import type { BusPicture } from "./bus.js";
 import type { GossipRates } from "./gossipRates.js";
 
@@ -10,6 +11,9 @@ export interface RuleContext {
   rates: GossipRates | null;
   /** Summaries by address, for rules that look nodes up. */
   nodeAt: ReadonlyMap<string, NodeSummary>;
+  /** Link cells by peer (every observer's cell for it) and by observer (its row), built once. */
+  linksTo: ReadonlyMap<string, readonly LinkCell[]>;
+  linksFrom: ReadonlyMap<string, readonly LinkCell[]>;
 }
 
 /**

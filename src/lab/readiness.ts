@@ -1,6 +1,6 @@
 // Pure: decides whether a freshly created (or restarted) lab cluster has settled, so that every
 // scenario starts from the same place: cluster_state:ok everywhere, every node known and healthy in
-// every view, every bus link up, every replica in sync with its master.
+// every view, every view agreeing on who replicates whom, every bus link up, every replica in sync.
 
 /** What one node answered (null: no answer; `error` says why). Raw redis-cli output. */
 export interface NodeReadinessReplies {
@@ -24,8 +24,10 @@ function infoField(text: string, field: string): string | null {
 }
 
 interface NodesLine {
+  id: string;
   endpoint: string;
   flags: string[];
+  masterId: string;
   linkState: string;
 }
 
@@ -35,16 +37,48 @@ interface NodesLine {
  */
 function parseNodesLine(line: string): NodesLine | null {
   const fields = line.trim().split(" ");
-  const [, address, flags, , , , , linkState] = fields;
-  if (address === undefined || flags === undefined || linkState === undefined) return null;
-  return { endpoint: address.split("@")[0] ?? address, flags: flags.split(","), linkState };
+  const [id, address, flags, masterId, , , , linkState] = fields;
+  if (id === undefined || address === undefined || flags === undefined || masterId === undefined || linkState === undefined) {
+    return null;
+  }
+  return { id, endpoint: address.split("@")[0] ?? address, flags: flags.split(","), masterId, linkState };
 }
 
 const UNSETTLED_FLAGS = ["fail", "fail?", "handshake", "noaddr"];
 
+/** "master" or "replica of 127.0.0.1:6379", as `viewer` sees `entry`. */
+function roleInView(entry: NodesLine, view: readonly NodesLine[]): string {
+  if (!entry.flags.includes("slave")) return "master";
+  const master = view.find((candidate) => candidate.id === entry.masterId);
+  return `replica of ${master?.endpoint ?? entry.masterId}`;
+}
+
+/**
+ * Right after `--cluster create` (seen) every node can report cluster_state:ok and every replica be in
+ * sync while one view still lists a replica as a master: the REPLICATE has not reached it by gossip.
+ */
+function roleDisagreements(views: ReadonlyMap<string, readonly NodesLine[]>): string[] {
+  const roles = new Map<string, Map<string, string[]>>();
+  for (const [viewer, view] of views) {
+    for (const entry of view) {
+      const byRole = roles.get(entry.endpoint) ?? new Map<string, string[]>();
+      const role = roleInView(entry, view);
+      byRole.set(role, [...(byRole.get(role) ?? []), viewer]);
+      roles.set(entry.endpoint, byRole);
+    }
+  }
+  return [...roles]
+    .filter(([, byRole]) => byRole.size > 1)
+    .map(([endpoint, byRole]) => {
+      const opinions = [...byRole].map(([role, viewers]) => `${role} to ${viewers.join(", ")}`);
+      return `views disagree on ${endpoint}: ${opinions.join("; ")}`;
+    });
+}
+
 /** Why the cluster is not settled yet, one reason per line; empty when it is. */
 export function unsettledReasons(expectedNodes: number, replies: readonly NodeReadinessReplies[]): string[] {
   const reasons: string[] = [];
+  const views = new Map<string, NodesLine[]>();
   for (const reply of replies) {
     const who = reply.endpoint;
     if (reply.clusterInfo === null || reply.clusterNodes === null || reply.replication === null) {
@@ -55,21 +89,24 @@ export function unsettledReasons(expectedNodes: number, replies: readonly NodeRe
     if (state !== "ok") reasons.push(`${who} reports cluster_state:${state ?? "?"}`);
     const lines = reply.clusterNodes.split(/\r?\n/).filter((line) => line.trim() !== "");
     if (lines.length !== expectedNodes) reasons.push(`${who} knows ${lines.length} of ${expectedNodes} nodes`);
+    const view: NodesLine[] = [];
     for (const line of lines) {
       const entry = parseNodesLine(line);
       if (entry === null) {
         reasons.push(`${who} printed an unreadable CLUSTER NODES line: ${line.trim()}`);
         continue;
       }
+      view.push(entry);
       const bad = entry.flags.filter((flag) => UNSETTLED_FLAGS.includes(flag));
       if (bad.length > 0) reasons.push(`${who} flags ${entry.endpoint} ${bad.join(",")}`);
       if (!entry.flags.includes("myself") && entry.linkState !== "connected") {
         reasons.push(`${who} has no bus link to ${entry.endpoint}`);
       }
     }
+    views.set(who, view);
     const role = infoField(reply.replication, "role");
     const link = infoField(reply.replication, "master_link_status");
     if (role === "slave" && link !== "up") reasons.push(`${who} is a replica whose master link is ${link ?? "?"}`);
   }
-  return reasons;
+  return [...reasons, ...roleDisagreements(views)];
 }

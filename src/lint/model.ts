@@ -52,12 +52,12 @@ export type Direction = "in" | "out";
 
 /** How to write a new rule in the file's own syntax; fix writers read it (src/lint/fix). */
 export type RuleSyntax =
-  | { syntax: "k8s-networkpolicy"; policyName: string }
+  | { syntax: "k8s-networkpolicy"; policyName: string; podLabels: Record<string, string> }
   | { syntax: "aws-sg-inline"; securityGroup: string }
   | { syntax: "aws-sg-rule"; resourceName: string; securityGroupExpr: string }
   | { syntax: "aws-vpc-sg-rule"; resourceName: string; securityGroupExpr: string }
   | { syntax: "gcp-firewall"; resourceName: string; networkExpr: string; targetTags: string[] }
-  | { syntax: "azure-nsg-rule"; resourceName: string; nsgExpr: string; priority: number }
+  | { syntax: "azure-nsg-rule"; resourceName: string; nsgExpr: string; resourceGroupExpr: string; priority: number }
   | { syntax: "iptables"; table: string; chain: string }
   | { syntax: "nft"; family: string; table: string; chain: string }
   | { syntax: "nft-json"; family: string; table: string; chain: string }
@@ -73,6 +73,8 @@ export interface FilterRule {
   /** The peer conditions as written in the file (e.g. `ip saddr 10.0.0.0/16`), reused by fixes. */
   peerSource: string[];
   syntax: RuleSyntax;
+  /** Something the reader should know about this rule, e.g. a named port no container declares. */
+  note?: string;
 }
 
 export interface DirectionPolicy {

@@ -10,10 +10,20 @@ export type LinkState =
   | { kind: "missing" } // the observer's view has no such node
   | { kind: "unknown"; reason: string }; // the observer did not answer
 
+/** From the observer's CLUSTER LINKS (Redis 7.0+): which bus connections with the peer exist now. */
+export interface BusConnections {
+  /** The observer's own connection to the peer's bus port ("direction to"). */
+  outbound: boolean;
+  /** The peer's connection to the observer's bus port ("direction from"). */
+  inbound: boolean;
+}
+
 export interface LinkCell {
   observer: string;
   peer: string;
   state: LinkState;
+  /** null when CLUSTER LINKS was not available (denied, or Redis before 7.0). */
+  connections: BusConnections | null;
   /** The observer's raw CLUSTER NODES line for the peer, when there is one. */
   line: string | null;
 }

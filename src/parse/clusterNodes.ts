@@ -40,7 +40,9 @@ function parseNodeLine(line: NumberedLine): ClusterNodeEntry {
   const fail: Fail = (problem) => {
     throw new ParseError(WHAT, line.number, line.text, problem);
   };
-  const fields = line.text.trim().split(/ +/);
+  const trimmed = line.text.trim();
+  // Redis separates fields by one space; split on runs only when a line has more.
+  const fields = trimmed.includes("  ") ? trimmed.split(/ +/) : trimmed.split(" ");
   if (fields.length < FIXED_FIELDS.length) {
     fail(`expected at least ${FIXED_FIELDS.length} fields (${FIXED_FIELDS.join(" ")}), got ${fields.length}`);
   }
@@ -60,17 +62,21 @@ function parseNodeLine(line: NumberedLine): ClusterNodeEntry {
     fail(`expected link-state connected or disconnected, got ${quote(linkField)}`);
   }
 
-  const slots: SlotRange[] = [];
-  const migrations: SlotMigration[] = [];
+  // Replicas (half of a big cluster's lines) own no slots: they share one frozen empty list.
+  let slots: SlotRange[] = NO_SLOTS;
+  let migrations: SlotMigration[] = NO_MIGRATIONS;
   for (const field of slotFields) {
     const slot = parseSlotField(field) ?? fail(`expected a slot, a range start-end, [slot->-id] or [slot-<-id] with slots 0-${SLOT_COUNT - 1}, got ${quote(field)}`);
-    if ("direction" in slot) migrations.push(slot);
-    else slots.push(slot);
+    if ("direction" in slot) (migrations = migrations === NO_MIGRATIONS ? [] : migrations).push(slot);
+    else (slots = slots === NO_SLOTS ? [] : slots).push(slot);
   }
 
   return {
     id,
-    ...address,
+    ip: address.ip,
+    port: address.port,
+    cport: address.cport,
+    hostname: address.hostname,
     address: `${address.ip}:${address.port}`,
     flags,
     role: roleOf(flags),
@@ -112,14 +118,26 @@ function parseAddress(field: string): NodeAddress | null {
   return { ip: endpoint.slice(0, colon), port, cport, hostname };
 }
 
+const NO_SLOTS: SlotRange[] = Object.freeze([]) as unknown as SlotRange[];
+const NO_MIGRATIONS: SlotMigration[] = Object.freeze([]) as unknown as SlotMigration[];
+
+/**
+ * A cluster has only a handful of distinct flag fields, so each is parsed once and its frozen list
+ * shared by every entry that prints it (a 1000-node cluster's views hold a million entries).
+ */
+const flagLists = new Map<string, NodeFlag[]>();
+
 // `myself,master`, `slave,fail?`, `slave,noaddr`, `handshake`
 function parseFlags(field: string): NodeFlag[] | null {
+  const cached = flagLists.get(field);
+  if (cached) return cached;
   const flags: NodeFlag[] = [];
   for (const name of field.split(",")) {
     const flag = NODE_FLAGS.find((known) => known === name);
     if (flag === undefined) return null;
     flags.push(flag);
   }
+  if (flagLists.size < 256) flagLists.set(field, Object.freeze(flags) as NodeFlag[]);
   return flags;
 }
 

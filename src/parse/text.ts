@@ -8,15 +8,22 @@ export interface NumberedLine {
 
 /** The reply's non-blank lines with their numbers. Tolerates `\r\n` line ends and a trailing newline. */
 export function numberedLines(reply: string): NumberedLine[] {
-  return reply.split("\n").flatMap((raw, index) => {
+  // A plain loop: a 1000-node cluster's views are a million lines, read on every check.
+  const lines: NumberedLine[] = [];
+  const raws = reply.split("\n");
+  for (let index = 0; index < raws.length; index += 1) {
+    const raw = raws[index] as string;
     const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    return text.trim() === "" ? [] : [{ number: index + 1, text }];
-  });
+    if (text.trim() !== "") lines.push({ number: index + 1, text });
+  }
+  return lines;
 }
 
 /** A non-negative decimal integer that a JS number holds exactly, or null for anything else. */
+const DIGITS = /^\d+$/;
+
 export function parseUnsigned(token: string): number | null {
-  if (!/^\d+$/.test(token)) return null;
+  if (!DIGITS.test(token)) return null;
   const value = Number(token);
   return Number.isSafeInteger(value) ? value : null;
 }

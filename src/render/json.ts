@@ -5,7 +5,7 @@
 import type { NodeResponse, NodeSummary } from "../model/analysis.js";
 import type { SlotRange } from "../model/cluster.js";
 import type { Evidence, FindingCode, Fix, Health, Severity } from "../model/finding.js";
-import type { LinkCell, LinkState } from "../model/links.js";
+import type { BusConnections, LinkCell, LinkState } from "../model/links.js";
 import type { CommandErrorKind, ProbeResult, ProbeState } from "../model/snapshot.js";
 import { placeFindings, type CheckReport, type FindingRole, type PlacedFinding } from "./report.js";
 
@@ -47,6 +47,7 @@ export interface JsonLinkCell {
   pendingMs?: number;
   pongAgeMs?: number;
   reason?: string;
+  connections?: BusConnections;
   line?: string;
 }
 
@@ -139,9 +140,10 @@ function jsonProbe(probe: ProbeResult): JsonProbe {
 }
 
 function jsonLinkCell(cell: LinkCell): JsonLinkCell {
-  const base: JsonLinkCell = { observer: cell.observer, peer: cell.peer, state: cell.state.kind };
-  const detail = stateDetail(cell.state);
-  return cell.line === null ? { ...base, ...detail } : { ...base, ...detail, line: cell.line };
+  const base: JsonLinkCell = { observer: cell.observer, peer: cell.peer, state: cell.state.kind, ...stateDetail(cell.state) };
+  if (cell.connections !== null) base.connections = { outbound: cell.connections.outbound, inbound: cell.connections.inbound };
+  if (cell.line !== null) base.line = cell.line;
+  return base;
 }
 
 function stateDetail(state: LinkState): Pick<JsonLinkCell, "pendingMs" | "pongAgeMs" | "reason"> {

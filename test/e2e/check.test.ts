@@ -56,6 +56,8 @@ const CASES: Array<{ name: string; code: string; nodes: string[]; exit: number }
   { name: "bus-inbound-blocked", code: "BUS_LINK_ONE_WAY", nodes: [node(3)], exit: 1 },
   { name: "bus-outbound-blocked", code: "BUS_LINK_ONE_WAY", nodes: [node(3)], exit: 1 },
   { name: "bus-rejected", code: "BUS_PORT_NOT_LISTENING", nodes: [node(3)], exit: 2 },
+  { name: "bus-pair-blocked", code: "BUS_LINK_ONE_WAY", nodes: [node(2), node(3)], exit: 1 },
+  { name: "bus-announced-port-closed", code: "BUS_PORT_NOT_LISTENING", nodes: [node(3)], exit: 1 },
   { name: "bus-all-blocked", code: "BUS_PORT_BLOCKED", nodes: [1, 2, 3, 4, 5, 6].map(node), exit: 2 },
   { name: "node-killed", code: "NODE_UNREACHABLE", nodes: [node(3)], exit: 2 },
   { name: "node-paused", code: "NODE_UNRESPONSIVE", nodes: [node(3)], exit: 2 },

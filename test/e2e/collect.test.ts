@@ -1,6 +1,8 @@
 // collectSnapshot / collectSampled against a real 6-node cluster (3 masters, 3 replicas) of redis-server
 // processes in a private network namespace. The collection runs in a child process inside that
 // namespace (support/collect-run.ts); this process only sets up, breaks nodes and reads the JSON.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CollectEvent } from "../../src/collect/collect.js";
@@ -8,6 +10,7 @@ import type { ConnectionOptions } from "../../src/collect/options.js";
 import type { NodeCommand, NodeSnapshot, Snapshot } from "../../src/model/snapshot.js";
 import { TestCluster } from "./support/collect-cluster.js";
 import type { CollectRequest } from "./support/collect-run.js";
+import { makeTestCertificates, type TestCertificates } from "./support/collect-tls.js";
 
 const cluster = new TestCluster({ namespace: "busdoctor-collect-test", dir: "/tmp/busdoctor-collect-test", nodeCount: 6, nodeTimeoutMs: 2000 });
 const RUNNER = fileURLToPath(new URL("./support/collect-run.ts", import.meta.url));
@@ -169,6 +172,14 @@ describe("collectSnapshot with credentials", () => {
         reason: "auth",
         message: `authentication failed on every seed: ${cluster.address(replica)} NOAUTH Authentication required. (no password given: use --pass or REDISCLI_AUTH)`,
       });
+      // With another seed the run goes on; the node that wants a password is a failed connection, not 8 failed commands.
+      const { snapshot } = snapshotOf({ seeds: [cluster.address(replica), "127.0.0.1:6379"], options: plain });
+      expect(snapshot.nodes).toHaveLength(6);
+      expect(node(snapshot, cluster.address(replica))).toMatchObject({
+        origin: "seed",
+        connection: { ok: false, kind: "noauth", error: "NOAUTH Authentication required." },
+        commands: {},
+      });
     } finally {
       cluster.cli(replica, "-a", PASSWORD, "--no-auth-warning", "CONFIG", "SET", "requirepass", "");
     }
@@ -249,5 +260,54 @@ describe("collectSnapshot with a broken node", () => {
       reason: "no-seed",
       message: `no seed reachable: ${address} connection refused`,
     });
+  });
+});
+
+describe("collectSnapshot over TLS", () => {
+  const TLS_NODE = 7;
+  const address = cluster.address(TLS_NODE);
+  let certs: TestCertificates;
+
+  beforeAll(() => {
+    const dir = join(cluster.options.dir, "tls");
+    mkdirSync(dir, { recursive: true });
+    certs = makeTestCertificates(dir, cluster.host(TLS_NODE));
+    cluster.startNode(TLS_NODE, [
+      "--port", "0", "--tls-port", "6379", "--tls-cert-file", certs.serverCertFile, "--tls-key-file", certs.serverKeyFile,
+      "--tls-ca-cert-file", certs.caFile, "--tls-auth-clients", "yes",
+    ]);
+    const tlsCli = ["--tls", "--cacert", certs.caFile, "--cert", certs.clientCertFile, "--key", certs.clientKeyFile];
+    cluster.waitFor(`${address} to answer over TLS`, () => {
+      try {
+        return cluster.inNamespace(["redis-cli", ...tlsCli, "-h", cluster.host(TLS_NODE), "-p", "6379", "PING"]).trim() === "PONG";
+      } catch {
+        return false;
+      }
+    });
+  });
+
+  it.each([
+    ["the CA and a client certificate", () => ({ caFile: certs.caFile, certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, insecure: false })],
+    ["--insecure instead of the CA", () => ({ certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, insecure: true })],
+  ])("answers every command with %s, and no key material reaches the output", (_name, tls) => {
+    const { output, stdout } = collect({ seeds: [address], options: { ...plain, tls: tls() } });
+    expect(stdout).not.toContain("PRIVATE KEY");
+    if (!output.ok) throw new Error(output.error.message);
+    expect(output.snapshot.settings.tls).toBe(true);
+    expect(output.snapshot.nodes.map((entry) => entry.address)).toEqual([address]);
+    for (const command of ALL_COMMANDS) expect(node(output.snapshot, address).commands[command]).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ["without the CA the server's certificate is refused", () => ({ certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, insecure: false }),
+      `no seed reachable: ${address} self-signed certificate in certificate chain`],
+    ["plain TCP to a TLS port is closed by the server", () => null, `no seed reachable: ${address} connection closed`],
+  ])("%s", (_name, tls, message) => {
+    expect(failureOf({ seeds: [address], options: { ...plain, tls: tls() } })).toEqual({ name: "CollectError", reason: "no-seed", message });
+  });
+
+  it("fails without the client certificate the server requires", () => {
+    const error = failureOf({ seeds: [address], options: { ...plain, tls: { caFile: certs.caFile, insecure: false } } });
+    expect(error).toMatchObject({ name: "CollectError", reason: "no-seed", message: expect.stringMatching(`^no seed reachable: ${address} `) });
   });
 });

@@ -79,6 +79,20 @@ export const SCENARIOS: readonly Scenario[] = [
     settle: (lab) => waitUntilCut(lab, [...toNode(lab, FAULTY), ...fromNode(lab, FAULTY)], PENDING_MS),
   },
   {
+    name: "bus-pair-blocked",
+    description: "node 2 cannot reach node 3's bus port; every other direction works",
+    faulty: [2, 3],
+    inject: (lab) => lab.fault({ kind: "pair", from: 2, to: FAULTY, action: "drop" }),
+    settle: (lab) => waitUntilCut(lab, [[2, FAULTY]], PENDING_MS),
+  },
+  {
+    name: "bus-announced-port-closed",
+    description: "node 3 announces bus port 17000, where nothing listens (a missing NAT/container mapping)",
+    faulty: [FAULTY],
+    inject: (lab) => lab.fault({ kind: "announce-bus-port", node: FAULTY, port: 17000 }),
+    settle: (lab) => waitUntilCut(lab, toNode(lab, FAULTY), PENDING_MS),
+  },
+  {
     name: "bus-all-blocked",
     description: "every bus port dropped (the security group that forgot 16379)",
     faulty: [3, 1, 2, 4, 5, 6],

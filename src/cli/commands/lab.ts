@@ -237,7 +237,7 @@ function registerLifecycle(lab: Command, setExit: SetExit): void {
     .addOption(nameOption())
     .addHelpText(
       "after",
-      examples("busdoctor lab exec -- redis-cli -h 127.0.0.3 cluster nodes", "busdoctor lab exec -- busdoctor check 127.0.0.1:6379"),
+      examples("busdoctor lab exec -- redis-cli -h 127.0.0.3 cluster nodes", "busdoctor lab exec -- ./bin/busdoctor check 127.0.0.1:6379   # from a checkout"),
     )
     .action(async (command: string[], options: NameOption) => {
       const attached = await Lab.attach(options.name);

@@ -2,7 +2,7 @@
 // observer -> peer link matrix. Pure: reads the snapshot only.
 import type { ClusterAnalysis, NodeSummary, NodeView } from "../../model/analysis.js";
 import type { ClusterNodeEntry } from "../../model/cluster.js";
-import type { LinkCell } from "../../model/links.js";
+import type { BusConnections, LinkCell } from "../../model/links.js";
 import type { NodeSnapshot, Snapshot } from "../../model/snapshot.js";
 import { linkStateOf, linkThresholds, type LinkThresholds } from "./linkState.js";
 import { classifyResponse } from "./response.js";
@@ -84,6 +84,23 @@ function summarize(
   };
 }
 
+/**
+ * CLUSTER LINKS entries folded per peer: a `to` entry is the observer's own connection to the peer's
+ * bus port, a `from` entry the peer's connection to the observer's. Sample entry:
+ *   ["direction","to","node","18adf66a...","create-time",1795668979746,"events","","send-buffer-allocated",0,"send-buffer-used",0]
+ */
+function connectionsById(view: NodeView): Map<string, BusConnections> | null {
+  if (view.links === null) return null;
+  const byId = new Map<string, BusConnections>();
+  for (const link of view.links) {
+    const current = byId.get(link.nodeId) ?? { outbound: false, inbound: false };
+    if (link.direction === "to") current.outbound = true;
+    else current.inbound = true;
+    byId.set(link.nodeId, current);
+  }
+  return byId;
+}
+
 function linkRow(
   observer: NodeSummary,
   view: NodeView,
@@ -94,6 +111,7 @@ function linkRow(
   const row: LinkCell[] = [];
   const answering = observer.response.kind === "answering" && view.nodes !== null;
   const byId = new Map((view.nodes ?? []).map((entry) => [entry.id, entry]));
+  const connections = connectionsById(view);
   // Without INFO server_time_usec (denied), the tool's clock stands in: right on one host, off by
   // the clock skew elsewhere.
   const nowMs = view.nowMs ?? fallbackNowMs;
@@ -101,15 +119,21 @@ function linkRow(
     if (peer.address === observer.address) continue;
     if (!answering) {
       const reason = view.nodes === null && observer.response.kind === "answering" ? "CLUSTER NODES not available" : observer.response.kind;
-      row.push({ observer: observer.address, peer: peer.address, state: { kind: "unknown", reason }, line: null });
+      row.push({ observer: observer.address, peer: peer.address, state: { kind: "unknown", reason }, connections: null, line: null });
       continue;
     }
     const entry = peer.id === null ? undefined : byId.get(peer.id);
     if (!entry) {
-      row.push({ observer: observer.address, peer: peer.address, state: { kind: "missing" }, line: null });
+      row.push({ observer: observer.address, peer: peer.address, state: { kind: "missing" }, connections: null, line: null });
       continue;
     }
-    row.push({ observer: observer.address, peer: peer.address, state: linkStateOf(entry, nowMs, thresholds), line: entry.line });
+    row.push({
+      observer: observer.address,
+      peer: peer.address,
+      state: linkStateOf(entry, nowMs, thresholds),
+      connections: connections === null ? null : (connections.get(entry.id) ?? { outbound: false, inbound: false }),
+      line: entry.line,
+    });
   }
   return row;
 }

@@ -12,19 +12,19 @@ import { busProbeEvidence } from "./busShared.js";
 export const nodeNeedsRejoin: Rule = {
   code: "NODE_NEEDS_REJOIN",
   kind: "cause",
-  check({ analysis, bus }) {
+  check({ analysis, bus, linksTo, linksFrom }) {
     const thresholds = { pendingMs: analysis.pendingThresholdMs, pongStaleMs: analysis.pongStaleThresholdMs };
     const isolated = new Set(bus.isolated.map((entry) => entry.node));
     const findings: Finding[] = [];
     analysis.nodes.forEach((node, index) => {
       if (node.response.kind !== "answering" || isolated.has(node.address) || bus.everyPairBroken) return;
       if (node.busProbe !== null && node.busProbe.state !== "open") return;
-      const toNode = analysis.links.filter((cell) => cell.peer === node.address && cell.state.kind !== "unknown" && cell.state.kind !== "missing");
+      const toNode = (linksTo.get(node.address) ?? []).filter((cell) => cell.state.kind !== "unknown" && cell.state.kind !== "missing");
       const flaggedFail = toNode.filter((cell) => cell.state.kind === "fail");
       if (toNode.length === 0 || flaggedFail.length * 2 <= toNode.length) return;
       if (toNode.some((cell) => isLinkBroken(cell.state, thresholds))) return;
       const view = analysis.views[index];
-      const ownCells = analysis.links.filter((cell) => cell.observer === node.address);
+      const ownCells = linksFrom.get(node.address) ?? [];
       const seesOthersFailing = ownCells.length > 0 && ownCells.every((cell) => cell.state.kind === "fail" || cell.state.kind === "pfail");
       if (view?.info?.state !== "fail" && !seesOthersFailing) return;
       const healthy = analysis.nodes.find((other) => other.address !== node.address && other.response.kind === "answering" && other.clusterState === "ok");

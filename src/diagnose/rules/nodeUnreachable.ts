@@ -9,11 +9,11 @@ import type { Rule } from "../rule.js";
 export const nodeUnreachable: Rule = {
   code: "NODE_UNREACHABLE",
   kind: "cause",
-  check({ analysis }) {
+  check({ analysis, linksTo }) {
     const findings: Finding[] = [];
     for (const node of analysis.nodes) {
       if (node.response.kind !== "unreachable") continue;
-      const cells = analysis.links.filter((cell) => cell.peer === node.address && cell.state.kind !== "unknown" && cell.state.kind !== "missing");
+      const cells = (linksTo.get(node.address) ?? []).filter((cell) => cell.state.kind !== "unknown" && cell.state.kind !== "missing");
       // Peers that still hear it fine mean only busdoctor's host is cut off from it.
       const peersHearIt = cells.length > 0 && cells.every((cell) => cell.state.kind === "ok");
       const evidence = [probeEvidence(node.response.probe, "TCP probe of the client port")];

@@ -9,12 +9,12 @@ import type { Rule } from "../rule.js";
 export const nodeUnresponsive: Rule = {
   code: "NODE_UNRESPONSIVE",
   kind: "cause",
-  check({ analysis }) {
+  check({ analysis, linksTo }) {
     const findings: Finding[] = [];
     for (const node of analysis.nodes) {
       if (node.response.kind !== "unresponsive") continue;
-      const peerCells = analysis.links.filter(
-        (cell) => cell.peer === node.address && cell.state.kind !== "ok" && cell.state.kind !== "unknown" && cell.state.kind !== "missing",
+      const peerCells = (linksTo.get(node.address) ?? []).filter(
+        (cell) => cell.state.kind !== "ok" && cell.state.kind !== "unknown" && cell.state.kind !== "missing",
       );
       findings.push({
         code: "NODE_UNRESPONSIVE",

@@ -13,7 +13,8 @@ export const topologyDrift: Rule = {
     const views = analysis.views.filter((view) => view.nodes !== null);
     if (views.length < 2) return [];
     const members = views.map((view) => new Set((view.nodes ?? []).filter((e) => !e.flags.includes("handshake")).map((e) => e.id)));
-    const union = new Set(members.flatMap((set) => [...set]));
+    const union = new Set<string>();
+    for (const set of members) for (const id of set) union.add(id);
     const evidence: Evidence[] = [];
     const drifted = new Set<string>();
     views.forEach((view, index) => {
@@ -34,20 +35,24 @@ export const topologyDrift: Rule = {
         evidence.push({ source: view.observer, what: "CLUSTER INFO", detail: `cluster_known_nodes:${view.info.knownNodes} (most nodes say ${usual})` });
       }
     }
-    // Role disagreements: one line per node whose role differs between views.
-    const roles = new Map<string, Map<string, string[]>>();
+    // Role disagreements: one line per node whose role differs between views (with up to three
+    // observers named per side, so a 1000-node cluster does not copy 1000 names per node).
+    const roles = new Map<string, Map<string, { count: number; observers: string[] }>>();
     for (const view of views) {
       for (const entry of view.nodes ?? []) {
-        const byRole = roles.get(entry.address) ?? new Map<string, string[]>();
+        let byRole = roles.get(entry.address);
+        if (!byRole) roles.set(entry.address, (byRole = new Map()));
         const role = entry.role ?? "none";
-        byRole.set(role, [...(byRole.get(role) ?? []), view.observer]);
-        roles.set(entry.address, byRole);
+        let side = byRole.get(role);
+        if (!side) byRole.set(role, (side = { count: 0, observers: [] }));
+        side.count += 1;
+        if (side.observers.length < 3) side.observers.push(view.observer);
       }
     }
     for (const [address, byRole] of roles) {
       if (byRole.size < 2) continue;
       drifted.add(address);
-      const sides = [...byRole].map(([role, observers]) => `${role} per ${observers.length} view(s) (${observers.slice(0, 3).join(", ")})`);
+      const sides = [...byRole].map(([role, side]) => `${role} per ${side.count} view(s) (${side.observers.join(", ")})`);
       evidence.push({ source: "busdoctor", what: "CLUSTER NODES", detail: `${address} is ${sides.join(" but ")}` });
     }
     if (drifted.size === 0) return [];

@@ -3,7 +3,7 @@
 // ../shared/redis-cluster-bus-notes.md. Small and synchronous on purpose: it only has to set up,
 // pause/kill a node, and always clean up. (src/lab is the full lab for the CLI and the scenario tests.)
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 export interface TestClusterOptions {
@@ -57,7 +57,7 @@ export class TestCluster {
   }
 
   pid(node: number): number | null {
-    const file = join(this.options.dir, `n${node}`, "pid");
+    const file = join(this.nodeDir(node), "pid");
     if (!existsSync(file)) return null;
     const text = readFileSync(file, "utf8").trim();
     return /^\d+$/.test(text) ? Number(text) : null;
@@ -80,29 +80,39 @@ export class TestCluster {
 
   start(): void {
     this.stop();
-    const { namespace, dir, nodeTimeoutMs } = this.options;
+    const { namespace } = this.options;
     run(["ip", "netns", "add", namespace]);
     this.inNamespace(["ip", "link", "set", "lo", "up"]);
-    for (const node of this.nodes()) {
-      const nodeDir = join(dir, `n${node}`);
-      mkdirSync(nodeDir, { recursive: true });
-      const host = this.host(node);
-      // Flags from the notes: without bind-source-addr bus traffic leaves from 127.0.0.1, without
-      // announce-ip `--cluster create` hangs, without protected-mode no replicas cannot sync.
-      this.inNamespace([
-        "redis-server", "--bind", host, "--bind-source-addr", host, "--port", "6379", "--protected-mode", "no",
-        "--cluster-enabled", "yes", "--cluster-config-file", join(nodeDir, "nodes.conf"),
-        "--cluster-node-timeout", String(nodeTimeoutMs), "--cluster-announce-ip", host,
-        "--dir", nodeDir, "--save", "", "--appendonly", "no", "--daemonize", "yes",
-        "--logfile", join(nodeDir, "log"), "--pidfile", join(nodeDir, "pid"),
-      ]);
-    }
+    for (const node of this.nodes()) this.startNode(node);
     for (const node of this.nodes()) this.waitFor(`${this.address(node)} to answer PING`, () => this.answers(node));
     this.inNamespace(
       ["redis-cli", "--cluster", "create", ...this.nodes().map((node) => this.address(node)), "--cluster-replicas", "1", "--cluster-yes"],
       60_000,
     );
     this.waitFor("every node to report cluster_state:ok and see every peer", () => this.nodes().every((node) => this.settled(node)));
+  }
+
+  /**
+   * Starts node N daemonized. `overrides` are appended to the usual flags (redis-server takes the last
+   * value of a repeated flag), e.g. to serve TLS on 6379 instead of plain TCP.
+   */
+  startNode(node: number, overrides: readonly string[] = []): void {
+    const nodeDir = this.nodeDir(node);
+    mkdirSync(nodeDir, { recursive: true });
+    const host = this.host(node);
+    // Flags from the notes: without bind-source-addr bus traffic leaves from 127.0.0.1, without
+    // announce-ip `--cluster create` hangs, without protected-mode no replicas cannot sync.
+    this.inNamespace([
+      "redis-server", "--bind", host, "--bind-source-addr", host, "--port", "6379", "--protected-mode", "no",
+      "--cluster-enabled", "yes", "--cluster-config-file", join(nodeDir, "nodes.conf"),
+      "--cluster-node-timeout", String(this.options.nodeTimeoutMs), "--cluster-announce-ip", host,
+      "--dir", nodeDir, "--save", "", "--appendonly", "no", "--daemonize", "yes",
+      "--logfile", join(nodeDir, "log"), "--pidfile", join(nodeDir, "pid"), ...overrides,
+    ]);
+  }
+
+  private nodeDir(node: number): string {
+    return join(this.options.dir, `n${node}`);
   }
 
   private answers(node: number): boolean {
@@ -127,7 +137,9 @@ export class TestCluster {
   /** Kills every node by its pidfile (SIGCONT first would be moot: SIGKILL ends a stopped process too). */
   stop(): void {
     const { namespace, dir } = this.options;
-    for (const node of this.nodes()) {
+    // Every node directory, lone nodes included, not just 1..nodeCount.
+    const started = existsSync(dir) ? readdirSync(dir).flatMap((name) => /^n(\d+)$/.exec(name)?.slice(1) ?? []) : [];
+    for (const node of started.map(Number)) {
       const pid = this.pid(node);
       if (pid === null || !redisAlive(pid)) continue;
       try {

@@ -114,6 +114,18 @@ async function inner(serverPid: number): Promise<void> {
   recorded.push(await replyError("wrongpass-default", anonymous, ["AUTH", "not-the-password"]));
   anonymous.disconnect();
 
+  // The server closed the connection between two rounds (here: another client kills it).
+  const victim = client();
+  victim.on("error", () => undefined);
+  await victim.connect();
+  const killer = client();
+  await killer.connect();
+  await killer.call("AUTH", ["server-pass"]);
+  await killer.call("CLIENT", ["KILL", "SKIPME", "yes"]);
+  killer.disconnect();
+  if (victim.status !== "end") await new Promise((resolve) => victim.once("end", resolve));
+  recorded.push(await replyError("command-after-close", victim, ["PING"]));
+
   recorded.push(...(await connectErrors("connect-refused", REFUSED_PORT)));
   recorded.push(...(await connectErrors("connect-timeout", DROPPED_PORT)));
   const versions = {

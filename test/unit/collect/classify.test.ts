@@ -39,9 +39,10 @@ describe("classifyError on recorded errors", () => {
     ["noperm", "noperm", null],
     ["noauth", "noauth", null],
     ["command-timeout", "timeout", "connected but no reply within 1000 ms (hung or paused process?)"],
+    ["command-after-close", "connection", "connection closed"],
     ["connect-refused-event", "connection", "connection refused"],
     ["connect-refused-rejection", "connection", "connection closed"],
-    ["connect-timeout-event", "timeout", "no TCP connection within 1000 ms (filtered port or host down?)"],
+    ["connect-timeout-event", "timeout", "could not connect within 1000 ms (filtered port or host down?)"],
     ["connect-timeout-rejection", "connection", "connection closed"],
   ];
 

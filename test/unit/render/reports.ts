@@ -67,7 +67,7 @@ export function nodesLine(n: number, flags: string, pingSentMs = 0): string {
 }
 
 export function cell(observer: number, peer: number, state: LinkState): LinkCell {
-  return { observer: address(observer), peer: address(peer), state, line: nodesLine(peer, "") };
+  return { observer: address(observer), peer: address(peer), state, connections: null, line: nodesLine(peer, "") };
 }
 
 /** A single-purpose analysis of nodes 1..count with exactly the given cells. */

@@ -27,11 +27,14 @@ function words(source: YamlSource, node: Node | undefined): Word[] {
   );
 }
 
-/** Sample: `env: [{name: REDIS_CLUSTER_ANNOUNCE_BUS_PORT, value: "16379"}]` (valueFrom entries are unknown). */
+/**
+ * Sample: `env: [{name: REDIS_CLUSTER_ANNOUNCE_BUS_PORT, value: "16379"}]`. A `valueFrom` variable
+ * (`REDIS_CLUSTER_ANNOUNCE_IP` from `status.hostIP`) is set to a value only known at run time.
+ */
 function envVars(source: YamlSource, node: Node | undefined): EnvVar[] {
   return items(node).flatMap((item) => {
     const name = str(get(item, "name"));
-    const value = str(get(item, "value"));
+    const value = str(get(item, "value")) ?? (get(item, "valueFrom") ? "$(valueFrom)" : undefined);
     return name !== undefined && value !== undefined ? [{ name, value, at: locate(source, item) }] : [];
   });
 }
@@ -48,7 +51,7 @@ function readContainer(
   const at = locate(source, node);
   const origin = `container ${name} of ${owner}`;
   const commandLine = [...words(source, get(node, "command")), ...words(source, get(node, "args"))];
-  const node_ = containerFacts(image, envVars(source, get(node, "env")), commandLine, origin, at);
+  const facts = containerFacts(image, envVars(source, get(node, "env")), commandLine, origin, at);
   const namedPorts: Record<string, number> = {};
   const containerPorts: number[] = [];
   const publications: Publication[] = [];
@@ -69,8 +72,8 @@ function readContainer(
     at,
     namedPorts,
     containerPorts,
-    redis: looksLikeRedis(image, commandLine, node_),
-    published: { name: origin, at, syntax: "k8s", hostNetwork, node: node_, publications },
+    redis: looksLikeRedis(image, commandLine, facts),
+    published: { name: origin, at, syntax: "k8s", hostNetwork, node: facts, publications },
   };
 }
 

@@ -1,0 +1,72 @@
+// A node that announces (explicitly or by default) a bus port that no mapping publishes.
+import { portsOf } from "../clusterPorts.js";
+import type { ClusterPorts, LintFinding, Location, PublishedContainer, ScopeModel } from "../model.js";
+import { rangeCovers } from "../ports.js";
+import { hostPortFor } from "./busPortNotPublished.js";
+import { finding, type LintRule } from "./rule.js";
+
+/** Host-side ports where the container's bus port is reachable: published mappings and Services targeting it. */
+function busEntryPorts(container: PublishedContainer, scope: ScopeModel, ports: ClusterPorts): { ports: Set<number>; at?: Location } {
+  const result = new Set<number>();
+  let at: Location | undefined;
+  for (const publication of container.publications) {
+    if (publication.protocol !== "tcp" || !rangeCovers(publication.container, ports.bus)) continue;
+    const host = hostPortFor(publication, ports.bus);
+    if (host !== undefined) result.add(host);
+    at ??= publication.at;
+  }
+  if (container.syntax === "k8s") {
+    for (const service of scope.services) {
+      for (const port of service.ports) {
+        if (port.targetPort !== ports.bus && !(port.targetPort === undefined && port.port === ports.bus)) continue;
+        result.add(port.port);
+        if (port.nodePort !== undefined) result.add(port.nodePort);
+        at ??= port.at;
+      }
+    }
+  }
+  return { ports: result, ...(at ? { at } : {}) };
+}
+
+export const announcedBusPortNotPublished: LintRule = {
+  id: "announced-bus-port-not-published",
+  defaultSeverity: "error",
+  summary: "A node announces a bus port that no mapping publishes.",
+  help:
+    "Peers dial the bus port a node announces: cluster-announce-bus-port when set, otherwise its own cluster-port (client port + 10000), " +
+    "never cluster-announce-port + 10000. Behind NAT (compose port mappings, hostPort, per-pod LoadBalancer or NodePort Services) the " +
+    "announced bus port must be the published one, or every peer's bus connection goes nowhere.",
+  check({ scope }) {
+    const findings: LintFinding[] = [];
+    for (const container of scope.containers) {
+      const node = container.node;
+      if (container.hostNetwork || node.clusterEnabled?.value !== true) continue;
+      const ports = portsOf(node);
+      const explicit = node.announceBusPort;
+      const entry = busEntryPorts(container, scope, ports);
+      // Without NAT and without an explicit announcement, peers dial the container's own bus port directly.
+      if (!explicit && (entry.ports.size === 0 || (node.announceIp === undefined && node.announcePort === undefined))) continue;
+      if (entry.ports.has(ports.announcedBus)) continue;
+      if (explicit && entry.ports.size === 0 && explicit.value === ports.bus) continue;
+      const published = [...entry.ports].sort((a, b) => a - b);
+      const at = explicit?.at ?? entry.at ?? container.at;
+      const suggestion = published[0] ?? ports.bus;
+      findings.push(
+        finding(
+          this.id,
+          "error",
+          at,
+          `${container.name} announces cluster bus port ${ports.announcedBus}${explicit ? "" : " (its own cluster port, as no cluster-announce-bus-port is set)"} ` +
+            `but ${published.length > 0 ? `publishes its bus port ${ports.bus} as ${published.join(", ")}` : `nothing publishes ${ports.announcedBus}`}: ` +
+            `peers dial the announced port and never reach the bus.`,
+          published.length > 0
+            ? `--cluster-announce-bus-port ${suggestion}`
+            : container.syntax === "compose"
+              ? `- "${ports.announcedBus}:${ports.bus}"`
+              : `- containerPort: ${ports.bus}\n  hostPort: ${ports.announcedBus}`,
+        ),
+      );
+    }
+    return findings;
+  },
+};

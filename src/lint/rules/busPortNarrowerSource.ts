@@ -1,0 +1,69 @@
+// The bus port allowed from fewer peers than the client port: some nodes cannot reach it.
+import { cidrContains, isWholeInternet } from "../cidr.js";
+import { evaluatePort, reachesAllNodes } from "../evaluate.js";
+import { writeAllowFix } from "../fix/index.js";
+import type { LintFinding, Peer } from "../model.js";
+import { busApplies, describePeers, directionsOf, directionWord, finding, type LintRule } from "./rule.js";
+
+function cidrs(peers: Peer[]): string[] | undefined {
+  const result: string[] = [];
+  for (const peer of peers) {
+    if (peer.kind !== "cidr" || isWholeInternet(peer.cidr)) return undefined;
+    result.push(peer.cidr);
+  }
+  return result;
+}
+
+/**
+ * Narrower when the client side reaches every node (anyone, self, the pods themselves) and the bus
+ * side names only other groups; or when both are address ranges and the bus ranges are a strict
+ * subset of the client ranges (one subnet where the client port has the whole VPC).
+ */
+function isNarrower(client: Peer[], bus: Peer[]): boolean {
+  if (reachesAllNodes(client)) return !reachesAllNodes(bus) && !bus.some((peer) => peer.kind === "cidr");
+  const clientCidrs = cidrs(client);
+  const busCidrs = cidrs(bus);
+  if (!clientCidrs || !busCidrs || busCidrs.length === 0) return false;
+  const inside = busCidrs.every((busCidr) => clientCidrs.some((clientCidr) => cidrContains(clientCidr, busCidr)));
+  const uncovered = clientCidrs.some((clientCidr) => !busCidrs.some((busCidr) => cidrContains(busCidr, clientCidr)));
+  return inside && uncovered;
+}
+
+export const busPortNarrowerSource: LintRule = {
+  id: "bus-port-narrower-source",
+  defaultSeverity: "warning",
+  summary: "The cluster bus port is allowed from a narrower set of peers than the client port.",
+  help:
+    "Every node must reach every other node's bus port. A bus rule that names one subnet while the client rule names the whole VPC, " +
+    "or that names client pods but not the Redis pods themselves, leaves some nodes unable to gossip with the rest: those nodes are marked " +
+    "failed while they still answer PING. Allow the bus port from the same sources as the client port, or from the nodes' own group.",
+  check({ scope, pairs, mode }) {
+    if (!busApplies({ scope, pairs, mode })) return [];
+    const findings: LintFinding[] = [];
+    for (const policy of scope.policies) {
+      if (policy.managedService) continue;
+      for (const { direction, rules } of directionsOf(policy)) {
+        for (const pair of pairs) {
+          const client = evaluatePort(rules, pair.client);
+          const bus = evaluatePort(rules, pair.bus);
+          const busRule = bus.allowRules[0];
+          const clientRule = client.allowRules[0];
+          if (!client.allowed || !busRule || !clientRule || bus.unknown) continue;
+          if (!isNarrower(client.peers, bus.peers)) continue;
+          findings.push(
+            finding(
+              this.id,
+              "warning",
+              busRule.at,
+              `${policy.name} allows the cluster bus port ${pair.bus} ${directionWord(direction)} only for ${describePeers(bus.peers)}, ` +
+                `but the client port ${pair.client} for ${describePeers(client.peers)}: nodes outside the narrower set answer PING ` +
+                `yet cannot gossip with the others.`,
+              writeAllowFix({ syntax: clientRule.syntax, direction, ports: [pair.bus], model: { rule: clientRule, direction } }),
+            ),
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};

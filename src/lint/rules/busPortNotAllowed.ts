@@ -1,0 +1,62 @@
+// The failure busdoctor exists for: the client port is open, the cluster bus port is not.
+import { evaluatePort } from "../evaluate.js";
+import { writeAllowFix } from "../fix/index.js";
+import type { LintFinding } from "../model.js";
+import { busApplies, directionsOf, directionWord, finding, lineRef, type LintRule } from "./rule.js";
+
+export const busPortNotAllowed: LintRule = {
+  id: "bus-port-not-allowed",
+  defaultSeverity: "error",
+  summary: "The client port is allowed but the cluster bus port is not.",
+  help:
+    "Redis Cluster nodes gossip, detect failures and vote over the cluster bus (client port + 10000 unless cluster-port says otherwise). " +
+    "When a security group, NetworkPolicy or host firewall allows the client port but not the bus port, every node still answers PING, " +
+    "but peers mark each other failed and the cluster goes down (CLUSTERDOWN). Allow the bus port wherever the client port is allowed, in both directions.",
+  check({ scope, pairs, mode }) {
+    if (!busApplies({ scope, pairs, mode })) return [];
+    const findings: LintFinding[] = [];
+    for (const policy of scope.policies) {
+      if (policy.managedService) continue;
+      for (const { direction, rules } of directionsOf(policy)) {
+        for (const pair of pairs) {
+          const client = evaluatePort(rules, pair.client);
+          const bus = evaluatePort(rules, pair.bus);
+          if (!client.allowed || bus.allowed || bus.unknown) continue;
+          const model = client.allowRules[0];
+          const fix = writeAllowFix({
+            syntax: model?.syntax ?? rules.syntax,
+            direction,
+            ports: [pair.bus],
+            ...(model ? { model: { rule: model, direction } } : {}),
+          });
+          const notes = rules.rules.flatMap((rule) => (rule.note ? [rule.note] : []));
+          const noteText = notes.length > 0 ? ` (${[...new Set(notes)].join("; ")})` : "";
+          if (bus.blockedBy) {
+            findings.push(
+              finding(
+                this.id,
+                "error",
+                bus.blockedBy.at,
+                `${policy.name} drops ${directionWord(direction)} TCP ${pair.bus} (the cluster bus port of client port ${pair.client}) while the client port gets through: ` +
+                  `nodes will answer PING but cannot gossip, and the cluster fails. Remove this rule or allow the bus port before it.`,
+                fix,
+              ),
+            );
+          } else if (model) {
+            findings.push(
+              finding(
+                this.id,
+                "error",
+                model.at,
+                `${policy.name} allows ${directionWord(direction)} TCP ${pair.client} (client port) but not ${pair.bus} (cluster bus port)${noteText}: ` +
+                  `nodes will answer PING but cannot gossip, and the cluster fails. Allow ${pair.bus} next to the rule at ${lineRef(model.at)}.`,
+                fix,
+              ),
+            );
+          }
+        }
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,113 @@
+// Cases real output cannot produce on demand, derived from real recorded snapshots by editing the
+// few values that differ (each edit says why): the rest of every reply stays as redis-server sent it.
+import { describe, expect, it } from "vitest";
+import { diagnose } from "../../../src/diagnose/index.js";
+import type { Finding } from "../../../src/model/finding.js";
+import type { NodeSnapshot, Snapshot } from "../../../src/model/snapshot.js";
+import { loadSnapshot } from "./fixtures.js";
+
+const node = (index: number): string => `127.0.0.${index}:6379`;
+
+function nodeAt(snapshot: Snapshot, address: string): NodeSnapshot {
+  const found = snapshot.nodes.find((entry) => entry.address === address);
+  if (!found) throw new Error(`no ${address} in the snapshot`);
+  return found;
+}
+
+/** The node's own clock from its INFO reply (server_time_usec), as the analysis reads it. */
+function serverNowMs(entry: NodeSnapshot): number {
+  const info = entry.commands.info;
+  const match = info?.ok && typeof info.reply === "string" ? /server_time_usec:(\d+)/.exec(info.reply) : null;
+  if (!match?.[1]) throw new Error(`no server_time_usec for ${entry.address}`);
+  return Math.floor(Number(match[1]) / 1000);
+}
+
+/** Rewrites CLUSTER NODES lines of `observer` whose address field starts with `peer`. */
+function editLines(entry: NodeSnapshot, peer: string | null, edit: (fields: string[]) => void): void {
+  const reply = entry.commands.clusterNodes;
+  if (!reply?.ok || typeof reply.reply !== "string") throw new Error(`no CLUSTER NODES for ${entry.address}`);
+  reply.reply = reply.reply
+    .split("\n")
+    .map((line) => {
+      const fields = line.split(" ");
+      if (line === "" || (peer !== null && !fields[1]?.startsWith(`${peer}@`)) || fields[2]?.includes("myself")) return line;
+      edit(fields);
+      return fields.join(" ");
+    })
+    .join("\n");
+}
+
+function all(findings: { rootCause: Finding | null; consequences: Finding[]; otherFindings: Finding[] }): Finding[] {
+  return [findings.rootCause, ...findings.consequences, ...findings.otherFindings].filter((f) => f !== null);
+}
+
+describe("derived from real snapshots", () => {
+  it("NODE_NEEDS_REJOIN: the bus works again, yet peers hold the node failed and it stays isolated", () => {
+    const snapshot = loadSnapshot("bus-blocked-both-failed-over");
+    const isolated = nodeAt(snapshot, node(3));
+    // The firewall rule is gone: the tool reaches the bus port again...
+    isolated.probes.bus = { host: "127.0.0.3", port: 16379, state: "open", ms: 0.2 };
+    // ...and PONGs flow both ways (no ping pending, last PONG 100 ms ago), but the flags stayed.
+    for (const entry of snapshot.nodes) {
+      const now = serverNowMs(entry);
+      editLines(entry, entry === isolated ? null : "127.0.0.3:6379", (fields) => {
+        fields[4] = "0";
+        fields[5] = String(now - 100);
+      });
+    }
+    const { diagnosis } = diagnose(snapshot);
+    expect(diagnosis.rootCause?.code).toBe("NODE_NEEDS_REJOIN");
+    expect(diagnosis.rootCause?.nodes).toEqual([node(3)]);
+    expect(diagnosis.rootCause?.fix.flatMap((fix) => fix.lines).join("\n")).toContain("CLUSTER MEET 127.0.0.3 6379 16379");
+    expect(all(diagnosis).map((f) => f.code)).not.toContain("BUS_PORT_BLOCKED");
+  });
+
+  it("bus ports filtered from busdoctor's host only: info, and the cluster stays healthy", () => {
+    const snapshot = loadSnapshot("healthy");
+    for (const entry of snapshot.nodes) {
+      entry.probes.bus = { host: entry.host, port: 16379, state: "timeout", ms: 1000 };
+    }
+    const { diagnosis } = diagnose(snapshot);
+    expect(diagnosis.health).toBe("healthy");
+    expect(diagnosis.rootCause).toBeNull();
+    const info = diagnosis.otherFindings.filter((finding) => finding.code === "BUS_PORT_BLOCKED");
+    expect(info.map((finding) => finding.severity)).toEqual(Array(6).fill("info"));
+  });
+
+  it("a node only busdoctor cannot reach, while its peers hear it: a warning, not an outage", () => {
+    const snapshot = loadSnapshot("healthy");
+    const unreachable = nodeAt(snapshot, node(5));
+    unreachable.connection = { ok: false, kind: "connection", error: "connect ETIMEDOUT", ms: 1000 };
+    unreachable.commands = {};
+    unreachable.probes.client = { host: "127.0.0.5", port: 6379, state: "timeout", ms: 1000 };
+    const { diagnosis } = diagnose(snapshot);
+    expect(diagnosis.rootCause?.code).toBe("NODE_UNREACHABLE");
+    expect(diagnosis.rootCause?.severity).toBe("warning");
+    expect(diagnosis.health).toBe("warning");
+  });
+
+  it("CLUSTER LINKS and CONFIG denied by ACL (NOPERM): the diagnosis still names the blocked port", () => {
+    const snapshot = loadSnapshot("bus-blocked-both");
+    for (const entry of snapshot.nodes) {
+      for (const command of ["clusterLinks", "configNodeTimeout", "configClusterPort"] as const) {
+        entry.commands[command] = { ok: false, kind: "noperm", error: "NOPERM this user has no permissions to run the command", ms: 0.1 };
+      }
+    }
+    const { analysis, diagnosis } = diagnose(snapshot);
+    expect(analysis.nodeTimeoutMs).toBeNull();
+    expect(analysis.links.every((cell) => cell.connections === null)).toBe(true);
+    expect(diagnosis.rootCause?.code).toBe("BUS_PORT_BLOCKED");
+    expect(diagnosis.rootCause?.nodes).toEqual([node(3)]);
+  });
+
+  it("a malformed CLUSTER NODES reply from one node is reported on that view and the run goes on", () => {
+    const snapshot = loadSnapshot("bus-blocked-both");
+    const garbled = nodeAt(snapshot, node(6));
+    garbled.commands.clusterNodes = { ok: true, reply: "not a cluster nodes line\n", ms: 0.3 };
+    const { analysis, diagnosis } = diagnose(snapshot);
+    const view = analysis.views.find((entry) => entry.observer === node(6));
+    expect(view?.nodes).toBeNull();
+    expect(view?.problems).toEqual([expect.stringMatching(/^CLUSTER NODES line 1: expected at least 8 fields/)]);
+    expect(diagnosis.rootCause?.code).toBe("BUS_PORT_BLOCKED");
+  });
+});
