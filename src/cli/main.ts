@@ -5,20 +5,34 @@ import { EXIT } from "./exitCodes.js";
 import { registerCommands } from "./commands/index.js";
 import { VERSION } from "../version.js";
 
-/** Commands return the exit code they want; errors are mapped here. */
-export type CommandOutcome = number;
+const EXAMPLES = `
+Examples:
+  busdoctor check 10.0.0.5:6379          diagnose a live cluster from any node
+  busdoctor demo                          reproduce a blocked bus port in a lab and diagnose it (root)
+  busdoctor lab up && busdoctor lab fault bus 3
+  busdoctor lint k8s/ docker-compose.yml  find a missing bus port before you deploy
+
+Run busdoctor <command> --help for a command's options.
+`;
+
+// A reader that goes away (busdoctor check | head) is not an error worth a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.healthy);
+  throw error;
+});
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command("busdoctor")
     .description("Why is my Redis Cluster down while every node answers PING? Diagnoses the cluster bus.")
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", EXAMPLES)
     .exitOverride();
   let outcome: number = EXIT.healthy;
-  registerCommands(program, (code) => {
-    outcome = code;
-  });
   try {
+    await registerCommands(program, (code) => {
+      outcome = code;
+    }, argv);
     await program.parseAsync(argv);
     return outcome;
   } catch (error) {

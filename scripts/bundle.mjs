@@ -1,0 +1,16 @@
+// Bundles the compiled CLI into dist/bundle/ with one lazily loaded chunk per command: Node.js
+// resolving and loading ~100 small modules was most of a `busdoctor check` run's wall time.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: ["dist/cli/main.js"],
+  outdir: "dist/bundle",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
