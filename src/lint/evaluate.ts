@@ -18,8 +18,9 @@ function coversTcp(rule: FilterRule): boolean {
   return rule.protocol === "tcp" || rule.protocol === "any";
 }
 
+/** Matches every source: no condition, or 0.0.0.0/0 / ::/0. */
 function isUnconditional(peers: Peer[]): boolean {
-  return peers.some((peer) => peer.kind === "any");
+  return peers.some((peer) => peer.kind === "any" || (peer.kind === "cidr" && isWholeInternet(peer.cidr)));
 }
 
 /** Sets (unordered) add up every allow rule; chains (ordered) stop at the first rule that decides. */
@@ -38,7 +39,8 @@ export function evaluatePort(policy: DirectionPolicy, port: number): PortAccess 
       access.allowRules.push(rule);
       access.peers.push(...rule.peers);
       if (policy.ordered && isUnconditional(rule.peers)) return access;
-    } else if (policy.ordered && (isUnconditional(rule.peers) || rule.peers.some((peer) => peer.kind === "self"))) {
+    } else if (policy.ordered && reachesAllNodes(rule.peers)) {
+      // A deny that covers the nodes themselves stops the bus, whatever comes after it.
       if (!access.allowed) access.blockedBy = rule;
       return access;
     }

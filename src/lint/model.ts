@@ -44,7 +44,9 @@ export type Peer =
   /** The cluster's own nodes: `self = true`, a pod selector matching the Redis pods, Azure VirtualNetwork. */
   | { kind: "self"; label: string }
   /** Another group the nodes may or may not belong to: a security group, pod selector, network tag. */
-  | { kind: "ref"; ref: string };
+  | { kind: "ref"; ref: string }
+  /** Public addresses only, not the private network the nodes are in (Azure's `Internet` tag). */
+  | { kind: "internet"; label: string };
 
 export type Protocol = "tcp" | "udp" | "any" | "other";
 

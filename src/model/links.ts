@@ -10,7 +10,11 @@ export type LinkState =
   | { kind: "missing" } // the observer's view has no such node
   | { kind: "unknown"; reason: string }; // the observer did not answer
 
-/** From the observer's CLUSTER LINKS (Redis 7.0+): which bus connections with the peer exist now. */
+/**
+ * From the observer's CLUSTER LINKS (Redis 7.0+): which link objects with the peer exist now. A link
+ * object exists while its connect is still pending (seen on 7.0.15: links to a node whose bus port is
+ * dropped stay listed), so a present link is no proof that bus traffic flows; a missing one is.
+ */
 export interface BusConnections {
   /** The observer's own connection to the peer's bus port ("direction to"). */
   outbound: boolean;

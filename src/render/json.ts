@@ -7,6 +7,7 @@ import type { SlotRange } from "../model/cluster.js";
 import type { Evidence, FindingCode, Fix, Health, Severity } from "../model/finding.js";
 import type { BusConnections, LinkCell, LinkState } from "../model/links.js";
 import type { CommandErrorKind, ProbeResult, ProbeState } from "../model/snapshot.js";
+import { groupProblems, type ProblemGroup } from "./problems.js";
 import { placeFindings, type CheckReport, type FindingRole, type PlacedFinding } from "./report.js";
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -76,6 +77,8 @@ export interface JsonCheckReport {
   linkMatrix: JsonLinkCell[];
   rootCause: JsonFinding | null;
   findings: JsonFinding[];
+  /** Replies busdoctor could not use (denied, unparsable), grouped by message. */
+  problems: ProblemGroup[];
 }
 
 export function toJsonReport(report: CheckReport): JsonCheckReport {
@@ -95,6 +98,7 @@ export function toJsonReport(report: CheckReport): JsonCheckReport {
     linkMatrix: analysis.links.map(jsonLinkCell),
     rootCause: findings.find((finding) => finding.role === "root-cause") ?? null,
     findings,
+    problems: groupProblems(analysis),
   };
 }
 

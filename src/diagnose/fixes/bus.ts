@@ -15,11 +15,11 @@ function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: 
   const iptables: string[] = [`iptables -S | grep ${target.busPort}   # find the DROP/REJECT rule`];
   if (direction !== "out") {
     lines.push(`# or let the peers in before it:`, `nft insert rule inet filter input ip saddr ${peers} tcp dport ${target.busPort} accept`);
-    iptables.push(...peerIps.map((ip) => `iptables -I INPUT -p tcp -s ${ip} --dport ${target.busPort} -j ACCEPT`));
+    iptables.push(`iptables -I INPUT -p tcp -s ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
   }
   if (direction !== "in") {
     lines.push(`# let this node dial its peers' bus ports:`, `nft insert rule inet filter output ip daddr ${peers} tcp dport ${target.busPort} accept`);
-    iptables.push(...peerIps.map((ip) => `iptables -I OUTPUT -p tcp -d ${ip} --dport ${target.busPort} -j ACCEPT`));
+    iptables.push(`iptables -I OUTPUT -p tcp -d ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
   }
   return [
     { where: `nftables on the host of ${target.ip}`, lines },

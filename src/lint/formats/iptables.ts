@@ -57,7 +57,7 @@ function portList(text: string): PortRange[] | undefined {
 
 /** Options whose module only annotates or rate-limits: they never decide whether the bus gets through. */
 const IGNORED_OPTIONS = new Set([
-  "--comment", "--limit", "--limit-burst", "--log-prefix", "--log-level", "--reject-with", "--tcp-flags-ignore",
+  "--comment", "--limit", "--limit-burst", "--log-prefix", "--log-level", "--reject-with", "--syn", "--icmp-type", "--icmpv6-type",
 ]);
 
 /**
@@ -74,7 +74,8 @@ function parseRule(words: string[], at: Location, file: string, chains: Map<stri
       negate = true;
       continue;
     }
-    const takesValue = option.startsWith("-") && value !== undefined;
+    // iptables-save never writes a value that starts with "-": a following option means this one is a flag (--syn, --rsource).
+    const takesValue = option.startsWith("-") && value !== undefined && !value.startsWith("-") && value !== "!";
     if (negate && option !== "-m") rule.unmodelled = `! ${option} ${value ?? ""}`.trim();
     negate = false;
     switch (option) {
@@ -132,8 +133,8 @@ function parseRule(words: string[], at: Location, file: string, chains: Map<stri
       case "--match":
         break;
       default:
-        if (!takesValue) continue;
-        if (!IGNORED_OPTIONS.has(option)) rule.unmodelled = `${option} ${value}`;
+        if (IGNORED_OPTIONS.has(option) || !option.startsWith("-")) break;
+        rule.unmodelled = takesValue ? `${option} ${value}` : option;
     }
     if (takesValue) i++;
   }

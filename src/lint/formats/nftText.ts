@@ -152,6 +152,11 @@ function readRule(cursor: Cursor): NftStatement[] {
         cursor.next();
         if (!isEnd(cursor.peek())) cursor.next();
       }
+    } else if (token.kind === "punct" && word === "{") {
+      // An anonymous map (`ct state vmap { established : accept }`): its verdicts are not this rule's.
+      cursor.index--;
+      cursor.skipBlock();
+      statements.push({ kind: "unknown", text: "{ ... }" });
     } else {
       statements.push({ kind: "unknown", text: word });
     }

@@ -16,17 +16,19 @@ function cidrs(peers: Peer[]): string[] | undefined {
 
 /**
  * Narrower when the client side reaches every node (anyone, self, the pods themselves) and the bus
- * side names only other groups; or when both are address ranges and the bus ranges are a strict
- * subset of the client ranges (one subnet where the client port has the whole VPC).
+ * side names only other groups; or when the client port is open to a range and the bus port only to
+ * a strict part of that same range (one subnet where the client port has the whole VPC). Client
+ * ranges disjoint from the bus ranges are application subnets, which need no bus access.
  */
 function isNarrower(client: Peer[], bus: Peer[]): boolean {
   if (reachesAllNodes(client)) return !reachesAllNodes(bus) && !bus.some((peer) => peer.kind === "cidr");
   const clientCidrs = cidrs(client);
   const busCidrs = cidrs(bus);
-  if (!clientCidrs || !busCidrs || busCidrs.length === 0) return false;
-  const inside = busCidrs.every((busCidr) => clientCidrs.some((clientCidr) => cidrContains(clientCidr, busCidr)));
-  const uncovered = clientCidrs.some((clientCidr) => !busCidrs.some((busCidr) => cidrContains(busCidr, clientCidr)));
-  return inside && uncovered;
+  if (!clientCidrs || !busCidrs) return false;
+  return clientCidrs.some(
+    (clientCidr) =>
+      !busCidrs.some((busCidr) => cidrContains(busCidr, clientCidr)) && busCidrs.some((busCidr) => cidrContains(clientCidr, busCidr)),
+  );
 }
 
 export const busPortNarrowerSource: LintRule = {

@@ -34,7 +34,7 @@ export const busPortNotPublished: LintRule = {
       const busHost = container.node.announceBusPort?.value ?? (clientHost === undefined ? ports.bus : clientHost + (ports.bus - ports.client));
       const mapping = container.syntax === "compose" ? composePortFix(busHost, ports.bus) : hostPortFix(ports.bus, busHost);
       // A bus mapped to another host port must be announced as such, or peers dial the container's own bus port.
-      const fix = announced && busHost !== ports.announcedBus ? `${mapping}\n# and announce it: --cluster-announce-bus-port ${busHost}` : mapping;
+      const fix = announced && busHost !== ports.announcedBus ? `${mapping}\n# and announce it: cluster-announce-bus-port ${busHost} (--cluster-announce-bus-port, REDIS_CLUSTER_ANNOUNCE_BUS_PORT)` : mapping;
       findings.push(
         finding(
           this.id,

@@ -7,7 +7,11 @@ import type { ClusterPorts, LintFinding, Peer, ScopeModel, ServiceFacts } from "
 import { busApplies, finding, type LintRule } from "./rule.js";
 
 function isWorld(peer: Peer): boolean {
-  return peer.kind === "cidr" && isWholeInternet(peer.cidr);
+  return (peer.kind === "cidr" && isWholeInternet(peer.cidr)) || peer.kind === "internet";
+}
+
+function describeWorld(peer: Peer): string {
+  return peer.kind === "cidr" ? peer.cidr : peer.kind === "internet" ? peer.label : "anywhere";
 }
 
 /** A LoadBalancer Service that carries the bus port to anyone (no source ranges, not internal). */
@@ -24,14 +28,14 @@ function policyFindings(scope: ScopeModel, pairs: ClusterPorts[], id: string): L
     for (const pair of pairs) {
       for (const rule of evaluatePort(policy.in, pair.bus).allowRules) {
         const world = rule.peers.find(isWorld);
-        if (!world || world.kind !== "cidr") continue;
-        const what = rule.ports.kind === "any" ? "every port, the cluster bus port " : "the cluster bus port ";
+        if (!world) continue;
+        const what = rule.ports.kind === "any" ? `every port (the cluster bus port ${pair.bus} included)` : `the cluster bus port ${pair.bus}`;
         findings.push(
           finding(
             id,
             "error",
             rule.at,
-            `${policy.name} allows ${what}${pair.bus} from ${world.cidr}, the whole internet: the cluster bus has no authentication, ` +
+            `${policy.name} allows ${what} from ${describeWorld(world)}, the whole internet: the cluster bus has no authentication, ` +
               `so anyone who reaches it can join the cluster, take slots or mark nodes failed. Allow it from the cluster's own nodes only.`,
             writeAllowFix({ syntax: rule.syntax, direction: "in", ports: [pair.bus], nodesOnly: true }),
           ),

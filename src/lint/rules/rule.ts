@@ -37,6 +37,8 @@ export function describePeers(peers: Peer[]): string {
         return peer.label;
       case "ref":
         return peer.ref;
+      case "internet":
+        return `${peer.label} (the internet)`;
     }
   });
   return [...new Set(parts)].join(", ");

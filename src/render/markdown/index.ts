@@ -5,6 +5,7 @@ import type { Finding } from "../../model/finding.js";
 import { HEALTH_LABEL, plural, verdictText, type CheckReport } from "../report.js";
 import { codeBlock, codeSpan, cellCode, escapeText, table } from "./syntax.js";
 import { linkSection, nodeTable } from "./tables.js";
+import { groupProblems, nodeList } from "../problems.js";
 
 export function renderMarkdown(report: CheckReport): string {
   const { diagnosis } = report;
@@ -14,6 +15,7 @@ export function renderMarkdown(report: CheckReport): string {
     otherFindingsSection(report),
     nodeTable(report.analysis),
     linkSection(report.analysis),
+    problemSection(report),
   ].filter((lines) => lines.length > 0);
   return `${blocks.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
@@ -77,4 +79,14 @@ function findingBody(finding: Finding): string[] {
     lines.push("", `**Fix: ${escapeText(fix.where)}**`, "", ...codeBlock(fix.lines));
   }
   return lines;
+}
+
+function problemSection({ analysis }: CheckReport): string[] {
+  const groups = groupProblems(analysis);
+  if (groups.length === 0) return [];
+  return [
+    "## Replies not read",
+    "",
+    ...groups.map((group) => `- ${escapeText(nodeList(group.nodes))}: ${codeSpan(group.problem)}`),
+  ];
 }

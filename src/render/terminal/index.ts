@@ -4,6 +4,7 @@ import type { CheckReport } from "../report.js";
 import { renderOtherFindings, renderRootCause } from "./findings.js";
 import { renderMatrix } from "./matrix.js";
 import { renderNodeTable } from "./nodeTable.js";
+import { groupProblems, nodeList } from "../problems.js";
 import { createStyle } from "./style.js";
 import { renderVerdict } from "./verdict.js";
 
@@ -25,6 +26,16 @@ export function renderTerminal(report: CheckReport, options: TerminalOptions): s
     renderNodeTable(report.analysis, style),
     renderMatrix(report.analysis, style, width),
     renderOtherFindings(report.diagnosis, style, width),
+    renderProblems(report, style),
   ].filter((lines) => lines.length > 0);
   return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
+}
+
+function renderProblems(report: CheckReport, style: ReturnType<typeof createStyle>): string[] {
+  const groups = groupProblems(report.analysis);
+  if (groups.length === 0) return [];
+  return [
+    `${style.heading("NOT READ")}  replies busdoctor could not use (the diagnosis used the rest)`,
+    ...groups.map((group) => `  ${nodeList(group.nodes)}: ${group.problem}`),
+  ];
 }

@@ -101,7 +101,7 @@ describe("renderJson content", () => {
   const json = parse(blockedBusReport());
 
   it("carries the header fields", () => {
-    expect({ ...json, nodes: undefined, linkMatrix: undefined, rootCause: undefined, findings: undefined }).toEqual({
+    expect({ ...json, nodes: undefined, linkMatrix: undefined, rootCause: undefined, findings: undefined, problems: undefined }).toEqual({
       schemaVersion: 1,
       generatedAt: "2024-05-01T10:00:00.000Z",
       seeds: ["127.0.0.1:6379"],

@@ -12,12 +12,13 @@ interface NsgRule {
   direction: "in" | "out";
 }
 
-const WORLD_TAGS = new Set(["*", "internet", "any", "0.0.0.0/0"]);
+const EVERYONE = new Set(["*", "any", "0.0.0.0/0"]);
 
-/** `"VirtualNetwork"` holds every node; `"*"`/`"Internet"` the whole internet; CIDRs as they are. */
+/** `"VirtualNetwork"` holds every node; `"*"` is everyone; `"Internet"` public addresses only; CIDRs as they are. */
 function peerOf(text: string): Peer {
   const lower = text.toLowerCase();
-  if (WORLD_TAGS.has(lower)) return { kind: "cidr", cidr: "0.0.0.0/0" };
+  if (EVERYONE.has(lower)) return { kind: "cidr", cidr: "0.0.0.0/0" };
+  if (lower === "internet") return { kind: "internet", label: text };
   if (lower === "virtualnetwork") return { kind: "self", label: "VirtualNetwork" };
   if (/^[0-9a-f.:]+(\/\d+)?$/i.test(text)) return { kind: "cidr", cidr: text };
   return { kind: "ref", ref: text };

@@ -1,0 +1,87 @@
+// SARIF output validated against the published SARIF 2.1.0 JSON schema (as shipped in
+// @microsoft/jest-sarif), plus what GitHub code scanning requires beyond the schema.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import Ajv from "ajv-draft-04";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadHclParser } from "../../../src/lint/formats/terraform/hcl.js";
+import { lint } from "../../../src/lint/lint.js";
+import { loadSources } from "../../../src/lint/load.js";
+import type { LintFinding } from "../../../src/lint/model.js";
+import { renderSarif } from "../../../src/lint/render/sarif.js";
+import { LINT_RULES } from "../../../src/lint/rules/index.js";
+
+const require = createRequire(import.meta.url);
+const schemaPath = join(dirname(require.resolve("@microsoft/jest-sarif")), "schemas", "sarif-2.1.0-rtm.5.json");
+
+interface SarifLog {
+  version: string;
+  runs: {
+    tool: { driver: { name: string; rules: { id: string }[] } };
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
+    }[];
+  }[];
+}
+
+let findings: LintFinding[] = [];
+
+beforeAll(async () => {
+  const sources = await loadSources(["test/fixtures/lint"]);
+  findings = lint(sources, await loadHclParser()).findings;
+});
+
+function validator() {
+  // The published schema's `language` pattern has a stray "]" that is only legal without the regex
+  // unicode flag; the schema is used as published, so compile its patterns the way draft-04 tools did.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  return ajv.compile(JSON.parse(readFileSync(schemaPath, "utf8")) as object);
+}
+
+describe("SARIF output", () => {
+  it("the corpus yields findings of every rule, so the log below is not trivially small", () => {
+    expect(new Set(findings.map((finding) => finding.ruleId))).toEqual(new Set(LINT_RULES.map((rule) => rule.id)));
+  });
+
+  it("validates against the SARIF 2.1.0 schema", () => {
+    const validate = validator();
+    const log: unknown = JSON.parse(renderSarif(findings, LINT_RULES, "0.1.0"));
+    const valid = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it("an empty run validates too", () => {
+    const validate = validator();
+    expect(validate(JSON.parse(renderSarif([], LINT_RULES, "0.1.0")))).toBe(true);
+  });
+
+  it("the schema rejects a broken log (the validator is really checking)", () => {
+    const validate = validator();
+    const log = JSON.parse(renderSarif(findings, LINT_RULES, "0.1.0")) as SarifLog;
+    const broken = { ...log, version: "2.0.0" };
+    expect(validate(broken)).toBe(false);
+  });
+
+  it("has what GitHub code scanning needs: rule ids in the driver, relative URIs, 1-based regions", () => {
+    const log = JSON.parse(renderSarif(findings, LINT_RULES, "0.1.0")) as SarifLog;
+    const run = log.runs[0];
+    expect(run?.tool.driver.name).toBe("busdoctor");
+    const ruleIds = run?.tool.driver.rules.map((rule) => rule.id) ?? [];
+    expect(run?.results.length).toBe(findings.length);
+    run?.results.forEach((result, index) => {
+      const finding = findings[index] as LintFinding;
+      expect(ruleIds[result.ruleIndex]).toBe(result.ruleId);
+      expect(result.level).toBe(finding.severity);
+      const location = result.locations[0]?.physicalLocation;
+      expect(location?.artifactLocation.uri).toBe(finding.file);
+      expect(location?.artifactLocation.uri.startsWith("/")).toBe(false);
+      expect(location?.region).toEqual({ startLine: finding.line, startColumn: finding.column });
+    });
+  });
+});
