@@ -28,6 +28,16 @@ describe("check from the command line", () => {
     expect(strip(replay.stdout)).toEqual(strip(live.stdout));
   });
 
+  it("--sample compares gossip counters over the interval and finds a healthy cluster healthy", async () => {
+    const file = join(dir, "sampled.json");
+    const result = await busdoctor(["check", SEED, "--sample", "1s", "--json", "--record", file]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ health: "healthy", findings: [] });
+    const snapshot = JSON.parse(readFileSync(file, "utf8")) as { takenAtMs: number; baseline: { takenAtMs: number; clusterInfo: object } };
+    expect(Object.keys(snapshot.baseline.clusterInfo)).toHaveLength(6);
+    expect(snapshot.takenAtMs - snapshot.baseline.takenAtMs).toBeGreaterThanOrEqual(1000);
+    expect(result.code).toBe(0);
+  });
+
   it("prints markdown for a ticket and a terminal report without colour when piped", async () => {
     const markdown = await busdoctor(["check", SEED, "--format", "markdown"]);
     expect(markdown.stdout).toMatch(/^# HEALTHY/);

@@ -20,6 +20,16 @@ function isolatedFinding(context: RuleContext, isolated: IsolatedNode): Finding 
   if (isolated.direction === "in" && refusesBus(node)) return null;
   const port = busPortOf(node);
   const inbound = isolated.direction === "in";
+  // The other direction works: say so from the views that show it, as the contrast that proves one-way.
+  const working = (inbound ? context.linksFrom.get(node.address) : context.linksTo.get(node.address)) ?? [];
+  const healthy = working.filter((cell) => cell.state.kind === "ok");
+  const contrast = {
+    source: inbound ? node.address : "busdoctor",
+    what: "CLUSTER NODES",
+    detail: inbound
+      ? `${node.address} hears ${healthy.length} of ${working.length} peers fine: its own pings to them are answered`
+      : `${healthy.length} of ${working.length} peers hear ${node.address} fine: their pings to it are answered`,
+  };
   return {
     code: "BUS_LINK_ONE_WAY",
     severity: anyViewFailing(context) ? "critical" : "warning",
@@ -28,8 +38,8 @@ function isolatedFinding(context: RuleContext, isolated: IsolatedNode): Finding 
       ? `peers cannot reach the bus port of ${node.address} (${port}), while it reaches theirs: inbound bus traffic to ${node.address} is blocked`
       : `${node.address} cannot reach its peers' bus ports, while they reach its own: outbound bus traffic from ${node.address} is blocked`,
     evidence: inbound
-      ? [...busProbeEvidence(node), ...someCells(isolated.inbound, 5)]
-      : [...someCells(isolated.outbound, 5), ...busProbeEvidence(node)],
+      ? [...busProbeEvidence(node), ...someCells(isolated.inbound, 5), contrast]
+      : [...someCells(isolated.outbound, 5), contrast, ...busProbeEvidence(node)],
     explanation: inbound
       ? `The rules of ${node.address} (its host firewall, security group or NetworkPolicy ingress) drop connections to port ${port}, but let it dial out. ${LATENT}`
       : `The egress rules of ${node.address} (host firewall output chain, security group egress, NetworkPolicy egress) drop its connections to port ${port}, but peers can dial in. ${LATENT}`,

@@ -71,7 +71,7 @@ function tableOf(tables: Map<string, NftTable>, source: YamlSource, node: Node):
 }
 
 export function parseNftJson(text: string, file: string): Policy[] {
-  const source = parseYaml(text, file);
+  const source = parseYaml(text, file, "JSON");
   const root = source.documents[0]?.contents;
   const list = get(root, "nftables");
   if (!isSeq(list)) throw new LintInputError(file, 'nft JSON: no "nftables" array');

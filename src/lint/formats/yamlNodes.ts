@@ -58,7 +58,7 @@ function expandAliases(document: Document.Parsed, node: unknown): unknown {
 }
 
 /** Parses every document of a multi-document stream; the first syntax error makes the file unreadable. */
-export function parseYaml(text: string, file: string): YamlSource {
+export function parseYaml(text: string, file: string, format: "YAML" | "JSON" = "YAML"): YamlSource {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const documents = Array.isArray(parsed) ? parsed : [];
@@ -66,7 +66,7 @@ export function parseYaml(text: string, file: string): YamlSource {
     const error = document.errors[0];
     if (error) {
       const position = lineCounter.linePos(error.pos[0]);
-      throw new LintInputError(file, `YAML: ${error.message.split("\n")[0]}`, { line: position.line, column: position.col });
+      throw new LintInputError(file, `${format}: ${error.message.split("\n")[0]}`, { line: position.line, column: position.col });
     }
     document.contents = expandAliases(document, document.contents) as typeof document.contents;
   }

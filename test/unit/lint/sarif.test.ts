@@ -32,7 +32,8 @@ interface SarifLog {
 let findings: LintFinding[] = [];
 
 beforeAll(async () => {
-  const sources = await loadSources(["test/fixtures/lint"]);
+  const kinds = ["k8s", "compose", "terraform", "iptables", "nft", "firewalld", "redis-conf"];
+  const sources = await loadSources(kinds.map((kind) => `test/fixtures/lint/${kind}`));
   findings = lint(sources, await loadHclParser()).findings;
 });
 

@@ -172,8 +172,18 @@ class Converter {
 
 function firstError(node: Node): Node | undefined {
   if (node.isError || node.isMissing) return node;
-  for (const child of children(node)) if (child.hasError || child.isMissing) return firstError(child) ?? child;
+  for (const child of node.children) {
+    if (child && (child.hasError || child.isMissing)) return firstError(child) ?? child;
+  }
   return undefined;
+}
+
+/** "missing "}" to close the block at line 1", "unexpected "= 6379"". */
+function describeError(error: Node): string {
+  if (!error.isMissing) return error.text === "" ? "unexpected end of file" : `unexpected ${JSON.stringify(error.text.slice(0, 30))}`;
+  let block: Node | null = error.parent;
+  while (block && block.type !== "block") block = block.parent;
+  return `missing ${JSON.stringify(error.type)}${block ? ` to close the block at line ${block.startPosition.row + 1}` : ""}`;
 }
 
 /**
@@ -191,8 +201,7 @@ export function parseHcl(hcl: HclParser, text: string, file: string): HclBody {
     const root = tree.rootNode;
     if (root.hasError) {
       const error = firstError(root) ?? root;
-      const what = error.isMissing ? `missing ${error.type}` : `unexpected ${JSON.stringify(error.text.slice(0, 30))}`;
-      throw new LintInputError(file, `HCL: syntax error, ${what}`, { line: error.startPosition.row + 1, column: error.startPosition.column + 1 });
+      throw new LintInputError(file, `HCL: syntax error, ${describeError(error)}`, { line: error.startPosition.row + 1, column: error.startPosition.column + 1 });
     }
     return new Converter(file).body(children(root).find((child) => child.type === "body"));
   } finally {
