@@ -11,6 +11,9 @@ await build({
   platform: "node",
   target: "node20",
   logLevel: "warning",
+  // Packages that load files next to their own code at run time (WebAssembly grammars, native
+  // addons) stay in node_modules, imported from there.
+  external: ["web-tree-sitter", "@tree-sitter-grammars/*", "better-sqlite3"],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

@@ -5,12 +5,15 @@ import type { Location } from "./model.js";
  * with the parser's own message; the CLI turns it into a one-line UserError (exit 3).
  */
 export class LintInputError extends Error {
+  readonly position?: Omit<Location, "file">;
+
   constructor(
     readonly file: string,
     readonly reason: string,
-    readonly position?: Omit<Location, "file">,
+    position?: Omit<Location, "file">,
   ) {
     super(position ? `${file}:${position.line}:${position.column}: ${reason}` : `${file}: ${reason}`);
     this.name = "LintInputError";
+    if (position) this.position = { line: position.line, column: position.column };
   }
 }

@@ -24,7 +24,7 @@ export interface LintResult {
 }
 
 /** How many characters of a file format detection looks at. */
-export const DETECTION_HEAD = 4096;
+const DETECTION_HEAD = 4096;
 
 /** Whether any source needs the (asynchronously loaded) HCL parser. */
 export function needsHcl(sources: LintSource[]): boolean {
@@ -63,7 +63,7 @@ function compareFindings(a: LintFinding, b: LintFinding): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
 }
 
-export function lintScope(scope: ScopeModel): LintFinding[] {
+function lintScope(scope: ScopeModel): LintFinding[] {
   const context = { scope, pairs: scopePairs(scope), mode: scopeMode(scope.nodes) };
   return LINT_RULES.flatMap((rule) => rule.check(context));
 }

@@ -135,6 +135,9 @@ export interface ClusterPorts {
   learnedFrom?: Location;
 }
 
+/** Environment variables (list or map form, Bitnami-style images) or redis-server flags (list or one string). */
+export type SettingStyle = "compose-env-list" | "compose-env-map" | "compose-command-list" | "compose-command-string" | "k8s-env" | "k8s-args";
+
 export interface Publication {
   at: Location;
   /** Undefined when the host side is ephemeral (`- "6379"`). */
@@ -149,6 +152,8 @@ export interface PublishedContainer {
   name: string;
   at: Location;
   syntax: "compose" | "k8s";
+  /** How the node's settings are written, so a fix adds a setting the same way. */
+  settings: SettingStyle;
   /** `network_mode: host` / `hostNetwork: true`: no mapping, every port is the host's. */
   hostNetwork: boolean;
   node: RedisNodeFacts;

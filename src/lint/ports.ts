@@ -46,18 +46,3 @@ export function portMatchCovers(match: PortMatch, port: number): boolean | "unkn
       return "unknown";
   }
 }
-
-export function formatRange(range: PortRange, separator: "-" | ":" = "-"): string {
-  return range.from === range.to ? String(range.from) : `${range.from}${separator}${range.to}`;
-}
-
-export function describePortMatch(match: PortMatch): string {
-  switch (match.kind) {
-    case "any":
-      return "all ports";
-    case "ranges":
-      return match.ranges.map((range) => formatRange(range)).join(", ");
-    case "unresolved":
-      return match.names.join(", ");
-  }
-}

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import("./demo.js")).registerDemoCommand,
   lab: async () => (await import("./lab.js")).registerLabCommand,
   lint: async () => (await import("./lint.js")).registerLintCommand,
+  preflight: async () => (await import("./preflight.js")).registerPreflightCommand,
 };
 
 /** Registers the command named in argv, or every command (for help, or a name that needs suggestions). */

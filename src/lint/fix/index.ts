@@ -6,7 +6,18 @@ import { networkPolicyFix } from "./yaml.js";
 
 export type { AllowFixRequest } from "./request.js";
 
-export function writeAllowFix(request: AllowFixRequest): string {
+/**
+ * The bus is for the nodes only: when the model rule names the nodes themselves next to other peers
+ * (application clients), the new rule keeps the nodes and leaves the others out.
+ */
+function forNodes(request: AllowFixRequest): AllowFixRequest {
+  const peers = request.model?.rule.peers ?? [];
+  const mixed = peers.some((peer) => peer.kind === "self") && peers.some((peer) => peer.kind !== "self");
+  return mixed ? { ...request, nodesOnly: true } : request;
+}
+
+export function writeAllowFix(original: AllowFixRequest): string {
+  const request = forNodes(original);
   const syntax = request.syntax;
   switch (syntax.syntax) {
     case "k8s-networkpolicy":

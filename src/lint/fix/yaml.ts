@@ -1,4 +1,5 @@
 // Fix snippets in YAML: NetworkPolicy ports and rules, Service ports, container ports, compose ports.
+import type { SettingStyle } from "../model.js";
 import type { AllowFixRequest } from "./request.js";
 
 function labelLines(labels: Record<string, string>, indent: string): string[] {
@@ -53,4 +54,22 @@ export function hostPortFix(containerPort: number, hostPort: number): string {
 /** A compose `ports:` entry: `- "17001:16379"`. */
 export function composePortFix(hostPort: number, containerPort: number): string {
   return `- "${hostPort}:${containerPort}"`;
+}
+
+/** `cluster-announce-bus-port 17001` written where the node's other settings are. */
+export function settingFix(style: SettingStyle, directive: string, value: number): string {
+  const variable = `REDIS_${directive.toUpperCase().replace(/-/g, "_")}`;
+  switch (style) {
+    case "compose-env-list":
+      return `- ${variable}=${value}`;
+    case "compose-env-map":
+      return `${variable}: "${value}"`;
+    case "compose-command-string":
+      return `# append to command:\n--${directive} ${value}`;
+    case "compose-command-list":
+    case "k8s-args":
+      return `- --${directive}\n- "${value}"`;
+    case "k8s-env":
+      return `- name: ${variable}\n  value: "${value}"`;
+  }
 }

@@ -78,7 +78,7 @@ function narrow(outer: ChainRule, inner: ChainRule): ChainRule {
 }
 
 /** Inlines jumps into user chains (a return ends the inlined chain), depth-limited against loops. */
-export function flattenChain(chain: Chain, chains: Map<string, Chain>, depth = 0): ChainRule[] {
+function flattenChain(chain: Chain, chains: Map<string, Chain>, depth = 0): ChainRule[] {
   const flat: ChainRule[] = [];
   for (const rule of chain.rules) {
     if (rule.action.kind === "jump") {

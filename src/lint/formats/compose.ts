@@ -13,6 +13,8 @@ export interface ComposeService {
   hostNetwork: boolean;
   words: Word[];
   env: EnvVar[];
+  envForm: "list" | "map";
+  commandForm: "list" | "string";
   publications: Publication[];
   /** Bind mounts: host path (relative to the compose file) -> path in the container. */
   mounts: { host: string; container: string }[];
@@ -139,6 +141,7 @@ function readMounts(node: Node | undefined): { host: string; container: string }
   });
 }
 
+/** Sample: `services:` / `  redis-1:` / `    image: redis:7.2` / `    ports: ["7001:7001"]`. */
 export function readComposeServices(source: YamlSource): ComposeService[] {
   const services: ComposeService[] = [];
   for (const document of source.documents) {
@@ -151,6 +154,8 @@ export function readComposeServices(source: YamlSource): ComposeService[] {
         hostNetwork: str(get(value, "network_mode")) === "host",
         words: [...readCommand(source, get(value, "entrypoint")), ...readCommand(source, get(value, "command"))],
         env: readEnvironment(source, get(value, "environment")),
+        envForm: isMap(get(value, "environment")) ? "map" : "list",
+        commandForm: isScalar(get(value, "command")) ? "string" : "list",
         publications: readPorts(source, get(value, "ports")),
         mounts: readMounts(get(value, "volumes")),
       });

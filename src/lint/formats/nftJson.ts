@@ -70,6 +70,10 @@ function tableOf(tables: Map<string, NftTable>, source: YamlSource, node: Node):
   return table;
 }
 
+/**
+ * Sample: `{"nftables": [{"table": {...}}, {"chain": {"name": "input", "hook": "input", "policy": "drop"}},
+ * {"rule": {"chain": "input", "expr": [...]}}]}`; objects come in that order in nft's output.
+ */
 export function parseNftJson(text: string, file: string): Policy[] {
   const source = parseYaml(text, file, "JSON");
   const root = source.documents[0]?.contents;

@@ -41,7 +41,7 @@ export interface NftTable {
 }
 
 /** Written back into fixes the way nft prints it. */
-export function formatNftValues(values: NftValue[]): string {
+function formatNftValues(values: NftValue[]): string {
   const texts = values.map((value) => {
     switch (value.kind) {
       case "literal":
@@ -133,7 +133,7 @@ function applyMatch(rule: ChainRule, statement: Extract<NftStatement, { kind: "m
   }
 }
 
-export function toChainRule(text: NftRuleText, sets: Map<string, NftValue[]>, known: Set<string>): ChainRule {
+function toChainRule(text: NftRuleText, sets: Map<string, NftValue[]>, known: Set<string>): ChainRule {
   const rule: ChainRule = { at: text.at, protocol: "any", dports: { kind: "any" }, irrelevant: false, action: { kind: "none" } };
   for (const statement of text.statements) {
     if (statement.kind === "match") applyMatch(rule, statement, sets);

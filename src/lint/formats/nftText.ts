@@ -21,7 +21,7 @@ export function isNftText(head: string): boolean {
 }
 
 /** Sample line: `ip saddr 10.0.0.0/16 tcp dport { 6379, 16379 } counter packets 0 bytes 0 accept # redis`. */
-export function tokenizeNft(text: string, file: string): Token[] {
+function tokenizeNft(text: string, file: string): Token[] {
   const tokens: Token[] = [];
   text.split(/\r?\n/).forEach((line, index) => {
     let i = 0;
@@ -128,7 +128,7 @@ function isEnd(token: Token | undefined): boolean {
   return !token || token.kind === "eol" || (token.kind === "punct" && (token.text === ";" || token.text === "}"));
 }
 
-/** One rule line: matches, annotations and a verdict. */
+/** One rule line: matches, annotations and a verdict. Sample: `ip saddr @nodes tcp dport { 6379, 16379 } counter accept`. */
 function readRule(cursor: Cursor): NftStatement[] {
   const statements: NftStatement[] = [];
   while (!isEnd(cursor.peek())) {
@@ -212,6 +212,7 @@ function readSet(cursor: Cursor): { name: string; values: NftValue[] } {
   }
 }
 
+/** `table inet filter { set ... chain ... }` (the family defaults to ip, as nft does). */
 function readTable(cursor: Cursor, at: Location): NftTable {
   const first = cursor.next().text;
   const hasFamily = cursor.peek()?.text !== "{";

@@ -166,17 +166,3 @@ export function mergeFacts(base: RedisNodeFacts, over: RedisNodeFacts): RedisNod
   }
   return merged;
 }
-
-/** Whether these facts say anything about a Redis node at all. */
-export function hasRedisFacts(facts: RedisNodeFacts): boolean {
-  return (
-    facts.port !== undefined ||
-    facts.tlsPort !== undefined ||
-    facts.clusterPort !== undefined ||
-    facts.clusterEnabled !== undefined ||
-    facts.announceIp !== undefined ||
-    facts.announcePort !== undefined ||
-    facts.announceBusPort !== undefined ||
-    facts.sentinel === true
-  );
-}

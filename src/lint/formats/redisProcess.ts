@@ -40,7 +40,7 @@ function startsSentinel(words: Word[]): boolean {
   return words.some((word) => word.text.endsWith("redis-sentinel") || word.text === "--sentinel");
 }
 
-export function factsFromCommand(words: Word[], origin: string, at: Location): RedisNodeFacts {
+function factsFromCommand(words: Word[], origin: string, at: Location): RedisNodeFacts {
   const facts = factsFromDirectives(directivesFromArgs(words), origin, at);
   if (startsSentinel(words)) facts.sentinel = true;
   return facts;
@@ -55,7 +55,7 @@ function envPort(env: EnvVar | undefined): Sourced<number> | undefined {
  * Environment of images that configure Redis from variables. Sample (Bitnami redis-cluster):
  * `REDIS_PORT_NUMBER=6379`, `REDIS_CLUSTER_ANNOUNCE_BUS_PORT=16379`, `REDIS_NODES=redis-0 redis-1`.
  */
-export function factsFromEnv(env: EnvVar[], image: string | undefined, origin: string, at: Location): RedisNodeFacts {
+function factsFromEnv(env: EnvVar[], image: string | undefined, origin: string, at: Location): RedisNodeFacts {
   const byName = new Map(env.map((variable) => [variable.name, variable]));
   const facts: RedisNodeFacts = { origin, at };
   const tlsEnabled = byName.get("REDIS_TLS_ENABLED")?.value.toLowerCase() === "yes";
@@ -70,6 +70,11 @@ export function factsFromEnv(env: EnvVar[], image: string | undefined, origin: s
   else if (image?.includes("redis-cluster")) facts.clusterEnabled = { value: true, at };
   if (image?.includes("sentinel") || byName.has("REDIS_SENTINEL_HOST")) facts.sentinel = true;
   return facts;
+}
+
+/** Whether the environment configures Redis (Bitnami-style images), so settings belong there. */
+export function configuredByEnv(env: EnvVar[]): boolean {
+  return env.some((variable) => variable.name === "REDIS_NODES" || variable.name === "REDIS_PORT_NUMBER" || variable.name.startsWith("REDIS_CLUSTER_"));
 }
 
 /** Image, environment, then command-line flags: each later source overrides the earlier. */

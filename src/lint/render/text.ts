@@ -21,7 +21,9 @@ export function renderText(findings: LintFinding[], filesRead: number, style: Te
   }
   const count = (severity: LintSeverity) => findings.filter((found) => found.severity === severity).length;
   const summary =
-    findings.length === 0
+    filesRead === 0
+      ? "No file busdoctor lint reads was found (Kubernetes/compose YAML, .tf, iptables-save, nft rulesets, firewalld zones, redis.conf)."
+      : findings.length === 0
       ? `No bus port problems found in ${plural(filesRead, "file")}.`
       : `${plural(findings.length, "finding")} (${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ${plural(count("note"), "note")}) in ${plural(filesRead, "file")} read.`;
   if (lines.length > 0) lines.push("");

@@ -2,6 +2,7 @@
 import { portsOf } from "../clusterPorts.js";
 import type { ClusterPorts, LintFinding, Location, PublishedContainer, ScopeModel } from "../model.js";
 import { rangeCovers } from "../ports.js";
+import { settingFix } from "../fix/yaml.js";
 import { hostPortFor } from "./busPortNotPublished.js";
 import { finding, type LintRule } from "./rule.js";
 
@@ -60,7 +61,7 @@ export const announcedBusPortNotPublished: LintRule = {
             `but ${published.length > 0 ? `publishes its bus port ${ports.bus} as ${published.join(", ")}` : `nothing publishes ${ports.announcedBus}`}: ` +
             `peers dial the announced port and never reach the bus.`,
           published.length > 0
-            ? `--cluster-announce-bus-port ${suggestion}`
+            ? settingFix(container.settings, "cluster-announce-bus-port", suggestion)
             : container.syntax === "compose"
               ? `- "${ports.announcedBus}:${ports.bus}"`
               : `- containerPort: ${ports.bus}\n  hostPort: ${ports.announcedBus}`,

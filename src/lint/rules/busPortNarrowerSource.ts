@@ -40,7 +40,7 @@ export const busPortNarrowerSource: LintRule = {
     "or that names client pods but not the Redis pods themselves, leaves some nodes unable to gossip with the rest: those nodes are marked " +
     "failed while they still answer PING. Allow the bus port from the same sources as the client port, or from the nodes' own group.",
   check({ scope, pairs, mode }) {
-    if (!busApplies({ scope, pairs, mode })) return [];
+    if (!busApplies(mode)) return [];
     const findings: LintFinding[] = [];
     for (const policy of scope.policies) {
       if (policy.managedService) continue;

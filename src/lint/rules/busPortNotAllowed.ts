@@ -13,7 +13,7 @@ export const busPortNotAllowed: LintRule = {
     "When a security group, NetworkPolicy or host firewall allows the client port but not the bus port, every node still answers PING, " +
     "but peers mark each other failed and the cluster goes down (CLUSTERDOWN). Allow the bus port wherever the client port is allowed, in both directions.",
   check({ scope, pairs, mode }) {
-    if (!busApplies({ scope, pairs, mode })) return [];
+    if (!busApplies(mode)) return [];
     const findings: LintFinding[] = [];
     for (const policy of scope.policies) {
       if (policy.managedService) continue;

@@ -1,11 +1,11 @@
 // A container mapping that publishes the client port but not the bus port.
 import { portsOf } from "../clusterPorts.js";
-import { composePortFix, hostPortFix } from "../fix/yaml.js";
+import { composePortFix, hostPortFix, settingFix } from "../fix/yaml.js";
 import type { LintFinding, Publication, PublishedContainer } from "../model.js";
 import { rangeCovers } from "../ports.js";
 import { finding, type LintRule } from "./rule.js";
 
-export function publishing(container: PublishedContainer, port: number): Publication | undefined {
+function publishing(container: PublishedContainer, port: number): Publication | undefined {
   return container.publications.find((publication) => publication.protocol === "tcp" && rangeCovers(publication.container, port));
 }
 
@@ -34,7 +34,10 @@ export const busPortNotPublished: LintRule = {
       const busHost = container.node.announceBusPort?.value ?? (clientHost === undefined ? ports.bus : clientHost + (ports.bus - ports.client));
       const mapping = container.syntax === "compose" ? composePortFix(busHost, ports.bus) : hostPortFix(ports.bus, busHost);
       // A bus mapped to another host port must be announced as such, or peers dial the container's own bus port.
-      const fix = announced && busHost !== ports.announcedBus ? `${mapping}\n# and announce it: cluster-announce-bus-port ${busHost} (--cluster-announce-bus-port, REDIS_CLUSTER_ANNOUNCE_BUS_PORT)` : mapping;
+      const fix =
+        announced && busHost !== ports.announcedBus
+          ? `${mapping}\n# and announce the published bus port:\n${settingFix(container.settings, "cluster-announce-bus-port", busHost)}`
+          : mapping;
       findings.push(
         finding(
           this.id,

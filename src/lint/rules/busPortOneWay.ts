@@ -14,7 +14,7 @@ export const busPortOneWay: LintRule = {
     "direction allows the bus port, half of the links never come up: Redis 7 may still report cluster_state:ok while pings go " +
     "unanswered, and the next change takes the cluster down. Allow the bus port in both directions.",
   check({ scope, pairs, mode }) {
-    if (!busApplies({ scope, pairs, mode })) return [];
+    if (!busApplies(mode)) return [];
     const findings: LintFinding[] = [];
     for (const policy of scope.policies) {
       if (policy.managedService || !policy.in || !policy.out) continue;

@@ -55,7 +55,7 @@ export const busPortPublic: LintRule = {
     "MEET, failure reports and config updates. Rules allowing 0.0.0.0/0 or ::/0 to the bus port, or internet-facing LoadBalancer " +
     "Services carrying it, expose the cluster. Allow the bus port from the cluster's own nodes only.",
   check({ scope, pairs, mode }) {
-    if (!busApplies({ scope, pairs, mode })) return [];
+    if (!busApplies(mode)) return [];
     const findings = policyFindings(scope, pairs, this.id);
     for (const service of scope.services) {
       for (const pair of pairs) {

@@ -53,8 +53,8 @@ export function directionsOf(policy: Policy): { direction: Direction; rules: Non
 }
 
 /** Redis Cluster rules are moot where the only Redis is a standalone/Sentinel setup. */
-export function busApplies(context: RuleContext): boolean {
-  return context.mode !== "standalone";
+export function busApplies(mode: ClusterMode): boolean {
+  return mode !== "standalone";
 }
 
 export function lineRef(at: Location): string {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import Ajv from "ajv-draft-04";
+import AjvDraft04 from "ajv-draft-04";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadHclParser } from "../../../src/lint/formats/terraform/hcl.js";
 import { lint } from "../../../src/lint/lint.js";
@@ -12,6 +12,8 @@ import type { LintFinding } from "../../../src/lint/model.js";
 import { renderSarif } from "../../../src/lint/render/sarif.js";
 import { LINT_RULES } from "../../../src/lint/rules/index.js";
 
+// A CommonJS package: under NodeNext its default import is module.exports, whose `default` is the class.
+const Ajv = AjvDraft04.default;
 const require = createRequire(import.meta.url);
 const schemaPath = join(dirname(require.resolve("@microsoft/jest-sarif")), "schemas", "sarif-2.1.0-rtm.5.json");
 

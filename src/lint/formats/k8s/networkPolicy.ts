@@ -4,7 +4,7 @@ import { get, items, locate, str, stringMap, type YamlSource } from "../yamlNode
 import { toPort } from "../../ports.js";
 import type { K8sNetworkPolicy, K8sPeer, K8sPolicyPort, K8sPolicyRule, LabelSelector } from "./types.js";
 
-export function readSelector(node: Node | undefined): LabelSelector {
+function readSelector(node: Node | undefined): LabelSelector {
   return {
     matchLabels: stringMap(get(node, "matchLabels")),
     matchExpressions: items(get(node, "matchExpressions")).map((expression) => ({

@@ -37,6 +37,7 @@ function readServicePort(source: YamlSource, node: Node): ServicePort | undefine
   };
 }
 
+/** Sample: `spec: {clusterIP: None, selector: {app: redis}, ports: [{name: tcp-redis-bus, port: 16379}]}`. */
 export function readService(source: YamlSource, doc: Node, name: string, namespace: string): ServiceFacts {
   const spec = get(doc, "spec");
   const selector = stringMap(get(spec, "selector"));

@@ -3,7 +3,7 @@ import { isScalar, type Node } from "yaml";
 import type { Location, Publication } from "../../model.js";
 import { single, toPort } from "../../ports.js";
 import type { Word } from "../redisConf.js";
-import { commandWords, containerFacts, looksLikeRedis, type EnvVar } from "../redisProcess.js";
+import { commandWords, configuredByEnv, containerFacts, looksLikeRedis, type EnvVar } from "../redisProcess.js";
 import { blockScalarLineStarts, bool, get, getPath, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 import type { K8sContainer, K8sWorkload } from "./types.js";
 
@@ -51,7 +51,8 @@ function readContainer(
   const at = locate(source, node);
   const origin = `container ${name} of ${owner}`;
   const commandLine = [...words(source, get(node, "command")), ...words(source, get(node, "args"))];
-  const facts = containerFacts(image, envVars(source, get(node, "env")), commandLine, origin, at);
+  const env = envVars(source, get(node, "env"));
+  const facts = containerFacts(image, env, commandLine, origin, at);
   const namedPorts: Record<string, number> = {};
   const containerPorts: number[] = [];
   const publications: Publication[] = [];
@@ -73,7 +74,7 @@ function readContainer(
     namedPorts,
     containerPorts,
     redis: looksLikeRedis(image, commandLine, facts),
-    published: { name: origin, at, syntax: "k8s", hostNetwork, node: facts, publications },
+    published: { name: origin, at, syntax: "k8s", settings: configuredByEnv(env) ? "k8s-env" : "k8s-args", hostNetwork, node: facts, publications },
   };
 }
 

@@ -35,6 +35,7 @@ function portsOf(module: TfModule, block: HclBlock): PortMatch {
   return { kind: "ranges", ranges };
 }
 
+/** Sample: `resource "google_compute_firewall" "x" { network = ..., source_tags = [...], allow { ... } }`. */
 function readFirewall(module: TfModule, resource: TfResource): GcpRule[] {
   const value = (name: string) => resource.body.attributes.get(name)?.value;
   if (module.values.bool(value("disabled")) === true) return [];

@@ -208,8 +208,3 @@ export function parseHcl(hcl: HclParser, text: string, file: string): HclBody {
     tree.delete();
   }
 }
-
-/** Reads a block's attribute, or undefined. */
-export function attr(body: HclBody, name: string): HclExpr | undefined {
-  return body.attributes.get(name)?.value;
-}

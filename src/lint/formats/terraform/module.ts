@@ -1,8 +1,7 @@
 // A Terraform module: every .tf file of one directory, read together (resources refer to each other).
 import type { Location, Peer } from "../../model.js";
-import type { HclBody } from "./hcl.js";
+import type { HclBody, HclExpr } from "./hcl.js";
 import { formatHcl, TfValues, type IteratorEnv } from "./values.js";
-import type { HclExpr } from "./hcl.js";
 
 export interface TfResource {
   type: string;
@@ -27,10 +26,12 @@ export function readModule(bodies: HclBody[]): TfModule {
   return { resources, values: new TfValues(bodies) };
 }
 
-/** `aws_security_group.redis.id` -> `aws_security_group.redis`; anything else as written. */
+/** `aws_security_group.redis.id` -> `aws_security_group.redis` (also `.name`, `data.` sources); anything else as written. */
 export function resourceRef(text: string): string {
-  const parts = text.split(".");
-  return parts.length >= 3 ? `${parts[0]}.${parts[1]}` : text;
+  for (const suffix of [".id", ".name"]) {
+    if (text.endsWith(suffix) && text.split(".").length >= 3) return text.slice(0, -suffix.length);
+  }
+  return text;
 }
 
 /** Collected peers and how they were written, for one rule. */
@@ -46,8 +47,10 @@ export class PeerList {
   /** A list (or single string) of CIDR blocks; unknown entries become references. */
   cidrs(name: string, expr: HclExpr | undefined): void {
     if (!expr) return;
-    this.source.push(`${name} = ${formatHcl(expr)}`);
     const list = expr.kind === "tuple" || expr.kind === "ref" ? this.module.values.list(expr, this.env) : [expr];
+    // Inside a dynamic block, `ingress.value.cidrs` means nothing elsewhere: write what it stands for.
+    const written = this.env.size > 0 && list ? { kind: "tuple" as const, items: list, at: expr.at } : expr;
+    this.source.push(`${name} = ${formatHcl(written)}`);
     if (!list) {
       this.peers.push({ kind: "ref", ref: formatHcl(expr) });
       return;

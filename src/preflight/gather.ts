@@ -1,0 +1,76 @@
+// The I/O half of preflight: ask the node, probe its ports, read the cluster's views. Decides nothing
+// beyond which ports to probe (planBusProbes, pure) and when it cannot check at all (bad credentials).
+import { collectSnapshot } from "../collect/collect.js";
+import { CollectError } from "../collect/errors.js";
+import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings } from "../collect/nodeClient.js";
+import type { ConnectionOptions } from "../collect/options.js";
+import { probeTcp } from "../collect/probe.js";
+import { formatAddress, type SeedAddress } from "../collect/seeds.js";
+import { loadTls } from "../collect/tls.js";
+import { UserError } from "../cli/errors.js";
+import type { CommandResult, NodeCommand, ProbeResult } from "../model/snapshot.js";
+import type { ClusterFacts, PreflightFacts, TargetFacts } from "./model.js";
+import { planBusProbes, readTarget } from "./target.js";
+
+/** Read-only, one round trip: everything the node checks need. */
+const TARGET_COMMANDS: readonly NodeCommand[] = ["ping", "clusterMyid", "info", "clusterNodes", "configClusterPort"];
+
+export interface PreflightRequest {
+  target: SeedAddress;
+  seed: SeedAddress | null;
+  connection: ConnectionOptions;
+}
+
+/** Wrong or missing credentials say nothing about the node: preflight could not check (exit 3). */
+function requireAuthenticated(address: string, results: readonly CommandResult[]): void {
+  for (const result of results) {
+    if (!result.ok && (result.kind === "noauth" || result.kind === "wrongpass")) {
+      const hint = result.kind === "noauth" ? " (give a password with --pass-file or REDISCLI_AUTH)" : "";
+      throw new UserError(`authentication failed on ${address}: ${result.error}${hint}`);
+    }
+  }
+}
+
+async function queryTarget(target: SeedAddress, settings: ClientSettings): Promise<Omit<TargetFacts, "busProbes">> {
+  const { host, port } = target;
+  const [clientProbe, session] = await Promise.all([probeTcp(host, port, settings.timeoutMs), openSession(host, port, settings)]);
+  const address = formatAddress(host, port);
+  requireAuthenticated(address, [session.connection]);
+  if (session.client === null) return { host, port, clientProbe, connection: session.connection, replies: {} };
+  try {
+    const results = await runPipeline(session.client, TARGET_COMMANDS.map((name) => COMMAND_ARGS[name]), settings.timeoutMs);
+    requireAuthenticated(address, results);
+    const replies = Object.fromEntries(TARGET_COMMANDS.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
+    return { host, port, clientProbe, connection: session.connection, replies };
+  } finally {
+    closeSession(session);
+  }
+}
+
+async function readCluster(seed: SeedAddress, connection: ConnectionOptions): Promise<ClusterFacts> {
+  const address = formatAddress(seed.host, seed.port);
+  try {
+    return { seed: address, snapshot: await collectSnapshot([seed], connection), error: null };
+  } catch (error) {
+    // An unreachable seed is a failed check (the new node cannot be verified); bad credentials or an
+    // unreadable TLS file are the caller's mistake and end the run.
+    if (error instanceof CollectError && error.reason === "no-seed") return { seed: address, snapshot: null, error: error.message };
+    throw error;
+  }
+}
+
+export async function gatherPreflight(request: PreflightRequest): Promise<PreflightFacts> {
+  const { timeoutMs, user, password, tls } = request.connection;
+  const settings: ClientSettings = { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
+  const queried = await queryTarget(request.target, settings);
+  const plan = planBusProbes(queried, readTarget(queried));
+  const wanted: Array<{ host: string; port: number }> = [];
+  if (plan.listening !== null) wanted.push({ host: queried.host, port: plan.listening.port });
+  const { announced } = plan;
+  if (announced !== null && !wanted.some((probe) => probe.host === announced.host && probe.port === announced.port)) wanted.push(announced);
+  const [busProbes, cluster] = await Promise.all([
+    Promise.all(wanted.map(({ host, port }): Promise<ProbeResult> => probeTcp(host, port, timeoutMs))),
+    request.seed === null ? null : readCluster(request.seed, request.connection),
+  ]);
+  return { target: { ...queried, busProbes }, cluster };
+}
