@@ -1,30 +1,11 @@
 // Evidence lines quote exactly what a node or a probe said, and from whose point of view.
 import type { Evidence } from "../model/finding.js";
-import type { LinkCell, LinkState } from "../model/links.js";
+import type { LinkCell } from "../model/links.js";
 import type { ProbeResult } from "../model/snapshot.js";
+// The same words for a link's state in evidence as in the report's matrix.
+import { describeLinkState } from "../render/describe.js";
 
 export const TOOL = "busdoctor";
-
-export function describeLinkState(state: LinkState): string {
-  const pending = (ms: number | null): string => (ms === null ? "" : `, ping pending ${ms} ms`);
-  const pong = (ms: number | null): string => (ms === null ? "" : `, last PONG ${ms} ms ago`);
-  switch (state.kind) {
-    case "ok":
-      return state.pongAgeMs === null ? "ok" : `ok, last PONG ${state.pongAgeMs} ms ago`;
-    case "ping-pending":
-      return `ping pending ${state.pendingMs} ms`;
-    case "pong-stale":
-      return `no PONG for ${state.pongAgeMs} ms`;
-    case "pfail":
-      return `flagged fail?${pending(state.pendingMs)}${pong(state.pongAgeMs)}`;
-    case "fail":
-      return `flagged fail${pending(state.pendingMs)}${pong(state.pongAgeMs)}`;
-    case "missing":
-      return "not in its CLUSTER NODES";
-    case "unknown":
-      return `unknown (${state.reason})`;
-  }
-}
 
 export function cellEvidence(cell: LinkCell): Evidence {
   const detail = `${cell.peer}: ${describeLinkState(cell.state)}${cell.line ? ` | ${cell.line}` : ""}`;
