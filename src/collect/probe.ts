@@ -11,10 +11,14 @@ const STATE_BY_CODE: Record<string, ProbeState> = {
   ETIMEDOUT: "timeout",
 };
 
-export function probeTcp(host: string, port: number, timeoutMs: number): Promise<ProbeResult> {
+/**
+ * `localAddress` binds the probe's source address (host-audit --source), so that a firewall rule on a
+ * source address (`ip saddr 10.0.0.3 tcp dport 16379 drop`) acts on it as on the node's own bus links.
+ */
+export function probeTcp(host: string, port: number, timeoutMs: number, localAddress: string | null = null): Promise<ProbeResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, ...(localAddress === null ? {} : { localAddress }) });
     let decided = false;
     const finish = (state: ProbeState, error?: string): void => {
       if (decided) return;

@@ -17,7 +17,7 @@ export interface NewNode {
 }
 
 /** One cell of the link matrix as a pass or fail: a fresh PONG and no ping pending past the threshold. */
-export function cellItem(node: string, cell: LinkCell | undefined, analysis: ClusterAnalysis, about: string): CheckItem {
+function cellItem(node: string, cell: LinkCell | undefined, analysis: ClusterAnalysis, about: string): CheckItem {
   if (cell === undefined) return { node, status: "fail", reason: `no view of ${about} from this node` };
   const { state } = cell;
   const pending = `${analysis.pendingThresholdMs} ms`;
@@ -71,18 +71,19 @@ function joinedChecks(analysis: ClusterAnalysis, summary: NodeSummary): Prefligh
   const cell = (observer: string, peer: string): LinkCell | undefined =>
     analysis.links.find((link) => link.observer === observer && link.peer === peer);
   const seen = others.map((other) => cellItem(other.address, cell(other.address, summary.address), analysis, summary.address));
-  const checks = [summarizeItems("seen-by-peers", seen, "existing nodes hear it (fresh PONG, no ping pending)", "existing nodes do not hear it")];
+  const it = summary.address;
+  const checks = [summarizeItems("seen-by-peers", seen, `existing nodes hear ${it} (fresh PONG, no ping pending)`, `existing nodes do not hear ${it}`)];
   if (summary.response.kind !== "answering") {
     checks.push({ name: "sees-peers", status: "skip", reason: `its own view could not be read under ${summary.address} (${summary.response.kind})` });
     return checks;
   }
   const sees = others.map((other) => cellItem(other.address, cell(summary.address, other.address), analysis, other.address));
-  checks.push(summarizeItems("sees-peers", sees, "existing nodes are heard in its own view", "existing nodes are not heard in its own view"));
+  checks.push(summarizeItems("sees-peers", sees, `existing nodes are heard in ${it}'s own view`, `existing nodes are not heard in ${it}'s own view`));
   return checks;
 }
 
 /** The peers' side of the bus cannot be tested from here: what to run on each of their hosts. */
-export function peerProbeCommand(host: string, port: number): string {
+function peerProbeCommand(host: string, port: number): string {
   return `timeout 3 bash -c 'exec 3<>/dev/tcp/${host}/${port}' && echo open || echo 'not open'`;
 }
 

@@ -5,25 +5,25 @@ import type { PreflightCheck, ProbeOutcome, TargetFacts } from "./model.js";
 import { describePortProbe, portVerdict } from "./ports.js";
 import type { BusPlan, TargetView } from "./target.js";
 
-export function probeOutcome(probe: ProbeResult): ProbeOutcome {
+function probeOutcome(probe: ProbeResult): ProbeOutcome {
   return { ...probe, verdict: portVerdict(probe) };
 }
 
-export function findProbe(probes: readonly ProbeResult[], host: string, port: number): ProbeResult | null {
+function findProbe(probes: readonly ProbeResult[], host: string, port: number): ProbeResult | null {
   return probes.find((probe) => probe.host === host && probe.port === port) ?? null;
 }
 
 function clientPortCheck(target: TargetFacts, view: TargetView): PreflightCheck {
-  const base = { name: "client-port" as const, probe: probeOutcome(target.clientProbe) };
+  const name = "client-port";
+  const probe = probeOutcome(target.clientProbe);
   const address = formatAddress(target.host, target.port);
   if (!target.connection.ok) {
-    const probe = describePortProbe(target.clientProbe);
-    return { ...base, status: "fail", reason: `${probe}; connecting failed: ${target.connection.error}` };
+    return { name, status: "fail", reason: `${describePortProbe(target.clientProbe)}; connecting failed: ${target.connection.error}`, probe };
   }
-  if (!view.ping.ok) return { ...base, status: "fail", reason: `${address} accepts TCP but ${view.ping.why}` };
-  if (view.ping.value !== "PONG") return { ...base, status: "fail", reason: `${address} answered PING with "${view.ping.value}", not PONG` };
+  if (!view.ping.ok) return { name, status: "fail", reason: `${address} accepts TCP but ${view.ping.why}`, probe };
+  if (view.ping.value !== "PONG") return { name, status: "fail", reason: `${address} answered PING with "${view.ping.value}", not PONG`, probe };
   const ms = target.replies.ping?.ms ?? 0;
-  return { ...base, status: "pass", reason: `${address} answered PING with PONG (${Math.round(ms * 10) / 10} ms)` };
+  return { name, status: "pass", reason: `${address} answered PING with PONG (${Math.round(ms * 10) / 10} ms)`, probe };
 }
 
 function clusterEnabledCheck(target: TargetFacts, view: TargetView): PreflightCheck {

@@ -19,7 +19,7 @@ export interface BusPortChoice {
 }
 
 /** Redis's rule (cluster.c, CLUSTER_PORT_INCR) when cluster-port is 0 or unset. */
-export const BUS_PORT_OFFSET = 10_000;
+const BUS_PORT_OFFSET = 10_000;
 
 /**
  * The bus port the node itself listens on. `configuredPort` is CONFIG GET cluster-port ("0" means

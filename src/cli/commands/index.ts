@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   lab: async () => (await import("./lab.js")).registerLabCommand,
   lint: async () => (await import("./lint.js")).registerLintCommand,
   preflight: async () => (await import("./preflight.js")).registerPreflightCommand,
+  "host-audit": async () => (await import("./hostAudit.js")).registerHostAuditCommand,
 };
 
 /** Registers the command named in argv, or every command (for help, or a name that needs suggestions). */

@@ -1,0 +1,91 @@
+// Pure: what the local node's replies say about it: its id, address, pid, ports, and its peers.
+import { formatAddress } from "../collect/seeds.js";
+import type { ClusterNodeEntry } from "../model/cluster.js";
+import type { CommandResult, RawReply } from "../model/snapshot.js";
+import { parseClusterNodes } from "../parse/clusterNodes.js";
+import { parseConfigGet } from "../parse/config.js";
+import { parseInfo } from "../parse/info.js";
+import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice } from "../preflight/ports.js";
+import type { HostAuditFacts } from "./model.js";
+
+export interface Peer {
+  /** "ip:port" of its client port, the name every report uses. */
+  address: string;
+  ip: string;
+  port: number;
+  busPort: number;
+}
+
+export interface LocalNode {
+  address: string;
+  id: string | null;
+  /** The address peers reach it on: the announced ip, else the host given when it is an IP. */
+  ip: string | null;
+  clientPort: number;
+  /** null only when the node did not say and client port + 10000 is past 65535. */
+  bus: BusPortChoice | null;
+  announced: AnnouncedBus | null;
+  /** INFO server process_id. */
+  pid: number | null;
+  /** CONFIG GET bind-source-addr: where its outgoing bus connections come from, when set. */
+  bindSourceAddr: string | null;
+  peers: Peer[];
+  /** Why a part could not be read, for the report. */
+  problems: string[];
+}
+
+function okText(result: CommandResult | undefined): string | null {
+  return result?.ok && typeof result.reply === "string" ? result.reply : null;
+}
+
+function okReply(result: CommandResult | undefined): RawReply | undefined {
+  return result?.ok ? result.reply : undefined;
+}
+
+function attempt<T>(problems: string[], parse: () => T): T | null {
+  try {
+    return parse();
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+    return null;
+  }
+}
+
+function configValue(problems: string[], result: CommandResult | undefined, name: string): string | null {
+  const reply = okReply(result);
+  return reply === undefined ? null : attempt(problems, () => parseConfigGet(reply, name));
+}
+
+const IP_LIKE = /^[\d.]+$|:/;
+
+export function readLocalNode(node: HostAuditFacts["node"]): LocalNode {
+  const problems: string[] = [];
+  const { replies } = node;
+  const nodesText = okText(replies.clusterNodes);
+  const entries = nodesText === null ? null : attempt(problems, () => parseClusterNodes(nodesText));
+  const myself: ClusterNodeEntry | null = entries?.find((entry) => entry.myself) ?? null;
+  const infoText = okText(replies.info);
+  const info = infoText === null ? null : attempt(problems, () => parseInfo(infoText));
+  const pidText = info?.["server"]?.["process_id"];
+  const portText = configValue(problems, replies.configClusterPort, "cluster-port");
+  const configured = portText !== null && /^\d+$/.test(portText) ? Number(portText) : null;
+  const bus = chooseBusPort(node.port, configured, myself);
+  const bindSource = configValue(problems, replies.configBindSourceAddr, "bind-source-addr");
+  const peers = (entries ?? [])
+    .filter((entry) => !entry.myself && entry.ip !== "" && entry.cport > 0 && !entry.flags.includes("noaddr"))
+    .map((entry) => ({ address: formatAddress(entry.ip, entry.port), ip: entry.ip, port: entry.port, busPort: entry.cport }))
+    .sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true }));
+  const givenIp = IP_LIKE.test(node.host) ? node.host : null;
+  return {
+    address: formatAddress(node.host, node.port),
+    id: myself?.id ?? null,
+    ip: myself !== null && myself.ip !== "" ? myself.ip : givenIp,
+    clientPort: node.port,
+    bus,
+    announced: announcedBus(myself, node.host),
+    pid: pidText !== undefined && /^\d+$/.test(pidText) ? Number(pidText) : null,
+    bindSourceAddr: bindSource === null || bindSource === "" ? null : bindSource,
+    peers,
+    problems,
+  };
+}
