@@ -68,9 +68,22 @@ export function readBus(analysis: ClusterAnalysis): BusPicture {
   const brokenOut: LinkCell[][] = judged.map(() => []);
   const brokenCells: LinkCell[] = [];
   let known = 0;
-  for (const cell of analysis.links) {
-    const observer = indexOf.get(cell.observer);
-    const peer = indexOf.get(cell.peer);
+  // Cells come row by row, peers in node order (a million of them for 1000 nodes): each observer is
+  // looked up once per row, and each peer is first tried as the node after the previous peer, then
+  // looked up (the try is exact only when no two judged nodes share an address). An indexed loop:
+  // this runs once per check, and for...of in code not yet optimized allocates a result per step.
+  const uniqueAddresses = indexOf.size === count;
+  let lastObserver: string | null = null;
+  let observer: number | undefined;
+  let nextPeer = 0;
+  for (let index = 0; index < analysis.links.length; index += 1) {
+    const cell = analysis.links[index] as LinkCell;
+    if (cell.observer !== lastObserver) {
+      lastObserver = cell.observer;
+      observer = indexOf.get(cell.observer);
+    }
+    const peer = uniqueAddresses && judged[nextPeer] === cell.peer ? nextPeer : indexOf.get(cell.peer);
+    if (peer !== undefined) nextPeer = peer + 1;
     if (observer === undefined || peer === undefined || !isLinkKnown(cell.state)) continue;
     known += 1;
     knownOut[observer] = (knownOut[observer] ?? 0) + 1;

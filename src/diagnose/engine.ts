@@ -27,12 +27,69 @@ function healthOf(findings: readonly Finding[]): Health {
 
 function groupCells(cells: readonly LinkCell[], keyOf: (cell: LinkCell) => string): Map<string, LinkCell[]> {
   const groups = new Map<string, LinkCell[]>();
+  // Cells come row by row, so consecutive cells often share a key: look a key up once per run.
+  let lastKey: string | null = null;
+  let lastGroup: LinkCell[] = [];
   for (const cell of cells) {
-    const group = groups.get(keyOf(cell));
-    if (group) group.push(cell);
-    else groups.set(keyOf(cell), [cell]);
+    const key = keyOf(cell);
+    if (key !== lastKey) {
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = []));
+      lastKey = key;
+      lastGroup = group;
+    }
+    lastGroup.push(cell);
   }
   return groups;
+}
+
+/**
+ * Link cells grouped by a key, grouped on first use: a 1000-node cluster has a million cells, and
+ * rules read the groups only for nodes that are already in trouble, so a healthy run never builds them.
+ */
+class CellGroups implements ReadonlyMap<string, readonly LinkCell[]> {
+  private built: Map<string, LinkCell[]> | null = null;
+
+  constructor(
+    private readonly cells: readonly LinkCell[],
+    private readonly keyOf: (cell: LinkCell) => string,
+  ) {}
+
+  private get groups(): Map<string, LinkCell[]> {
+    return (this.built ??= groupCells(this.cells, this.keyOf));
+  }
+
+  get size(): number {
+    return this.groups.size;
+  }
+
+  get(key: string): readonly LinkCell[] | undefined {
+    return this.groups.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.groups.has(key);
+  }
+
+  forEach(visit: (cells: readonly LinkCell[], key: string, map: ReadonlyMap<string, readonly LinkCell[]>) => void): void {
+    for (const [key, cells] of this.groups) visit(cells, key, this);
+  }
+
+  entries(): MapIterator<[string, readonly LinkCell[]]> {
+    return this.groups.entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.groups.keys();
+  }
+
+  values(): MapIterator<readonly LinkCell[]> {
+    return this.groups.values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, readonly LinkCell[]]> {
+    return this.groups[Symbol.iterator]();
+  }
 }
 
 export function runRules(analysis: ClusterAnalysis, rates: GossipRates | null, rules: readonly Rule[] = RULES): Diagnosis {
@@ -41,8 +98,8 @@ export function runRules(analysis: ClusterAnalysis, rates: GossipRates | null, r
     bus: readBus(analysis),
     rates,
     nodeAt: new Map(analysis.nodes.map((node) => [node.address, node])),
-    linksTo: groupCells(analysis.links, (cell) => cell.peer),
-    linksFrom: groupCells(analysis.links, (cell) => cell.observer),
+    linksTo: new CellGroups(analysis.links, (cell) => cell.peer),
+    linksFrom: new CellGroups(analysis.links, (cell) => cell.observer),
   };
   const ranked: Ranked[] = rules.flatMap((rule, order) => rule.check(context).map((finding) => ({ finding, rule, order })));
   const actionable = ranked.filter((entry) => entry.finding.severity !== "info");

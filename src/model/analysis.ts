@@ -2,7 +2,7 @@
 // own view, and the observer -> peer link matrix. Built by diagnose/analyze.ts, read by the rules
 // and by the renderers.
 
-import type { ClusterInfo, ClusterNodeEntry, ClusterLink, InfoSections, NodeRole, SlotRange } from "./cluster.js";
+import type { ClusterInfo, ClusterNodeEntry, InfoSections, NodeRole, SlotRange } from "./cluster.js";
 import type { LinkCell } from "./links.js";
 import type { CommandErrorKind, ProbeResult } from "./snapshot.js";
 
@@ -19,7 +19,8 @@ export interface NodeView {
   myId: string | null;
   nodes: ClusterNodeEntry[] | null;
   info: ClusterInfo | null;
-  links: ClusterLink[] | null;
+  // CLUSTER LINKS is not kept here: what it says per peer is in each LinkCell's `connections`
+  // (a 1000-node cluster's views list two million links).
   serverInfo: InfoSections | null;
   /** The observer's clock (INFO server_time_usec / 1000) when it answered: ages are measured on it. */
   nowMs: number | null;

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import("./demo.js")).registerDemoCommand,
   lab: async () => (await import("./lab.js")).registerLabCommand,
   lint: async () => (await import("./lint.js")).registerLintCommand,
+  watch: async () => (await import("./watch.js")).registerWatchCommand,
+  timeline: async () => (await import("./timeline.js")).registerTimelineCommand,
   preflight: async () => (await import("./preflight.js")).registerPreflightCommand,
   "host-audit": async () => (await import("./hostAudit.js")).registerHostAuditCommand,
 };

@@ -20,7 +20,22 @@ export function linkThresholds(nodeTimeoutMs: number | null): LinkThresholds {
   return { pendingMs, pongStaleMs: timeout / 2 + pendingMs };
 }
 
-export function linkStateOf(entry: ClusterNodeEntry, nowMs: number, thresholds: LinkThresholds): LinkState {
+/**
+ * One frozen `ok` state per PONG age: in a healthy cluster nearly every cell of the million in a
+ * 1000-node matrix is `ok`, and their ages span only the node timeout, so a few thousand objects do.
+ * One instance per analysis.
+ */
+export class SharedLinkStates {
+  private readonly okByPongAge = new Map<number | null, LinkState>();
+
+  ok(pongAgeMs: number | null): LinkState {
+    let state = this.okByPongAge.get(pongAgeMs);
+    if (state === undefined) this.okByPongAge.set(pongAgeMs, (state = Object.freeze({ kind: "ok", pongAgeMs })));
+    return state;
+  }
+}
+
+export function linkStateOf(entry: ClusterNodeEntry, nowMs: number, thresholds: LinkThresholds, shared: SharedLinkStates): LinkState {
   const pendingMs = entry.pingSentMs > 0 ? Math.max(0, nowMs - entry.pingSentMs) : null;
   const pongAgeMs = entry.pongRecvMs > 0 ? Math.max(0, nowMs - entry.pongRecvMs) : null;
   if (entry.flags.includes("fail")) return { kind: "fail", pendingMs, pongAgeMs };
@@ -29,7 +44,7 @@ export function linkStateOf(entry: ClusterNodeEntry, nowMs: number, thresholds: 
   if (pendingMs === null && pongAgeMs !== null && pongAgeMs > thresholds.pongStaleMs) {
     return { kind: "pong-stale", pongAgeMs };
   }
-  return { kind: "ok", pongAgeMs };
+  return shared.ok(pongAgeMs);
 }
 
 /**

@@ -3,8 +3,9 @@
 import type { NodeView } from "../../model/analysis.js";
 import type { CommandResult, NodeSnapshot, RawReply } from "../../model/snapshot.js";
 import { parseClusterInfo } from "../../parse/clusterInfo.js";
-import { parseClusterLinks } from "../../parse/clusterLinks.js";
+import { linksByNode } from "../../parse/clusterLinks.js";
 import { parseClusterNodes } from "../../parse/clusterNodes.js";
+import type { SharedNodeValues } from "../../parse/nodeValues.js";
 import { parseConfigGet } from "../../parse/config.js";
 import { parseInfo } from "../../parse/info.js";
 
@@ -27,7 +28,23 @@ function attempt<T>(problems: string[], parse: () => T): T | null {
   }
 }
 
-export function buildView(node: NodeSnapshot): NodeView {
+/**
+ * A node's parsed view, and for each entry of its CLUSTER NODES (same index) which CLUSTER LINKS exist
+ * with that node: LINK_TO (the observer's own connection to the peer's bus port) | LINK_FROM (the
+ * peer's connection to the observer's). A byte per entry until the link matrix takes it in; null
+ * when CLUSTER LINKS or CLUSTER NODES is unavailable. Sample CLUSTER LINKS entry:
+ *   ["direction","to","node","18adf66a...","create-time",1795668979746,"events","","send-buffer-allocated",0,"send-buffer-used",0]
+ */
+export interface ReadView {
+  view: NodeView;
+  linksPerEntry: Uint8Array | null;
+}
+
+/**
+ * `shared` holds the ids, addresses and slot lists that every view of one snapshot repeats.
+ * `nodeIndexes` is refilled with the KnownNode.index of each CLUSTER NODES entry (see parseClusterNodes).
+ */
+export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndexes: number[]): ReadView {
   const problems: string[] = [];
   const { commands } = node;
   const nodesText = okText(commands.clusterNodes);
@@ -36,9 +53,11 @@ export function buildView(node: NodeSnapshot): NodeView {
   const linksReply = okReply(commands.clusterLinks);
   const myId = okText(commands.clusterMyid) ?? null;
 
-  const nodes = nodesText === undefined ? null : attempt(problems, () => parseClusterNodes(nodesText));
+  nodeIndexes.length = 0;
+  const nodes = nodesText === undefined ? null : attempt(problems, () => parseClusterNodes(nodesText, shared, nodeIndexes));
   const info = infoText === undefined ? null : attempt(problems, () => parseClusterInfo(infoText));
-  const links = linksReply === undefined ? null : attempt(problems, () => parseClusterLinks(linksReply));
+  // Only which links exist is kept: a 1000-node cluster's views list two million of them.
+  const linkBits = linksReply === undefined ? null : attempt(problems, () => linksByNode(linksReply, shared, nodeIndexes));
   const serverInfo = serverInfoText === undefined ? null : attempt(problems, () => parseInfo(serverInfoText));
 
   // INFO server: "server_time_usec:1732600000123456" is the node's own clock, the one that stamped
@@ -51,15 +70,22 @@ export function buildView(node: NodeSnapshot): NodeView {
     timeoutReply === undefined ? null : attempt(problems, () => parseConfigGet(timeoutReply, "cluster-node-timeout"));
   const nodeTimeoutMs = timeoutText === null || timeoutText === undefined ? null : Number(timeoutText);
 
-  return {
+  const view: NodeView = {
     observer: node.address,
     myId: myId ?? nodes?.find((entry) => entry.myself)?.id ?? null,
     nodes,
     info,
-    links,
     serverInfo,
     nowMs: nowMs !== null && Number.isFinite(nowMs) ? nowMs : null,
     nodeTimeoutMs: nodeTimeoutMs !== null && Number.isFinite(nodeTimeoutMs) ? nodeTimeoutMs : null,
     problems,
   };
+  return { view, linksPerEntry: nodes === null || linkBits === null ? null : inEntryOrder(linkBits, nodeIndexes) };
+}
+
+/** linksByNode's bits (by KnownNode.index) in entry order. */
+function inEntryOrder(linkBits: Uint8Array, nodeIndexes: readonly number[]): Uint8Array {
+  const perEntry = new Uint8Array(nodeIndexes.length);
+  for (let entry = 0; entry < nodeIndexes.length; entry += 1) perEntry[entry] = linkBits[nodeIndexes[entry] ?? 0] ?? 0;
+  return perEntry;
 }

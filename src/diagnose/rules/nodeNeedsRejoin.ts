@@ -3,7 +3,7 @@
 // cluster_state:fail or sees everyone else failing. It needs to be met again.
 import type { Finding } from "../../model/finding.js";
 import { hostOf } from "../address.js";
-import { isLinkBroken } from "../analyze/linkState.js";
+import { isLinkBroken, isLinkKnown } from "../analyze/linkState.js";
 import { cellEvidence } from "../evidence.js";
 import { rejoinFixes } from "../fixes/node.js";
 import type { Rule } from "../rule.js";
@@ -15,13 +15,29 @@ export const nodeNeedsRejoin: Rule = {
   check({ analysis, bus, linksTo, linksFrom }) {
     const thresholds = { pendingMs: analysis.pendingThresholdMs, pongStaleMs: analysis.pongStaleThresholdMs };
     const isolated = new Set(bus.isolated.map((entry) => entry.node));
+    // Only a node that some view flags `fail` can be one: one pass over the cells finds them, so that
+    // in a healthy cluster no node's cells are gathered at all. (forEach: for...of over a million
+    // cells in code not yet optimized allocates a result per step.)
+    const flaggedFailSomewhere = new Set<string>();
+    analysis.links.forEach((cell) => {
+      if (cell.state.kind === "fail") flaggedFailSomewhere.add(cell.peer);
+    });
     const findings: Finding[] = [];
     analysis.nodes.forEach((node, index) => {
       if (node.response.kind !== "answering" || isolated.has(node.address) || bus.everyPairBroken) return;
       if (node.busProbe !== null && node.busProbe.state !== "open") return;
-      const toNode = (linksTo.get(node.address) ?? []).filter((cell) => cell.state.kind !== "unknown" && cell.state.kind !== "missing");
+      if (!flaggedFailSomewhere.has(node.address)) return;
+      const cells = linksTo.get(node.address) ?? [];
+      let known = 0;
+      let failed = 0;
+      for (const cell of cells) {
+        if (!isLinkKnown(cell.state)) continue;
+        known += 1;
+        if (cell.state.kind === "fail") failed += 1;
+      }
+      if (known === 0 || failed * 2 <= known) return;
+      const toNode = cells.filter((cell) => isLinkKnown(cell.state));
       const flaggedFail = toNode.filter((cell) => cell.state.kind === "fail");
-      if (toNode.length === 0 || flaggedFail.length * 2 <= toNode.length) return;
       if (toNode.some((cell) => isLinkBroken(cell.state, thresholds))) return;
       const view = analysis.views[index];
       const ownCells = linksFrom.get(node.address) ?? [];

@@ -1,0 +1,125 @@
+// busdoctor watch: sample every node every interval and warn before Redis declares the cluster failed.
+import type { Command } from "commander";
+import { noSeedError } from "../../collect/errors.js";
+import { connectionFromFlags, addConnectionOptions, type ConnectionFlags } from "../options/connection.js";
+import { parseDuration, parseInteger } from "../options/values.js";
+import { EXIT } from "../exitCodes.js";
+import { UserError } from "../errors.js";
+import { startWatch, type WatchOptions } from "../../watch/run.js";
+import { parseListen } from "../../watch/server.js";
+import { DEFAULT_WEBHOOK_POLICY, parseWebhookUrl } from "../../watch/webhook.js";
+import { defaultHistoryPath } from "../../history/location.js";
+
+const HOUR_MS = 3_600_000;
+
+/** "7d", "12h", or anything parseDuration takes. */
+function parseRetention(text: string): number {
+  const match = /^(\d+)(d|h)$/.exec(text.trim());
+  if (!match) return parseDuration("--retention", text);
+  const hours = Number(match[1]) * (match[2] === "d" ? 24 : 1);
+  if (hours <= 0) throw new UserError(`--retention: expected a duration such as 7d, 12h or 30m, got "${text}"`);
+  return hours * HOUR_MS;
+}
+
+/** Commander's collector for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+import type { SetExit } from "./index.js";
+
+interface WatchFlags extends ConnectionFlags {
+  interval: string;
+  duration?: string;
+  json?: boolean;
+  record?: string;
+  listen?: string;
+  webhook: string[];
+  webhookRetryMax: string;
+  webhookQueue: string;
+  history: string | boolean;
+  historyStep: string;
+  retention: string;
+  color?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  busdoctor watch 10.0.0.5:6379                     log alerts as they fire and resolve
+  busdoctor watch 10.0.0.5:6379 --json              one JSON object per event, for a log pipeline
+  busdoctor watch 10.0.0.5 --interval 2s --duration 10m
+  busdoctor watch 10.0.0.5 --listen 9464             Prometheus metrics on 127.0.0.1:9464/metrics
+  busdoctor watch 10.0.0.5 --webhook https://alerts.example/hook
+
+Alerts: EARLY_WARNING (a peer's pings pending well past the round trip, before any PFAIL, with the
+cause as \`check\` names it), CLUSTER_STATE_FAIL, SLOTS_PFAIL, SLOTS_FAIL, GOSSIP_ASYMMETRY,
+KNOWN_NODES_LOW, CLIENTS_UP_CLUSTER_DOWN. Stops on SIGINT/SIGTERM (exit 0).
+`;
+
+export function registerWatchCommand(program: Command, setExit: SetExit): void {
+  const command = program
+    .command("watch")
+    .summary("monitor a cluster's bus and warn before Redis declares it failed")
+    .description(
+      "Sample every node every interval with pipelined read-only commands and raise alerts, grouped into one incident per root cause, seconds before Redis marks a node PFAIL.",
+    )
+    .argument("[seeds...]", "seed nodes as host:port (default 127.0.0.1:6379)")
+    .helpOption("--help", "display help for command")
+    .addHelpText("after", EXAMPLES);
+  addConnectionOptions(command)
+    .option("--interval <duration>", "time between samples (e.g. 1s, 500ms)", "1s")
+    .option("--duration <duration>", "stop after this long (default: run until interrupted)")
+    .option("--json", "print one JSON object per alert event instead of log lines")
+    .option("--listen <[host:]port>", "serve Prometheus metrics at http://host:port/metrics (host 127.0.0.1 unless given)")
+    .option("--webhook <url>", "POST every alert event as JSON to this URL (repeatable); retried with backoff", collect, [])
+    .option("--webhook-retry-max <duration>", "longest wait between two webhook retries", "30s")
+    .option("--webhook-queue <n>", "events held while a webhook receiver is down (the oldest dropped past it)", "1000")
+    .option("--history <file>", "keep alerts, incidents and downsampled signals in this SQLite database (default: $BUSDOCTOR_HISTORY or ~/.local/state/busdoctor/history.db)")
+    .option("--no-history", "keep no history")
+    .option("--history-step <duration>", "keep signals this often outside incidents (every sample during one)", "10s")
+    .option("--retention <duration>", "delete history older than this (e.g. 7d, 12h)", "7d")
+    .option("--record <file>", "append every sample (a check snapshot per line, no secrets) to this file")
+    .option("--color", "colour even when stdout is not a terminal")
+    .option("--no-color", "no colour even on a terminal (also: NO_COLOR)")
+    .action(async (seedArgs: string[], flags: WatchFlags) => {
+      const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
+      const { seeds, connection } = connectionFromFlags(seedArgs, flags, process.env, warn);
+      const options: WatchOptions = {
+        seeds,
+        connection,
+        intervalMs: parseDuration("--interval", flags.interval),
+        durationMs: flags.duration === undefined ? null : parseDuration("--duration", flags.duration),
+        json: flags.json === true,
+        color: flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined),
+        recordFile: flags.record ?? null,
+        listen: flags.listen === undefined ? null : parseListen(flags.listen),
+        webhooks: flags.webhook.map(parseWebhookUrl),
+        webhookPolicy: {
+          ...DEFAULT_WEBHOOK_POLICY,
+          maxRetryMs: parseDuration("--webhook-retry-max", flags.webhookRetryMax),
+          capacity: parseInteger("--webhook-queue", flags.webhookQueue, 1, 1_000_000),
+        },
+        history:
+          flags.history === false
+            ? null
+            : {
+                path: typeof flags.history === "string" ? flags.history : defaultHistoryPath(process.env),
+                options: { stepMs: parseDuration("--history-step", flags.historyStep), retentionMs: parseRetention(flags.retention) },
+              },
+      };
+      const watch = await startWatch(options, {
+        stdout: (line) => void process.stdout.write(`${line}\n`),
+        stderr: warn,
+        noSeed: (failures) => noSeedError(failures, connection.user),
+      });
+      const stop = (): void => watch.stop();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      try {
+        await watch.done;
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+      setExit(EXIT.healthy);
+    });
+}

@@ -1,0 +1,317 @@
+// The monitor's I/O: one long-lived session per node and one pipelined round of read-only commands per
+// node per sample, each node bounded by its own timeout. A node that fails is reconnected in the
+// background, so a dead or hung node costs one timeout per sample at most and never stalls the others.
+// Each round becomes a Snapshot, the same contract `check` diagnoses.
+import { parseClusterNodes } from "../parse/clusterNodes.js";
+import type { ClusterNodeEntry } from "../model/cluster.js";
+import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, Snapshot } from "../model/snapshot.js";
+import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
+import { VERSION } from "../version.js";
+import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings, type NodeSession } from "../collect/nodeClient.js";
+import type { ConnectionOptions } from "../collect/options.js";
+import { probeTcp } from "../collect/probe.js";
+import { formatAddress, type SeedAddress } from "../collect/seeds.js";
+import { loadTls } from "../collect/tls.js";
+import { majorityBusPort, suspectNodeIds, type BusPortVote } from "../collect/views.js";
+import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
+
+/**
+ * Sent every round: PING proves the node answers, INFO carries its clock (server_time_usec, which
+ * ping-sent ages are read on) and connected_clients. Four commands a round; CLUSTER LINKS, only
+ * needed for link churn, goes every LINKS_EVERY rounds, keeping a 1 s interval under 5 commands/s.
+ */
+const ROUND_COMMANDS: readonly NodeCommand[] = ["ping", "clusterInfo", "clusterNodes", "info"];
+const LINKS_EVERY = 3;
+const BUS_PROBE_MAX_AGE_MS = 3000;
+/**
+ * A suspect's bus port is probed with this short timeout: a handshake from the monitor's host takes a
+ * round trip (well under a millisecond on a LAN), so no answer in 200 ms means the port is filtered, and
+ * the result is in hand for the early warning's next follow-up sample (250 ms later) instead of a second later.
+ */
+const SUSPECT_PROBE_TIMEOUT_MS = 200;
+/** At most one suspect probe per node this often: a few per second per node at most. */
+const SUSPECT_PROBE_GAP_MS = 250;
+
+/** A reconnect or bus probe already running for a node is not started twice. */
+interface NodeHandle {
+  member: Member;
+  session: NodeSession | null;
+  /** Why the last connect failed, reported for the node until a connect succeeds. */
+  lastConnection: CommandResult;
+  connecting: Promise<void> | null;
+  /** CONFIG GET cluster-node-timeout, asked once per session: it rarely changes and is often denied. */
+  nodeTimeout: CommandResult | undefined;
+  clientProbe: ProbeResult | null;
+  busProbe: ProbeResult | null;
+  busProbedAt: number;
+  busProbing: boolean;
+  /** Whether the bus port ever answered the monitor: only then does a silent probe mean it got filtered. */
+  busOpenSeen: boolean;
+  busPort: number | null;
+  /** Set when membership drops the node, so a connect still running closes what it opened. */
+  dropped: boolean;
+  /** Consecutive rounds whose commands timed out on this session. */
+  timedOutRounds: number;
+}
+
+/**
+ * A timed-out command stays queued in ioredis and its late reply is matched to it, so the session
+ * survives a slow round; after this many in a row the node is hung, and the session (with its queue of
+ * unanswered commands) is dropped and opened again.
+ */
+const TIMED_OUT_ROUNDS_BEFORE_RECONNECT = 3;
+
+export interface SamplerEvents {
+  /** Membership changed (after the round that showed it). */
+  onMembership(change: MembershipChange): void;
+}
+
+function notConnected(): CommandResult {
+  return { ok: false, kind: "connection", error: "not connected yet", ms: 0 };
+}
+
+function failedWith(results: readonly CommandResult[], kind: "timeout" | "connection"): boolean {
+  return results.some((result) => !result.ok && result.kind === kind);
+}
+
+function parsedView(result: CommandResult | undefined): ClusterNodeEntry[] | null {
+  if (!result?.ok || typeof result.reply !== "string") return null;
+  try {
+    return parseClusterNodes(result.reply);
+  } catch {
+    // The raw reply goes into the snapshot: the analysis names the line that did not parse.
+    return null;
+  }
+}
+
+export class Sampler {
+  private readonly handles = new Map<string, NodeHandle>();
+  private round = 0;
+
+  private constructor(
+    private readonly seeds: readonly SeedAddress[],
+    private readonly options: ConnectionOptions,
+    private readonly settings: ClientSettings,
+    private readonly events: SamplerEvents,
+  ) {}
+
+  /** Reads TLS files and connects to the seeds (bounded by the timeout) before the first round. */
+  static async open(seeds: SeedAddress[], options: ConnectionOptions, events: SamplerEvents): Promise<Sampler> {
+    const { timeoutMs, user, password, tls } = options;
+    const settings: ClientSettings = { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
+    const sampler = new Sampler(seeds, options, settings, events);
+    for (const member of seedMembers(seeds, formatAddress)) sampler.handles.set(member.address, sampler.newHandle(member));
+    await Promise.all([...sampler.handles.values()].map((handle) => sampler.connect(handle)));
+    return sampler;
+  }
+
+  get addresses(): string[] {
+    return [...this.handles.keys()];
+  }
+
+  private newHandle(member: Member): NodeHandle {
+    return {
+      member,
+      session: null,
+      lastConnection: notConnected(),
+      connecting: null,
+      nodeTimeout: undefined,
+      clientProbe: null,
+      busProbe: null,
+      busProbedAt: 0,
+      busProbing: false,
+      busOpenSeen: false,
+      busPort: null,
+      dropped: false,
+      timedOutRounds: 0,
+    };
+  }
+
+  /** Connects (with a client-port probe beside it, to tell a dead node from a hung one) unless already trying. */
+  private connect(handle: NodeHandle): Promise<void> {
+    handle.connecting ??= (async () => {
+      const { host, port } = handle.member;
+      const [session, probe] = await Promise.all([openSession(host, port, this.settings), probeTcp(host, port, this.settings.timeoutMs)]);
+      handle.clientProbe = probe;
+      if (!session.client) {
+        handle.lastConnection = session.connection;
+        return;
+      }
+      const [timeout] = await runPipeline(session.client, [COMMAND_ARGS.configNodeTimeout], this.settings.timeoutMs);
+      if (handle.dropped) {
+        closeSession(session);
+        return;
+      }
+      handle.session = session;
+      handle.nodeTimeout = timeout;
+    })().finally(() => {
+      handle.connecting = null;
+    });
+    return handle.connecting;
+  }
+
+  private dropSession(handle: NodeHandle, why: CommandResult): void {
+    if (handle.session) closeSession(handle.session);
+    handle.session = null;
+    handle.lastConnection = why;
+  }
+
+  /** Starts a TCP probe of the node's announced bus port in the background; the next rounds report it. */
+  private refreshBusProbe(handle: NodeHandle, timeoutMs: number): void {
+    if (handle.busPort === null || handle.busProbing) return;
+    handle.busProbing = true;
+    void probeTcp(handle.member.host, handle.busPort, timeoutMs).then((probe) => {
+      handle.busProbe = probe;
+      handle.busProbedAt = Date.now();
+      handle.busProbing = false;
+      if (probe.state === "open") handle.busOpenSeen = true;
+    });
+  }
+
+  /**
+   * Probes the bus port of a node the early warning suspects, with a short timeout, so the next sample
+   * tells whether the port still answers. A port that never answered the monitor (it runs outside the
+   * nodes' security group) gets the ordinary timeout: its silence says nothing about the fault.
+   */
+  probeSuspect(address: string): void {
+    const handle = this.handles.get(address);
+    if (!handle || Date.now() - handle.busProbedAt < SUSPECT_PROBE_GAP_MS) return;
+    this.refreshBusProbe(handle, handle.busOpenSeen ? Math.min(SUSPECT_PROBE_TIMEOUT_MS, this.settings.timeoutMs) : this.settings.timeoutMs);
+  }
+
+  private async queryNode(handle: NodeHandle, withLinks: boolean): Promise<Omit<NodeSnapshot, "failureReports" | "probes">> {
+    const startedAtMs = Date.now();
+    const { member } = handle;
+    const base = { address: member.address, host: member.host, port: member.port, origin: member.origin, startedAtMs };
+    const client = handle.session?.client;
+    if (!handle.session || !client) {
+      void this.connect(handle);
+      return { ...base, finishedAtMs: Date.now(), connection: handle.lastConnection, commands: {} };
+    }
+    const commands: NodeCommand[] = withLinks ? [...ROUND_COMMANDS, "clusterLinks"] : [...ROUND_COMMANDS];
+    const replies = await runPipeline(client, commands.map((command) => COMMAND_ARGS[command]), this.settings.timeoutMs);
+    const results: Partial<Record<NodeCommand, CommandResult>> = {};
+    commands.forEach((command, index) => {
+      const reply = replies[index];
+      if (reply) results[command] = reply;
+    });
+    if (handle.nodeTimeout) results.configNodeTimeout = handle.nodeTimeout;
+    const connection = handle.session.connection;
+    handle.timedOutRounds = failedWith(replies, "timeout") ? handle.timedOutRounds + 1 : 0;
+    if (failedWith(replies, "connection") || handle.timedOutRounds >= TIMED_OUT_ROUNDS_BEFORE_RECONNECT) {
+      // Reported as this round's failure; the next rounds use a fresh connection.
+      this.dropSession(handle, replies.find((reply) => !reply.ok) ?? connection);
+      handle.timedOutRounds = 0;
+      void this.connect(handle);
+    }
+    return { ...base, finishedAtMs: Date.now(), connection, commands: results };
+  }
+
+  private async failureReports(handle: NodeHandle, suspects: readonly string[]): Promise<Record<string, CommandResult>> {
+    const client = handle.session?.client;
+    if (suspects.length === 0 || !client) return {};
+    const results = await runPipeline(client, suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]), this.settings.timeoutMs);
+    return Object.fromEntries(suspects.flatMap((id, index) => (results[index] ? [[id, results[index]]] : [])));
+  }
+
+  /** One round over every known node; resolves within about one timeout whatever the nodes do. */
+  async sample(): Promise<Snapshot> {
+    this.round += 1;
+    const takenAtMs = Date.now();
+    const withLinks = this.round % LINKS_EVERY === 1;
+    const handles = [...this.handles.values()];
+    const queried = await Promise.all(handles.map((handle) => this.queryNode(handle, withLinks)));
+    const views = new Map<string, ClusterNodeEntry[]>();
+    queried.forEach((node) => {
+      const view = parsedView(node.commands.clusterNodes);
+      if (view) views.set(node.address, view);
+    });
+    const suspects = suspectNodeIds([...views.values()]);
+    const reports = await Promise.all(handles.map((handle) => this.failureReports(handle, suspects)));
+    this.learnBusPorts(views);
+    const nodes: NodeSnapshot[] = [];
+    handles.forEach((handle, index) => {
+      const node = queried[index];
+      // A node whose first connect is still running has no probe yet; it joins the next round.
+      if (!node || !handle.clientProbe) return;
+      nodes.push({ ...node, failureReports: reports[index] ?? {}, probes: { client: handle.clientProbe, bus: this.freshBusProbe(handle) } });
+    });
+    this.follow(views);
+    return {
+      format: SNAPSHOT_FORMAT,
+      tool: { name: "busdoctor", version: VERSION },
+      takenAtMs,
+      finishedAtMs: Date.now(),
+      seeds: this.seeds.map((seed) => formatAddress(seed.host, seed.port)),
+      settings: { timeoutMs: this.options.timeoutMs, tls: this.options.tls !== null, auth: this.options.password !== null, user: this.options.user },
+      nodes,
+      baseline: null,
+    };
+  }
+
+  /**
+   * Bus probes are taken at discovery and again for suspects only; an old one would tell about the
+   * port as it was before the fault, so past this age it is left out of the snapshot.
+   */
+  private freshBusProbe(handle: NodeHandle): ProbeResult | null {
+    const maxAgeMs = Math.max(BUS_PROBE_MAX_AGE_MS, 3 * this.settings.timeoutMs);
+    return Date.now() - handle.busProbedAt <= maxAgeMs ? handle.busProbe : null;
+  }
+
+  /** The bus port most views announce for each node; a node whose port changes gets probed again. */
+  private learnBusPorts(views: ReadonlyMap<string, readonly ClusterNodeEntry[]>): void {
+    const votes = new Map<string, BusPortVote[]>();
+    for (const entries of views.values()) {
+      for (const entry of entries) {
+        const list = votes.get(entry.address) ?? [];
+        list.push({ cport: entry.cport, own: entry.myself });
+        votes.set(entry.address, list);
+      }
+    }
+    for (const [address, handle] of this.handles) {
+      const busPort = majorityBusPort(votes.get(address) ?? []);
+      if (busPort === null || busPort === handle.busPort) continue;
+      handle.busPort = busPort;
+      handle.busProbe = null;
+      handle.busOpenSeen = false;
+      this.refreshBusProbe(handle, this.settings.timeoutMs);
+    }
+  }
+
+  private follow(views: ReadonlyMap<string, readonly ClusterNodeEntry[]>): void {
+    const change = updateMembership(
+      [...this.handles.values()].map((handle) => handle.member),
+      views,
+    );
+    for (const [from, to] of change.renamed) {
+      const handle = this.handles.get(from);
+      this.handles.delete(from);
+      if (handle) this.handles.set(to, handle);
+    }
+    for (const member of change.members) {
+      const handle = this.handles.get(member.address);
+      if (handle) handle.member = member;
+    }
+    for (const member of change.removed) {
+      const handle = this.handles.get(member.address);
+      if (!handle) continue;
+      handle.dropped = true;
+      if (handle.session) closeSession(handle.session);
+      this.handles.delete(member.address);
+    }
+    for (const member of change.added) {
+      const handle = this.newHandle(member);
+      this.handles.set(member.address, handle);
+      void this.connect(handle);
+    }
+    if (change.added.length > 0 || change.removed.length > 0 || change.renamed.length > 0) this.events.onMembership(change);
+  }
+
+  close(): void {
+    for (const handle of this.handles.values()) {
+      handle.dropped = true;
+      if (handle.session) closeSession(handle.session);
+    }
+    this.handles.clear();
+  }
+}

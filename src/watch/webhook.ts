@@ -1,0 +1,145 @@
+// --webhook URL: every alert event as a JSON POST, in order, retried with exponential backoff until the
+// receiver takes it (any 2xx). Events wait in a bounded queue (the oldest is dropped when it is full, and
+// counted), and delivery runs beside the sampling loop: a dead receiver never delays a sample.
+import { setTimeout as sleep } from "node:timers/promises";
+import { UserError } from "../cli/errors.js";
+import { VERSION } from "../version.js";
+import type { AlertEventJson } from "./render.js";
+
+export interface WebhookPolicy {
+  /** Events held while the receiver is down; past this the oldest are dropped. */
+  capacity: number;
+  firstRetryMs: number;
+  maxRetryMs: number;
+  /** One POST may take this long before it counts as failed. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = { capacity: 1000, firstRetryMs: 500, maxRetryMs: 30_000, requestTimeoutMs: 5000 };
+
+/** The wait before retry number `attempt` (1-based): 0.5 s, 1 s, 2 s... up to the maximum. */
+export function retryDelayMs(policy: WebhookPolicy, attempt: number): number {
+  return Math.min(policy.maxRetryMs, policy.firstRetryMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** A FIFO that keeps the newest `capacity` items. Pure bookkeeping, no I/O. */
+export class BoundedQueue<T> {
+  private readonly items: T[] = [];
+  dropped = 0;
+
+  constructor(readonly capacity: number) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+    while (this.items.length > this.capacity) {
+      this.items.shift();
+      this.dropped += 1;
+    }
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  shift(): T | undefined {
+    return this.items.shift();
+  }
+}
+
+export function parseWebhookUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UserError(`--webhook: "${text}" is not a URL (expected http://host:port/path or https://...)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UserError(`--webhook: "${text}" is not an http or https URL`);
+  return url;
+}
+
+export interface WebhookStats {
+  delivered: number;
+  failedAttempts: number;
+  dropped: number;
+  queued: number;
+}
+
+export class WebhookSender {
+  private readonly queue: BoundedQueue<AlertEventJson>;
+  private running: Promise<void> | null = null;
+  private readonly stopping = new AbortController();
+  private delivered = 0;
+  private failedAttempts = 0;
+
+  constructor(
+    readonly url: URL,
+    private readonly policy: WebhookPolicy,
+    private readonly warn: (line: string) => void,
+  ) {
+    this.queue = new BoundedQueue(policy.capacity);
+  }
+
+  stats(): WebhookStats {
+    return { delivered: this.delivered, failedAttempts: this.failedAttempts, dropped: this.queue.dropped, queued: this.queue.length };
+  }
+
+  /** Queues the event and returns at once; delivery happens in the background. */
+  send(event: AlertEventJson): void {
+    const dropped = this.queue.dropped;
+    this.queue.push(event);
+    if (this.queue.dropped > dropped) this.warn(`webhook ${this.url.origin}: queue full (${this.policy.capacity} events), dropped the oldest`);
+    this.running ??= this.drain().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async post(event: AlertEventJson): Promise<string | null> {
+    try {
+      const response = await fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": `busdoctor/${VERSION}`, "x-busdoctor-event-id": event.eventId },
+        body: JSON.stringify(event),
+        signal: AbortSignal.any([AbortSignal.timeout(this.policy.requestTimeoutMs), this.stopping.signal]),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      return response.ok ? null : `HTTP ${response.status}`;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      return cause ?? (error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async drain(): Promise<void> {
+    let attempt = 0;
+    for (let event = this.queue.peek(); event !== undefined && !this.stopping.signal.aborted; event = this.queue.peek()) {
+      const failure = await this.post(event);
+      if (failure === null) {
+        if (this.queue.peek() === event) this.queue.shift();
+        this.delivered += 1;
+        attempt = 0;
+        continue;
+      }
+      this.failedAttempts += 1;
+      attempt += 1;
+      const delay = retryDelayMs(this.policy, attempt);
+      if (attempt === 1 || delay === this.policy.maxRetryMs) this.warn(`webhook ${this.url.origin}: ${failure}; retrying in ${delay} ms (${this.queue.length} event(s) waiting)`);
+      try {
+        await sleep(delay, undefined, { signal: this.stopping.signal });
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Gives queued events up to `graceMs` to go out, then stops; returns how many were left undelivered. */
+  async close(graceMs: number): Promise<number> {
+    if (this.running) await Promise.race([this.running, sleep(graceMs)]);
+    this.stopping.abort();
+    await this.running;
+    return this.queue.length;
+  }
+}

@@ -1,0 +1,69 @@
+// Following membership from the nodes' own CLUSTER NODES views (lines as redis-server 7.0.15 prints them).
+import { describe, expect, it } from "vitest";
+import { formatAddress } from "../../../src/collect/seeds.js";
+import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
+import { seedMembers, UNLISTED_ROUNDS_BEFORE_REMOVAL, updateMembership, type Member } from "../../../src/watch/membership.js";
+
+const ID = (n: number): string => String(n).repeat(40).slice(0, 40);
+const line = (n: number, myself: boolean, extra = ""): string =>
+  `${ID(n)} 127.0.0.${n}:6379@16379 ${myself ? "myself," : ""}master${extra} - 0 1795671757000 ${n} connected`;
+/** Node `observer`'s view listing `nodes` (itself marked myself). */
+const view = (observer: number, nodes: number[]): [string, ReturnType<typeof parseClusterNodes>] => [
+  `127.0.0.${observer}:6379`,
+  parseClusterNodes(nodes.map((n) => line(n, n === observer)).join("\n")),
+];
+
+function rounds(start: Member[], views: Array<Array<[string, ReturnType<typeof parseClusterNodes>]>>): { members: string[]; added: string[]; removed: string[]; renamed: string[] } {
+  let members = start;
+  const added: string[] = [];
+  const removed: string[] = [];
+  const renamed: string[] = [];
+  for (const round of views) {
+    const change = updateMembership(members, new Map(round));
+    members = change.members;
+    added.push(...change.added.map((member) => member.address));
+    removed.push(...change.removed.map((member) => member.address));
+    renamed.push(...change.renamed.map(([from, to]) => `${from}->${to}`));
+  }
+  return { members: members.map((member) => member.address).sort(), added, removed, renamed };
+}
+
+const seed = seedMembers([{ host: "127.0.0.1", port: 6379 }], formatAddress);
+
+describe("membership", () => {
+  it("finds every node a seed's view lists", () => {
+    expect(rounds(seed, [[view(1, [1, 2, 3])]])).toMatchObject({ members: ["127.0.0.1:6379", "127.0.0.2:6379", "127.0.0.3:6379"], added: ["127.0.0.2:6379", "127.0.0.3:6379"] });
+  });
+
+  it("adds a node that joins later", () => {
+    const three = rounds(seed, [[view(1, [1, 2, 3])]]);
+    expect(three.members).toHaveLength(3);
+    const result = rounds(seed, [[view(1, [1, 2, 3])], [view(1, [1, 2, 3, 4]), view(2, [1, 2, 3, 4])]]);
+    expect(result.added).toContain("127.0.0.4:6379");
+  });
+
+  it("drops a node the others forgot, after it stayed unlisted for a while", () => {
+    const full = [view(1, [1, 2, 3]), view(2, [1, 2, 3]), view(3, [3])];
+    const forgotten = [view(1, [1, 2]), view(2, [1, 2]), view(3, [3])];
+    const short = rounds(seed, [full, ...Array(UNLISTED_ROUNDS_BEFORE_REMOVAL - 1).fill(forgotten)]);
+    expect(short.removed).toEqual([]);
+    const long = rounds(seed, [full, ...Array(UNLISTED_ROUNDS_BEFORE_REMOVAL).fill(forgotten)]);
+    expect(long.removed).toEqual(["127.0.0.3:6379"]);
+  });
+
+  it("keeps a failed node that the views still list, and every node when none answers", () => {
+    const failed = parseClusterNodes([line(1, true), `${ID(3)} 127.0.0.3:6379@16379 master,fail - 0 1795671757000 3 disconnected`].join("\n"));
+    const result = rounds(seed, [[view(1, [1, 3])], ...Array(8).fill([["127.0.0.1:6379", failed]]), ...Array(8).fill([])]);
+    expect(result.members).toEqual(["127.0.0.1:6379", "127.0.0.3:6379"]);
+    expect(result.removed).toEqual([]);
+  });
+
+  it("renames a seed given by name to the address it announces", () => {
+    const byName = seedMembers([{ host: "localhost", port: 6379 }], formatAddress);
+    const named = parseClusterNodes([line(1, true), line(2, false)].join("\n"));
+    expect(rounds(byName, [[["localhost:6379", named]]])).toMatchObject({
+      members: ["127.0.0.1:6379", "127.0.0.2:6379"],
+      renamed: ["localhost:6379->127.0.0.1:6379"],
+    });
+  });
+});
