@@ -25,6 +25,10 @@ export interface NodeView {
   /** The observer's clock (INFO server_time_usec / 1000) when it answered: ages are measured on it. */
   nowMs: number | null;
   nodeTimeoutMs: number | null;
+  /** The bus port it listens on (CONFIG GET cluster-port; 0 there means port + 10000), null if denied. */
+  listeningBusPort: number | null;
+  /** CLUSTER COUNT-FAILURE-REPORTS it answered, by the suspected node's id: masters reporting it failing. */
+  failureReports: Record<string, number>;
   /** Parse failures of this node's replies: "CLUSTER NODES line 3: ...". */
   problems: string[];
 }
@@ -47,6 +51,9 @@ export interface NodeSummary {
   slots: SlotRange[];
   /** How the other nodes flag it: the worst flag among answering observers ("fail", "fail?", or null). */
   flaggedAs: "fail" | "fail?" | null;
+  /** How many other views flag it `fail` or `fail?`, of how many other views list it. */
+  flaggedBy: number;
+  listedBy: number;
 }
 
 export interface ClusterAnalysis {

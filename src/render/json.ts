@@ -38,6 +38,8 @@ export interface JsonNode {
   busProbe: JsonProbe | null;
   clusterState: "ok" | "fail" | null;
   flaggedAs: "fail" | "fail?" | null;
+  flaggedBy: number;
+  listedBy: number;
   slots: SlotRange[];
 }
 
@@ -120,6 +122,8 @@ function jsonNode(node: NodeSummary): JsonNode {
     busProbe: node.busProbe === null ? null : jsonProbe(node.busProbe),
     clusterState: node.clusterState,
     flaggedAs: node.flaggedAs,
+    flaggedBy: node.flaggedBy,
+    listedBy: node.listedBy,
     slots: node.slots.map((range) => ({ start: range.start, end: range.end })),
   };
 }

@@ -39,7 +39,8 @@ export function nodeRows(analysis: ClusterAnalysis): NodeRow[] {
       client: node.clientProbe.state,
       bus: describePort(node.busPort, node.busProbe),
       state: nodeStateLabel(node),
-      flagged: node.flaggedAs ?? "-",
+      // "fail? 1/5": one of the five other views flags it, which reads very differently from 5/5.
+      flagged: node.flaggedAs === null ? "-" : `${node.flaggedAs} ${node.flaggedBy}/${node.listedBy}`,
       slots: formatSlots(node.slots),
     },
   }));

@@ -19,8 +19,10 @@ interface IdTally {
   firstOther: ClusterNodeEntry | null;
   /** Whether every other view's entry has the role and master of `firstOther`. */
   othersAgree: boolean;
-  /** The worst flag other views give it. */
+  /** The worst flag other views give it, how many flag it, of how many list it. */
   flaggedAs: NodeSummary["flaggedAs"];
+  flaggedBy: number;
+  listedBy: number;
 }
 
 export interface Tallies {
@@ -44,16 +46,18 @@ export class EntryTallies {
       const node = nodeIndexes[entryIndex] ?? -1;
       let tally = this.byNode[node];
       if (tally === undefined) {
-        this.byNode[node] = tally = { first: entry, endpointsAgree: true, firstOwn: null, firstOther: null, othersAgree: true, flaggedAs: null };
+        this.byNode[node] = tally = { first: entry, endpointsAgree: true, firstOwn: null, firstOther: null, othersAgree: true, flaggedAs: null, flaggedBy: 0, listedBy: 0 };
       } else if (entry.address !== tally.first.address || entry.cport !== tally.first.cport) tally.endpointsAgree = false;
       if (entry.myself) {
         tally.firstOwn ??= entry;
         return;
       }
+      tally.listedBy += 1;
       if (tally.firstOther === null) tally.firstOther = entry;
       else if (entry.role !== tally.firstOther.role || entry.masterId !== tally.firstOther.masterId) tally.othersAgree = false;
       if (entry.flags.includes("fail")) tally.flaggedAs = "fail";
       else if (entry.flags.includes("fail?") && tally.flaggedAs === null) tally.flaggedAs = "fail?";
+      if (entry.flags.includes("fail") || entry.flags.includes("fail?")) tally.flaggedBy += 1;
     });
   }
 
@@ -97,5 +101,7 @@ export function summarize(node: NodeSnapshot, view: NodeView, id: string | null,
     // A node's own claim when it answered; otherwise what the first view that lists it says.
     slots: (own ?? tally?.firstOther)?.slots ?? [],
     flaggedAs: tally?.flaggedAs ?? null,
+    flaggedBy: tally?.flaggedBy ?? 0,
+    listedBy: tally?.listedBy ?? 0,
   };
 }

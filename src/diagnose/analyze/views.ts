@@ -1,7 +1,7 @@
 // Turns one node's raw replies into its parsed view. A reply that fails to parse becomes a
 // "problem" on that view (named with the command and the line), never an exception for the run.
 import type { NodeView } from "../../model/analysis.js";
-import type { CommandResult, NodeSnapshot, RawReply } from "../../model/snapshot.js";
+import type { CommandResult, NodeCommand, NodeSnapshot, RawReply } from "../../model/snapshot.js";
 import { parseClusterInfo } from "../../parse/clusterInfo.js";
 import { linksByNode } from "../../parse/clusterLinks.js";
 import { parseClusterNodes } from "../../parse/clusterNodes.js";
@@ -70,6 +70,12 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
     timeoutReply === undefined ? null : attempt(problems, () => parseConfigGet(timeoutReply, "cluster-node-timeout"));
   const nodeTimeoutMs = timeoutText === null || timeoutText === undefined ? null : Number(timeoutText);
 
+  const clusterPortReply = okReply(commands.configClusterPort);
+  const clusterPortText =
+    clusterPortReply === undefined ? null : attempt(problems, () => parseConfigGet(clusterPortReply, "cluster-port"));
+  const clusterPort = clusterPortText === null || clusterPortText === undefined ? Number.NaN : Number(clusterPortText);
+  problems.push(...commandProblems(node));
+
   const view: NodeView = {
     observer: node.address,
     myId: myId ?? nodes?.find((entry) => entry.myself)?.id ?? null,
@@ -78,9 +84,46 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
     serverInfo,
     nowMs: nowMs !== null && Number.isFinite(nowMs) ? nowMs : null,
     nodeTimeoutMs: nodeTimeoutMs !== null && Number.isFinite(nodeTimeoutMs) ? nodeTimeoutMs : null,
+    // "cluster-port 0" is the default: client port + 10000.
+    listeningBusPort: Number.isInteger(clusterPort) ? (clusterPort === 0 ? node.port + 10000 : clusterPort) : null,
+    failureReports: failureReportCounts(node),
     problems,
   };
   return { view, linksPerEntry: nodes === null || linkBits === null ? null : inEntryOrder(linkBits, nodeIndexes) };
+}
+
+const COMMAND_NAMES: Record<NodeCommand, string> = {
+  ping: "PING",
+  clusterMyid: "CLUSTER MYID",
+  clusterInfo: "CLUSTER INFO",
+  clusterNodes: "CLUSTER NODES",
+  clusterLinks: "CLUSTER LINKS",
+  info: "INFO",
+  configNodeTimeout: "CONFIG GET cluster-node-timeout",
+  configClusterPort: "CONFIG GET cluster-port",
+};
+
+/**
+ * Commands a node that answers PING refused or failed (NOPERM, unknown command): the diagnosis goes
+ * on without them, and the report says what it could not read. A node that does not answer at all is
+ * described by its response instead.
+ */
+function commandProblems(node: NodeSnapshot): string[] {
+  if (!node.connection.ok || !node.commands.ping?.ok) return [];
+  const problems: string[] = [];
+  for (const [command, result] of Object.entries(node.commands) as Array<[NodeCommand, CommandResult]>) {
+    if (!result.ok) problems.push(`${COMMAND_NAMES[command]}: ${result.error}`);
+  }
+  return problems;
+}
+
+/** `CLUSTER COUNT-FAILURE-REPORTS <id>` answers an integer: how many masters currently report <id> failing. */
+function failureReportCounts(node: NodeSnapshot): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [id, result] of Object.entries(node.failureReports)) {
+    if (result.ok && typeof result.reply === "number") counts[id] = result.reply;
+  }
+  return counts;
 }
 
 /** linksByNode's bits (by KnownNode.index) in entry order. */

@@ -5,7 +5,7 @@ import type { Finding } from "../../model/finding.js";
 import { TOOL, someCells } from "../evidence.js";
 import { busBlockedFixes } from "../fixes/bus.js";
 import type { Rule, RuleContext } from "../rule.js";
-import { busPortOf, busProbeEvidence, busTarget, peerIps, refusesBus } from "./busShared.js";
+import { busPortOf, busProbeEvidence, busTarget, failureReportEvidence, peerIps, refusesBus } from "./busShared.js";
 
 const EXPLANATION =
   "Client traffic (PING, GET, SET) uses the client port, which is open, so every node looks alive. The cluster bus carries heartbeats, gossip, failure reports and failover votes on the bus port, which is filtered: peers stop hearing the node, mark it PFAIL after cluster-node-timeout, then FAIL once a majority of masters agree; its slots lose coverage until a replica is promoted, and the isolated node keeps reporting cluster_state:fail (CLUSTERDOWN for its clients). Open the bus port between all nodes, both directions; the rest follows from it.";
@@ -40,7 +40,12 @@ function isolatedNodes(context: RuleContext): Finding[] {
       severity: "critical",
       nodes: [node.address],
       summary: `the bus port of ${node.address} (${busPortOf(node)}) is blocked: its peers cannot reach it and it cannot reach them`,
-      evidence: [...busProbeEvidence(node), ...someCells(isolated.inbound, 4), ...someCells(isolated.outbound, 3)],
+      evidence: [
+        ...busProbeEvidence(node),
+        ...someCells(isolated.inbound, 4),
+        ...someCells(isolated.outbound, 3),
+        ...failureReportEvidence(context, node),
+      ],
       explanation: open
         ? `From busdoctor's host the bus port is open, so the block sits between the nodes (a security group or NetworkPolicy that lets this host in but not the peers). ${EXPLANATION}`
         : EXPLANATION,

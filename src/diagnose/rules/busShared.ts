@@ -31,3 +31,40 @@ export function busProbeEvidence(node: NodeSummary): Evidence[] {
 export function anyViewFailing(context: RuleContext): boolean {
   return context.analysis.nodes.some((node) => node.clusterState === "fail");
 }
+
+/**
+ * What the node listens on, from its own CONFIG GET cluster-port, when that differs from the bus port
+ * it announces (`@cport`), which is the one peers dial: a NAT or container mapping, or a wrong
+ * cluster-announce-bus-port.
+ */
+export function announcedPortMismatch(context: RuleContext, node: NodeSummary): { listening: number; evidence: Evidence } | null {
+  const view = context.analysis.views.find((candidate) => candidate.observer === node.address);
+  const listening = view?.listeningBusPort ?? null;
+  if (listening === null || node.busPort === null || listening === node.busPort) return null;
+  return {
+    listening,
+    evidence: {
+      source: node.address,
+      what: "CONFIG GET cluster-port",
+      detail: `listens on bus port ${listening} but announces @${node.busPort} in CLUSTER NODES: peers dial ${node.busPort}`,
+    },
+  };
+}
+
+/** The highest CLUSTER COUNT-FAILURE-REPORTS any node gave for this one: masters that report it failing. */
+export function failureReportEvidence(context: RuleContext, node: NodeSummary): Evidence[] {
+  if (node.id === null) return [];
+  let best: { source: string; count: number } | null = null;
+  for (const view of context.analysis.views) {
+    const count = view.failureReports[node.id];
+    if (count !== undefined && count > (best?.count ?? 0)) best = { source: view.observer, count };
+  }
+  if (best === null) return [];
+  return [
+    {
+      source: best.source,
+      what: `CLUSTER COUNT-FAILURE-REPORTS ${node.id}`,
+      detail: `${best.count} master(s) currently report ${node.address} as failing`,
+    },
+  ];
+}

@@ -96,6 +96,12 @@ describe("derived from real snapshots", () => {
     const { analysis, diagnosis } = diagnose(snapshot);
     expect(analysis.nodeTimeoutMs).toBeNull();
     expect(analysis.links.every((cell) => cell.connections === null)).toBe(true);
+    // What could not be read is said once per node, with the server's own words.
+    expect(analysis.views[0]?.problems).toEqual([
+      "CLUSTER LINKS: NOPERM this user has no permissions to run the command",
+      "CONFIG GET cluster-node-timeout: NOPERM this user has no permissions to run the command",
+      "CONFIG GET cluster-port: NOPERM this user has no permissions to run the command",
+    ]);
     expect(diagnosis.rootCause?.code).toBe("BUS_PORT_BLOCKED");
     expect(diagnosis.rootCause?.nodes).toEqual([node(3)]);
   });

@@ -84,6 +84,22 @@ describe("diagnose on recorded real snapshots", () => {
     }
   });
 
+  it("names the port a node listens on when it announces another one", () => {
+    const { diagnosis } = diagnose(loadSnapshot("bus-announced-port-closed"));
+    expect(diagnosis.rootCause?.summary).toBe("127.0.0.3:6379 announces bus port 17000, which refuses connections: it listens on 16379");
+    expect(diagnosis.rootCause?.evidence[0]).toEqual({
+      source: node(3),
+      what: "CONFIG GET cluster-port",
+      detail: "listens on bus port 16379 but announces @17000 in CLUSTER NODES: peers dial 17000",
+    });
+  });
+
+  it("quotes the failure reports the masters hold against the isolated node", () => {
+    const { diagnosis } = diagnose(loadSnapshot("bus-blocked-both-failed-over"));
+    const reports = diagnosis.rootCause?.evidence.filter((evidence) => evidence.what.startsWith("CLUSTER COUNT-FAILURE-REPORTS"));
+    expect(reports?.map((evidence) => evidence.detail)).toEqual([expect.stringMatching(/^[1-3] master\(s\) currently report 127\.0\.0\.3:6379 as failing$/)]);
+  });
+
   it("sampled gossip counters: a silent node is named, a healthy cluster is not", () => {
     const codes = (name: string): string[] => {
       const { diagnosis } = diagnose(loadSnapshot(name));

@@ -66,7 +66,7 @@ describe("renderMarkdown: an incident ticket", () => {
       "#", "Address", "ID", "Role", "Master", "Client port", "Bus port", "Own cluster_state", "Flagged by others", "Slots",
     ]);
     expect(cells(all[start + 6] ?? "")).toEqual([
-      "3", "`127.0.0.3:6379`", "`e7d1eecc`", "master", "-", "open", "16379 timeout", "fail", "fail", "10923-16383",
+      "3", "`127.0.0.3:6379`", "`e7d1eecc`", "master", "-", "open", "16379 timeout", "fail", "fail 5/5", "10923-16383",
     ]);
     expect(all.slice(start + 2).findIndex((line) => !line.startsWith("|"))).toBe(8);
   });

@@ -51,6 +51,8 @@ export function node(n: number, overrides: Partial<NodeSummary> = {}): NodeSumma
     clusterState: "ok",
     slots: slots ? [slots] : [],
     flaggedAs: null,
+    flaggedBy: 0,
+    listedBy: 5,
     ...overrides,
   };
 }
@@ -178,7 +180,7 @@ export function blockedBusReport(): CheckReport {
       nodes: [1, 2, 3, 4, 5, 6].map((n) =>
         node(n, {
           clusterState: "fail",
-          ...(n === 3 ? { busProbe: probe(3, 16379, "timeout"), flaggedAs: "fail" as const } : {}),
+          ...(n === 3 ? { busProbe: probe(3, 16379, "timeout"), flaggedAs: "fail" as const, flaggedBy: 5 } : {}),
         }),
       ),
       links: links(6, isolated),

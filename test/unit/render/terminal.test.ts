@@ -136,7 +136,7 @@ describe("renderTerminal: node table", () => {
     expect(lines(text)[indexOfLine(text, "NODES") + 1]?.trim().split(/\s+/)).toEqual([
       "#", "address", "id", "role", "master", "client", "bus", "state", "flagged", "slots",
     ]);
-    expect(rowOf(text, 3)).toBe("3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 timeout | fail | fail | 10923-16383");
+    expect(rowOf(text, 3)).toBe("3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 timeout | fail | fail 5/5 | 10923-16383");
     expect(rowOf(text, 4)).toBe("4 | 127.0.0.4:6379 | 0b9e8d7c | replica | #2 | open | 16379 open | fail | - | -");
   });
 
@@ -144,7 +144,7 @@ describe("renderTerminal: node table", () => {
     ["unreachable", { response: { kind: "unreachable", probe: probe(3, 6379, "timeout") }, clientProbe: probe(3, 6379, "timeout"), busProbe: probe(3, 16379, "timeout"), clusterState: null }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | timeout | 16379 timeout | unreachable | - | 10923-16383"],
     ["paused", { response: { kind: "unresponsive", error: "Command timed out" }, clusterState: null }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | unresponsive | - | 10923-16383"],
     ["denied", { response: { kind: "error", errorKind: "noauth", error: "NOAUTH Authentication required." }, clusterState: null, id: null, role: null }, "3 | 127.0.0.3:6379 | ? | ? | - | open | 16379 open | noauth | - | 10923-16383"],
-    ["no bus port announced", { busPort: null, busProbe: null, flaggedAs: "fail?" }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | ? | ok | fail? | 10923-16383"],
+    ["no bus port announced", { busPort: null, busProbe: null, flaggedAs: "fail?", flaggedBy: 1 }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | ? | ok | fail? 1/5 | 10923-16383"],
     ["fragmented slots", { slots: [{ start: 1, end: 1 }, { start: 5, end: 9 }, { start: 20, end: 30 }] }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | ok | - | 1,5-9 +1 more"],
   ];
   it.each(variants)("%s", (_, overrides, expected) => {
