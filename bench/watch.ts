@@ -75,6 +75,7 @@ async function detectionLatency(): Promise<void> {
     await sleep(5000);
     const fromAdded: number[] = [];
     const fromCall: number[] = [];
+    let rightCause = 0;
     const rows: string[] = [];
     for (let trial = 1; trial <= trials; trial += 1) {
       const node = ((trial - 1) % 3) + 1; // the three masters in turn
@@ -92,6 +93,8 @@ async function detectionLatency(): Promise<void> {
         fromAdded.push(firing.at - added);
         fromCall.push(firing.at - called);
       }
+      // The first alert's cause must be the block both ways, not a one-way guess refined later.
+      if (right && firing.event.cause?.code === "BUS_PORT_BLOCKED" && firing.event.cause.nodes.join(",") === endpoint) rightCause += 1;
       rows.push(
         `  trial ${String(trial).padStart(2)}: node ${node} (${endpoint}) ${firing ? `${firing.at - added} ms -> ${firing.event.cause?.code ?? "?"} ${firing.event.nodes.join(",")}${right ? "" : "  WRONG NODE"}` : "no alert within 20 s"}`,
       );
@@ -100,7 +103,7 @@ async function detectionLatency(): Promise<void> {
     }
     console.log(`detection latency, nft rule blocking one master's bus port both ways -> first EARLY_WARNING naming it (node timeout 15000 ms, interval 1 s), ${trials} trials:`);
     for (const row of rows) console.log(row);
-    console.log(`  from the rule in place (nft returned):   ${stats(fromAdded)}   (${fromAdded.length}/${trials} named the right node)`);
+    console.log(`  from the rule in place (nft returned):   ${stats(fromAdded)}   (${fromAdded.length}/${trials} named the right node, ${rightCause}/${trials} the right cause first)`);
     console.log(`  from the fault command started:          ${stats(fromCall)}`);
     console.log("  (Redis itself marks the node PFAIL after 15 s)");
   } finally {

@@ -78,3 +78,17 @@ describe("a suspect's bus port probed from the monitor", () => {
     expect(probed?.event.alert.cause).toMatchObject({ code: "BUS_PORT_BLOCKED", nodes: [meta.faulty] });
   });
 });
+
+describe("probing ahead of the threshold", () => {
+  it.each(RECORDINGS)("%s: a follow-up sample asked for a ping about to cross the threshold also probes both ends of that ping", (name) => {
+    const { meta, snapshots } = loadRecording(name);
+    const { outputs } = replay(snapshots);
+    // Hold rechecks come every 250 ms; a sooner follow-up is the one timed for a ping crossing the threshold.
+    const ahead = outputs.filter((output) => output.followUpInMs !== null && output.followUpInMs < 250);
+    expect(ahead.length).toBeGreaterThan(0);
+    for (const output of ahead) {
+      expect(output.probeBusOf).toContain(meta.faulty);
+      expect(new Set(output.probeBusOf).size).toBeGreaterThanOrEqual(2);
+    }
+  });
+});
