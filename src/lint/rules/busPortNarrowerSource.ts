@@ -1,9 +1,9 @@
 // The bus port allowed from fewer peers than the client port: some nodes cannot reach it.
 import { cidrContains, isWholeInternet } from "../cidr.js";
-import { evaluatePort, reachesAllNodes } from "../evaluate.js";
+import { reachesAllNodes } from "../evaluate.js";
 import { writeAllowFix } from "../fix/index.js";
 import type { LintFinding, Peer } from "../model.js";
-import { busApplies, describePeers, directionsOf, directionWord, finding, type LintRule } from "./rule.js";
+import { busApplies, describePeers, directionWord, finding, portPairAccesses, type LintRule } from "./rule.js";
 
 function cidrs(peers: Peer[]): string[] | undefined {
   const result: string[] = [];
@@ -42,29 +42,22 @@ export const busPortNarrowerSource: LintRule = {
   check({ scope, pairs, mode }) {
     if (!busApplies(mode)) return [];
     const findings: LintFinding[] = [];
-    for (const policy of scope.policies) {
-      if (policy.managedService) continue;
-      for (const { direction, rules } of directionsOf(policy)) {
-        for (const pair of pairs) {
-          const client = evaluatePort(rules, pair.client);
-          const bus = evaluatePort(rules, pair.bus);
-          const busRule = bus.allowRules[0];
-          const clientRule = client.allowRules[0];
-          if (!client.allowed || !busRule || !clientRule || bus.unknown) continue;
-          if (!isNarrower(client.peers, bus.peers)) continue;
-          findings.push(
-            finding(
-              this.id,
-              "warning",
-              busRule.at,
-              `${policy.name} allows the cluster bus port ${pair.bus} ${directionWord(direction)} only for ${describePeers(bus.peers)}, ` +
-                `but the client port ${pair.client} for ${describePeers(client.peers)}: nodes outside the narrower set answer PING ` +
-                `yet cannot gossip with the others.`,
-              writeAllowFix({ syntax: clientRule.syntax, direction, ports: [pair.bus], model: { rule: clientRule, direction } }),
-            ),
-          );
-        }
-      }
+    for (const { policy, direction, pair, client, bus } of portPairAccesses(scope, pairs)) {
+      const busRule = bus.allowRules[0];
+      const clientRule = client.allowRules[0];
+      if (!client.allowed || !busRule || !clientRule || bus.unknown) continue;
+      if (!isNarrower(client.peers, bus.peers)) continue;
+      findings.push(
+        finding(
+          this.id,
+          "warning",
+          busRule.at,
+          `${policy.name} allows the cluster bus port ${pair.bus} ${directionWord(direction)} only for ${describePeers(bus.peers)}, ` +
+            `but the client port ${pair.client} for ${describePeers(client.peers)}: nodes outside the narrower set answer PING ` +
+            `yet cannot gossip with the others.`,
+          writeAllowFix({ syntax: clientRule.syntax, direction, ports: [pair.bus], model: { rule: clientRule, direction } }),
+        ),
+      );
     }
     return findings;
   },

@@ -1,8 +1,7 @@
 // The failure busdoctor exists for: the client port is open, the cluster bus port is not.
-import { evaluatePort } from "../evaluate.js";
 import { writeAllowFix } from "../fix/index.js";
 import type { LintFinding } from "../model.js";
-import { busApplies, directionsOf, directionWord, finding, lineRef, type LintRule } from "./rule.js";
+import { busApplies, directionWord, finding, lineRef, portPairAccesses, type LintRule } from "./rule.js";
 
 export const busPortNotAllowed: LintRule = {
   id: "bus-port-not-allowed",
@@ -15,46 +14,39 @@ export const busPortNotAllowed: LintRule = {
   check({ scope, pairs, mode }) {
     if (!busApplies(mode)) return [];
     const findings: LintFinding[] = [];
-    for (const policy of scope.policies) {
-      if (policy.managedService) continue;
-      for (const { direction, rules } of directionsOf(policy)) {
-        for (const pair of pairs) {
-          const client = evaluatePort(rules, pair.client);
-          const bus = evaluatePort(rules, pair.bus);
-          if (!client.allowed || bus.allowed || bus.unknown) continue;
-          const model = client.allowRules[0];
-          const fix = writeAllowFix({
-            syntax: model?.syntax ?? rules.syntax,
-            direction,
-            ports: [pair.bus],
-            ...(model ? { model: { rule: model, direction } } : {}),
-          });
-          const notes = rules.rules.flatMap((rule) => (rule.note ? [rule.note] : []));
-          const noteText = notes.length > 0 ? ` (${[...new Set(notes)].join("; ")})` : "";
-          if (bus.blockedBy) {
-            findings.push(
-              finding(
-                this.id,
-                "error",
-                bus.blockedBy.at,
-                `${policy.name} drops ${directionWord(direction)} TCP ${pair.bus} (the cluster bus port of client port ${pair.client}) while the client port gets through: ` +
-                  `nodes will answer PING but cannot gossip, and the cluster fails. Remove this rule or allow the bus port before it.`,
-                fix,
-              ),
-            );
-          } else if (model) {
-            findings.push(
-              finding(
-                this.id,
-                "error",
-                model.at,
-                `${policy.name} allows ${directionWord(direction)} TCP ${pair.client} (client port) but not ${pair.bus} (cluster bus port)${noteText}: ` +
-                  `nodes will answer PING but cannot gossip, and the cluster fails. Allow ${pair.bus} next to the rule at ${lineRef(model.at)}.`,
-                fix,
-              ),
-            );
-          }
-        }
+    for (const { policy, direction, rules, pair, client, bus } of portPairAccesses(scope, pairs)) {
+      if (!client.allowed || bus.allowed || bus.unknown) continue;
+      const model = client.allowRules[0];
+      const fix = writeAllowFix({
+        syntax: model?.syntax ?? rules.syntax,
+        direction,
+        ports: [pair.bus],
+        ...(model ? { model: { rule: model, direction } } : {}),
+      });
+      const notes = rules.rules.flatMap((rule) => (rule.note ? [rule.note] : []));
+      const noteText = notes.length > 0 ? ` (${[...new Set(notes)].join("; ")})` : "";
+      if (bus.blockedBy) {
+        findings.push(
+          finding(
+            this.id,
+            "error",
+            bus.blockedBy.at,
+            `${policy.name} drops ${directionWord(direction)} TCP ${pair.bus} (the cluster bus port of client port ${pair.client}) while the client port gets through: ` +
+              `nodes will answer PING but cannot gossip, and the cluster fails. Remove this rule or allow the bus port before it.`,
+            fix,
+          ),
+        );
+      } else if (model) {
+        findings.push(
+          finding(
+            this.id,
+            "error",
+            model.at,
+            `${policy.name} allows ${directionWord(direction)} TCP ${pair.client} (client port) but not ${pair.bus} (cluster bus port)${noteText}: ` +
+              `nodes will answer PING but cannot gossip, and the cluster fails. Allow ${pair.bus} next to the rule at ${lineRef(model.at)}.`,
+            fix,
+          ),
+        );
       }
     }
     return findings;

@@ -1,5 +1,6 @@
 // What a lint rule is, and the helpers every rule shares.
 import type { ClusterMode } from "../clusterPorts.js";
+import { evaluatePort, type PortAccess } from "../evaluate.js";
 import type { ClusterPorts, Direction, LintFinding, LintSeverity, Location, Peer, Policy, ScopeModel } from "../model.js";
 
 export interface RuleContext {
@@ -50,6 +51,33 @@ export function directionsOf(policy: Policy): { direction: Direction; rules: Non
   if (policy.in) result.push({ direction: "in", rules: policy.in });
   if (policy.out) result.push({ direction: "out", rules: policy.out });
   return result;
+}
+
+/** One restricting direction of a self-managed policy, for one client/bus port pair, with both ports evaluated. */
+export interface PortPairAccess {
+  policy: Policy;
+  direction: Direction;
+  rules: NonNullable<Policy["in"]>;
+  pair: ClusterPorts;
+  client: PortAccess;
+  bus: PortAccess;
+}
+
+/**
+ * What the rules that compare the client port with the bus port walk: every direction every policy
+ * restricts, for every port pair, managed services (ElastiCache, Memorystore: no bus to open) left out.
+ */
+export function portPairAccesses(scope: ScopeModel, pairs: readonly ClusterPorts[]): PortPairAccess[] {
+  const accesses: PortPairAccess[] = [];
+  for (const policy of scope.policies) {
+    if (policy.managedService) continue;
+    for (const { direction, rules } of directionsOf(policy)) {
+      for (const pair of pairs) {
+        accesses.push({ policy, direction, rules, pair, client: evaluatePort(rules, pair.client), bus: evaluatePort(rules, pair.bus) });
+      }
+    }
+  }
+  return accesses;
 }
 
 /** Redis Cluster rules are moot where the only Redis is a standalone/Sentinel setup. */
