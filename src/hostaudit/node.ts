@@ -1,10 +1,11 @@
 // Pure: what the local node's replies say about it: its id, address, pid, ports, and its peers.
 import { formatAddress } from "../collect/seeds.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
-import type { CommandResult, RawReply } from "../model/snapshot.js";
+import type { CommandResult } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
 import { parseConfigGet } from "../parse/config.js";
 import { parseInfo } from "../parse/info.js";
+import { attempt, okReply, okText } from "../parse/replies.js";
 import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice } from "../preflight/ports.js";
 import type { HostAuditFacts } from "./model.js";
 
@@ -34,23 +35,6 @@ export interface LocalNode {
   problems: string[];
 }
 
-function okText(result: CommandResult | undefined): string | null {
-  return result?.ok && typeof result.reply === "string" ? result.reply : null;
-}
-
-function okReply(result: CommandResult | undefined): RawReply | undefined {
-  return result?.ok ? result.reply : undefined;
-}
-
-function attempt<T>(problems: string[], parse: () => T): T | null {
-  try {
-    return parse();
-  } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
-    return null;
-  }
-}
-
 function configValue(problems: string[], result: CommandResult | undefined, name: string): string | null {
   const reply = okReply(result);
   return reply === undefined ? null : attempt(problems, () => parseConfigGet(reply, name));
@@ -62,10 +46,10 @@ export function readLocalNode(node: HostAuditFacts["node"]): LocalNode {
   const problems: string[] = [];
   const { replies } = node;
   const nodesText = okText(replies.clusterNodes);
-  const entries = nodesText === null ? null : attempt(problems, () => parseClusterNodes(nodesText));
+  const entries = nodesText === undefined ? null : attempt(problems, () => parseClusterNodes(nodesText));
   const myself: ClusterNodeEntry | null = entries?.find((entry) => entry.myself) ?? null;
   const infoText = okText(replies.info);
-  const info = infoText === null ? null : attempt(problems, () => parseInfo(infoText));
+  const info = infoText === undefined ? null : attempt(problems, () => parseInfo(infoText));
   const pidText = info?.["server"]?.["process_id"];
   const portText = configValue(problems, replies.configClusterPort, "cluster-port");
   const configured = portText !== null && /^\d+$/.test(portText) ? Number(portText) : null;

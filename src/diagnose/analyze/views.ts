@@ -1,32 +1,14 @@
 // Turns one node's raw replies into its parsed view. A reply that fails to parse becomes a
 // "problem" on that view (named with the command and the line), never an exception for the run.
 import type { NodeView } from "../../model/analysis.js";
-import type { CommandResult, NodeCommand, NodeSnapshot, RawReply } from "../../model/snapshot.js";
+import type { CommandResult, NodeCommand, NodeSnapshot } from "../../model/snapshot.js";
 import { parseClusterInfo } from "../../parse/clusterInfo.js";
 import { linksByNode } from "../../parse/clusterLinks.js";
 import { parseClusterNodes } from "../../parse/clusterNodes.js";
 import type { SharedNodeValues } from "../../parse/nodeValues.js";
 import { parseConfigGet } from "../../parse/config.js";
 import { parseInfo } from "../../parse/info.js";
-
-function okReply(result: CommandResult | undefined): RawReply | undefined {
-  return result?.ok ? result.reply : undefined;
-}
-
-function okText(result: CommandResult | undefined): string | undefined {
-  const reply = okReply(result);
-  return typeof reply === "string" ? reply : undefined;
-}
-
-/** Runs a parser, turning its failure into a problem line instead of an exception. */
-function attempt<T>(problems: string[], parse: () => T): T | null {
-  try {
-    return parse();
-  } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
-    return null;
-  }
-}
+import { attempt, okReply, okText } from "../../parse/replies.js";
 
 /**
  * A node's parsed view, and for each entry of its CLUSTER NODES (same index) which CLUSTER LINKS exist
