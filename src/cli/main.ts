@@ -8,9 +8,13 @@ import { VERSION } from "../version.js";
 const EXAMPLES = `
 Examples:
   busdoctor check 10.0.0.5:6379          diagnose a live cluster from any node
+  busdoctor watch 10.0.0.5:6379 --listen 9464
+                                          warn before Redis declares a node failed; Prometheus metrics
   busdoctor demo                          reproduce a blocked bus port in a lab and diagnose it (root)
   busdoctor lab up && busdoctor lab fault bus 3
   busdoctor lint k8s/ docker-compose.yml  find a missing bus port before you deploy
+  busdoctor preflight 10.0.0.9:6379 --cluster 10.0.0.5:6379
+                                          verify a new node before it joins
 
 Run busdoctor <command> --help for a command's options.
 `;
