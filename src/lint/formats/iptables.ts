@@ -1,6 +1,7 @@
 // iptables-save / ip6tables-save output: the filter table's INPUT and OUTPUT chains, with user chains.
 import { LintInputError } from "../errors.js";
 import type { Location, PortRange, Policy, Protocol } from "../model.js";
+import { protocolNamed } from "../protocol.js";
 import { parsePortRange } from "../ports.js";
 import { chainPolicy, type Chain, type ChainAction, type ChainRule } from "./chains.js";
 import { splitConfigLine } from "./redisConf.js";
@@ -17,20 +18,9 @@ export function isIptablesSave(head: string): boolean {
   return false;
 }
 
+/** `-p tcp`, `-p 6`; `-p all` and `-p 0` mean every protocol. */
 function protocolOf(text: string): Protocol {
-  switch (text.toLowerCase()) {
-    case "tcp":
-    case "6":
-      return "tcp";
-    case "udp":
-    case "17":
-      return "udp";
-    case "all":
-    case "0":
-      return "any";
-    default:
-      return "other";
-  }
+  return protocolNamed(text, ["all", "0"]);
 }
 
 function actionOf(target: string, chains: Map<string, Chain>): ChainAction {

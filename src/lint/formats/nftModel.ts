@@ -1,6 +1,7 @@
 // What both nftables formats (`nft list ruleset` text and `nft -j list ruleset` JSON) read into, and
 // its meaning: matches and verdicts become ChainRules, base chains become policies.
 import type { Location, Policy, PortRange, Protocol, RuleSyntax } from "../model.js";
+import { protocolNamed } from "../protocol.js";
 import { parsePortRange } from "../ports.js";
 import { chainPolicy, type Chain, type ChainRule } from "./chains.js";
 
@@ -92,8 +93,9 @@ function addressesOf(values: NftValue[]): string[] | undefined {
   return addresses;
 }
 
+/** `meta l4proto tcp`, `ip protocol 6`: nft has no word for every protocol (a rule without a match is one). */
 function protocolOf(text: string): Protocol {
-  return text === "tcp" || text === "6" ? "tcp" : text === "udp" || text === "17" ? "udp" : "other";
+  return protocolNamed(text, []);
 }
 
 const LOOPBACK = new Set(["lo", "1"]);

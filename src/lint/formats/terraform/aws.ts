@@ -1,6 +1,7 @@
 // AWS security groups in Terraform: inline ingress/egress (and dynamic blocks over known lists),
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule / _egress_rule.
 import type { DirectionPolicy, FilterRule, Location, Policy, PortMatch, Protocol, RuleSyntax } from "../../model.js";
+import { protocolNamed } from "../../protocol.js";
 import type { HclBody } from "./hcl.js";
 import { mentionsManagedService, PeerList, resourceRef, type TfModule, type TfResource } from "./module.js";
 import { formatHcl, type IteratorEnv } from "./values.js";
@@ -24,22 +25,9 @@ interface GroupRules {
   syntax: RuleSyntax;
 }
 
+/** `protocol = "tcp"` or `"6"`; `"-1"` and `"all"` mean every protocol. */
 function protocolOf(text: string | undefined): Protocol | undefined {
-  switch (text?.toLowerCase()) {
-    case "tcp":
-    case "6":
-      return "tcp";
-    case "udp":
-    case "17":
-      return "udp";
-    case "-1":
-    case "all":
-      return "any";
-    case undefined:
-      return undefined;
-    default:
-      return "other";
-  }
+  return text === undefined ? undefined : protocolNamed(text, ["-1", "all"]);
 }
 
 interface RuleInput {

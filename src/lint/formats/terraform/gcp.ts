@@ -1,6 +1,7 @@
 // GCP VPC firewall rules (google_compute_firewall): grouped per network and target tags, ordered by
 // priority (deny before allow at equal priority), implied deny ingress and allow egress.
 import type { DirectionPolicy, FilterRule, Policy, PortMatch, PortRange, Protocol, RuleSyntax } from "../../model.js";
+import { protocolNamed } from "../../protocol.js";
 import { parsePortRange } from "../../ports.js";
 import type { HclBlock } from "./hcl.js";
 import { PeerList, type TfModule, type TfResource } from "./module.js";
@@ -14,11 +15,9 @@ interface GcpRule {
   network: string;
 }
 
+/** `allow { protocol = "tcp" }` or `"6"`; `"all"` means every protocol. */
 function protocolOf(text: string | undefined): Protocol {
-  if (text === "tcp" || text === "6") return "tcp";
-  if (text === "udp" || text === "17") return "udp";
-  if (text === "all") return "any";
-  return "other";
+  return protocolNamed(text ?? "", ["all"]);
 }
 
 /** `allow { protocol = "tcp", ports = ["6379", "16379-16384"] }`; no ports means every port. */
