@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseSeed } from "../src/collect/seeds.js";
+import { parseHostPort } from "../src/cluster/address.js";
 import { gatherHostAudit } from "../src/hostaudit/gather.js";
 import type { HostAuditFacts } from "../src/hostaudit/model.js";
 import { Lab } from "../src/lab/lab.js";
@@ -120,7 +120,7 @@ const CASES: readonly Case[] = [
 
 async function gatherMode(node: string, source: string, file: string): Promise<void> {
   const connection = { timeoutMs: 1000, user: null, password: null, tls: null };
-  const facts = await gatherHostAudit({ node: parseSeed(node, 6379), connection, source: source === "-" ? null : source });
+  const facts = await gatherHostAudit({ node: parseHostPort(node, 6379), connection, source: source === "-" ? null : source });
   writeFileSync(file, `${JSON.stringify(facts, null, 2)}\n`);
 }
 

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseSeed } from "../src/collect/seeds.js";
+import { parseHostPort } from "../src/cluster/address.js";
 import { Lab } from "../src/lab/lab.js";
 import { redisServerArgs, type LabNode } from "../src/lab/layout.js";
 import { readPidfile, startRedisServer, stopProcess } from "../src/lab/processes.js";
@@ -146,7 +146,7 @@ const CASES: readonly Case[] = [
 
 async function gatherMode(target: string, seed: string, file: string): Promise<void> {
   const connection = { timeoutMs: 1000, user: null, password: null, tls: null };
-  const facts = await gatherPreflight({ target: parseSeed(target, 6379), seed: seed === "-" ? null : parseSeed(seed, 6379), connection });
+  const facts = await gatherPreflight({ target: parseHostPort(target, 6379), seed: seed === "-" ? null : parseHostPort(seed, 6379), connection });
   writeFileSync(file, `${JSON.stringify(facts, null, 2)}\n`);
 }
 

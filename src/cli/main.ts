@@ -1,6 +1,6 @@
 // The only place that turns errors into exit codes and calls process.exit.
 import { Command, CommanderError } from "commander";
-import { UserError } from "./errors.js";
+import { BusdoctorError, type FailureKind } from "../errors.js";
 import { EXIT } from "./exitCodes.js";
 import { registerCommands } from "./commands/index.js";
 import { VERSION } from "../version.js";
@@ -18,6 +18,16 @@ Examples:
 
 Run busdoctor <command> --help for a command's options.
 `;
+
+/** Every failure is "could not diagnose", except a demo that did not see what it waited for. */
+const EXIT_BY_FAILURE: Record<FailureKind, number> = {
+  usage: EXIT.cannotDiagnose,
+  input: EXIT.cannotDiagnose,
+  unreachable: EXIT.cannotDiagnose,
+  auth: EXIT.cannotDiagnose,
+  environment: EXIT.cannotDiagnose,
+  expectation: EXIT.critical,
+};
 
 // A reader that goes away (busdoctor check | head) is not an error worth a stack trace.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -44,9 +54,9 @@ async function main(argv: string[]): Promise<number> {
       // --help and --version end here with exitCode 0; usage mistakes were already printed.
       return error.exitCode === 0 ? EXIT.healthy : EXIT.cannotDiagnose;
     }
-    if (error instanceof UserError) {
+    if (error instanceof BusdoctorError) {
       process.stderr.write(`busdoctor: ${error.message}\n`);
-      return error.exitCode;
+      return EXIT_BY_FAILURE[error.kind];
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`busdoctor: unexpected error: ${message}\n`);

@@ -3,19 +3,19 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Snapshot } from "../model/snapshot.js";
 import { parseSnapshot } from "../parse/snapshot.js";
-import { UserError } from "./errors.js";
+import { InputError } from "../errors.js";
 
 export function readSnapshotFile(path: string): Snapshot {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new UserError(`--from-snapshot ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
+    throw new InputError(`--from-snapshot ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
   }
   try {
     return parseSnapshot(text);
   } catch (error) {
-    throw new UserError(`--from-snapshot ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InputError(`--from-snapshot ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -25,6 +25,6 @@ export function writeSnapshotFile(path: string, snapshot: Snapshot): void {
     writeFileSync(temporary, `${JSON.stringify(snapshot, null, 1)}\n`, { mode: 0o600 });
     renameSync(temporary, path);
   } catch (error) {
-    throw new UserError(`--record ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
+    throw new InputError(`--record ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
   }
 }

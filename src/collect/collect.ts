@@ -9,7 +9,7 @@ import { CollectError, nodeFailure, noSeedError } from "./errors.js";
 import { closeSession, runPipeline, type ClientSettings } from "./nodeClient.js";
 import type { ConnectionOptions } from "./options.js";
 import { probeTcp } from "./probe.js";
-import { formatAddress, type SeedAddress } from "./seeds.js";
+import { formatAddress, type HostPort } from "../cluster/address.js";
 import { loadTls } from "./tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
 
@@ -39,7 +39,7 @@ const SNAPSHOT_COMMANDS: readonly NodeCommand[] = [
 /** The baseline only needs the counters, plus CLUSTER NODES to find every node. */
 const BASELINE_COMMANDS: readonly NodeCommand[] = ["clusterInfo", "clusterNodes"];
 
-async function clientSettings(seeds: readonly SeedAddress[], options: ConnectionOptions): Promise<ClientSettings> {
+async function clientSettings(seeds: readonly HostPort[], options: ConnectionOptions): Promise<ClientSettings> {
   if (seeds.length === 0) throw new CollectError("no-seed", "no seed address given");
   const { timeoutMs, user, password, tls } = options;
   return { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
@@ -118,7 +118,7 @@ async function countFailureReports(node: QueriedNode, suspects: readonly string[
 }
 
 async function snapshotWith(
-  seeds: readonly SeedAddress[],
+  seeds: readonly HostPort[],
   options: ConnectionOptions,
   settings: ClientSettings,
   progress: CollectProgress | undefined,
@@ -187,14 +187,14 @@ async function snapshotWith(
 }
 
 /** Queries every node the seeds lead to, in parallel, each bounded by `options.timeoutMs` per step. */
-export async function collectSnapshot(seeds: SeedAddress[], options: ConnectionOptions, progress?: CollectProgress): Promise<Snapshot> {
+export async function collectSnapshot(seeds: HostPort[], options: ConnectionOptions, progress?: CollectProgress): Promise<Snapshot> {
   const settings = await clientSettings(seeds, options);
   return snapshotWith(seeds, options, settings, progress);
 }
 
 /** CLUSTER INFO of every node now, then a full snapshot `sampleMs` later: the diagnosis compares counters. */
 export async function collectSampled(
-  seeds: SeedAddress[],
+  seeds: HostPort[],
   options: ConnectionOptions,
   sampleMs: number,
   progress?: CollectProgress,

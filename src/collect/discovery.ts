@@ -6,7 +6,7 @@ import type { CommandResult, NodeCommand } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
 import { COMMAND_ARGS, openSession, runPipeline, type ClientSettings, type NodeSession } from "./nodeClient.js";
 import { NodeRegistry, type NodeTarget } from "./registry.js";
-import type { SeedAddress } from "./seeds.js";
+import type { HostPort } from "../cluster/address.js";
 
 export interface QueriedNode {
   target: NodeTarget;
@@ -68,7 +68,7 @@ async function queryNode(target: NodeTarget, settings: ClientSettings, commands:
 
 /** Resolves once every node any view named has been queried; never rejects for a node's failure. */
 export async function discover(
-  seeds: readonly SeedAddress[],
+  seeds: readonly HostPort[],
   settings: ClientSettings,
   commands: readonly NodeCommand[],
   hooks: DiscoveryHooks,

@@ -1,6 +1,6 @@
 // The one error a collection run throws: nothing usable could be collected. Everything a node does
 // wrong after that is recorded in the Snapshot instead, so that the diagnosis can explain it.
-import { UserError } from "../cli/errors.js";
+import { BusdoctorError } from "../errors.js";
 import type { CommandErrorKind, CommandResult, NodeSnapshot } from "../model/snapshot.js";
 
 export type CollectErrorReason =
@@ -8,12 +8,14 @@ export type CollectErrorReason =
   | "auth" // every seed rejected the credentials (NOAUTH / WRONGPASS)
   | "tls-file"; // a --cacert / --cert / --key file could not be read
 
-export class CollectError extends UserError {
+const KIND_OF: Record<CollectErrorReason, "unreachable" | "auth" | "input"> = { "no-seed": "unreachable", auth: "auth", "tls-file": "input" };
+
+export class CollectError extends BusdoctorError {
   constructor(
     readonly reason: CollectErrorReason,
     message: string,
   ) {
-    super(message);
+    super(KIND_OF[reason], message);
     this.name = "CollectError";
   }
 }

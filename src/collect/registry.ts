@@ -1,7 +1,7 @@
 // Which nodes the run knows of, under which name, and which ones still need querying.
 // Pure state, no I/O: collect.ts feeds it views as they arrive.
 import type { ClusterNodeEntry } from "../model/cluster.js";
-import { formatAddress, type SeedAddress } from "./seeds.js";
+import { formatAddress, type HostPort } from "../cluster/address.js";
 import { hasUsableAddress } from "./views.js";
 
 export interface NodeTarget {
@@ -21,7 +21,7 @@ export class NodeRegistry {
   private readonly byId = new Map<string, NodeTarget>();
 
   /** null when the same seed was given twice. */
-  addSeed(seed: SeedAddress): NodeTarget | null {
+  addSeed(seed: HostPort): NodeTarget | null {
     const address = formatAddress(seed.host, seed.port);
     if (this.byAddress.has(address)) return null;
     const target: NodeTarget = { host: seed.host, port: seed.port, address, origin: "seed", id: null };

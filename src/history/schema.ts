@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { UserError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 
 const SCHEMA_VERSION = 1;
 
@@ -69,8 +69,8 @@ function openFile(path: string, create: boolean): Database.Database {
     return new Database(path, { fileMustExist: !create });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (!create && code === "SQLITE_CANTOPEN") throw new UserError(`no history database at ${path}: \`busdoctor watch\` writes one (see --history)`);
-    throw new UserError(`history database ${path}: cannot open it (${error instanceof Error ? error.message : String(error)})`);
+    if (!create && code === "SQLITE_CANTOPEN") throw new InputError(`no history database at ${path}: \`busdoctor watch\` writes one (see --history)`);
+    throw new InputError(`history database ${path}: cannot open it (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
@@ -81,7 +81,7 @@ export function openHistoryDatabase(path: string, create: boolean): Database.Dat
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 2000");
     const version = Number(db.pragma("user_version", { simple: true }));
-    if (version > SCHEMA_VERSION) throw new UserError(`history database ${path} was written by a newer busdoctor (schema ${version})`);
+    if (version > SCHEMA_VERSION) throw new InputError(`history database ${path} was written by a newer busdoctor (schema ${version})`);
     if (create) {
       db.exec(SCHEMA);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -89,7 +89,7 @@ export function openHistoryDatabase(path: string, create: boolean): Database.Dat
     return db;
   } catch (error) {
     db.close();
-    if (error instanceof UserError) throw error;
-    throw new UserError(`history database ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof InputError) throw error;
+    throw new InputError(`history database ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,7 +1,7 @@
 // Pure: the whole host-audit decision from the facts gathered on the host. Exit codes as for check:
 // 0 nothing found, 1 warnings only, 2 a blocking rule, a port not listening, or a peer not reachable.
 import { EXIT } from "../cli/exitCodes.js";
-import { formatAddress } from "../collect/seeds.js";
+import { formatAddress } from "../cluster/address.js";
 import { describePortProbe, portVerdict } from "../preflight/ports.js";
 import { firewallBlocks, readFirewalls } from "./firewalls.js";
 import { buildFlows } from "./flows.js";

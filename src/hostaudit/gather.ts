@@ -4,10 +4,10 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
-import { UserError } from "../cli/errors.js";
+import { AuthError, UsageError } from "../errors.js";
 import { closeSession, COMMAND_ARGS, openSession, runPipeline } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import type { SeedAddress } from "../collect/seeds.js";
+import type { HostPort } from "../cluster/address.js";
 import { loadTls } from "../collect/tls.js";
 import type { CommandResult } from "../model/snapshot.js";
 import { isLocalAddress } from "./flows.js";
@@ -27,7 +27,7 @@ const AUDIT_COMMANDS: Record<AuditCommand, readonly string[]> = {
 const TOOL_TIMEOUT_MS = 10_000;
 
 export interface HostAuditRequest {
-  node: SeedAddress;
+  node: HostPort;
   connection: ConnectionOptions;
   source: string | null;
 }
@@ -41,7 +41,7 @@ function localAddresses(): LocalAddress[] {
 function requireAuthenticated(address: string, results: readonly CommandResult[]): void {
   for (const result of results) {
     if (!result.ok && (result.kind === "noauth" || result.kind === "wrongpass")) {
-      throw new UserError(`authentication failed on ${address}: ${result.error}`);
+      throw new AuthError(`authentication failed on ${address}: ${result.error}`);
     }
   }
 }
@@ -123,7 +123,7 @@ export async function gatherHostAudit(request: HostAuditRequest): Promise<HostAu
   const locals = localAddresses();
   const { source } = request;
   if (source !== null && (isIP(source) === 0 || !isLocalAddress(source, locals))) {
-    throw new UserError(`--source ${source}: not an address of this host (it has ${locals.map((local) => local.cidr).join(", ")})`);
+    throw new UsageError(`--source ${source}: not an address of this host (it has ${locals.map((local) => local.cidr).join(", ")})`);
   }
   const [node, procNetTcp, procNetTcp6, nft, iptables] = await Promise.all([
     queryNode(request),

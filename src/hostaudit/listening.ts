@@ -1,6 +1,6 @@
 // Pure: who listens on the client and bus ports here, and whether the audited node's redis-server
 // listens on both on the address peers dial.
-import { formatAddress } from "../collect/seeds.js";
+import { formatAddress } from "../cluster/address.js";
 import type { Captured, ListeningSocket, PortListening, Problem } from "./model.js";
 import type { LocalNode } from "./node.js";
 import { ownersByInode, parseProcNetTcp, type ProcessSockets, type TcpSocket } from "./sockets.js";

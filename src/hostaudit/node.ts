@@ -1,5 +1,5 @@
 // Pure: what the local node's replies say about it: its id, address, pid, ports, and its peers.
-import { formatAddress } from "../collect/seeds.js";
+import { formatAddress } from "../cluster/address.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";

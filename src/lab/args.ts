@@ -1,5 +1,5 @@
 // Pure: turns `busdoctor lab` arguments into lab values, with one-line errors that name the argument.
-import { UserError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 
 export interface NodeAddress {
   index: number;
@@ -16,15 +16,15 @@ export function parseNodeRef(text: string, nodes: readonly NodeAddress[]): numbe
   if (/^\d+$/.test(trimmed)) {
     const index = Number(trimmed);
     if (nodes.some((node) => node.index === index)) return index;
-    throw new UserError(`node "${text}": the lab has nodes 1 to ${nodes.length}`);
+    throw new UsageError(`node "${text}": the lab has nodes 1 to ${nodes.length}`);
   }
   const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?$/.exec(trimmed);
-  if (match === null) throw new UserError(`node "${text}" is neither a node number nor an address like 127.0.0.3:6379`);
+  if (match === null) throw new UsageError(`node "${text}" is neither a node number nor an address like 127.0.0.3:6379`);
   const [, address, port] = match;
   const found = nodes.find((node) => node.address === address && (port === undefined || node.port === Number(port)));
   if (found === undefined) {
     const known = nodes.map((node) => `${node.address}:${node.port}`).join(", ");
-    throw new UserError(`node "${text}" is not in the lab (its nodes: ${known})`);
+    throw new UsageError(`node "${text}" is not in the lab (its nodes: ${known})`);
   }
   return found.index;
 }
@@ -32,12 +32,12 @@ export function parseNodeRef(text: string, nodes: readonly NodeAddress[]): numbe
 /** A partition group: "1,4" or "127.0.0.1,127.0.0.4:6379". */
 export function parseNodeGroup(text: string, nodes: readonly NodeAddress[]): number[] {
   const parts = text.split(",").filter((part) => part.trim() !== "");
-  if (parts.length === 0) throw new UserError(`partition group "${text}" names no node`);
+  if (parts.length === 0) throw new UsageError(`partition group "${text}" names no node`);
   return parts.map((part) => parseNodeRef(part, nodes));
 }
 
 /** For numeric CLI options: a whole number, or an error naming the option. */
 export function parseWholeNumber(option: string, text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new UserError(`${option} must be a whole number, got "${text}"`);
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${option} must be a whole number, got "${text}"`);
   return Number(text);
 }

@@ -5,7 +5,7 @@ import type { LabNode } from "./layout.js";
 import { namespaceArgv } from "./namespace.js";
 import { unsettledReasons, type NodeReadinessReplies } from "./readiness.js";
 import { runCommand } from "./run.js";
-import { UserError } from "../cli/errors.js";
+import { EnvironmentError } from "../errors.js";
 
 /** Short: a paused node never answers, and a poll round must not wait on it. */
 const REPLY_TIMEOUT_MS = 1500;
@@ -47,7 +47,7 @@ export async function waitForPing(namespace: string, nodes: readonly LabNode[], 
     if (silent.length === 0) return;
     if (Date.now() >= deadline) {
       const detail = silent.map((node) => `${node.endpoint} (log: ${logTail(node)})`).join("; ");
-      throw new UserError(`redis-server did not answer PING within ${timeoutMs} ms: ${detail}`);
+      throw new EnvironmentError(`redis-server did not answer PING within ${timeoutMs} ms: ${detail}`);
     }
     await sleep(50);
   }
@@ -61,7 +61,7 @@ export async function createCluster(namespace: string, nodes: readonly LabNode[]
   const result = await runCommand(argv, { timeoutMs: 60_000 });
   if (result.code !== 0 || result.timedOut) {
     const output = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-3).join(" | ");
-    throw new UserError(`redis-cli --cluster create failed${result.timedOut ? " (timed out after 60 s)" : ""}: ${output}`);
+    throw new EnvironmentError(`redis-cli --cluster create failed${result.timedOut ? " (timed out after 60 s)" : ""}: ${output}`);
   }
 }
 
@@ -94,7 +94,7 @@ export async function waitUntilSettled(namespace: string, nodes: readonly LabNod
     if (Date.now() >= deadline) {
       const shown = reasons.slice(0, 4).join("; ");
       const more = reasons.length > 4 ? ` (and ${reasons.length - 4} more)` : "";
-      throw new UserError(`the lab cluster did not settle within ${timeoutMs} ms: ${shown}${more}`);
+      throw new EnvironmentError(`the lab cluster did not settle within ${timeoutMs} ms: ${shown}${more}`);
     }
     await sleep(POLL_INTERVAL_MS);
   }

@@ -12,7 +12,7 @@
 // outbound or pair fault from node 1 also blocks the probe's connections to bus ports, and a probe
 // cannot tell a partition's side from node 1's. Start the lab at another base (127.0.0.11) when a
 // scenario needs the probe to stand apart from every node.
-import { UserError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 
 export const LAB_NFT_TABLE = "busdoctor_lab";
 export const LAB_NFT_CHAIN = "input";
@@ -57,21 +57,21 @@ function addressMatch(addresses: readonly string[]): string {
 function addressOf(layout: FaultLayout, node: number): string {
   const address = layout.addresses[node - 1];
   if (address === undefined || !Number.isInteger(node)) {
-    throw new UserError(`there is no node ${node}: the lab has nodes 1 to ${layout.addresses.length}`);
+    throw new UsageError(`there is no node ${node}: the lab has nodes 1 to ${layout.addresses.length}`);
   }
   return address;
 }
 
 function partitionAddresses(layout: FaultLayout, groups: number[][]): string[][] {
-  if (groups.length < 2) throw new UserError("a partition needs at least two groups of nodes");
+  if (groups.length < 2) throw new UsageError("a partition needs at least two groups of nodes");
   const seen = new Set<number>();
   for (const node of groups.flat()) {
     addressOf(layout, node);
-    if (seen.has(node)) throw new UserError(`node ${node} is in more than one partition group`);
+    if (seen.has(node)) throw new UsageError(`node ${node} is in more than one partition group`);
     seen.add(node);
   }
   const missing = layout.addresses.map((_, offset) => offset + 1).filter((node) => !seen.has(node));
-  if (missing.length > 0) throw new UserError(`every node must be in a partition group; missing: ${missing.join(", ")}`);
+  if (missing.length > 0) throw new UsageError(`every node must be in a partition group; missing: ${missing.join(", ")}`);
   return groups.map((group) => group.map((node) => addressOf(layout, node)));
 }
 
@@ -90,7 +90,7 @@ export function nftRules(fault: NetworkFault, layout: FaultLayout): string[] {
     case "bus-all":
       return [bus];
     case "pair": {
-      if (fault.from === fault.to) throw new UserError(`a pair fault needs two different nodes, got ${fault.from} twice`);
+      if (fault.from === fault.to) throw new UsageError(`a pair fault needs two different nodes, got ${fault.from} twice`);
       return [`ip saddr ${addressOf(layout, fault.from)} ip daddr ${addressOf(layout, fault.to)} ${bus}`];
     }
     case "partition": {

@@ -2,7 +2,7 @@
 // faults. Used by the e2e tests, the demo and `busdoctor lab`. All state lives in a state dir, so one
 // process can bring a lab up and a later one attach to it.
 import { mkdir } from "node:fs/promises";
-import { UserError } from "../cli/errors.js";
+import { EnvironmentError, UsageError } from "../errors.js";
 import { busdoctorInNamespaceArgv } from "./cliArgv.js";
 import { createCluster, redisCli, waitForPing, waitUntilSettled } from "./cluster.js";
 import { nftRules, type FaultLayout, type LabFault } from "./faults.js";
@@ -86,7 +86,7 @@ export class Lab {
     checkLabPrerequisites();
     const where = labLocation(checkLabName(name), stateRoot);
     const state = await loadState(where.stateDir);
-    if (state === null) throw new UserError(`there is no lab named "${name}" (no ${where.stateDir}): start one with \`busdoctor lab up --name ${name}\``);
+    if (state === null) throw new EnvironmentError(`there is no lab named "${name}" (no ${where.stateDir}): start one with \`busdoctor lab up --name ${name}\``);
     return new Lab(state);
   }
 
@@ -122,7 +122,7 @@ export class Lab {
   node(index: number): LabNode {
     const node = this.state.nodes[index - 1];
     if (node === undefined || !Number.isInteger(index)) {
-      throw new UserError(`there is no node ${index}: the lab has nodes 1 to ${this.state.nodes.length}`);
+      throw new UsageError(`there is no node ${index}: the lab has nodes 1 to ${this.state.nodes.length}`);
     }
     return node;
   }
@@ -140,7 +140,7 @@ export class Lab {
 
   private requirePid(node: LabNode, action: string): number {
     const pid = this.livePid(node);
-    if (pid === null) throw new UserError(`cannot ${action} node ${node.index} (${node.endpoint}): its redis-server is not running`);
+    if (pid === null) throw new EnvironmentError(`cannot ${action} node ${node.index} (${node.endpoint}): its redis-server is not running`);
     return pid;
   }
 
@@ -154,7 +154,7 @@ export class Lab {
     if (fault.kind === "announce-bus-port") {
       const node = this.node(fault.node);
       if (!Number.isInteger(fault.port) || fault.port < 1 || fault.port > 65535) {
-        throw new UserError(`announced bus port must be from 1 to 65535, got ${fault.port}`);
+        throw new UsageError(`announced bus port must be from 1 to 65535, got ${fault.port}`);
       }
       await this.configSetAnnouncedBusPort(node, fault.port);
       this.state.faults = this.state.faults.filter((old) => !(old.kind === fault.kind && old.node === fault.node));
@@ -168,7 +168,7 @@ export class Lab {
   /** 0 means "announce cluster-port", Redis's default. Peers learn the change from the next heartbeat. */
   private async configSetAnnouncedBusPort(node: LabNode, port: number): Promise<void> {
     const reply = await redisCli(this.namespace, node, ["config", "set", "cluster-announce-bus-port", String(port)]);
-    if (!reply.ok) throw new UserError(`cannot change the announced bus port of ${node.endpoint}: ${reply.error}`);
+    if (!reply.ok) throw new EnvironmentError(`cannot change the announced bus port of ${node.endpoint}: ${reply.error}`);
   }
 
   /** SIGKILL: the node vanishes without a goodbye, as in a crash. */
@@ -200,7 +200,7 @@ export class Lab {
   /** Starts a killed node again with the same config; it rejoins with the identity in its nodes.conf. */
   async restart(index: number): Promise<void> {
     const node = this.node(index);
-    if (this.livePid(node) !== null) throw new UserError(`node ${index} (${node.endpoint}) is still running: kill it first`);
+    if (this.livePid(node) !== null) throw new EnvironmentError(`node ${index} (${node.endpoint}) is still running: kill it first`);
     const announced = this.state.faults.find((fault) => fault.kind === "announce-bus-port" && fault.node === index);
     const announcedPort = announced?.kind === "announce-bus-port" ? announced.port : undefined;
     await startRedisServer(this.namespace, redisServerArgs(node, this.state.options.nodeTimeoutMs, announcedPort));

@@ -1,7 +1,8 @@
 // Pure: turns the options a user gives into the exact layout of a lab (names, addresses, ports, files)
 // and into the redis-server command line of each node. No I/O here, so all of it is unit-tested.
 import { join } from "node:path";
-import { UserError } from "../cli/errors.js";
+import { BUS_PORT_OFFSET, defaultBusPort } from "../cluster/ports.js";
+import { UsageError } from "../errors.js";
 
 export const DEFAULT_LAB_NAME = "lab";
 export const DEFAULT_STATE_ROOT = "/run/busdoctor/labs";
@@ -59,7 +60,7 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 
 function checkInteger(label: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UserError(`${label} must be an integer from ${min} to ${max}, got ${value}`);
+    throw new UsageError(`${label} must be an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
 }
@@ -67,7 +68,7 @@ function checkInteger(label: string, value: number, min: number, max: number): n
 /** The name, if it is one a namespace and a directory can safely carry. */
 export function checkLabName(name: string): string {
   if (!NAME_PATTERN.test(name)) {
-    throw new UserError(`lab name "${name}" is invalid: use up to 40 letters, digits, ".", "_" or "-"`);
+    throw new UsageError(`lab name "${name}" is invalid: use up to 40 letters, digits, ".", "_" or "-"`);
   }
   return name;
 }
@@ -75,11 +76,12 @@ export function checkLabName(name: string): string {
 export function resolveLabOptions(options: LabOptions = {}): ResolvedLabOptions {
   const name = checkLabName(options.name ?? DEFAULT_LAB_NAME);
   const port = checkInteger("port", options.port ?? 6379, 1, 65535);
-  if (options.clusterPort === undefined && port + 10000 > 65535) {
-    throw new UserError(`port ${port} + 10000 is past 65535: give a cluster port explicitly`);
+  const defaultPort = defaultBusPort(port);
+  if (options.clusterPort === undefined && defaultPort === null) {
+    throw new UsageError(`port ${port} + ${BUS_PORT_OFFSET} is past 65535: give a cluster port explicitly`);
   }
-  const clusterPort = checkInteger("cluster port", options.clusterPort ?? port + 10000, 1, 65535);
-  if (clusterPort === port) throw new UserError(`cluster port must differ from the client port (${port})`);
+  const clusterPort = checkInteger("cluster port", options.clusterPort ?? defaultPort ?? 0, 1, 65535);
+  if (clusterPort === port) throw new UsageError(`cluster port must differ from the client port (${port})`);
   const resolved: ResolvedLabOptions = {
     name,
     masters: checkInteger("masters", options.masters ?? 3, 3, 100),
@@ -125,9 +127,9 @@ export function nodeAddresses(base: string, count: number): string[] {
   const first = parseIpv4(base);
   const low = 127 * 2 ** 24 + 1;
   const high = 128 * 2 ** 24 - 2;
-  if (first === null) throw new UserError(`base address "${base}" is not an IPv4 address`);
+  if (first === null) throw new UsageError(`base address "${base}" is not an IPv4 address`);
   if (first < low || first + count - 1 > high) {
-    throw new UserError(`base address ${base} with ${count} nodes leaves 127.0.0.1-127.255.255.254 (loopback only)`);
+    throw new UsageError(`base address ${base} with ${count} nodes leaves 127.0.0.1-127.255.255.254 (loopback only)`);
   }
   return Array.from({ length: count }, (_, offset) => formatIpv4(first + offset));
 }

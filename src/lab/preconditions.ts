@@ -2,7 +2,7 @@
 // so a user without them gets one line saying exactly what to do instead of a half-built lab.
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { UserError } from "../cli/errors.js";
+import { EnvironmentError } from "../errors.js";
 
 /** Each program the lab runs, and the Debian package it comes from. */
 export const LAB_PROGRAMS: ReadonlyArray<{ program: string; aptPackage: string }> = [
@@ -48,5 +48,5 @@ export function checkLabPrerequisites(): void {
     isRoot: process.getuid?.() === 0,
     missingPrograms: LAB_PROGRAMS.map((entry) => entry.program).filter((program) => !onPath(program)),
   });
-  if (problem !== null) throw new UserError(problem);
+  if (problem !== null) throw new EnvironmentError(problem);
 }

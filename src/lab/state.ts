@@ -2,7 +2,7 @@
 // needed to find it again is kept as JSON in its state dir.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UserError } from "../cli/errors.js";
+import { InputError } from "../errors.js";
 import type { LabFault } from "./faults.js";
 import type { LabNode, ResolvedLabOptions } from "./layout.js";
 
@@ -59,10 +59,10 @@ export async function loadState(stateDir: string): Promise<LabState | null> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`lab state ${path} is not valid JSON (${(error as Error).message}): run \`busdoctor lab down\``);
+    throw new InputError(`lab state ${path} is not valid JSON (${(error as Error).message}): run \`busdoctor lab down\``);
   }
   if (!isLabState(parsed)) {
-    throw new UserError(`lab state ${path} is not a format-${LAB_STATE_FORMAT} lab state: run \`busdoctor lab down\``);
+    throw new InputError(`lab state ${path} is not a format-${LAB_STATE_FORMAT} lab state: run \`busdoctor lab down\``);
   }
   return parsed;
 }

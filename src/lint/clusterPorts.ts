@@ -1,7 +1,8 @@
 // Which client/bus port pairs a directory is about: learned from configuration, inferred from rules
 // that open both P and P+10000, or the default 6379/16379.
 import type { ClusterPorts, Policy, RedisNodeFacts, ScopeModel } from "./model.js";
-import { BUS_PORT_OFFSET, DEFAULT_CLIENT_PORT } from "./ports.js";
+import { BUS_PORT_OFFSET } from "../cluster/ports.js";
+import { DEFAULT_CLIENT_PORT } from "./ports.js";
 
 /** The ports Redis itself derives: with `tls-cluster yes` the bus follows the TLS port. */
 export function portsOf(facts: RedisNodeFacts): ClusterPorts {

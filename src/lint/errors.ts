@@ -2,7 +2,7 @@ import type { Location } from "./model.js";
 
 /**
  * A file busdoctor lint cannot read: a syntax error, an unknown format given by name. Parsers throw it
- * with the parser's own message; the CLI turns it into a one-line UserError (exit 3).
+ * with the parser's own message; the CLI turns it into a one-line UsageError (exit 3).
  */
 export class LintInputError extends Error {
   readonly position?: Omit<Location, "file">;

@@ -1,8 +1,6 @@
 import type { PortMatch, PortRange } from "./model.js";
 
 export const DEFAULT_CLIENT_PORT = 6379;
-/** Redis derives the bus port as client port + 10000 unless `cluster-port` says otherwise. */
-export const BUS_PORT_OFFSET = 10000;
 
 /** A TCP/UDP port number, or undefined for anything else ("6379" -> 6379, "0" -> undefined). */
 export function toPort(value: number | string | undefined): number | undefined {

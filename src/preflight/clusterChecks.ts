@@ -1,6 +1,6 @@
 // Pure: with --cluster, what every existing node's own view says about the new node (and its view of
 // them), or, before it has joined, what can be tested from here about the bus ports it will need.
-import { formatAddress } from "../collect/seeds.js";
+import { formatAddress } from "../cluster/address.js";
 import { diagnose } from "../diagnose/index.js";
 import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
 import type { LinkCell } from "../model/links.js";

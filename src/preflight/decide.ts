@@ -1,6 +1,6 @@
 // Pure: the whole preflight decision from the facts gathered. Exit 0 when nothing failed, 2 otherwise.
 import { EXIT } from "../cli/exitCodes.js";
-import { formatAddress } from "../collect/seeds.js";
+import { formatAddress } from "../cluster/address.js";
 import { clusterChecks } from "./clusterChecks.js";
 import type { PreflightFacts, PreflightReport } from "./model.js";
 import { nodeChecks } from "./nodeChecks.js";

@@ -5,9 +5,9 @@ import { CollectError } from "../collect/errors.js";
 import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { probeTcp } from "../collect/probe.js";
-import { formatAddress, type SeedAddress } from "../collect/seeds.js";
+import { formatAddress, type HostPort } from "../cluster/address.js";
 import { loadTls } from "../collect/tls.js";
-import { UserError } from "../cli/errors.js";
+import { AuthError } from "../errors.js";
 import type { CommandResult, NodeCommand, ProbeResult } from "../model/snapshot.js";
 import type { ClusterFacts, PreflightFacts, TargetFacts } from "./model.js";
 import { planBusProbes, readTarget } from "./target.js";
@@ -16,8 +16,8 @@ import { planBusProbes, readTarget } from "./target.js";
 const TARGET_COMMANDS: readonly NodeCommand[] = ["ping", "clusterMyid", "info", "clusterNodes", "configClusterPort"];
 
 export interface PreflightRequest {
-  target: SeedAddress;
-  seed: SeedAddress | null;
+  target: HostPort;
+  seed: HostPort | null;
   connection: ConnectionOptions;
 }
 
@@ -26,12 +26,12 @@ function requireAuthenticated(address: string, results: readonly CommandResult[]
   for (const result of results) {
     if (!result.ok && (result.kind === "noauth" || result.kind === "wrongpass")) {
       const hint = result.kind === "noauth" ? " (give a password with --pass-file or REDISCLI_AUTH)" : "";
-      throw new UserError(`authentication failed on ${address}: ${result.error}${hint}`);
+      throw new AuthError(`authentication failed on ${address}: ${result.error}${hint}`);
     }
   }
 }
 
-async function queryTarget(target: SeedAddress, settings: ClientSettings): Promise<Omit<TargetFacts, "busProbes">> {
+async function queryTarget(target: HostPort, settings: ClientSettings): Promise<Omit<TargetFacts, "busProbes">> {
   const { host, port } = target;
   const [clientProbe, session] = await Promise.all([probeTcp(host, port, settings.timeoutMs), openSession(host, port, settings)]);
   const address = formatAddress(host, port);
@@ -47,7 +47,7 @@ async function queryTarget(target: SeedAddress, settings: ClientSettings): Promi
   }
 }
 
-async function readCluster(seed: SeedAddress, connection: ConnectionOptions): Promise<ClusterFacts> {
+async function readCluster(seed: HostPort, connection: ConnectionOptions): Promise<ClusterFacts> {
   const address = formatAddress(seed.host, seed.port);
   try {
     return { seed: address, snapshot: await collectSnapshot([seed], connection), error: null };

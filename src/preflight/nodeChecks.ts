@@ -1,5 +1,5 @@
 // Pure: the checks on the node itself. Each says pass, fail or skip with the exact values it read.
-import { formatAddress } from "../collect/seeds.js";
+import { formatAddress } from "../cluster/address.js";
 import type { ProbeResult } from "../model/snapshot.js";
 import type { PreflightCheck, ProbeOutcome, TargetFacts } from "./model.js";
 import { describePortProbe, portVerdict } from "./ports.js";

@@ -2,7 +2,8 @@
 // preflight and host-audit, which both have to say which port they tested and why that one.
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { ProbeResult } from "../model/snapshot.js";
-import { formatAddress } from "../collect/seeds.js";
+import { formatAddress } from "../cluster/address.js";
+import { BUS_PORT_OFFSET, defaultBusPort } from "../cluster/ports.js";
 
 /** Where the bus port came from, best first. */
 export type BusPortSource =
@@ -18,9 +19,6 @@ export interface BusPortChoice {
   sourceText: string;
 }
 
-/** Redis's rule (cluster.c, CLUSTER_PORT_INCR) when cluster-port is 0 or unset. */
-const BUS_PORT_OFFSET = 10_000;
-
 /**
  * The bus port the node itself listens on. `configuredPort` is CONFIG GET cluster-port ("0" means
  * port + 10000), null when the command was denied or failed; `myself` is the node's own CLUSTER NODES
@@ -30,14 +28,14 @@ export function chooseBusPort(clientPort: number, configuredPort: number | null,
   if (configuredPort !== null && configuredPort > 0) {
     return { port: configuredPort, source: "config", sourceText: `CONFIG GET cluster-port is ${configuredPort}` };
   }
-  const defaultPort = clientPort + BUS_PORT_OFFSET;
-  if (configuredPort === 0 && defaultPort <= 65535) {
+  const defaultPort = defaultBusPort(clientPort);
+  if (configuredPort === 0 && defaultPort !== null) {
     return { port: defaultPort, source: "config-default", sourceText: `CONFIG GET cluster-port is 0: client port + ${BUS_PORT_OFFSET}` };
   }
   if (myself !== null && myself.cport > 0) {
     return { port: myself.cport, source: "announced", sourceText: `announced cport @${myself.cport} in the node's own CLUSTER NODES line (CONFIG GET denied)` };
   }
-  if (defaultPort > 65535) return null;
+  if (defaultPort === null) return null;
   return { port: defaultPort, source: "default", sourceText: `client port + ${BUS_PORT_OFFSET} (the node did not say: Redis's default)` };
 }
 

@@ -6,7 +6,7 @@
 import type { NodeSummary } from "../model/analysis.js";
 import type { Finding } from "../model/finding.js";
 import type { LinkCell } from "../model/links.js";
-import { hostOf } from "../diagnose/address.js";
+import { hostOf } from "../cluster/address.js";
 import { probeEvidence, someCells } from "../diagnose/evidence.js";
 import { busBlockedFixes } from "../diagnose/fixes/bus.js";
 import { busTarget } from "../diagnose/rules/busShared.js";

@@ -2,8 +2,8 @@
 import { appendFileSync } from "node:fs";
 import type { CollectError } from "../collect/errors.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import type { SeedAddress } from "../collect/seeds.js";
-import { UserError } from "../cli/errors.js";
+import type { HostPort } from "../cluster/address.js";
+import { InputError } from "../errors.js";
 import type { NodeSnapshot } from "../model/snapshot.js";
 import { runLoop, type Sink } from "./loop.js";
 import { initialState } from "./machine.js";
@@ -15,7 +15,7 @@ import { serveMetrics, type ListenAddress } from "./server.js";
 import { WebhookSender, type WebhookPolicy } from "./webhook.js";
 
 export interface WatchOptions {
-  seeds: SeedAddress[];
+  seeds: HostPort[];
   connection: ConnectionOptions;
   intervalMs: number;
   durationMs: number | null;
@@ -62,7 +62,7 @@ function recorder(file: string): Sink {
       appendFileSync(file, `${JSON.stringify(snapshot)}\n`);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unwritable";
-      throw new UserError(`--record ${file}: cannot append to it (${code})`);
+      throw new InputError(`--record ${file}: cannot append to it (${code})`);
     }
   };
 }

@@ -10,7 +10,7 @@ import { VERSION } from "../version.js";
 import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings, type NodeSession } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { probeTcp } from "../collect/probe.js";
-import { formatAddress, type SeedAddress } from "../collect/seeds.js";
+import { formatAddress, type HostPort } from "../cluster/address.js";
 import { loadTls } from "../collect/tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "../collect/views.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
@@ -89,14 +89,14 @@ export class Sampler {
   private round = 0;
 
   private constructor(
-    private readonly seeds: readonly SeedAddress[],
+    private readonly seeds: readonly HostPort[],
     private readonly options: ConnectionOptions,
     private readonly settings: ClientSettings,
     private readonly events: SamplerEvents,
   ) {}
 
   /** Reads TLS files and connects to the seeds (bounded by the timeout) before the first round. */
-  static async open(seeds: SeedAddress[], options: ConnectionOptions, events: SamplerEvents): Promise<Sampler> {
+  static async open(seeds: HostPort[], options: ConnectionOptions, events: SamplerEvents): Promise<Sampler> {
     const { timeoutMs, user, password, tls } = options;
     const settings: ClientSettings = { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
     const sampler = new Sampler(seeds, options, settings, events);

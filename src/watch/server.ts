@@ -1,7 +1,7 @@
 // The Prometheus endpoint: GET /metrics on the address --listen names (127.0.0.1 unless a host is given).
 import { createServer, type Server } from "node:http";
 import { isIPv6 } from "node:net";
-import { UserError } from "../cli/errors.js";
+import { EnvironmentError, UsageError } from "../errors.js";
 import type { Registry } from "prom-client";
 
 export interface ListenAddress {
@@ -13,9 +13,9 @@ export interface ListenAddress {
 export function parseListen(text: string): ListenAddress {
   const match = /^(?:\[([^\]]+)\]:|([^:[\]]+):)?(\d{1,5})$/.exec(text.trim());
   const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || !(port >= 1 && port <= 65535)) throw new UserError(`--listen: expected [host:]port such as 9464 or 0.0.0.0:9464, got "${text}"`);
+  if (!match || !(port >= 1 && port <= 65535)) throw new UsageError(`--listen: expected [host:]port such as 9464 or 0.0.0.0:9464, got "${text}"`);
   const host = match[1] ?? match[2] ?? "127.0.0.1";
-  if (match[1] !== undefined && !isIPv6(host)) throw new UserError(`--listen: "${host}" in brackets is not an IPv6 address`);
+  if (match[1] !== undefined && !isIPv6(host)) throw new UsageError(`--listen: "${host}" in brackets is not an IPv6 address`);
   return { host, port };
 }
 
@@ -40,7 +40,7 @@ export function serveMetrics(registry: Registry, address: ListenAddress): Promis
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       const why = error.code === "EADDRINUSE" ? "the address is in use" : error.code === "EADDRNOTAVAIL" ? "no such local address" : error.message;
-      reject(new UserError(`--listen ${address.host}:${address.port}: cannot listen (${why})`));
+      reject(new EnvironmentError(`--listen ${address.host}:${address.port}: cannot listen (${why})`));
     });
     server.listen(address.port, address.host, () => resolve(server));
   });

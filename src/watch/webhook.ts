@@ -2,7 +2,7 @@
 // receiver takes it (any 2xx). Events wait in a bounded queue (the oldest is dropped when it is full, and
 // counted), and delivery runs beside the sampling loop: a dead receiver never delays a sample.
 import { setTimeout as sleep } from "node:timers/promises";
-import { UserError } from "../cli/errors.js";
+import { UsageError } from "../errors.js";
 import { VERSION } from "../version.js";
 import type { AlertEventJson } from "./render.js";
 
@@ -55,9 +55,9 @@ export function parseWebhookUrl(text: string): URL {
   try {
     url = new URL(text);
   } catch {
-    throw new UserError(`--webhook: "${text}" is not a URL (expected http://host:port/path or https://...)`);
+    throw new UsageError(`--webhook: "${text}" is not a URL (expected http://host:port/path or https://...)`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UserError(`--webhook: "${text}" is not an http or https URL`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--webhook: "${text}" is not an http or https URL`);
   return url;
 }
 

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { teardownOnExit } from "../../lab/guard.js";
 import { Lab } from "../../lab/lab.js";
 import { EXIT } from "../exitCodes.js";
-import { UserError } from "../errors.js";
+import { ExpectationError } from "../../errors.js";
 import { parseInteger } from "../options/values.js";
 import type { SetExit } from "./index.js";
 
@@ -41,7 +41,7 @@ async function check(lab: Lab, seed: string, color: boolean): Promise<number> {
 async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const started = Date.now();
   while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new UserError(`demo: gave up after ${timeoutMs} ms waiting until ${what}`, EXIT.critical);
+    if (Date.now() - started > timeoutMs) throw new ExpectationError(`demo: gave up after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   say(`(${what}: after ${((Date.now() - started) / 1000).toFixed(1)} s)`);

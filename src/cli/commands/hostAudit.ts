@@ -4,7 +4,7 @@ import { isIP } from "node:net";
 import { decideHostAudit } from "../../hostaudit/audit.js";
 import { gatherHostAudit } from "../../hostaudit/gather.js";
 import { renderHostAuditJson, renderHostAuditText } from "../../hostaudit/render.js";
-import { UserError } from "../errors.js";
+import { UsageError } from "../../errors.js";
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from "../options/connection.js";
 import type { SetExit } from "./index.js";
 
@@ -41,8 +41,8 @@ export function registerHostAuditCommand(program: Command, setExit: SetExit): vo
       const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
       const { seeds, connection } = connectionFromFlags(nodeArg === undefined ? [] : [nodeArg], flags, process.env, warn);
       const [node, ...extra] = seeds;
-      if (node === undefined || extra.length > 0) throw new UserError("host-audit audits one node: give it as host:port or with -h/-p, not both");
-      if (flags.source !== undefined && isIP(flags.source) === 0) throw new UserError(`--source ${flags.source}: expected an IP address`);
+      if (node === undefined || extra.length > 0) throw new UsageError("host-audit audits one node: give it as host:port or with -h/-p, not both");
+      if (flags.source !== undefined && isIP(flags.source) === 0) throw new UsageError(`--source ${flags.source}: expected an IP address`);
       const report = decideHostAudit(await gatherHostAudit({ node, connection, source: flags.source ?? null }));
       process.stdout.write(flags.json ? renderHostAuditJson(report) : renderHostAuditText(report));
       setExit(report.exitCode);

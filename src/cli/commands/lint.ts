@@ -10,7 +10,7 @@ import { renderSarif } from "../../lint/render/sarif.js";
 import { renderJson, renderText, type TextStyle } from "../../lint/render/text.js";
 import { LINT_RULES } from "../../lint/rules/index.js";
 import { VERSION } from "../../version.js";
-import { UserError } from "../errors.js";
+import { InputError } from "../../errors.js";
 import { EXIT } from "../exitCodes.js";
 import { parseChoice } from "../options/values.js";
 import type { SetExit } from "./index.js";
@@ -75,7 +75,7 @@ export function registerLintCommand(program: Command, setExit: SetExit): void {
         else process.stdout.write(renderText(result.findings, result.read.length, color ? COLORS : undefined));
         setExit(exitCodeFor(result.findings));
       } catch (error) {
-        if (error instanceof LintInputError) throw new UserError(`cannot lint ${error.message}`, EXIT.cannotDiagnose);
+        if (error instanceof LintInputError) throw new InputError(`cannot lint ${error.message}`);
         throw error;
       }
     });

@@ -1,10 +1,10 @@
 // busdoctor preflight HOST:PORT [--cluster SEED]: verify a node before it is marked ready.
 import type { Command } from "commander";
-import { parseSeed } from "../../collect/seeds.js";
+import { parseHostPort } from "../../cluster/address.js";
 import { decidePreflight } from "../../preflight/decide.js";
 import { gatherPreflight } from "../../preflight/gather.js";
 import { renderPreflightJson, renderPreflightText } from "../../preflight/render.js";
-import { UserError } from "../errors.js";
+import { UsageError } from "../../errors.js";
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from "../options/connection.js";
 import type { SetExit } from "./index.js";
 
@@ -42,9 +42,9 @@ export function registerPreflightCommand(program: Command, setExit: SetExit): vo
       const { seeds, connection } = connectionFromFlags(node === undefined ? [] : [node], flags, process.env, warn);
       const [target, ...extra] = seeds;
       if (target === undefined || extra.length > 0) {
-        throw new UserError("preflight checks one node: give it as host:port or with -h/-p, not both");
+        throw new UsageError("preflight checks one node: give it as host:port or with -h/-p, not both");
       }
-      const seed = flags.cluster === undefined ? null : parseSeed(flags.cluster, target.port);
+      const seed = flags.cluster === undefined ? null : parseHostPort(flags.cluster, target.port);
       const report = decidePreflight(await gatherPreflight({ target, seed, connection }));
       process.stdout.write(flags.json ? renderPreflightJson(report) : renderPreflightText(report));
       setExit(report.exitCode);

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { defaultHistoryPath } from "../../history/location.js";
 import { HistoryStore } from "../../history/store.js";
 import { renderIncidentList, renderTimeline, timelineJson } from "../../history/timeline.js";
-import { UserError } from "../errors.js";
+import { InputError } from "../../errors.js";
 import { EXIT } from "../exitCodes.js";
 import { parseInteger } from "../options/values.js";
 import type { SetExit } from "./index.js";
@@ -45,7 +45,7 @@ export function registerTimelineCommand(program: Command, setExit: SetExit): voi
           process.stdout.write(renderIncidentList(store.recentIncidents(20)));
         } else {
           const record = store.incident(id);
-          if (record === null) throw new UserError(id === null ? `no incident recorded in ${path} yet` : `no incident #${id} in ${path}`);
+          if (record === null) throw new InputError(id === null ? `no incident recorded in ${path} yet` : `no incident #${id} in ${path}`);
           process.stdout.write(flags.json ? `${JSON.stringify(timelineJson(record), null, 2)}\n` : renderTimeline(record));
         }
       } finally {

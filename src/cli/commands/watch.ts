@@ -4,7 +4,7 @@ import { noSeedError } from "../../collect/errors.js";
 import { connectionFromFlags, addConnectionOptions, type ConnectionFlags } from "../options/connection.js";
 import { parseDuration, parseInteger } from "../options/values.js";
 import { EXIT } from "../exitCodes.js";
-import { UserError } from "../errors.js";
+import { UsageError } from "../../errors.js";
 import { startWatch, type WatchOptions } from "../../watch/run.js";
 import { parseListen } from "../../watch/server.js";
 import { DEFAULT_WEBHOOK_POLICY, parseWebhookUrl } from "../../watch/webhook.js";
@@ -17,7 +17,7 @@ function parseRetention(text: string): number {
   const match = /^(\d+)(d|h)$/.exec(text.trim());
   if (!match) return parseDuration("--retention", text);
   const hours = Number(match[1]) * (match[2] === "d" ? 24 : 1);
-  if (hours <= 0) throw new UserError(`--retention: expected a duration such as 7d, 12h or 30m, got "${text}"`);
+  if (hours <= 0) throw new UsageError(`--retention: expected a duration such as 7d, 12h or 30m, got "${text}"`);
   return hours * HOUR_MS;
 }
 

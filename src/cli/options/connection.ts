@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { ConnectionOptions } from "../../collect/options.js";
-import { parseSeed, type SeedAddress } from "../../collect/seeds.js";
-import { UserError } from "../errors.js";
+import { parseHostPort, type HostPort } from "../../cluster/address.js";
+import { InputError, UsageError } from "../../errors.js";
 import { parseInteger } from "./values.js";
 
 export interface ConnectionFlags {
@@ -47,7 +47,7 @@ function readPassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv, warn: (lin
       text = readFileSync(flags.passFile, "utf8");
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      throw new UserError(`--pass-file ${flags.passFile}: cannot read it (${code})`);
+      throw new InputError(`--pass-file ${flags.passFile}: cannot read it (${code})`);
     }
     return text.split(/\r?\n/)[0] ?? "";
   }
@@ -55,7 +55,7 @@ function readPassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv, warn: (lin
 }
 
 export interface ConnectionChoice {
-  seeds: SeedAddress[];
+  seeds: HostPort[];
   connection: ConnectionOptions;
 }
 
@@ -67,11 +67,11 @@ export function connectionFromFlags(
 ): ConnectionChoice {
   const port = parseInteger("--port", flags.port, 1, 65535);
   const timeoutMs = parseInteger("--timeout", flags.timeout, 10, 600_000);
-  const seeds = seedArgs.map((text) => parseSeed(text, port));
-  if (flags.host !== undefined) seeds.unshift(parseSeed(flags.host, port));
+  const seeds = seedArgs.map((text) => parseHostPort(text, port));
+  if (flags.host !== undefined) seeds.unshift(parseHostPort(flags.host, port));
   if (seeds.length === 0) seeds.push({ host: "127.0.0.1", port });
   const tlsWanted = flags.tls === true || flags.cacert !== undefined || flags.cert !== undefined || flags.key !== undefined;
-  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UserError("--cert and --key go together: give both or neither");
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError("--cert and --key go together: give both or neither");
   return {
     seeds,
     connection: {

@@ -1,10 +1,10 @@
-// Pure parsers for option values; each throws a UserError that names the option and the bad value.
-import { UserError } from "../errors.js";
+// Pure parsers for option values; each throws a UsageError that names the option and the bad value.
+import { UsageError } from "../../errors.js";
 
 export function parseInteger(option: string, text: string, min: number, max: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UserError(`${option}: expected a whole number from ${min} to ${max}, got "${text}"`);
+    throw new UsageError(`${option}: expected a whole number from ${min} to ${max}, got "${text}"`);
   }
   return value;
 }
@@ -18,13 +18,13 @@ export function parseDuration(option: string, text: string): number {
   const unit = UNIT_MS[match?.[2] ?? "s"] ?? 1000;
   const ms = Math.round(amount * unit);
   if (!match || !Number.isFinite(ms) || ms <= 0) {
-    throw new UserError(`${option}: expected a duration such as 5s, 1500ms or 1m, got "${text}"`);
+    throw new UsageError(`${option}: expected a duration such as 5s, 1500ms or 1m, got "${text}"`);
   }
   return ms;
 }
 
 export function parseChoice<T extends string>(option: string, text: string, choices: readonly T[]): T {
   const found = choices.find((choice) => choice === text);
-  if (found === undefined) throw new UserError(`${option}: expected one of ${choices.join(", ")}, got "${text}"`);
+  if (found === undefined) throw new UsageError(`${option}: expected one of ${choices.join(", ")}, got "${text}"`);
   return found;
 }

@@ -9,6 +9,7 @@ import type { SharedNodeValues } from "../../parse/nodeValues.js";
 import { parseConfigGet } from "../../parse/config.js";
 import { parseInfo } from "../../parse/info.js";
 import { attempt, okReply, okText } from "../../parse/replies.js";
+import { listeningBusPort } from "../../cluster/ports.js";
 
 /**
  * A node's parsed view, and for each entry of its CLUSTER NODES (same index) which CLUSTER LINKS exist
@@ -66,8 +67,7 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
     serverInfo,
     nowMs: nowMs !== null && Number.isFinite(nowMs) ? nowMs : null,
     nodeTimeoutMs: nodeTimeoutMs !== null && Number.isFinite(nodeTimeoutMs) ? nodeTimeoutMs : null,
-    // "cluster-port 0" is the default: client port + 10000.
-    listeningBusPort: Number.isInteger(clusterPort) ? (clusterPort === 0 ? node.port + 10000 : clusterPort) : null,
+    listeningBusPort: Number.isInteger(clusterPort) ? listeningBusPort(node.port, clusterPort) : null,
     failureReports: failureReportCounts(node),
     problems,
   };

@@ -1,6 +1,6 @@
 // Fixes for faults that are not the bus: a node that is down, hung, or left out after a heal.
 import type { Fix } from "../../model/finding.js";
-import { splitAddress } from "../address.js";
+import { splitAddress } from "../../cluster/address.js";
 
 export function unreachableFixes(ip: string, port: number): Fix[] {
   return [

@@ -1,7 +1,8 @@
 // Small readings shared by the bus rules, so each fault is classified the same way everywhere.
 import type { NodeSummary } from "../../model/analysis.js";
 import type { Evidence } from "../../model/finding.js";
-import { hostOf, splitAddress } from "../address.js";
+import { hostOf } from "../../cluster/address.js";
+import { defaultBusPort } from "../../cluster/ports.js";
 import { probeEvidence } from "../evidence.js";
 import type { BusTarget } from "../fixes/bus.js";
 import type { RuleContext } from "../rule.js";
@@ -12,7 +13,7 @@ export function refusesBus(node: NodeSummary | undefined): boolean {
 }
 
 export function busTarget(node: NodeSummary): BusTarget {
-  return { ip: hostOf(node.address), clientPort: node.clientPort, busPort: node.busPort ?? node.clientPort + 10000 };
+  return { ip: hostOf(node.address), clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
 }
 
 export function busPortOf(node: NodeSummary): number {
@@ -20,7 +21,7 @@ export function busPortOf(node: NodeSummary): number {
 }
 
 export function peerIps(context: RuleContext, except: readonly string[]): string[] {
-  return context.bus.judged.filter((address) => !except.includes(address)).map((address) => splitAddress(address)[0]);
+  return context.bus.judged.filter((address) => !except.includes(address)).map(hostOf);
 }
 
 export function busProbeEvidence(node: NodeSummary): Evidence[] {

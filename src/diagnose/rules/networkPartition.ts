@@ -1,7 +1,7 @@
 // NETWORK_PARTITION: the nodes split into two or more groups; inside a group the bus works both
 // ways, across groups every view sees the other side failing. A single node cut off from all the
 // others is not a partition but a blocked bus port (see busPortBlocked).
-import { hostOf } from "../address.js";
+import { hostOf } from "../../cluster/address.js";
 import { someCells } from "../evidence.js";
 import type { Rule } from "../rule.js";
 import { busPortOf } from "./busShared.js";

@@ -2,7 +2,7 @@
 // from here and no peer's ping to it is pending) and its own view is still isolated: it reports
 // cluster_state:fail or sees everyone else failing. It needs to be met again.
 import type { Finding } from "../../model/finding.js";
-import { hostOf } from "../address.js";
+import { hostOf } from "../../cluster/address.js";
 import { isLinkBroken, isLinkKnown } from "../analyze/linkState.js";
 import { cellEvidence } from "../evidence.js";
 import { rejoinFixes } from "../fixes/node.js";

@@ -1,7 +1,7 @@
 // NODE_UNREACHABLE: the client port itself cannot be reached, so this is a node (or host) problem,
 // never a bus problem, even though peers also see its bus as failing.
 import type { Finding } from "../../model/finding.js";
-import { hostOf } from "../address.js";
+import { hostOf } from "../../cluster/address.js";
 import { cellEvidence, probeEvidence } from "../evidence.js";
 import { unreachableFixes } from "../fixes/node.js";
 import type { Rule } from "../rule.js";

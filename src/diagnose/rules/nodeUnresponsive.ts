@@ -1,7 +1,7 @@
 // NODE_UNRESPONSIVE: TCP connects (the kernel completes the handshake) but redis-server never
 // answers: a paused (SIGSTOP), hung or swapping process. "Port open" is not "node alive".
 import type { Finding } from "../../model/finding.js";
-import { hostOf } from "../address.js";
+import { hostOf } from "../../cluster/address.js";
 import { TOOL, probeEvidence, someCells } from "../evidence.js";
 import { unresponsiveFixes } from "../fixes/node.js";
 import type { Rule } from "../rule.js";

@@ -4,7 +4,7 @@
 import { collectSampled, collectSnapshot, type CollectEvent } from "../../../src/collect/collect.js";
 import { CollectError } from "../../../src/collect/errors.js";
 import type { ConnectionOptions } from "../../../src/collect/options.js";
-import { parseSeed } from "../../../src/collect/seeds.js";
+import { parseHostPort } from "../../../src/cluster/address.js";
 
 export interface CollectRequest {
   seeds: string[];
@@ -15,7 +15,7 @@ export interface CollectRequest {
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? "{}") as CollectRequest;
-  const seeds = request.seeds.map((text) => parseSeed(text, 6379));
+  const seeds = request.seeds.map((text) => parseHostPort(text, 6379));
   const events: CollectEvent[] = [];
   const progress = { onEvent: (event: CollectEvent) => events.push(event) };
   try {

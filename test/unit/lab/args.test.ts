@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../../src/cli/errors.js";
+import { UsageError } from "../../../src/errors.js";
 import { parseNodeGroup, parseNodeRef, parseWholeNumber } from "../../../src/lab/args.js";
 
 const nodes = [1, 2, 3, 4, 5, 6].map((index) => ({ index, address: `127.0.0.${index}`, port: 6379 }));
@@ -21,7 +21,7 @@ describe("parseNodeRef", () => {
     { text: "127.0.0.3:7000", message: expect.stringContaining('node "127.0.0.3:7000" is not in the lab (its nodes: 127.0.0.1:6379,') },
     { text: "127.0.0.9", message: expect.stringContaining('node "127.0.0.9" is not in the lab') },
   ])("refuses $text", ({ text, message }) => {
-    expect(() => parseNodeRef(text, nodes)).toThrow(UserError);
+    expect(() => parseNodeRef(text, nodes)).toThrow(UsageError);
     expect(() => parseNodeRef(text, nodes)).toThrow(expect.objectContaining({ message }));
   });
 });
@@ -36,7 +36,7 @@ describe("parseNodeGroup", () => {
     expect(parseNodeGroup(text, nodes)).toEqual(group);
   });
   it("refuses a group with no node", () => {
-    expect(() => parseNodeGroup(",", nodes)).toThrow(new UserError('partition group "," names no node'));
+    expect(() => parseNodeGroup(",", nodes)).toThrow(new UsageError('partition group "," names no node'));
   });
 });
 
@@ -48,6 +48,6 @@ describe("parseWholeNumber", () => {
     expect(parseWholeNumber("--masters", text)).toBe(value);
   });
   it.each(["three", "-1", "1.5", ""])("refuses %j", (text) => {
-    expect(() => parseWholeNumber("--node-timeout", text)).toThrow(new UserError(`--node-timeout must be a whole number, got "${text}"`));
+    expect(() => parseWholeNumber("--node-timeout", text)).toThrow(new UsageError(`--node-timeout must be a whole number, got "${text}"`));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../../src/cli/errors.js";
+import { UsageError } from "../../../src/errors.js";
 import { describeFault, nftHealScript, nftRules, nftScript, type FaultLayout, type LabFault, type NetworkFault } from "../../../src/lab/faults.js";
 
 const six: FaultLayout = {
@@ -85,7 +85,7 @@ describe("nftRules", () => {
     { fault: { kind: "partition", groups: [[1, 4], [2, 3, 5, 6, 9]], action: "drop" }, message: "there is no node 9: the lab has nodes 1 to 6" },
   ];
   it.each(invalid)("refuses $fault.kind: $message", ({ fault, message }) => {
-    expect(() => nftRules(fault, six)).toThrow(new UserError(message));
+    expect(() => nftRules(fault, six)).toThrow(new UsageError(message));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../../src/cli/errors.js";
+import { UsageError } from "../../../src/errors.js";
 import { nodeAddresses, planNodes, redisServerArgs, resolveLabOptions, type LabOptions } from "../../../src/lab/layout.js";
 
 describe("resolveLabOptions", () => {
@@ -40,7 +40,7 @@ describe("resolveLabOptions", () => {
     { options: { baseAddress: "127.0.0.300" }, message: 'base address "127.0.0.300" is not an IPv4 address' },
   ];
   it.each(invalid)("refuses $options", ({ options, message }) => {
-    expect(() => resolveLabOptions(options)).toThrow(new UserError(message));
+    expect(() => resolveLabOptions(options)).toThrow(new UsageError(message));
   });
 });
 

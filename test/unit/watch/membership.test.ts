@@ -1,6 +1,6 @@
 // Following membership from the nodes' own CLUSTER NODES views (lines as redis-server 7.0.15 prints them).
 import { describe, expect, it } from "vitest";
-import { formatAddress } from "../../../src/collect/seeds.js";
+import { formatAddress } from "../../../src/cluster/address.js";
 import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
 import { seedMembers, UNLISTED_ROUNDS_BEFORE_REMOVAL, updateMembership, type Member } from "../../../src/watch/membership.js";
 

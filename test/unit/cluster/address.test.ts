@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { formatAddress, parseSeed, SeedError } from "../../../src/collect/seeds.js";
-import { UserError } from "../../../src/cli/errors.js";
+import { formatAddress, parseHostPort, AddressError } from "../../../src/cluster/address.js";
+import { UsageError } from "../../../src/errors.js";
 
-describe("parseSeed", () => {
+describe("parseHostPort", () => {
   it.each([
     ["127.0.0.1:6379", { host: "127.0.0.1", port: 6379 }],
     ["127.0.0.3:7000", { host: "127.0.0.3", port: 7000 }],
@@ -15,7 +15,7 @@ describe("parseSeed", () => {
     ["host:65535", { host: "host", port: 65535 }],
     ["host:1", { host: "host", port: 1 }],
   ])("reads %j", (text, expected) => {
-    expect(parseSeed(text, 6379)).toEqual(expected);
+    expect(parseHostPort(text, 6379)).toEqual(expected);
   });
 
   it.each([
@@ -34,15 +34,15 @@ describe("parseSeed", () => {
   ])("rejects %j naming it", (text, why) => {
     const error = (() => {
       try {
-        parseSeed(text, 6379);
+        parseHostPort(text, 6379);
       } catch (caught) {
         return caught;
       }
       return null;
     })();
-    expect(error).toBeInstanceOf(SeedError);
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as SeedError).message).toBe(`bad seed address "${text}": ${why}`);
+    expect(error).toBeInstanceOf(AddressError);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as AddressError).message).toBe(`bad seed address "${text}": ${why}`);
   });
 });
 
@@ -55,8 +55,8 @@ describe("formatAddress", () => {
     expect(formatAddress(host, port)).toBe(expected);
   });
 
-  it.each(["127.0.0.1:6379", "redis-a:7000", "[::1]:6379"])("%s survives a round trip through parseSeed", (text) => {
-    const { host, port } = parseSeed(text, 1);
+  it.each(["127.0.0.1:6379", "redis-a:7000", "[::1]:6379"])("%s survives a round trip through parseHostPort", (text) => {
+    const { host, port } = parseHostPort(text, 1);
     expect(formatAddress(host, port)).toBe(text);
   });
 });
