@@ -98,7 +98,7 @@ function assignment(view: NodeView): string {
 /**
  * The 16384 slots as runs of one owner, from the CLUSTER NODES that most answering views agree with
  * (after a failover an isolated old master still claims its slots in its own view), with each owner's
- * state as its peers flag it, and the open (migrating / importing) slots.
+ * state as most of its peers flag it, and the open (migrating / importing) slots.
  */
 export function wireSlots(analysis: ClusterAnalysis): WireSlots {
   const answered = analysis.views.filter((view) => view.nodes !== null && view.nodes.length > 0);
@@ -112,7 +112,8 @@ export function wireSlots(analysis: ClusterAnalysis): WireSlots {
   let best: { view: NodeView; count: number } | null = null;
   for (const candidate of counts.values()) if (best === null || candidate.count > best.count) best = candidate;
   if (best === null) return { runs: [{ start: 0, end: SLOT_COUNT - 1, owner: null, state: "unassigned" }], open: [], source: null, agreeing: 0, views: 0 };
-  const flagOf = new Map(analysis.nodes.map((node) => [node.address, node.flaggedAs]));
+  // An isolated node flags every peer fail?: a flag counts once most of the views that list the owner agree.
+  const flagOf = new Map(analysis.nodes.map((node) => [node.address, node.flaggedBy * 2 > node.listedBy ? node.flaggedAs : null]));
   const entries = best.view.nodes ?? [];
   const addressOf = new Map(entries.map((entry) => [entry.id, entry.address]));
   const owned = entries

@@ -27,6 +27,14 @@ const CHART_HEIGHT = 130;
 const PALETTE = ["--c0", "--c1", "--c2", "--c3", "--c4", "--c5", "--c6", "--c7"];
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 
+/** "950", "12k", "1.5M": axis labels that fit. */
+function compact(value: number): string {
+  const size = Math.abs(value);
+  if (size >= 1e6) return `${+(value / 1e6).toFixed(1)}M`;
+  if (size >= 1e4) return `${+(value / 1e3).toFixed(0)}k`;
+  return `${+value.toFixed(2)}`;
+}
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
@@ -112,7 +120,7 @@ export function Signals({ store, version, marks, marked, theme }: Props) {
           legend: { show: false },
           cursor: { sync: { key: "busdoctor-signals" }, points: { show: false } },
           scales: { x: { time: true }, y: { range: (_chart, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } },
-          axes: [axis, { ...axis, size: 44 }],
+          axes: [axis, { ...axis, size: 50, values: (_chart: uPlot, splits: number[]) => splits.map(compact) }],
           series,
           plugins: [marksPlugin(markRef, chartIndex === 0)],
         },

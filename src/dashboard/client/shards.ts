@@ -4,25 +4,27 @@ import { html } from "htm/preact";
 import type { WireNode, WireRoleChange, WireShard } from "../wire.js";
 import { clock, numbered, shortId } from "./format.js";
 
-/** A short word for what is wrong with a node, or null. Words, not colours, carry the meaning. */
-export function nodeTrouble(node: WireNode): string | null {
-  if (node.response !== "answering") return node.response;
-  if (node.flagged === "fail") return `flagged fail by ${node.flaggedBy}/${node.listedBy}`;
-  if (node.flagged === "fail?") return `flagged fail? by ${node.flaggedBy}/${node.listedBy}`;
-  if (node.state === "fail") return "cluster_state:fail";
+/**
+ * A short word for what is wrong with a node, or null. Words, not colours, carry the meaning. A flag
+ * from a minority of the views (an isolated node flags every peer fail?) is a note, not trouble.
+ */
+export function nodeTrouble(node: WireNode): { text: string; serious: boolean } | null {
+  if (node.response !== "answering") return { text: node.response, serious: true };
+  if (node.flagged !== null) return { text: `flagged ${node.flagged} by ${node.flaggedBy}/${node.listedBy} views`, serious: node.flaggedBy * 2 > node.listedBy };
+  if (node.state === "fail") return { text: "cluster_state:fail", serious: true };
   return null;
 }
 
 function NodeLine({ node, addresses, changed }: { node: WireNode | undefined; addresses: readonly string[]; changed: WireRoleChange | undefined }) {
   if (node === undefined) return null;
   const trouble = nodeTrouble(node);
-  return html`<li class=${trouble === null ? "node" : "node trouble"} data-node=${node.address}>
+  return html`<li class=${trouble?.serious ? "node trouble" : "node"} data-node=${node.address}>
     <span class="num">${numbered(addresses, node.address)}</span>
     <span class="addr">${node.address}</span>
     <span class="muted">${shortId(node.id)}</span>
     <span class="role-word">${node.role ?? "?"}</span>
     ${node.epoch === null ? "" : html`<span class="muted">epoch ${node.epoch}</span>`}
-    ${trouble === null ? "" : html`<span class="badge bad">⚠ ${trouble}</span>`}
+    ${trouble === null ? "" : trouble.serious ? html`<span class="badge bad">⚠ ${trouble.text}</span>` : html`<span class="muted">(${trouble.text})</span>`}
     ${changed === undefined ? "" : html`<span class="badge change">⇅ ${changed.from} → ${changed.to} at ${clock(changed.at)}</span>`}
   </li>`;
 }
