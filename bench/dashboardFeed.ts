@@ -61,6 +61,8 @@ export interface FeedOptions {
   intervalMs: number;
   /** Block this node's bus (0-based) from sample `from` to sample `to`, or null. */
   fault: { node: number; from: number; to: number } | null;
+  /** Samples fed at once before serving, dated one interval apart up to now: the charts' history. */
+  preload: number;
 }
 
 export async function startSyntheticDashboard(options: FeedOptions): Promise<SyntheticFeed> {
@@ -71,9 +73,8 @@ export async function startSyntheticDashboard(options: FeedOptions): Promise<Syn
   let state: WatchState = initialState();
   let sample = 0;
   let faultSince = 0;
-  const feed = (): void => {
+  const feed = (now: number): void => {
     sample += 1;
-    const now = Date.now();
     let snapshot = withCounters(syntheticSnapshot(options.nodes, now), sample);
     const { fault } = options;
     if (fault !== null && sample >= fault.from && sample < fault.to) {
@@ -84,8 +85,10 @@ export async function startSyntheticDashboard(options: FeedOptions): Promise<Syn
     state = output.state;
     dashboard.observe(output, snapshot);
   };
-  feed();
-  const timer = setInterval(feed, options.intervalMs);
+  const started = Date.now();
+  for (let back = options.preload; back >= 1; back -= 1) feed(started - back * options.intervalMs);
+  feed(started);
+  const timer = setInterval(() => feed(Date.now()), options.intervalMs);
   return {
     url: `http://127.0.0.1:${options.port}/`,
     server,

@@ -124,6 +124,11 @@ describe("the dashboard on a real cluster", () => {
     // The failover (node timeout 3 s): a replica is promoted, which the shards panel shows.
     await shows(".badge.change", null, 30_000);
     await screenshot(page(), "dashboard-fault-failover.png");
+    // The whole page, charts included (they are drawn once scrolled into view): the README's picture.
+    await page().locator("#signals").scrollIntoViewIfNeeded();
+    await page().waitForSelector(".charts canvas");
+    await page().evaluate("window.scrollTo(0, 0)");
+    await screenshot(page(), "dashboard-fault-full.png", true);
 
     await lab().heal();
     await lab().waitUntilSettled();

@@ -2,7 +2,7 @@
 // cursor moves on all of them at once), with every incident's span drawn across them. Colours come
 // from the Okabe-Ito palette, with dashes after eight nodes; the incident's nodes draw thicker.
 import { html } from "htm/preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import uPlot from "uplot";
 import type { WireMark } from "../wire.js";
 import type { SeriesStore } from "./series.js";
@@ -86,11 +86,43 @@ export function Signals({ store, version, marks, marked, theme }: Props) {
   markRef.current = marks;
   const nodesKey = `${store.nodes.join(",")}|${[...marked].join(",")}|${theme}`;
 
-  const data = (spec: ChartSpec): uPlot.AlignedData => [store.xs, ...spec.signals.flatMap((signal) => store.signal(signal))];
+  /** One point per two pixels at most: 60 nodes x 900 samples would be 54,000 points a chart. */
+  const data = (spec: ChartSpec, width: number): uPlot.AlignedData => {
+    const view = store.thinned(Math.floor(width / 2));
+    return [view.xs, ...spec.signals.flatMap((signal) => view.signal(signal))];
+  };
 
+  // Charts off screen (below the fold at 1280x720) are not built until they first show, and not
+  // redrawn every second while hidden: only when they show again.
+  const [shown, setShown] = useState(false);
+  const visible = useRef(false);
+  const stale = useRef(false);
+  const redraw = (): void => {
+    stale.current = false;
+    charts.current.forEach((chart, index) => {
+      const spec = CHARTS[index];
+      if (spec) chart.setData(data(spec, chart.width));
+    });
+  };
   useEffect(() => {
     const container = host.current;
     if (container === null) return undefined;
+    const observer = new IntersectionObserver((entries) => {
+      visible.current = entries.some((entry) => entry.isIntersecting);
+      if (visible.current) setShown(true);
+      if (visible.current && stale.current) redraw();
+    });
+    observer.observe(container);
+    return () => observer.disconnect();
+  }, []);
+  useEffect(() => {
+    if (visible.current) redraw();
+    else stale.current = true;
+  }, [version]);
+
+  useEffect(() => {
+    const container = host.current;
+    if (container === null || !shown) return undefined;
     const figures = [...container.children] as HTMLElement[];
     const widthOf = (index: number): number => Math.max(200, figures[index]?.clientWidth ?? 300);
     const axis = { stroke: cssVar("--fg-muted"), grid: { stroke: cssVar("--grid"), width: 1 }, ticks: { stroke: cssVar("--grid"), width: 1 } };
@@ -124,7 +156,7 @@ export function Signals({ store, version, marks, marked, theme }: Props) {
           series,
           plugins: [marksPlugin(markRef, chartIndex === 0)],
         },
-        data(spec),
+        data(spec, widthOf(chartIndex)),
         target,
       );
     });
@@ -140,14 +172,7 @@ export function Signals({ store, version, marks, marked, theme }: Props) {
       for (const chart of charts.current) chart.destroy();
       charts.current = [];
     };
-  }, [nodesKey]);
-
-  useEffect(() => {
-    charts.current.forEach((chart, index) => {
-      const spec = CHARTS[index];
-      if (spec) chart.setData(data(spec));
-    });
-  }, [version]);
+  }, [nodesKey, shown]);
 
   return html`
     <div class="charts" ref=${host}>

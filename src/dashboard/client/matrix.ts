@@ -3,7 +3,7 @@
 // incident's nodes get their row and column outlined. One tab stop: arrow keys move inside the grid
 // (the ARIA grid pattern) and the focused cell is spelt out underneath.
 import { html } from "htm/preact";
-import { useRef, useState } from "preact/hooks";
+import { useMemo, useRef, useState } from "preact/hooks";
 import type { CellKind, WireCell, WireMatrix, WireNode } from "../wire.js";
 import { duration } from "./format.js";
 
@@ -35,14 +35,65 @@ interface Props {
   marked: ReadonlySet<string>;
 }
 
+/**
+ * The grid changes only when a cell's state, the marked nodes or the addresses do: its rows are built
+ * again only then (with 60 nodes, 3600 cells), not for every sample nor for every move of the focus.
+ * The roving tab stop is moved on the elements themselves for the same reason.
+ */
+function Grid({ matrix, nodes, marked, onCell }: Props & { onCell: (row: number, column: number) => void }) {
+  const { addresses, cells } = matrix;
+  const dense = addresses.length > 24;
+  const roleOf = new Map(nodes.map((node) => [node.address, node.role]));
+  return html`
+    <table class=${`matrix${dense ? " dense" : ""}`} role="grid" aria-label="Bus link matrix, observer rows by peer columns">
+      <thead>
+        <tr>
+          <th scope="col" class="corner">obs \\ peer</th>
+          ${addresses.map((address, index) => html`<th scope="col" class=${marked.has(address) ? "marked" : ""} title=${address} data-peer-head=${address}>${index + 1}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${addresses.map(
+          (observer, r) => html`
+            <tr class=${marked.has(observer) ? "marked-row" : ""}>
+              <th scope="row" class=${marked.has(observer) ? "marked" : ""} data-observer-head=${observer}>
+                <span class="num">${r + 1}</span>${dense ? "" : html` <span class="addr">${observer}</span>`}
+                <span class="role">${roleOf.get(observer) === "master" ? "M" : roleOf.get(observer) === "replica" ? "R" : ""}</span>
+              </th>
+              ${addresses.map((peer, c) => {
+                const cell = cells[r]?.[c] ?? null;
+                const kind = cell === null ? "self" : cell[0];
+                const hot = marked.has(observer) || marked.has(peer);
+                return html`<td
+                  class=${`cell k-${kind}${hot ? " hot" : ""}`}
+                  data-observer=${observer}
+                  data-peer=${peer}
+                  data-kind=${kind}
+                  data-at=${`${r}-${c}`}
+                  tabindex=${r === 0 && c === 1 ? 0 : -1}
+                  title=${`${observer} -> ${peer}: ${cell === null ? "self" : CELL_WORDS[cell[0]]}`}
+                  onFocus=${() => onCell(r, c)}
+                  onMouseEnter=${() => onCell(r, c)}
+                >${cell === null ? "" : CELL_SYMBOL[cell[0]]}</td>`;
+              })}
+            </tr>
+          `,
+        )}
+      </tbody>
+    </table>
+  `;
+}
+
 export function Matrix({ matrix, nodes, marked }: Props) {
   const [focus, setFocus] = useState<[number, number]>([0, 1]);
-  const table = useRef<HTMLTableElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const { addresses, cells } = matrix;
   const size = addresses.length;
-  const roleOf = new Map(nodes.map((node) => [node.address, node.role]));
   const row = Math.min(focus[0], size - 1);
   const column = Math.min(focus[1], size - 1);
+  const onCell = useRef((r: number, c: number): void => setFocus([r, c])).current;
+  const signature = `${addresses.join(" ")}|${cells.map((line) => line.map((cell) => (cell === null ? "*" : CELL_SYMBOL[cell[0]])).join("")).join("/")}|${[...marked].join(" ")}|${nodes.map((node) => node.role).join(",")}`;
+  const grid = useMemo(() => html`<${Grid} matrix=${matrix} nodes=${nodes} marked=${marked} onCell=${onCell} />`, [signature]);
 
   const move = (event: KeyboardEvent): void => {
     const steps: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
@@ -53,8 +104,14 @@ export function Matrix({ matrix, nodes, marked }: Props) {
     else if (event.key === "End") next = [row, size - 1];
     if (next === null) return;
     event.preventDefault();
+    const from = scroller.current?.querySelector<HTMLElement>(`[data-at="${row}-${column}"]`);
+    const to = scroller.current?.querySelector<HTMLElement>(`[data-at="${next[0]}-${next[1]}"]`);
+    if (from) from.tabIndex = -1;
+    if (to) {
+      to.tabIndex = 0;
+      to.focus();
+    }
     setFocus(next);
-    table.current?.querySelector<HTMLElement>(`[data-at="${next[0]}-${next[1]}"]`)?.focus();
   };
 
   if (size === 0) return html`<p class="muted">No node has given its view yet.</p>`;
@@ -62,50 +119,9 @@ export function Matrix({ matrix, nodes, marked }: Props) {
   const total = size * (size - 1);
   const focused = cells[row]?.[column] ?? null;
   const reverse = cells[column]?.[row] ?? null;
-  const dense = size > 24;
   return html`
     <p class="summary">${total - bad} of ${total} links ok${bad > 0 ? html`, <strong>${bad} not ok</strong>` : ""}. Rows: observer (its own CLUSTER NODES); columns: peer.</p>
-    <div class="matrix-scroll">
-      <table ref=${table} class=${`matrix${dense ? " dense" : ""}`} role="grid" aria-label="Bus link matrix, observer rows by peer columns" onKeyDown=${move}>
-        <thead>
-          <tr>
-            <th scope="col" class="corner">obs \\ peer</th>
-            ${addresses.map(
-              (address, index) =>
-                html`<th scope="col" class=${marked.has(address) ? "marked" : ""} title=${address} data-peer-head=${address}>${index + 1}</th>`,
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          ${addresses.map(
-            (observer, r) => html`
-              <tr class=${marked.has(observer) ? "marked-row" : ""}>
-                <th scope="row" class=${marked.has(observer) ? "marked" : ""} data-observer-head=${observer}>
-                  <span class="num">${r + 1}</span>${dense ? "" : html` <span class="addr">${observer}</span>`}
-                  <span class="role">${roleOf.get(observer) === "master" ? "M" : roleOf.get(observer) === "replica" ? "R" : ""}</span>
-                </th>
-                ${addresses.map((peer, c) => {
-                  const cell = cells[r]?.[c] ?? null;
-                  const kind = cell === null ? "self" : cell[0];
-                  const hot = marked.has(observer) || marked.has(peer);
-                  return html`<td
-                    class=${`cell k-${kind}${hot ? " hot" : ""}`}
-                    data-observer=${observer}
-                    data-peer=${peer}
-                    data-kind=${kind}
-                    data-at=${`${r}-${c}`}
-                    tabindex=${r === row && c === column ? 0 : -1}
-                    title=${`${observer} -> ${peer}: ${describeCell(cell)}`}
-                    onFocus=${() => setFocus([r, c])}
-                    onMouseEnter=${() => setFocus([r, c])}
-                  >${cell === null ? "" : CELL_SYMBOL[cell[0]]}</td>`;
-                })}
-              </tr>
-            `,
-          )}
-        </tbody>
-      </table>
-    </div>
+    <div class="matrix-scroll" ref=${scroller} onKeyDown=${move}>${grid}</div>
     <p class="cell-detail" aria-live="polite">
       <strong>${row + 1} ${addresses[row]} → ${column + 1} ${addresses[column]}</strong>: ${describeCell(focused)}
       ${row !== column ? html`<span class="muted"> (the other way: ${describeCell(reverse)})</span>` : ""}

@@ -7,6 +7,26 @@ export type Column = Array<number | null>;
 /** As many points as the server keeps (15 minutes at 1 s), with room for a longer interval. */
 const CAPACITY = 3600;
 
+/**
+ * How a bucket of samples is drawn when there are more samples than pixels: the worst value in it,
+ * so that a one-second cluster_state:fail or PFAIL never disappears between two pixels. Indexes as
+ * in WireValues: cluster_state and known_nodes at their lowest, the rest at their highest.
+ */
+const WORST: Array<(a: number, b: number) => number> = [Math.min, Math.max, Math.max, Math.max, Math.max, Math.min, Math.max];
+
+function bucketed(column: Column, size: number, worst: (a: number, b: number) => number): Column {
+  const out: Column = [];
+  for (let start = 0; start < column.length; start += size) {
+    let value: number | null = null;
+    for (let index = start; index < Math.min(column.length, start + size); index += 1) {
+      const next = column[index];
+      if (next !== null && next !== undefined) value = value === null ? next : worst(value, next);
+    }
+    out.push(value);
+  }
+  return out;
+}
+
 export class SeriesStore {
   xs: number[] = [];
   readonly nodes: string[] = [];
@@ -48,5 +68,13 @@ export class SeriesStore {
   /** One signal's column for every node, in node order. */
   signal(index: number): Column[] {
     return this.nodes.map((address) => this.columns.get(address)?.[index] ?? []);
+  }
+
+  /** The time column and a signal's columns with at most about `points` points (buckets of samples, each at its last time). */
+  thinned(points: number): { xs: number[]; signal: (index: number) => Column[] } {
+    const size = Math.max(1, Math.ceil(this.xs.length / Math.max(1, points)));
+    if (size === 1) return { xs: this.xs, signal: (index) => this.signal(index) };
+    const xs = this.xs.filter((_, index) => index % size === size - 1 || index === this.xs.length - 1);
+    return { xs, signal: (index) => this.signal(index).map((column) => bucketed(column, size, WORST[index] ?? Math.max)) };
   }
 }

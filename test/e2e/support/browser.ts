@@ -70,9 +70,9 @@ export async function launchBrowser(options: { namespace?: string; context?: Bro
   };
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, name);
-  await page.screenshot({ path });
+  await page.screenshot({ path, fullPage });
   return path;
 }
