@@ -19,6 +19,11 @@ const KIND_OF_STATE: Record<LinkState["kind"], CellKind> = {
   unknown: "unknown",
 };
 
+/** "127.0.0.9:6379" before "127.0.0.10:6379": the page numbers nodes in address order, stable across samples. */
+export function byAddress(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}
+
 export function wireRole(role: NodeRole | null): WireNode["role"] {
   return role === null ? null : role === "slave" ? "replica" : "master";
 }
@@ -28,7 +33,7 @@ function ownEntry(view: NodeView | undefined): ClusterNodeEntry | undefined {
 }
 
 export function wireNodes(analysis: ClusterAnalysis): WireNode[] {
-  return analysis.nodes.map((node: NodeSummary, index): WireNode => ({
+  const nodes = analysis.nodes.map((node: NodeSummary, index): WireNode => ({
     address: node.address,
     id: node.id,
     role: wireRole(node.role),
@@ -42,6 +47,7 @@ export function wireNodes(analysis: ClusterAnalysis): WireNode[] {
     busPort: node.busPort,
     busProbe: node.busProbe?.state ?? null,
   }));
+  return nodes.sort((a, b) => byAddress(a.address, b.address));
 }
 
 /**
@@ -49,7 +55,7 @@ export function wireNodes(analysis: ClusterAnalysis): WireNode[] {
  * waited past the watch's early threshold shows as pending, as the early warning reads it.
  */
 export function wireMatrix(analysis: ClusterAnalysis, links: readonly LinkSignals[], thresholdMs: number): WireMatrix {
-  const addresses = numberAddresses(analysis);
+  const addresses = numberAddresses(analysis).sort(byAddress);
   const index = new Map(addresses.map((address, at) => [address, at]));
   const cells: WireCell[][] = addresses.map((_, row) => addresses.map((__, column): WireCell => (row === column ? null : ["unknown", null, null])));
   const signalOf = new Map(links.map((link) => [`${link.observer} ${link.peer}`, link]));

@@ -5,24 +5,11 @@ import type { ClusterAnalysis } from "../../model/analysis.js";
 import type { Finding } from "../../model/finding.js";
 import { describeLinkState, LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
 import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGrid.js";
-import { NODE_COLUMNS, nodeRows, type NodeColumn } from "../nodeRows.js";
+import { NODE_COLUMNS, NODE_HEADERS, nodeRows } from "../nodeRows.js";
 import { groupProblems, nodeList } from "../problems.js";
 import { HEALTH_LABEL, plural, verdictText, type CheckReport } from "../report.js";
 import { html, type Html } from "./escape.js";
 import { evidenceTable, htmlPage } from "./page.js";
-
-const NODE_HEADERS: Record<NodeColumn, string> = {
-  "#": "#",
-  address: "Address",
-  id: "ID",
-  role: "Role",
-  master: "Master",
-  client: "Client port",
-  bus: "Bus port",
-  state: "Own cluster_state",
-  flagged: "Flagged by others",
-  slots: "Slots",
-};
 
 export function renderHtml(report: CheckReport): string {
   const { diagnosis, analysis } = report;
