@@ -24,13 +24,13 @@ export interface DashboardOptions {
   streamLimits: StreamLimits;
 }
 
-export const DEFAULT_SERIES_MS = 15 * 60_000;
+const DEFAULT_SERIES_MS = 15 * 60_000;
 const MAX_POINTS = 3600;
 const MAX_MARKS = 50;
 const MAX_ROLE_CHANGES = 30;
 /** Incidents this run saw close, for /api/incidents without a history database. */
 const MAX_MEMORY_INCIDENTS = 50;
-export const INCIDENT_LIST_LIMIT = 30;
+const INCIDENT_LIST_LIMIT = 30;
 
 export class Dashboard {
   readonly stream: EventStream;

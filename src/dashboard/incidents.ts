@@ -18,7 +18,7 @@ function phaseOf(incident: Incident): string | null {
 
 type AlertFields = Pick<Alert, "id" | "code" | "severity" | "nodes" | "summary" | "startedAt" | "endedAt" | "evidence">;
 
-export function wireAlert(alert: AlertFields): WireAlert {
+function wireAlert(alert: AlertFields): WireAlert {
   return {
     id: alert.id,
     code: alert.code,

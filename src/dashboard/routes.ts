@@ -3,8 +3,7 @@
 // and the read-only API: /api/snapshot, /api/incidents, /api/stream (server-sent events).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { ServerResponse } from "node:http";
-import { sendJson, sendText, type Router } from "../http/router.js";
+import { send, sendJson, sendText, type Router } from "../http/router.js";
 import type { Dashboard } from "./hub.js";
 
 /** Where the build puts the browser bundle: two levels up from src/dashboard/, dist/dashboard/ and dist/bundle/ alike. */
@@ -39,7 +38,7 @@ export function loadAssets(dir: URL = ASSET_DIR): DashboardAssets | null {
  * No inline script or style, nothing from another origin: even a string from a hostile server that
  * slipped into markup could not run. uPlot and Preact set styles through the CSSOM, which this allows.
  */
-export const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -62,25 +61,19 @@ const PAGE = `<!doctype html>
 /** A stethoscope-free mark: a bus of three linked nodes. */
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M3 4L13 4L8 13Z" fill="none" stroke="#0072b2" stroke-width="1.5"/><circle cx="3" cy="4" r="2" fill="#0072b2"/><circle cx="13" cy="4" r="2" fill="#e69f00"/><circle cx="8" cy="13" r="2" fill="#0072b2"/></svg>`;
 
-function sendBody(response: ServerResponse, type: string, body: Buffer | string, headers: Record<string, string> = {}): void {
-  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  response.writeHead(200, { "content-type": type, "content-length": String(bytes.length), ...headers });
-  response.end(bytes);
-}
-
 const NOT_BUILT = "the dashboard's assets are not in this build (run `npm run build`); /metrics and /api/* still work\n";
 
 export function registerDashboard(router: Router, dashboard: Dashboard, assets: DashboardAssets | null): void {
   router
     .get("/", (_request, response) => {
       if (assets === null) sendText(response, 503, NOT_BUILT);
-      else sendBody(response, "text/html; charset=utf-8", PAGE, { "content-security-policy": PAGE_CSP });
+      else send(response, 200, "text/html; charset=utf-8", PAGE, { "content-security-policy": PAGE_CSP });
     })
-    .get("/favicon.svg", (_request, response) => sendBody(response, "image/svg+xml", FAVICON))
+    .get("/favicon.svg", (_request, response) => send(response, 200, "image/svg+xml", FAVICON))
     .getUnder("/assets/", (request, response) => {
       const asset = assets?.get(request.url.pathname.slice("/assets/".length));
       if (asset === undefined) sendText(response, assets === null ? 503 : 404, assets === null ? NOT_BUILT : "no such asset\n");
-      else sendBody(response, asset.type, asset.body);
+      else send(response, 200, asset.type, asset.body);
     })
     .get("/api/snapshot", (_request, response) => sendJson(response, dashboard.reset()))
     .get("/api/incidents", (request, response) => {

@@ -7,7 +7,7 @@ import type { LinkState } from "../model/links.js";
 import { countSlots, SLOT_COUNT } from "../diagnose/slots.js";
 import { numberAddresses } from "../render/linkGrid.js";
 import type { LinkSignals } from "../watch/signals.js";
-import type { CellKind, WireCell, WireMatrix, WireNode, WireOpenSlot, WireShard, WireSlotRun, WireSlots } from "./wire.js";
+import { byAddress, type CellKind, type WireCell, type WireMatrix, type WireNode, type WireOpenSlot, type WireShard, type WireSlotRun, type WireSlots } from "./wire.js";
 
 const KIND_OF_STATE: Record<LinkState["kind"], CellKind> = {
   ok: "ok",
@@ -18,11 +18,6 @@ const KIND_OF_STATE: Record<LinkState["kind"], CellKind> = {
   missing: "missing",
   unknown: "unknown",
 };
-
-/** "127.0.0.9:6379" before "127.0.0.10:6379": the page numbers nodes in address order, stable across samples. */
-export function byAddress(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
-}
 
 export function wireRole(role: NodeRole | null): WireNode["role"] {
   return role === null ? null : role === "slave" ? "replica" : "master";
@@ -104,7 +99,7 @@ function assignment(view: NodeView): string {
 /**
  * The 16384 slots as runs of one owner, from the CLUSTER NODES that most answering views agree with
  * (after a failover an isolated old master still claims its slots in its own view), with each owner's
- * state as most of its peers flag it, and the open (migrating / importing) slots.
+ * state as most of its peers flag it, and the open (migrating / importing) slots every node reports.
  */
 export function wireSlots(analysis: ClusterAnalysis): WireSlots {
   const answered = analysis.views.filter((view) => view.nodes !== null && view.nodes.length > 0);
@@ -121,7 +116,6 @@ export function wireSlots(analysis: ClusterAnalysis): WireSlots {
   // An isolated node flags every peer fail?: a flag counts once most of the views that list the owner agree.
   const flagOf = new Map(analysis.nodes.map((node) => [node.address, node.flaggedBy * 2 > node.listedBy ? node.flaggedAs : null]));
   const entries = best.view.nodes ?? [];
-  const addressOf = new Map(entries.map((entry) => [entry.id, entry.address]));
   const owned = entries
     .filter((entry) => entry.role === "master")
     .flatMap((entry) => entry.slots.map((range) => ({ ...range, owner: entry.address })))
@@ -135,8 +129,11 @@ export function wireSlots(analysis: ClusterAnalysis): WireSlots {
     next = Math.max(next, range.end + 1);
   }
   if (next < SLOT_COUNT) runs.push({ start: next, end: SLOT_COUNT - 1, owner: null, state: "unassigned" });
-  const open: WireOpenSlot[] = entries.flatMap((entry) =>
-    entry.migrations.map((migration) => ({ slot: migration.slot, direction: migration.direction, node: entry.address, peer: addressOf.get(migration.nodeId) ?? null })),
-  );
+  // A node prints its own open slots only, on its `myself` line: `[5461->-<id>]` (migrating), `[5461-<-<id>]` (importing).
+  const open: WireOpenSlot[] = answered.flatMap((view) => {
+    const own = ownEntry(view);
+    const names = new Map((view.nodes ?? []).map((entry) => [entry.id, entry.address]));
+    return (own?.migrations ?? []).map((migration) => ({ slot: migration.slot, direction: migration.direction, node: own?.address ?? view.observer, peer: names.get(migration.nodeId) ?? null }));
+  });
   return { runs, open, source: best.view.observer, agreeing: best.count, views: answered.length };
 }

@@ -32,22 +32,25 @@ const COMMON_HEADERS: Record<string, string> = {
   "cross-origin-resource-policy": "same-origin",
 };
 
-export const ALLOWED_METHODS = "GET, HEAD";
+const ALLOWED_METHODS = "GET, HEAD";
+
+/** A whole response with its length (so that HEAD gets the same headers as GET). */
+export function send(response: ServerResponse, status: number, type: string, body: Buffer | string, headers: Record<string, string> = {}): void {
+  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
+  response.writeHead(status, { "content-type": type, "content-length": String(bytes.length), ...headers });
+  response.end(bytes);
+}
 
 export function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  const body = Buffer.from(text, "utf8");
-  response.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": String(body.length), ...headers });
-  response.end(body);
+  send(response, status, "text/plain; charset=utf-8", text, headers);
 }
 
 export function sendJson(response: ServerResponse, value: unknown): void {
-  const body = Buffer.from(JSON.stringify(value), "utf8");
-  response.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": String(body.length) });
-  response.end(body);
+  send(response, 200, "application/json; charset=utf-8", JSON.stringify(value));
 }
 
 /** The host part of a Host header: "127.0.0.1:9464" -> "127.0.0.1", "[::1]:9464" -> "::1". */
-export function hostHeaderName(header: string): string {
+function hostHeaderName(header: string): string {
   const bracketed = /^\[([^\]]*)\](?::\d+)?$/.exec(header);
   if (bracketed) return bracketed[1] ?? "";
   return header.replace(/:\d+$/, "");

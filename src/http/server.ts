@@ -7,7 +7,7 @@ import type { ListenAddress } from "./listen.js";
 import type { Router } from "./router.js";
 
 /** Past this many open connections new ones are closed at once: a dashboard tab holds one or two. */
-export const MAX_CONNECTIONS = 64;
+const MAX_CONNECTIONS = 64;
 /** A client that has not sent its whole request head by then is dropped (slowloris). */
 const HEADERS_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;

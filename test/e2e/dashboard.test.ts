@@ -104,6 +104,17 @@ describe("the dashboard on a real cluster", () => {
     expect(browser?.problems).toEqual([]);
   });
 
+  it("is keyboard navigable: the skip link first, then the matrix's cells with the arrow keys", async () => {
+    await page().evaluate("document.activeElement && document.activeElement.blur()");
+    await page().keyboard.press("Tab");
+    expect(await page().evaluate("document.activeElement.className")).toBe("skip");
+    await page().locator('table.matrix td[tabindex="0"]').focus();
+    await page().keyboard.press("ArrowDown");
+    await page().keyboard.press("ArrowRight");
+    expect(await page().evaluate("document.activeElement.getAttribute('data-at')")).toBe("1-2");
+    expect(await page().locator(".cell-detail strong").textContent()).toBe(`2 ${lab().node(2).endpoint} → 3 ${lab().node(3).endpoint}`);
+  });
+
   it("turns node 3's row and column to the fault state within 3 s of `lab fault bus 3`, names BUS_PORT_BLOCKED, and the heal clears it", async () => {
     const faulty = lab().node(FAULTY).endpoint;
     await lab().fault({ kind: "bus", node: FAULTY, direction: "both", action: "drop" });
@@ -113,6 +124,7 @@ describe("the dashboard on a real cluster", () => {
       return kinds.length === 10 && kinds.every((kind) => kind !== "ok");
     }, 10_000);
     const shownAfterMs = Date.now() - applied;
+    process.stderr.write(`dashboard: node ${FAULTY}'s row and column showed the fault ${shownAfterMs} ms after the rule was in place\n`);
     expect(shownAfterMs).toBeLessThan(3000);
     // The rest of the matrix is untouched: only the faulty node's links are not ok.
     const kinds = await allKinds();

@@ -4,7 +4,7 @@
 // (the ARIA grid pattern) and the focused cell is spelt out underneath.
 import { html } from "htm/preact";
 import { useMemo, useRef, useState } from "preact/hooks";
-import type { CellKind, WireCell, WireMatrix, WireNode } from "../wire.js";
+import { CELL_KINDS, type CellKind, type WireCell, type WireMatrix, type WireNode } from "../wire.js";
 import { duration } from "./format.js";
 
 export const CELL_SYMBOL: Record<CellKind, string> = { ok: "·", pending: "P", stale: "S", pfail: "?", fail: "F", missing: "-", unknown: "x" };
@@ -131,9 +131,8 @@ export function Matrix({ matrix, nodes, marked }: Props) {
 }
 
 function Legend() {
-  const kinds: CellKind[] = ["ok", "pending", "stale", "pfail", "fail", "missing", "unknown"];
   return html`<ul class="legend" aria-label="Matrix legend">
-    ${kinds.map((kind) => html`<li><span class=${`swatch cell k-${kind}`} aria-hidden="true">${CELL_SYMBOL[kind]}</span> ${CELL_WORDS[kind]}</li>`)}
+    ${CELL_KINDS.map((kind) => html`<li><span class=${`swatch cell k-${kind}`} aria-hidden="true">${CELL_SYMBOL[kind]}</span> ${CELL_WORDS[kind]}</li>`)}
     <li><span class="swatch marked-swatch" aria-hidden="true"></span> the open incident's node</li>
   </ul>`;
 }

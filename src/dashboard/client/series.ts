@@ -1,6 +1,6 @@
 // The charts' data, column by column as uPlot takes it: one time column (seconds) and, per node, one
 // column per signal. Appending a sample is O(nodes); nodes that join late are padded with gaps.
-import { SIGNAL_NAMES, type WirePoint } from "../wire.js";
+import { byAddress, SIGNAL_NAMES, type WirePoint } from "../wire.js";
 
 export type Column = Array<number | null>;
 
@@ -47,7 +47,9 @@ export class SeriesStore {
     this.last = point;
     for (const address of Object.keys(point.nodes)) {
       if (!this.columns.has(address)) {
+        // In address order, as the matrix numbers them: the legend reads in the same order.
         this.nodes.push(address);
+        this.nodes.sort(byAddress);
         this.columns.set(address, SIGNAL_NAMES.map(() => new Array<number | null>(this.xs.length - 1).fill(null)));
       }
     }
