@@ -1,5 +1,5 @@
 // The live dashboard in a real browser (Debian's chromium driven by playwright-core) against
-// `busdoctor watch --listen` on a real 6-node lab cluster (node timeout 3000 ms, so that the fault runs
+// `busdoctor watch --listen` on a real 6-node lab cluster (node timeout 2000 ms, so that the fault runs
 // through PFAIL, FAIL and a failover): the page loads clean, every link shows ok; `lab fault bus 3`
 // turns node 3's row and column to the fault state within 3 s and the incident panel names
 // BUS_PORT_BLOCKED; the heal clears it. Screenshots of both states go to test/artifacts/. The
@@ -16,7 +16,7 @@ import { Background } from "./support/background.js";
 import { launchBrowser, screenshot, type Browser } from "./support/browser.js";
 import { useLab } from "./support/lab.js";
 
-const lab = useLab({ name: "dashboard-e2e", nodeTimeoutMs: 3000 });
+const lab = useLab({ name: "dashboard-e2e", nodeTimeoutMs: 2000 });
 const FAULTY = 3;
 const PORT = 9464;
 const URL = `http://127.0.0.1:${PORT}/`;
@@ -133,7 +133,7 @@ describe("the dashboard on a real cluster", () => {
     await shows("[data-cause]", "BUS_PORT_BLOCKED");
     await shows("#incident .incident dd", faulty);
     await screenshot(page(), "dashboard-fault.png");
-    // The failover (node timeout 3 s): a replica is promoted, which the shards panel shows.
+    // The failover (node timeout 2 s): a replica is promoted, which the shards panel shows.
     await shows(".badge.change", null, 30_000);
     await screenshot(page(), "dashboard-fault-failover.png");
     // The whole page, charts included (they are drawn once scrolled into view): the README's picture.
