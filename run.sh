@@ -11,6 +11,9 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v nft >/dev/null || missing+=(nftables)
 command -v ip >/dev/null || missing+=(iproute2)
+command -v curl >/dev/null || missing+=(curl)
+# The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "run.sh: installing ${missing[*]}" >&2
   apt-get update -qq

@@ -11,7 +11,13 @@ import { alertEventJson, isAlertEvent, logLines, logStyle } from "./render.js";
 import { HistoryStore, type HistoryOptions } from "../history/store.js";
 import { WatchMetrics } from "./metrics.js";
 import { Sampler } from "./sampler.js";
-import { serveMetrics, type ListenAddress } from "./server.js";
+import { metricsRoute } from "./metricsRoute.js";
+import type { HttpAuth } from "../http/auth.js";
+import { exposureWarning, isLoopbackHost, listenUrl, type ListenAddress } from "../http/listen.js";
+import { Router } from "../http/router.js";
+import { startHttpServer } from "../http/server.js";
+import { Dashboard } from "../dashboard/hub.js";
+import { loadAssets, registerDashboard } from "../dashboard/routes.js";
 import { WebhookSender, type WebhookPolicy } from "./webhook.js";
 
 export interface WatchOptions {
@@ -22,7 +28,9 @@ export interface WatchOptions {
   json: boolean;
   color: boolean;
   recordFile: string | null;
+  /** Where to serve the dashboard and /metrics, and the credentials it asks for. */
   listen: ListenAddress | null;
+  httpAuth: HttpAuth | null;
   webhooks: URL[];
   webhookPolicy: WebhookPolicy;
   /** The history database, or null for none. */
@@ -83,15 +91,33 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
   const sinks: Sink[] = [printer(options, io)];
   if (options.recordFile !== null) sinks.push(recorder(options.recordFile));
   const closers: Array<() => void | Promise<void>> = [() => sampler.close()];
-  const metrics = options.listen === null ? null : new WatchMetrics();
-  if (metrics !== null && options.listen !== null) {
-    const server = await serveMetrics(metrics.registry, options.listen).catch((error: unknown) => {
+  let store: HistoryStore | null = null;
+  if (options.history !== null) {
+    try {
+      store = HistoryStore.open(options.history.path, options.history.options);
+    } catch (error) {
       sampler.close();
       throw error;
+    }
+  }
+  const metrics = options.listen === null ? null : new WatchMetrics();
+  if (metrics !== null && options.listen !== null) {
+    const dashboard = Dashboard.withDefaults(options.intervalMs, store);
+    const router = new Router({ auth: options.httpAuth, loopbackOnly: isLoopbackHost(options.listen.host) });
+    router.get("/metrics", metricsRoute(metrics.registry));
+    registerDashboard(router, dashboard, loadAssets());
+    const server = await startHttpServer(router, options.listen).catch((error: unknown) => {
+      sampler.close();
+      store?.close();
+      throw error;
     });
-    closers.push(() => void server.close());
-    io.stderr(`metrics on http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${options.listen.port}/metrics`);
+    closers.push(() => dashboard.close(), () => server.close());
+    const warning = exposureWarning(options.listen, options.httpAuth !== null);
+    if (warning !== null) io.stderr(warning);
+    const base = listenUrl(options.listen);
+    io.stderr(`dashboard on ${base}/, metrics on ${base}/metrics`);
     sinks.push((output, snapshot) => metrics.update(output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000));
+    sinks.push((output, snapshot) => dashboard.observe(output, snapshot));
   }
   for (const url of options.webhooks) {
     const sender = new WebhookSender(url, options.webhookPolicy, io.stderr);
@@ -105,19 +131,13 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     });
   }
   let firstIncidentId = 1;
-  if (options.history !== null) {
-    const { path } = options.history;
-    let store: HistoryStore;
-    try {
-      store = HistoryStore.open(path, options.history.options);
-    } catch (error) {
-      for (const close of closers) await close();
-      throw error;
-    }
-    firstIncidentId = store.nextIncidentId();
-    closers.push(() => store.close());
-    io.stderr(`history in ${path}`);
-    sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
+  if (store !== null && options.history !== null) {
+    const opened = store;
+    firstIncidentId = opened.nextIncidentId();
+    // Closed last: the dashboard reads past incidents from it until the server is down.
+    closers.push(() => opened.close());
+    io.stderr(`history in ${options.history.path}`);
+    sinks.push((output) => opened.record(output.signals, output.events, output.state.book.open.length));
   }
   const abort = new AbortController();
   const done = runLoop(sampler, initialState(firstIncidentId), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
