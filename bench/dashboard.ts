@@ -13,8 +13,8 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Lab } from "../src/lab/lab.js";
 import { launchBrowser } from "../test/e2e/support/browser.js";
-import { startSyntheticDashboard } from "./dashboardFeed.js";
-import { cpuSeconds, descendantsCpuSeconds } from "./proc.js";
+import { startSyntheticDashboard } from "./support/dashboardFeed.js";
+import { cpuSeconds, descendantsCpuSeconds } from "./support/proc.js";
 
 const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
 const seconds = Number(process.argv[2] ?? 60);

@@ -12,7 +12,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Lab } from "../src/lab/lab.js";
 import type { AlertEventJson } from "../src/watch/render.js";
-import { cpuSeconds, peakMegabytes } from "./proc.js";
+import { cpuSeconds, peakMegabytes } from "./support/proc.js";
 
 /** What bin/busdoctor runs: the bundle `npm run build` makes. */
 const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));

@@ -1,12 +1,12 @@
 // A dashboard fed by a synthetic cluster instead of a live one: the real watch state machine (step)
-// runs on synthetic snapshots (bench/syntheticCluster.ts) one per interval, and the real router, hub
+// runs on synthetic snapshots (bench/support/syntheticCluster.ts) one per interval, and the real router, hub
 // and routes serve the page. For measuring the page with 60 nodes, which no lab on this machine runs.
-import { Dashboard } from "../src/dashboard/hub.js";
-import { loadAssets, registerDashboard } from "../src/dashboard/routes.js";
-import { Router } from "../src/http/router.js";
-import { startHttpServer, type HttpServer } from "../src/http/server.js";
-import type { Snapshot } from "../src/model/snapshot.js";
-import { initialState, step, type WatchState } from "../src/watch/machine.js";
+import { Dashboard } from "../../src/dashboard/hub.js";
+import { loadAssets, registerDashboard } from "../../src/dashboard/routes.js";
+import { Router } from "../../src/http/router.js";
+import { startHttpServer, type HttpServer } from "../../src/http/server.js";
+import type { Snapshot } from "../../src/model/snapshot.js";
+import { initialState, step, type WatchState } from "../../src/watch/machine.js";
 import { syntheticSnapshot } from "./syntheticCluster.js";
 
 export interface SyntheticFeed {
