@@ -6,26 +6,27 @@
 //       {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "127.0.0.3"}},
 //       {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 16379}},
 //       {"drop": null}]}}]}
-// Named sets ("@redis_peers") are resolved from the same table's `set` objects.
-import { parseAddressRange } from "./addresses.js";
-import { field, soleEntry, text, type Json } from "./json.js";
-import type { AddressRange, Condition, FirewallChain, FirewallRule, Hook, PortRange, Ruleset, Verdict } from "./model.js";
-import { renderRule, renderStatement } from "./nftText.js";
+// Named sets ("@redis_peers") are resolved from the same table's `set` objects. Each object keeps the
+// line and column it starts at (nft prints the whole document on one line: line 1, the object's column).
+import { parseAddressRange } from "../addresses.js";
+import { FirewallParseError, type AddressRange, type Condition, type FirewallChain, type FirewallRule, type Hook, type HostGroup, type Location, type PortRange, type Ruleset, type Verdict } from "../model.js";
+import { portRange } from "../ports.js";
+import { arrayElementOffsets, field, lineStarts, positionOf, soleEntry, text, type Json } from "./json.js";
+import { renderRule, renderStatement } from "./render.js";
 
-export class NftParseError extends Error {
-  constructor(message: string) {
-    super(`nft -j list ruleset: ${message}`);
-    this.name = "NftParseError";
-  }
+/** Whether text is nft JSON: an object whose first key is "nftables". */
+export function isNftJson(head: string): boolean {
+  const start = head.trimStart();
+  return start.startsWith("{") && start.slice(1).trimStart().startsWith('"nftables"');
 }
 
 const HOOKS: readonly Hook[] = ["prerouting", "input", "forward", "output", "postrouting", "ingress", "egress"];
 
-type Sets = Map<string, Json[]>;
+type Sets = Map<string, Json[] | null>;
 
 const setKey = (family: string, table: string, name: string): string => `${family} ${table} ${name}`;
 
-/** The elements a right-hand side stands for: literals, prefixes, ranges, anonymous and named sets. */
+/** The elements a right-hand side stands for: literals, prefixes, ranges, anonymous and named sets; null: a set not in the dump. */
 function elements(value: Json | undefined, sets: Sets, family: string, table: string): Json[] | null {
   if (value === undefined) return null;
   if (typeof value === "string" && value.startsWith("@")) return sets.get(setKey(family, table, value.slice(1))) ?? null;
@@ -46,59 +47,72 @@ function elementText(value: Json): string | null {
   return null;
 }
 
-function addressRanges(values: Json[]): AddressRange[] | null {
-  const ranges = values.map((value) => {
-    const shown = elementText(value);
-    return shown === null ? null : parseAddressRange(shown);
-  });
-  return ranges.every((range): range is AddressRange => range !== null) ? ranges : null;
+function portRanges(values: readonly Json[]): PortRange[] | null {
+  const ranges: PortRange[] = [];
+  for (const value of values) {
+    const range = portRange(elementText(value) ?? "", "-");
+    if (range === undefined) return null;
+    ranges.push(range);
+  }
+  return ranges;
 }
 
-function portRanges(values: Json[]): PortRange[] | null {
-  const ranges = values.map((value): PortRange | null => {
-    const shown = elementText(value) ?? "";
-    const match = /^(\d+)(?:-(\d+))?$/.exec(shown);
-    return match ? { from: Number(match[1]), to: Number(match[2] ?? match[1]) } : null;
-  });
-  return ranges.every((range): range is PortRange => range !== null) ? ranges : null;
+function words(values: readonly Json[]): string[] | null {
+  const list: string[] = [];
+  for (const value of values) {
+    const word = text(value);
+    if (word === null) return null;
+    list.push(word.toLowerCase());
+  }
+  return list;
 }
 
-function words(values: Json[]): string[] | null {
-  const list = values.map((value) => text(value));
-  return list.every((word): word is string => word !== null) ? list : null;
-}
-
-/** One `match` statement as a condition the evaluator understands, or `unknown` (it may match). */
-function condition(body: Json, sets: Sets, family: string, table: string): Condition {
-  const unknown: Condition = { kind: "unknown", text: renderStatement({ match: body }) };
+/** One `match` statement as conditions the evaluator understands, or `unknown` (it may match). */
+function conditions(body: Json, sets: Sets, family: string, table: string): Condition[] {
+  const written = renderStatement({ match: body });
+  const unknown: Condition = { kind: "unknown", text: written, about: "other" };
   const op = text(field(body, "op")) ?? "==";
-  if (op !== "==" && op !== "!=" && op !== "in") return unknown;
+  if (op !== "==" && op !== "!=" && op !== "in") return [unknown];
   const negated = op === "!=";
-  const values = elements(field(body, "right"), sets, family, table);
-  if (values === null) return unknown;
   const left = soleEntry(field(body, "left") ?? null);
-  if (left === null) return unknown;
+  if (left === null) return [unknown];
   const [kind, leftBody] = left;
   const protocol = text(field(leftBody, "protocol"));
   const name = text(field(leftBody, kind === "payload" ? "field" : "key")) ?? "";
+  const right = field(body, "right");
+  const values = elements(right, sets, family, table);
   if (kind === "payload" && (name === "saddr" || name === "daddr") && (protocol === "ip" || protocol === "ip6")) {
-    const ranges = addressRanges(values);
-    return ranges === null ? unknown : { kind: "address", field: name, version: protocol === "ip" ? 4 : 6, negated, ranges };
+    const version = protocol === "ip" ? 4 : 6;
+    if (values === null) {
+      const group: HostGroup = { name: text(right) ?? "set", self: false, internet: false };
+      return [{ kind: "address", field: name, version, negated, ranges: [], groups: [group], written: [written] }];
+    }
+    const ranges: AddressRange[] = [];
+    const groups: HostGroup[] = [];
+    for (const value of values) {
+      const shown = elementText(value);
+      const range = shown === null ? null : parseAddressRange(shown);
+      if (range === null) groups.push({ name: shown ?? JSON.stringify(value), self: false, internet: false });
+      else ranges.push(range);
+    }
+    return [{ kind: "address", field: name, version, negated, ranges, groups, written: [written] }];
   }
   if (kind === "payload" && (name === "dport" || name === "sport") && protocol !== null) {
-    const ranges = portRanges(values);
-    return ranges === null ? unknown : { kind: "port", field: name, protocol, negated, ranges };
+    const ranges = values === null ? null : portRanges(values);
+    const implied: Condition[] = protocol === "th" ? [] : [{ kind: "protocol", negated: false, protocols: [protocol] }];
+    if (ranges === null) return [...implied, { ...unknown, about: name === "dport" ? "port" : "other" }];
+    return [...implied, { kind: "port", field: name, protocol, negated, ranges }];
   }
-  const list = words(values);
-  if (list === null) return unknown;
+  const list = values === null ? null : words(values);
+  if (list === null) return [unknown];
   const isL4 = (kind === "meta" && name === "l4proto") || (kind === "payload" && ((protocol === "ip" && name === "protocol") || (protocol === "ip6" && name === "nexthdr")));
-  if (isL4) return { kind: "protocol", negated, protocols: list };
-  if (kind === "meta" && name === "nfproto" && !negated) return { kind: "family", versions: list.map((word) => (word === "ipv6" ? 6 : 4)) };
-  if (kind === "ct" && name === "state") return { kind: "ctstate", negated, states: list };
+  if (isL4) return [{ kind: "protocol", negated, protocols: list }];
+  if (kind === "meta" && name === "nfproto" && !negated) return [{ kind: "family", versions: list.map((word) => (word === "ipv6" ? 6 : 4)) }];
+  if (kind === "ct" && name === "state") return [{ kind: "ctstate", negated, states: list }];
   if (kind === "meta" && ["iif", "iifname", "oif", "oifname"].includes(name)) {
-    return { kind: "interface", direction: name.startsWith("i") ? "in" : "out", negated, names: list };
+    return [{ kind: "interface", direction: name.startsWith("i") ? "in" : "out", negated, names: list, written }];
   }
-  return unknown;
+  return [unknown];
 }
 
 const XT_VERDICTS: Record<string, Verdict> = {
@@ -113,6 +127,11 @@ function mapVerdict(body: Json): Verdict {
   const data = field(field(body, "data"), "set");
   const protocol = text(field(key?.[1], "protocol"));
   const unknown: Verdict = { kind: "unknown", text: renderStatement({ vmap: body }) };
+  if (key !== null && key[0] === "ct" && text(field(key[1], "key")) === "state" && Array.isArray(data)) {
+    // Only the `new` entry concerns a connection being opened.
+    const entry = data.find((pair) => Array.isArray(pair) && text(pair[0] ?? null) === "new");
+    return Array.isArray(entry) ? (statementVerdict(entry[1] ?? null) ?? unknown) : { kind: "none" };
+  }
   if (key === null || key[0] !== "payload" || text(field(key[1], "field")) !== "dport" || protocol === null || !Array.isArray(data)) return unknown;
   const entries: Array<{ ranges: PortRange[]; verdict: Verdict }> = [];
   for (const pair of data) {
@@ -152,34 +171,44 @@ function statementVerdict(statement: Json): Verdict | null {
 
 // {"family": "inet", "table": "pf_helper_host", "chain": "input", "handle": 15, "expr": [{"match": {"op": "==", "left": {"payload":
 //   {"protocol": "tcp", "field": "dport"}}, "right": 16379}}, {"match": {"op": "!=", ...}}, {"log": {"prefix": "bus "}}, {"reject": {...}}]}
-function parseRule(rule: Json, sets: Sets, family: string, table: string): FirewallRule {
+function parseRule(rule: Json, sets: Sets, family: string, table: string, at: Location): FirewallRule {
   const expr = field(rule, "expr");
   const statements = Array.isArray(expr) ? expr : [];
   const handle = Number(text(field(rule, "handle")));
-  const conditions: Condition[] = [];
+  const found: Condition[] = [];
   let verdict: Verdict = { kind: "none" };
   for (const statement of statements) {
     const entry = soleEntry(statement);
-    if (entry?.[0] === "match") conditions.push(condition(entry[1], sets, family, table));
-    else if (entry?.[0] === "xt" && text(field(entry[1], "type")) === "match") conditions.push({ kind: "unknown", text: renderStatement(statement) });
-    else if (entry?.[0] === "limit") conditions.push({ kind: "unknown", text: renderStatement(statement) });
-    else verdict = statementVerdict(statement) ?? verdict;
+    if (entry?.[0] === "match") for (const condition of conditions(entry[1], sets, family, table)) found.push(condition);
+    else if ((entry?.[0] === "xt" && text(field(entry[1], "type")) === "match") || entry?.[0] === "limit") {
+      found.push({ kind: "unknown", text: renderStatement(statement), about: "other" });
+    } else verdict = statementVerdict(statement) ?? verdict;
   }
-  return { ref: `handle ${handle}`, handle: Number.isInteger(handle) ? handle : null, text: renderRule(statements), conditions, verdict };
+  return {
+    at,
+    ref: Number.isInteger(handle) ? `handle ${handle}` : `line ${at.line} column ${at.column}`,
+    handle: Number.isInteger(handle) ? handle : null,
+    text: renderRule(statements),
+    conditions: found,
+    verdict,
+  };
 }
 
-function parseJson(textInput: string): Json {
+function parseJson(input: string): Json {
   try {
-    return JSON.parse(textInput) as Json;
+    return JSON.parse(input) as Json;
   } catch (error) {
-    throw new NftParseError(`not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new FirewallParseError(`JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 /** The whole `nft -j list ruleset` document: {"nftables": [{"metainfo": ...}, {"table": ...}, {"set": ...}, {"chain": ...}, {"rule": ...}]}. */
-export function parseNftRuleset(input: string): Ruleset {
+export function parseNftJson(input: string, file: string): Ruleset {
   const items = field(parseJson(input), "nftables");
-  if (!Array.isArray(items)) throw new NftParseError('expected an object with an "nftables" array');
+  if (!Array.isArray(items)) throw new FirewallParseError('nft JSON: expected an object with an "nftables" array');
+  const offsets = arrayElementOffsets(input);
+  const starts = lineStarts(input);
+  const locate = (index: number): Location => ({ file, ...positionOf(starts, offsets[index] ?? 0) });
   const sets: Sets = new Map();
   const chains = new Map<string, FirewallChain>();
   // Sets first: a rule may name a set listed after it.
@@ -188,11 +217,11 @@ export function parseNftRuleset(input: string): Ruleset {
     if (entry === null || (entry[0] !== "set" && entry[0] !== "map")) continue;
     const elem = field(entry[1], "elem");
     const where = (key: string): string => text(field(entry[1], key)) ?? "";
-    sets.set(setKey(where("family"), where("table"), where("name")), Array.isArray(elem) ? elem : []);
+    sets.set(setKey(where("family"), where("table"), where("name")), Array.isArray(elem) ? elem : null);
   }
-  for (const item of items) {
+  items.forEach((item, index) => {
     const entry = soleEntry(item);
-    if (entry === null) continue;
+    if (entry === null) return;
     const [kind, body] = entry;
     const family = text(field(body, "family")) ?? "";
     const table = text(field(body, "table")) ?? "";
@@ -206,6 +235,7 @@ export function parseNftRuleset(input: string): Ruleset {
         family,
         table,
         name,
+        at: locate(index),
         handle: Number.isInteger(handle) ? handle : null,
         hook: HOOKS.find((candidate) => candidate === hook) ?? null,
         priority: Number(text(field(body, "prio")) ?? 0),
@@ -215,9 +245,12 @@ export function parseNftRuleset(input: string): Ruleset {
     } else if (kind === "rule") {
       const chainName = text(field(body, "chain")) ?? "";
       const chain = chains.get(setKey(family, table, chainName));
-      if (chain === undefined) throw new NftParseError(`rule ${text(field(body, "handle")) ?? "?"} is in chain ${family} ${table} ${chainName}, which is not listed before it`);
-      chain.rules.push(parseRule(body, sets, family, table));
+      if (chain === undefined) {
+        const at = locate(index);
+        throw new FirewallParseError(`rule ${text(field(body, "handle")) ?? "?"} is in chain ${family} ${table} ${chainName}, which is not listed before it`, { line: at.line, column: at.column });
+      }
+      chain.rules.push(parseRule(body, sets, family, table, locate(index)));
     }
-  }
+  });
   return { source: "nftables", chains: [...chains.values()] };
 }

@@ -1,9 +1,11 @@
 // The nft JSON and iptables-save parsers on dumps recorded from a real namespace with rules applied.
 import { describe, expect, it } from "vitest";
-import { IptablesParseError, parseIptablesSave } from "../../../src/hostaudit/firewall/iptablesSave.js";
-import type { FirewallChain } from "../../../src/hostaudit/firewall/model.js";
-import { NftParseError, parseNftRuleset } from "../../../src/hostaudit/firewall/nftJson.js";
-import { fixtureText } from "./fixtures.js";
+import { parseIptablesSave } from "../../../src/firewall/iptables/save.js";
+import { FirewallParseError, type FirewallChain } from "../../../src/firewall/model.js";
+import { parseNftJson } from "../../../src/firewall/nft/jsonRuleset.js";
+import { fixtureText } from "../hostaudit/fixtures.js";
+
+const parseNftRuleset = (text: string) => parseNftJson(text, "nft.json");
 
 function chain(chains: readonly FirewallChain[], table: string, name: string): FirewallChain {
   const found = chains.find((candidate) => candidate.table === table && candidate.name === name);
@@ -60,7 +62,7 @@ describe("parseNftRuleset", () => {
     const peers = byHandle(11)?.conditions[0];
     expect(peers?.kind === "address" ? peers.ranges.length : 0).toBe(3);
     expect(byHandle(15)).toMatchObject({
-      conditions: [{ kind: "port", field: "dport", protocol: "tcp", ranges: [{ from: 16379, to: 16379 }] }, { kind: "address", negated: true }],
+      conditions: [{ kind: "protocol", protocols: ["tcp"] }, { kind: "port", field: "dport", protocol: "tcp", ranges: [{ from: 16379, to: 16379 }] }, { kind: "address", negated: true }],
       verdict: { kind: "reject", text: "reject with icmpx admin-prohibited" },
     });
     expect(byHandle(16)?.verdict).toEqual({ kind: "jump", target: "redis_chk" });
@@ -75,17 +77,17 @@ describe("parseNftRuleset", () => {
   });
 
   it.each([
-    { text: "not json", error: /^nft -j list ruleset: not JSON/ },
+    { text: "not json", error: /^JSON: / },
     { text: '{"tables": []}', error: /expected an object with an "nftables" array/ },
-    { text: '{"nftables": [{"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 4, "expr": []}}]}', error: /rule 4 is in chain inet t c, which is not listed before it/ },
+    { text: '{"nftables": [{"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 4, "expr": []}}]}', error: /^line 1: rule 4 is in chain inet t c, which is not listed before it/ },
   ])("rejects $text with a clear message", ({ text, error }) => {
-    expect(() => parseNftRuleset(text)).toThrow(NftParseError);
+    expect(() => parseNftRuleset(text)).toThrow(FirewallParseError);
     expect(() => parseNftRuleset(text)).toThrow(error);
   });
 });
 
 describe("parseIptablesSave", () => {
-  const saved = parseIptablesSave(fixtureText("host-firewall", "iptables-save.txt"));
+  const saved = parseIptablesSave(fixtureText("host-firewall", "iptables-save.txt"), "iptables-save");
 
   it("knows the backend and the tables", () => {
     expect(saved.backend).toBe("nf_tables");
@@ -119,10 +121,11 @@ describe("parseIptablesSave", () => {
   });
 
   it.each([
-    { text: "-A INPUT -j DROP", error: /^iptables-save line 1: expected \*table before it/ },
-    { text: "*filter\n-A NOPE -j DROP", error: /^iptables-save line 2: expected :CHAIN POLICY or -A CHAIN/ },
+    { text: "-A INPUT -j DROP", error: /^line 1: expected \*table before/ },
+    { text: "*filter\n-A NOPE -j DROP", error: /^line 2: rule for undeclared chain "NOPE"/ },
+    { text: "*filter\n:INPUT DROP [0:0]\nINPUT -j DROP", error: /^line 3: expected :CHAIN POLICY or -A CHAIN/ },
   ])("rejects $text naming the line", ({ text, error }) => {
-    expect(() => parseIptablesSave(text)).toThrow(IptablesParseError);
-    expect(() => parseIptablesSave(text)).toThrow(error);
+    expect(() => parseIptablesSave(text, "f")).toThrow(FirewallParseError);
+    expect(() => parseIptablesSave(text, "f")).toThrow(error);
   });
 });
