@@ -3,7 +3,7 @@
 // "10.0.0.0/16", "10.0.0.5", "fd00::/8", "172.16.0.1-172.16.0.9" (nft, firewalld, iptables -m iprange),
 // "192.168.0.0/255.255.0.0" (iptables-save of a netmask), "::ffff:10.0.0.1" (IPv4-mapped).
 import ipaddr from "ipaddr.js";
-import type { AddressRange, IpVersion } from "./model.js";
+import type { AddressRange, HostGroup, IpVersion } from "./model.js";
 
 export interface AddressValue {
   version: IpVersion;
@@ -86,4 +86,16 @@ export function isWholeSpace(range: AddressRange): boolean {
 export function isWholeInternet(text: string): boolean {
   const range = parseAddressRange(text);
   return range !== null && isWholeSpace(range);
+}
+
+/**
+ * What busdoctor lint writes where a fix must name the cluster nodes' own network and the file cannot
+ * say it: the user replaces it (iptables and nft refuse to load it as it is). Read back, it stands for
+ * the nodes.
+ */
+export const NODES_PLACEHOLDER = "NODES_CIDR";
+
+/** Hosts named by something that is not an address (a host name, a variable, an ipset): members unknown. */
+export function namedHosts(name: string): HostGroup {
+  return { name, self: name === NODES_PLACEHOLDER, internet: false };
 }

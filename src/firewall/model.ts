@@ -97,6 +97,8 @@ export interface FirewallChain<R extends FirewallRule = FirewallRule> {
   priority: number;
   policy: "accept" | "drop" | null;
   rules: R[];
+  /** Where a rule appended to this chain would be written (a COMMIT line, a closing brace, after a script's last command). */
+  end?: Location;
 }
 
 export interface Ruleset<R extends FirewallRule = FirewallRule> {

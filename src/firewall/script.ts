@@ -179,7 +179,7 @@ export function parseFirewallScript(text: string, file: string): FirewallScript 
   return {
     iptables: reader.iptables.ruleset(),
     ip6tables: reader.ip6tables.ruleset(),
-    nft: reader.nftLines.length > 0 ? parseNftLines(reader.nftLines) : null,
+    nft: reader.nftLines.length > 0 ? parseNftLines(reader.nftLines, "commands") : null,
     firewalld: reader.firewalld,
     ufw: reader.ufw,
     others: reader.others,

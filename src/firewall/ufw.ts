@@ -2,7 +2,7 @@
 // proto tcp`) and as `ufw status verbose` prints it, into two chains: ufw-user-input (policy: the
 // default for incoming, deny unless set) and ufw-user-output (default allow). ufw's user.rules files
 // are iptables-restore files and go through the iptables-save reader.
-import { parseAddressRange } from "./addresses.js";
+import { namedHosts, parseAddressRange } from "./addresses.js";
 import { FirewallParseError, type Condition, type FirewallChain, type FirewallRule, type IpVersion, type Location, type PortRange } from "./model.js";
 import { portList } from "./ports.js";
 
@@ -26,9 +26,12 @@ export class UfwState {
   incoming: "allow" | "deny" | "reject" = "deny";
   outgoing: "allow" | "deny" | "reject" = "allow";
   rules: UfwRule[] = [];
+  /** Where a rule added after the others goes. */
+  end: Location | undefined;
 
   /** The words after `ufw` (`allow 6379/tcp`, `default deny incoming`, `insert 1 allow from 10.0.0.0/8`). */
   command(args: readonly string[], at: Location, text: string): void {
+    this.end = { file: at.file, line: at.line + 1, column: 1 };
     const words = args.filter((word) => word !== "--force" && word !== "-f");
     const [verb, ...rest] = words;
     if (verb === "default") {
@@ -183,9 +186,11 @@ export function parseUfwStatus(text: string, file: string): UfwState {
       if (outgoing === "allow" || outgoing === "deny" || outgoing === "reject") state.outgoing = outgoing;
     } else if (/^--\s+-+\s+-+/.test(line.trim())) {
       inTable = true;
+      state.end = { file, line: index + 2, column: 1 };
     } else if (inTable && line.trim() !== "") {
       const rule = statusRule(line.trim(), { ...at, column: raw.length - raw.trimStart().length + 1 });
       if (rule) state.rules.push(rule);
+      state.end = { file, line: index + 2, column: 1 };
     }
   });
   if (!sawStatus) throw new FirewallParseError('ufw status: no "Status:" line');
@@ -200,7 +205,7 @@ function side(field: "saddr" | "daddr", text: string, version: IpVersion | null)
     version,
     negated: false,
     ranges: range ? [range] : [],
-    groups: range ? [] : [{ name: text, self: false, internet: false }],
+    groups: range ? [] : [namedHosts(text)],
     written: [`${field === "saddr" ? "from" : "to"} ${text}`],
   };
 }
@@ -238,6 +243,7 @@ export function ufwChains(state: UfwState, at: Location): FirewallChain[] {
     priority: 0,
     policy: policy === "allow" ? "accept" : "drop",
     rules: state.rules.filter((rule) => rule.direction === direction).map(ruleOf),
+    ...(state.end ? { end: state.end } : {}),
   });
   return [chain("ufw-user-input", "input", state.incoming, "in"), chain("ufw-user-output", "output", state.outgoing, "out")];
 }

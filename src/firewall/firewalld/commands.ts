@@ -79,6 +79,8 @@ export class FirewalldState {
 
   /** The words after `firewall-cmd`, with the position of the command. */
   command(args: readonly string[], at: Location): void {
+    // A line added after this one (and before a later --reload) takes effect with the rest.
+    if (!args.includes("--reload")) for (const zone of this.zones.values()) zone.end = { file: at.file, line: at.line + 1, column: 1 };
     const options = new Map<string, string[]>();
     for (const arg of args) {
       const equals = arg.indexOf("=");
@@ -106,6 +108,7 @@ export class FirewalldState {
     const touchesZone = [...options.keys()].some((key) => /^--(add|remove)-(port|service|rich-rule|source)$|^--set-target$/.test(key));
     if (!touchesZone) return;
     const zone = this.zone(one("--zone"), at);
+    zone.end = { file: at.file, line: at.line + 1, column: 1 };
     for (const spec of all("--add-port")) this.addPort(zone, spec, at);
     for (const spec of all("--remove-port")) this.removePort(zone, spec);
     for (const name of all("--add-service")) zone.elements.push({ kind: "service", at, name });

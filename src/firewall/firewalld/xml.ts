@@ -82,7 +82,7 @@ function richRule(element: XmlElement): RichRule {
   };
 }
 
-export function parseZoneXml(text: string, file: string, name: string): FirewalldZone & { closeAt: Location } {
+export function parseZoneXml(text: string, file: string, name: string): FirewalldZone {
   const zone = readXml(text, file).children.find((element) => element.name === "zone");
   if (!zone) throw new FirewallParseError("no <zone> element");
   const elements: ZoneElement[] = [];
@@ -99,7 +99,7 @@ export function parseZoneXml(text: string, file: string, name: string): Firewall
       sources.push(element.attributes["address"]);
     }
   }
-  return { name, at: zone.at, target: zone.attributes["target"] ?? "default", sources, elements, closeAt: zone.closeAt };
+  return { name, at: zone.at, target: zone.attributes["target"] ?? "default", sources, elements, end: { ...zone.closeAt, column: 1 } };
 }
 
 /** A service definition: its ports. */

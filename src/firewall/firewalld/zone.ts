@@ -2,7 +2,7 @@
 // chain it stands for. firewalld runs a zone's rich rules of negative priority first, then at priority
 // 0 its deny rules before its allow rules (rich accepts, ports, services), then positive priorities;
 // what nothing accepts meets the zone's target (default: reject).
-import { parseAddressRange } from "../addresses.js";
+import { namedHosts, parseAddressRange } from "../addresses.js";
 import type { AddressRange, Condition, FirewallChain, FirewallRule, HostGroup, Location, PortRange } from "../model.js";
 import { portRange } from "../ports.js";
 
@@ -44,6 +44,8 @@ export interface FirewalldZone {
   target: string;
   sources: string[];
   elements: ZoneElement[];
+  /** Where a new element goes: before `</zone>`, or after a script's last firewall-cmd line. */
+  end?: Location;
 }
 
 /** firewalld's own spelling of a rich rule, for messages: `rule family="ipv4" source address="10.0.0.0/8" port port="16379" protocol="tcp" accept`. */
@@ -66,7 +68,7 @@ function sourceCondition(addresses: readonly string[], written: string[], negate
   const groups: HostGroup[] = [];
   for (const address of addresses) {
     const range = parseAddressRange(address);
-    if (range === null) groups.push({ name: address, self: false, internet: false });
+    if (range === null) groups.push(namedHosts(address));
     else ranges.push(range);
   }
   return { kind: "address", field: "saddr", version: null, negated, ranges, groups, written };
@@ -142,5 +144,6 @@ export function zoneChain(zone: FirewalldZone, services: ReadonlyMap<string, Ser
     priority: 0,
     policy: target === "ACCEPT" ? "accept" : "drop",
     rules,
+    ...(zone.end ? { end: zone.end } : {}),
   };
 }

@@ -10,6 +10,8 @@ const COMMANDS = new Set(["-A", "--append", "-I", "--insert", "-P", "--policy", 
 export class IptablesState {
   private readonly tables = new Map<string, Map<string, FirewallChain>>();
 
+  private last: Location | undefined;
+
   constructor(readonly family: "ip" | "ip6") {}
 
   private chain(table: string, name: string, at: Location): FirewallChain {
@@ -29,6 +31,7 @@ export class IptablesState {
 
   /** The words after `iptables` / `ip6tables`; `text` is the whole command line as written. */
   command(args: readonly string[], at: Location, text: string): void {
+    this.last = at;
     let table = "filter";
     const rest: string[] = [];
     let command: string | undefined;
@@ -80,7 +83,9 @@ export class IptablesState {
 
   ruleset(): Ruleset | null {
     const chains: FirewallChain[] = [];
-    for (const table of this.tables.values()) for (const chain of table.values()) chains.push(chain);
+    // A command added after the script's last one of this tool comes after everything it did.
+    const end = this.last === undefined ? undefined : { file: this.last.file, line: this.last.line + 1, column: 1 };
+    for (const table of this.tables.values()) for (const chain of table.values()) chains.push(end === undefined ? chain : { ...chain, end });
     return chains.length === 0 ? null : { source: "iptables", chains };
   }
 }

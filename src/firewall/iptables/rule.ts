@@ -1,7 +1,7 @@
 // Pure: the options of one iptables rule (after `-A CHAIN`) as conditions and a verdict. Shared by
 // iptables-save dumps, `iptables ...` command lines in scripts and Ansible's iptables module.
 // Sample: -s 10.0.0.0/24 -p tcp -m tcp --dport 16379 -m comment --comment "redis bus" -j ACCEPT
-import { parseAddressRange } from "../addresses.js";
+import { namedHosts, parseAddressRange } from "../addresses.js";
 import type { AddressRange, Condition, HostGroup, IpVersion, Verdict } from "../model.js";
 import { portList } from "../ports.js";
 
@@ -50,7 +50,7 @@ function addressCondition(field: "saddr" | "daddr", value: string, negated: bool
   for (const part of value.split(",")) {
     const range = parseAddressRange(part);
     // A host name (iptables resolves it when the rule is added) or a variable: members unknown.
-    if (range === null) groups.push({ name: part, self: false, internet: false });
+    if (range === null) groups.push(namedHosts(part));
     else ranges.push(range);
   }
   return { kind: "address", field, version, negated, ranges, groups, written: [written] };

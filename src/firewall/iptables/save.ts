@@ -104,6 +104,8 @@ export function parseIptablesSave(input: string, file: string, familyHint?: "ip"
       tables.push(table);
       tableChains = new Map();
     } else if (line === "COMMIT") {
+      // A rule appended to one of this table's chains goes before its COMMIT.
+      for (const chain of tableChains.values()) chain.end = at;
       table = null;
     } else if (table === null) {
       throw new FirewallParseError(`expected *table before ${JSON.stringify(line.slice(0, 60))}`, at);

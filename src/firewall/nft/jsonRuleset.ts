@@ -8,7 +8,7 @@
 //       {"drop": null}]}}]}
 // Named sets ("@redis_peers") are resolved from the same table's `set` objects. Each object keeps the
 // line and column it starts at (nft prints the whole document on one line: line 1, the object's column).
-import { parseAddressRange } from "../addresses.js";
+import { namedHosts, parseAddressRange } from "../addresses.js";
 import { FirewallParseError, type AddressRange, type Condition, type FirewallChain, type FirewallRule, type Hook, type HostGroup, type Location, type PortRange, type Ruleset, type Verdict } from "../model.js";
 import { portRange } from "../ports.js";
 import { arrayElementOffsets, field, lineStarts, positionOf, soleEntry, text, type Json } from "./json.js";
@@ -92,7 +92,7 @@ function conditions(body: Json, sets: Sets, family: string, table: string): Cond
     for (const value of values) {
       const shown = elementText(value);
       const range = shown === null ? null : parseAddressRange(shown);
-      if (range === null) groups.push({ name: shown ?? JSON.stringify(value), self: false, internet: false });
+      if (range === null) groups.push(namedHosts(shown ?? JSON.stringify(value)));
       else ranges.push(range);
     }
     return [{ kind: "address", field: name, version, negated, ranges, groups, written: [written] }];
@@ -211,6 +211,7 @@ export function parseNftJson(input: string, file: string): Ruleset {
   const locate = (index: number): Location => ({ file, ...positionOf(starts, offsets[index] ?? 0) });
   const sets: Sets = new Map();
   const chains = new Map<string, FirewallChain>();
+  const lastIndex = new Map<string, number>();
   // Sets first: a rule may name a set listed after it.
   for (const item of items) {
     const entry = soleEntry(item);
@@ -230,6 +231,7 @@ export function parseNftJson(input: string, file: string): Ruleset {
       const hook = text(field(body, "hook"));
       const policy = text(field(body, "policy"));
       const handle = Number(text(field(body, "handle")));
+      lastIndex.set(setKey(family, table, name), index);
       chains.set(setKey(family, table, name), {
         source: "nftables",
         family,
@@ -250,7 +252,16 @@ export function parseNftJson(input: string, file: string): Ruleset {
         throw new FirewallParseError(`rule ${text(field(body, "handle")) ?? "?"} is in chain ${family} ${table} ${chainName}, which is not listed before it`, { line: at.line, column: at.column });
       }
       chain.rules.push(parseRule(body, sets, family, table, locate(index)));
+      lastIndex.set(setKey(family, table, chainName), index);
     }
   });
+  // A rule added to a chain goes before the element after the chain's last rule (before its last rule when nothing follows).
+  for (const [key, chain] of chains) {
+    const index = lastIndex.get(key) ?? -1;
+    const following = offsets[index + 1];
+    const lastRule = chain.rules[chain.rules.length - 1];
+    if (following !== undefined) chain.end = { file, ...positionOf(starts, following) };
+    else if (lastRule !== undefined) chain.end = lastRule.at;
+  }
   return { source: "nftables", chains: [...chains.values()] };
 }

@@ -1,6 +1,6 @@
 // Pure: nft rule statements as the text form writes them, and their meaning as conditions and
 // verdicts. Sample: `ip saddr @peers tcp dport { 6379, 16379 } ct state new counter accept`.
-import { parseAddressRange } from "../addresses.js";
+import { namedHosts, parseAddressRange } from "../addresses.js";
 import type { AddressRange, Condition, HostGroup, PortRange, Verdict } from "../model.js";
 import { portRange } from "../ports.js";
 
@@ -69,7 +69,7 @@ function addressCondition(field: "saddr" | "daddr", version: 4 | 6, values: read
   const groups: HostGroup[] = [];
   for (const value of values) {
     const range = value.kind === "setref" ? null : parseAddressRange(valueText(value));
-    if (range === null) groups.push({ name: valueText(value), self: false, internet: false });
+    if (range === null) groups.push(namedHosts(valueText(value)));
     else ranges.push(range);
   }
   return { kind: "address", field, version, negated, ranges, groups, written: [written] };

@@ -259,6 +259,7 @@ interface RawRule {
 interface ChainModel {
   name: string;
   at: Location;
+  end?: Location;
   hook: Hook | null;
   priority: number;
   policy: "accept" | "drop" | null;
@@ -294,6 +295,7 @@ function readChainBody(cursor: Cursor, chain: ChainModel, rulesToo: boolean): vo
     if (!token) throw new FirewallParseError(`chain ${chain.name} is not closed`, chain.at);
     if (token.kind === "punct" && token.text === "}") {
       cursor.next();
+      chain.end = { ...token.at, column: 1 };
       return;
     }
     if (token.kind === "punct" && token.text === ";") {
@@ -344,6 +346,8 @@ const FAMILIES = new Set(["ip", "ip6", "inet", "arp", "bridge", "netdev"]);
 class RulesetBuilder {
   readonly tables = new Map<string, TableModel>();
   readonly handles = new Map<Location, number>();
+  /** After the last command (scripts): where a command adding to a chain goes. */
+  last: Location | undefined;
 
   table(family: string, name: string, at: Location): TableModel {
     const key = `${family} ${name}`;
@@ -473,7 +477,8 @@ class RulesetBuilder {
           const text = line === undefined ? "" : line.text.slice(rule.at.column - line.at.column).replace(/\s*#.*$/, "").trim();
           return { at: rule.at, ref: handle === null ? `line ${rule.at.line}` : `handle ${handle}`, handle, text, ...ruleMeaning(rule.statements, table.sets) };
         });
-        chains.push({ source: "nftables", family: table.family, table: table.name, name: chain.name, at: chain.at, handle: null, hook: chain.hook, priority: chain.priority, policy: chain.policy, rules });
+        const end = this.last ?? chain.end;
+        chains.push({ source: "nftables", family: table.family, table: table.name, name: chain.name, at: chain.at, handle: null, hook: chain.hook, priority: chain.priority, policy: chain.policy, rules, ...(end ? { end } : {}) });
       }
     }
     return { source: "nftables", chains };
@@ -481,8 +486,11 @@ class RulesetBuilder {
 }
 
 /** nft text given as lines with their positions (a file, or the `nft` commands of a script). */
-export function parseNftLines(lines: readonly NftLine[]): Ruleset {
+export function parseNftLines(lines: readonly NftLine[], form: "file" | "commands"): Ruleset {
   const builder = new RulesetBuilder();
+  const lastLine = lines[lines.length - 1];
+  // Commands run in order: one added to a chain goes after the last of them, not inside a chain block.
+  if (lastLine && form === "commands") builder.last = { file: lastLine.at.file, line: lastLine.at.line + 1, column: 1 };
   builder.read(new Cursor(substitute(tokenize(lines, builder.handles))));
   const lineTexts = new Map<number, NftLine>();
   for (const line of lines) lineTexts.set(line.at.line, line);
@@ -500,5 +508,5 @@ export function parseNftText(text: string, file: string): Ruleset {
     if (newline < 0) break;
     start = end + 1;
   }
-  return parseNftLines(lines);
+  return parseNftLines(lines, "file");
 }

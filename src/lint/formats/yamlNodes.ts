@@ -1,82 +1,174 @@
-// Typed, position-keeping access to YAML nodes (the `yaml` package's CST-backed documents).
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  type Document,
-  type Node,
-  type Pair,
-  type Scalar,
-} from "yaml";
+// Typed, position-keeping access to YAML nodes (the `yaml` package's CST-backed documents), read one
+// document at a time so a 50 MB multi-document manifest never sits in memory as a whole tree.
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type Document, type Node, type Pair, type Scalar } from "yaml";
 import { LintInputError } from "../errors.js";
-import type { Location } from "../model.js";
+import type { Location, Placement } from "../model.js";
 
 export interface YamlSource {
   file: string;
   text: string;
   lineCounter: LineCounter;
-  documents: Document.Parsed[];
 }
 
 /**
- * Replaces `*alias` nodes by the node they name and spreads `<<: *anchor` merge keys into their map
- * (compose files share settings this way), so lookups see what Docker Compose sees. Merged nodes keep
- * the position of the anchor they come from.
+ * How far aliases may multiply a document: a few anchors shared by many services are normal; a
+ * "billion laughs" (`a: &a [x,x,x]`, `b: &b [*a,*a,*a]`...) reaches this within a few hundred bytes.
+ */
+const ALIAS_EXPANSION_FACTOR = 10;
+const ALIAS_EXPANSION_FLOOR = 10_000;
+
+function childrenOf(node: unknown): unknown[] {
+  if (isSeq(node)) return node.items;
+  if (isMap(node)) {
+    const result: unknown[] = [];
+    for (const pair of node.items) result.push(pair.key, pair.value);
+    return result;
+  }
+  return [];
+}
+
+/**
+ * Replaces `*alias` nodes by the node they name (the latest anchor before them, in document order)
+ * and spreads `<<: *anchor` merge keys into their map (compose files share settings this way), so
+ * lookups see what Docker Compose sees. Merged nodes keep the position of the anchor they come from.
+ * Iterative, linear in the document, and refuses documents whose aliases multiply it past the cap.
  * Sample: `x-redis: &redis {image: redis:7}` then `redis-1: {<<: *redis, command: ...}`.
  */
-function expandAliases(document: Document.Parsed, node: unknown): unknown {
-  if (isAlias(node)) return node.resolve(document);
-  if (isSeq(node)) node.items = node.items.map((item) => expandAliases(document, item));
-  if (isMap(node)) {
-    const merges: Pair[] = [];
-    for (const pair of node.items) {
-      pair.value = expandAliases(document, pair.value);
-      if (isScalar(pair.key) && pair.key.value === "<<") merges.push(pair);
+function expandAliases(document: Document.Parsed, file: string, lineCounter: LineCounter): void {
+  const anchors = new Map<string, Node>();
+  const aliasTarget = (node: unknown): unknown => {
+    if (!isAlias(node)) return node;
+    const target = anchors.get(node.source);
+    if (target === undefined) throw new LintInputError(file, `YAML: alias *${node.source} names no anchor before it`, positionOf(lineCounter, node.range?.[0] ?? 0));
+    return target;
+  };
+  // Pass 1, pre-order in document order: anchors registered, aliases replaced by their targets.
+  let own = 0;
+  const pending: unknown[] = [document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (node === null || node === undefined) continue;
+    own++;
+    if ((isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) anchors.set(node.anchor, node);
+    if (isSeq(node)) {
+      node.items = node.items.map(aliasTarget);
+      for (let i = node.items.length - 1; i >= 0; i--) if (!isAlias(node.items[i])) pending.push(node.items[i]);
+    } else if (isMap(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i] as Pair;
+        const wasAlias = isAlias(pair.value);
+        pair.value = aliasTarget(pair.value);
+        if (!wasAlias) pending.push(pair.value);
+        pending.push(pair.key);
+      }
     }
-    if (merges.length > 0) {
-      node.items = node.items.filter((pair) => !merges.includes(pair));
-      const present = new Set(node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : "")));
-      for (const merge of merges) {
-        const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
-        for (const source of sources) {
-          if (!isMap(source)) continue;
-          for (const pair of source.items) {
-            const key = isScalar(pair.key) ? String(pair.key.value) : "";
-            if (!present.has(key)) {
-              present.add(key);
-              node.items.push(pair);
-            }
-          }
+  }
+  document.contents = aliasTarget(document.contents) as typeof document.contents;
+  // Pass 2, post-order over what is now a graph: expanded size (memoised), then merge keys.
+  const limit = own * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_FLOOR;
+  const size = new Map<unknown, number>();
+  // A node counts as size 1 while its own children are visited: an alias inside its anchor cannot loop.
+  const inProgress = new Set<unknown>();
+  const stack: { node: unknown; expanded: boolean }[] = [{ node: document.contents, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as { node: unknown; expanded: boolean };
+    if (size.has(top.node) || (!top.expanded && inProgress.has(top.node))) {
+      stack.pop();
+      continue;
+    }
+    if (!top.expanded) {
+      top.expanded = true;
+      inProgress.add(top.node);
+      for (const child of childrenOf(top.node)) if (child !== null && child !== undefined && !size.has(child) && !inProgress.has(child)) stack.push({ node: child, expanded: false });
+      continue;
+    }
+    stack.pop();
+    inProgress.delete(top.node);
+    let total = 1;
+    for (const child of childrenOf(top.node)) total += size.get(child) ?? (child === null || child === undefined ? 0 : 1);
+    size.set(top.node, total);
+    if (total > limit) {
+      throw new LintInputError(file, `YAML aliases expand this document past ${limit} nodes (${own} written): not read, as an alias bomb would not be`);
+    }
+    if (isMap(top.node)) mergeKeys(top.node);
+  }
+}
+
+function mergeKeys(node: { items: Pair[] }): void {
+  const merges = node.items.filter((pair) => isScalar(pair.key) && pair.key.value === "<<");
+  if (merges.length === 0) return;
+  node.items = node.items.filter((pair) => !merges.includes(pair));
+  const present = new Set(node.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : "")));
+  for (const merge of merges) {
+    const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
+    for (const source of sources) {
+      if (!isMap(source)) continue;
+      for (const pair of source.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : "";
+        if (!present.has(key)) {
+          present.add(key);
+          node.items.push(pair);
         }
       }
     }
   }
-  return node;
 }
 
-/** Parses every document of a multi-document stream; the first syntax error makes the file unreadable. */
-export function parseYaml(text: string, file: string, format: "YAML" | "JSON" = "YAML"): YamlSource {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const documents = Array.isArray(parsed) ? parsed : [];
-  for (const document of documents) {
+function positionOf(lineCounter: LineCounter, offset: number): { line: number; column: number } {
+  const position = lineCounter.linePos(offset);
+  return { line: position.line, column: position.col };
+}
+
+/** The documents of a stream, one at a time; the first syntax error makes the file unreadable. */
+export function* yamlDocuments(source: YamlSource, format: "YAML" | "JSON" = "YAML"): Generator<Document.Parsed> {
+  const composer = new Composer({ prettyErrors: false });
+  for (const document of composer.compose(new Parser(source.lineCounter.addNewLine).parse(source.text))) {
     const error = document.errors[0];
     if (error) {
-      const position = lineCounter.linePos(error.pos[0]);
-      throw new LintInputError(file, `${format}: ${error.message.split("\n")[0]}`, { line: position.line, column: position.col });
+      const deep = /call stack/i.test(error.message);
+      throw new LintInputError(source.file, deep ? `${format}: nested too deeply` : `${format}: ${error.message.split("\n")[0]}`, positionOf(source.lineCounter, error.pos[0]));
     }
-    document.contents = expandAliases(document, document.contents) as typeof document.contents;
+    expandAliases(document, source.file, source.lineCounter);
+    yield document;
   }
-  return { file, text, lineCounter, documents };
+}
+
+export function yamlSource(text: string, file: string): YamlSource {
+  return { file, text, lineCounter: new LineCounter() };
 }
 
 export function locate(source: YamlSource, node: Node | null | undefined): Location {
-  const offset = node?.range?.[0] ?? 0;
-  const position = source.lineCounter.linePos(offset);
-  return { file: source.file, line: position.line, column: position.col };
+  return { file: source.file, ...positionOf(source.lineCounter, node?.range?.[0] ?? 0) };
+}
+
+/** The line after a node (a list item, a block) and the indentation of the line it starts on. */
+export function after(source: YamlSource, node: Node | null | undefined): Placement | undefined {
+  const range = node?.range;
+  if (!range) return undefined;
+  const end = positionOf(source.lineCounter, Math.max(range[0], range[1] - 1));
+  const startLine = positionOf(source.lineCounter, range[0]).line;
+  return { at: { file: source.file, line: end.line + 1, column: 1 }, indent: lineIndent(source, startLine) };
+}
+
+/**
+ * Where a new item of a list goes: after its last item, or, in a flow list (`[a, b]`), inside the
+ * brackets (the text then starts with ", ").
+ */
+export function listEnd(source: YamlSource, node: Node | undefined): Placement | undefined {
+  if (isSeq(node) && node.flow && node.range) {
+    const close = source.lineCounter.linePos(node.range[1] - 1);
+    return { at: { file: source.file, line: close.line, column: close.col }, indent: "", inline: true };
+  }
+  const list = items(node);
+  return after(source, list[list.length - 1]);
+}
+
+/** The leading blanks (and list dashes' columns, as blanks) of a line, for a new sibling item. */
+export function lineIndent(source: YamlSource, line: number): string {
+  const start = source.lineCounter.lineStarts[line - 1] ?? 0;
+  let end = start;
+  while (source.text[end] === " " || source.text[end] === "\t") end++;
+  return source.text.slice(start, end);
 }
 
 export function get(node: unknown, key: string): Node | undefined {
@@ -118,7 +210,7 @@ export function entries(node: unknown): { key: string; keyNode: Node; value: Nod
   if (!isMap(node)) return [];
   const result: { key: string; keyNode: Node; value: Node | undefined }[] = [];
   for (const pair of node.items) {
-    if (!isScalar(pair.key)) continue;
+    if (!isPair(pair) || !isScalar(pair.key)) continue;
     result.push({ key: String(pair.key.value), keyNode: pair.key, value: (pair.value as Node | null) ?? undefined });
   }
   return result;
@@ -134,25 +226,29 @@ export function stringMap(node: unknown): Record<string, string> {
 }
 
 /**
- * Where each line of a block scalar's value starts in the file, so text embedded in YAML
- * (a redis.conf in a ConfigMap, a shell script in `args`) keeps exact positions.
- * Sample: `  redis.conf: |` followed by `    port 7000` (value line 0 is at file line +1, column 5).
+ * Where each line of a block scalar's value starts in the file, so text embedded in YAML (a redis.conf
+ * in a ConfigMap, a shell script in `args`) keeps exact positions. A function, not a list: a ConfigMap
+ * value may hold a hundred thousand lines. Sample: `  redis.conf: |` then `    port 7000` (value line 0
+ * is at file line +1, column 5).
  */
-export function blockScalarLineStarts(source: YamlSource, node: Scalar): Location[] | undefined {
+export function blockScalarLines(source: YamlSource, node: Scalar): ((index: number) => Location) | undefined {
   // Folded scalars join lines, so only literal ones map line for line.
   if (node.type !== "BLOCK_LITERAL") return undefined;
   const range = node.range;
   if (!range) return undefined;
-  const raw = source.text.slice(range[0], range[1]);
-  const rawLines = raw.split("\n").slice(1);
-  const indent = Math.min(
-    ...rawLines.filter((line) => line.trim() !== "").map((line) => line.length - line.trimStart().length),
-  );
-  const header = source.lineCounter.linePos(range[0]);
-  const value = String(node.value);
-  return value.split("\n").map((_, index) => ({
-    file: source.file,
-    line: header.line + 1 + index,
-    column: (Number.isFinite(indent) ? indent : 0) + 1,
-  }));
+  const header = positionOf(source.lineCounter, range[0]);
+  // The indentation is that of the first line with content after the header.
+  let offset = source.text.indexOf("\n", range[0]) + 1;
+  let indent = 0;
+  while (offset > 0 && offset < range[1]) {
+    let column = 0;
+    while (source.text[offset + column] === " ") column++;
+    const next = source.text[offset + column];
+    if (next !== "\n" && next !== "\r" && next !== undefined) {
+      indent = column;
+      break;
+    }
+    offset = source.text.indexOf("\n", offset) + 1;
+  }
+  return (index) => ({ file: source.file, line: header.line + 1 + index, column: indent + 1 });
 }

@@ -1,9 +1,9 @@
 // A node that announces (explicitly or by default) a bus port that no mapping publishes.
 import { portsOf } from "../clusterPorts.js";
+import { composePortFix, hostPortFix, settingFix } from "../fix/yaml.js";
 import type { ClusterPorts, LintFinding, Location, PublishedContainer, ScopeModel } from "../model.js";
 import { rangeCovers } from "../ports.js";
-import { settingFix } from "../fix/yaml.js";
-import { hostPortFor } from "./busPortNotPublished.js";
+import { containerJudgement, hostPortFor } from "./busPortNotPublished.js";
 import { finding, type LintRule } from "./rule.js";
 
 /** Host-side ports where the container's bus port is reachable: published mappings and Services targeting it. */
@@ -40,8 +40,9 @@ export const announcedBusPortNotPublished: LintRule = {
   check({ scope }) {
     const findings: LintFinding[] = [];
     for (const container of scope.containers) {
+      const judgement = containerJudgement(container);
+      if (container.hostNetwork || !judgement) continue;
       const node = container.node;
-      if (container.hostNetwork || node.clusterEnabled?.value !== true) continue;
       const ports = portsOf(node);
       const explicit = node.announceBusPort;
       const entry = busEntryPorts(container, scope, ports);
@@ -52,21 +53,24 @@ export const announcedBusPortNotPublished: LintRule = {
       const published = [...entry.ports].sort((a, b) => a - b);
       const at = explicit?.at ?? entry.at ?? container.at;
       const suggestion = published[0] ?? ports.bus;
-      findings.push(
-        finding(
-          this.id,
-          "error",
-          at,
-          `${container.name} announces cluster bus port ${ports.announcedBus}${explicit ? "" : " (its own cluster port, as no cluster-announce-bus-port is set)"} ` +
-            `but ${published.length > 0 ? `publishes its bus port ${ports.bus} as ${published.join(", ")}` : `nothing publishes ${ports.announcedBus}`}: ` +
-            `peers dial the announced port and never reach the bus.`,
-          published.length > 0
-            ? settingFix(container.settings, "cluster-announce-bus-port", suggestion)
-            : container.syntax === "compose"
-              ? `- "${ports.announcedBus}:${ports.bus}"`
-              : `- containerPort: ${ports.bus}\n  hostPort: ${ports.announcedBus}`,
-        ),
+      const lastPublication = container.publications[container.publications.length - 1];
+      const fix =
+        published.length > 0
+          ? settingFix(container.settings, "cluster-announce-bus-port", suggestion, container.settingPlacement, explicit?.valueAt)
+          : container.syntax === "compose"
+            ? composePortFix(ports.announcedBus, ports.bus, lastPublication?.next ?? container.portsPlacement)
+            : hostPortFix(ports.bus, ports.announcedBus, lastPublication?.next ?? container.portsPlacement);
+      const found = finding(
+        this.id,
+        "error",
+        at,
+        `${container.name} announces cluster bus port ${ports.announcedBus}${explicit ? "" : " (its own cluster port, as no cluster-announce-bus-port is set)"} ` +
+          `but ${published.length > 0 ? `publishes its bus port ${ports.bus} as ${published.join(", ")}` : `nothing publishes ${ports.announcedBus}`}: ` +
+          `peers dial the announced port and never reach the bus.`,
+        fix,
+        judgement,
       );
+      if (found) findings.push(found);
     }
     return findings;
   },

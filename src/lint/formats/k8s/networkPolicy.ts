@@ -1,7 +1,8 @@
 // NetworkPolicy objects (networking.k8s.io/v1), with the position of every rule and port.
 import type { Node } from "yaml";
-import { get, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { after, get, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 import { toPort } from "../../ports.js";
+import type { Placement } from "../../model.js";
 import type { K8sNetworkPolicy, K8sPeer, K8sPolicyPort, K8sPolicyRule, LabelSelector } from "./types.js";
 
 function readSelector(node: Node | undefined): LabelSelector {
@@ -20,11 +21,13 @@ function readPort(source: YamlSource, node: Node): K8sPolicyPort {
   const portText = str(get(node, "port"));
   const numeric = toPort(portText);
   const endPort = toPort(str(get(node, "endPort")));
+  const next = after(source, node);
   return {
     at: locate(source, node),
     protocol: (str(get(node, "protocol")) ?? "TCP").toUpperCase(),
     ...(portText === undefined ? {} : { port: numeric ?? portText }),
     ...(endPort === undefined ? {} : { endPort }),
+    ...(next ? { next } : {}),
   };
 }
 
@@ -87,9 +90,25 @@ export function readNetworkPolicy(source: YamlSource, doc: Node, name: string, n
     namespace,
     at: locate(source, doc),
     podSelector: readSelector(get(spec, "podSelector")),
+    placements: {},
   };
-  if (types.includes("Ingress")) policy.ingress = items(ingressNode).map((rule) => readRule(source, rule, "from"));
-  if (types.includes("Egress")) policy.egress = items(egressNode).map((rule) => readRule(source, rule, "to"));
+  // A new rule goes after the list's last item, or under spec: with its key when there is no list.
+  const placement = (list: Node | undefined, key: string): Placement | undefined => {
+    const last = items(list)[items(list).length - 1];
+    if (last) return after(source, last);
+    const place = list === undefined || list === null ? after(source, spec) : undefined;
+    return place ? { ...place, header: `${key}:` } : undefined;
+  };
+  if (types.includes("Ingress")) {
+    policy.ingress = items(ingressNode).map((rule) => readRule(source, rule, "from"));
+    const place = placement(ingressNode, "ingress");
+    if (place) policy.placements.ingress = place;
+  }
+  if (types.includes("Egress")) {
+    policy.egress = items(egressNode).map((rule) => readRule(source, rule, "to"));
+    const place = placement(egressNode, "egress");
+    if (place) policy.placements.egress = place;
+  }
   return policy;
 }
 

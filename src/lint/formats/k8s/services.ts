@@ -2,7 +2,7 @@
 import type { Node } from "yaml";
 import type { ServiceFacts, ServicePort } from "../../model.js";
 import { toPort } from "../../ports.js";
-import { get, getPath, items, keyNode, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { after, get, getPath, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 
 /** Annotations that make a cloud load balancer internal (not reachable from the internet). */
 const INTERNAL_LB_ANNOTATIONS: Record<string, string[]> = {
@@ -28,7 +28,9 @@ function readServicePort(source: YamlSource, node: Node): ServicePort | undefine
   const targetText = str(get(node, "targetPort"));
   const nodePort = toPort(str(get(node, "nodePort")));
   const name = str(get(node, "name"));
+  const next = after(source, node);
   return {
+    ...(next ? { next } : {}),
     at: locate(source, node),
     port,
     ...(name === undefined ? {} : { name }),
@@ -41,7 +43,9 @@ function readServicePort(source: YamlSource, node: Node): ServicePort | undefine
 export function readService(source: YamlSource, doc: Node, name: string, namespace: string): ServiceFacts {
   const spec = get(doc, "spec");
   const selector = stringMap(get(spec, "selector"));
+  const specPlacement = after(source, spec);
   return {
+    ...(specPlacement ? { specPlacement } : {}),
     name,
     namespace,
     at: locate(source, doc),
@@ -52,6 +56,5 @@ export function readService(source: YamlSource, doc: Node, name: string, namespa
     perPod: "statefulset.kubernetes.io/pod-name" in selector,
     internal: isInternal(stringMap(getPath(doc, "metadata", "annotations"))),
     sourceRanges: items(get(spec, "loadBalancerSourceRanges")).flatMap((range) => str(range) ?? []),
-    portsAt: locate(source, keyNode(spec, "ports") ?? spec),
   };
 }

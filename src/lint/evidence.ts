@@ -1,0 +1,99 @@
+// Whether the Redis a finding is about runs in cluster mode, and why busdoctor thinks so. Only then
+// does a missing bus port matter: with evidence for cluster mode a finding keeps its severity; with
+// none it is at most a note ("if this Redis runs in cluster mode..."); with evidence against it
+// (Sentinel, standalone redis-server, a managed service) there is no finding at all.
+import { BUS_PORT_OFFSET } from "../cluster/ports.js";
+import type { ClusterPorts, EvidenceItem, LintFinding, Location, Policy, RedisNodeFacts, ScopeModel } from "./model.js";
+import { portsCover } from "../firewall/ports.js";
+
+export type Judgement = { stance: "cluster" | "not-cluster"; why: string } | { stance: "unknown"; why: string };
+
+const SENTINEL_PORT = 26379;
+
+function where(at: Location): string {
+  return `${at.file}:${at.line}`;
+}
+
+/** What one node's configuration says. */
+export function nodeEvidence(node: RedisNodeFacts): EvidenceItem[] {
+  if (node.clusterEnabled?.value === true) return [{ stance: "cluster", what: `cluster-enabled yes (${node.origin})`, at: node.clusterEnabled.at }];
+  if (node.sentinel) return [{ stance: "not-cluster", what: `Sentinel (${node.origin})`, at: node.sentinel.at }];
+  if (node.clusterEnabled?.value === false) return [{ stance: "not-cluster", what: `cluster-enabled no (${node.origin})`, at: node.clusterEnabled.at }];
+  if (node.standalone) return [{ stance: "not-cluster", what: `redis-server runs without cluster-enabled (${node.origin})`, at: node.standalone }];
+  return [];
+}
+
+function describe(item: EvidenceItem): string {
+  return `${item.what} at ${where(item.at)}`;
+}
+
+export function judgeItems(items: readonly EvidenceItem[]): Judgement | undefined {
+  const cluster = items.find((item) => item.stance === "cluster");
+  if (cluster) return { stance: "cluster", why: `cluster mode: ${describe(cluster)}` };
+  const against = items.find((item) => item.stance === "not-cluster");
+  if (against) return { stance: "not-cluster", why: `not a cluster: ${describe(against)}` };
+  return undefined;
+}
+
+/** The scope's own evidence: its nodes, what its files say (charts, operators, cluster create), bus ports it opens or maps. */
+export function scopeEvidence(scope: ScopeModel, pairs: readonly ClusterPorts[]): EvidenceItem[] {
+  const items: EvidenceItem[] = [...scope.evidence];
+  for (const node of scope.nodes) for (const item of nodeEvidence(node)) items.push(item);
+  for (const container of scope.containers) {
+    for (const publication of container.publications) {
+      const pair = pairs.find((candidate) => portsCover([publication.container], candidate.bus) && candidate.bus !== candidate.client);
+      if (pair && publication.protocol === "tcp") items.push({ stance: "cluster", what: `${container.name} publishes bus port ${pair.bus}`, at: publication.at });
+    }
+  }
+  for (const service of scope.services) {
+    for (const port of service.ports) {
+      if (/bus/i.test(port.name ?? "")) items.push({ stance: "cluster", what: `Service ${service.name} carries a bus port (${port.name})`, at: port.at });
+    }
+  }
+  return items;
+}
+
+/** Ports a policy explicitly lets through in some direction, from allow rules naming small port lists. */
+function openedPorts(policy: Policy): { port: number; at: Location }[] {
+  const opened: { port: number; at: Location }[] = [];
+  for (const direction of [policy.in, policy.out]) {
+    for (const chain of direction?.chains ?? []) {
+      for (const rule of chain.rules) {
+        if (rule.verdict.kind !== "accept") continue;
+        for (const condition of rule.conditions) {
+          if (condition.kind !== "port" || condition.field !== "dport" || condition.negated) continue;
+          for (const range of condition.ranges) {
+            if (range.to - range.from > 64) continue;
+            for (let port = range.from; port <= range.to; port++) opened.push({ port, at: rule.at });
+          }
+        }
+      }
+    }
+  }
+  return opened;
+}
+
+/** A policy's own word: it opens a bus port with its client port (cluster), or Sentinel's port (not one). */
+export function policyEvidence(policy: Policy): EvidenceItem[] {
+  if (policy.managedService) return [{ stance: "not-cluster", what: `${policy.name} guards ${policy.managedService}, which runs the cluster bus itself`, at: policy.at }];
+  const opened = openedPorts(policy);
+  const ports = new Set(opened.map((entry) => entry.port));
+  const pair = opened.find((entry) => entry.port >= 1024 && ports.has(entry.port + BUS_PORT_OFFSET));
+  if (pair) {
+    const bus = opened.find((entry) => entry.port === pair.port + BUS_PORT_OFFSET) as { port: number; at: Location };
+    return [{ stance: "cluster", what: `${policy.name} opens bus port ${bus.port} with client port ${pair.port}`, at: bus.at }];
+  }
+  const sentinel = opened.find((entry) => entry.port === SENTINEL_PORT);
+  if (sentinel) return [{ stance: "not-cluster", what: `${policy.name} opens Sentinel's port ${SENTINEL_PORT}`, at: sentinel.at }];
+  return [];
+}
+
+export const NO_EVIDENCE =
+  "no sign of cluster mode in the files read (no cluster-enabled yes, cluster Helm chart or operator, redis-cli --cluster create, or bus port opened next to the client port)";
+
+/** Applies a judgement to a finding: kept, softened to a note that says what it depends on, or dropped. */
+export function grade(finding: LintFinding, judgement: Judgement): LintFinding | undefined {
+  if (judgement.stance === "not-cluster") return undefined;
+  if (judgement.stance === "cluster") return { ...finding, evidence: judgement.why };
+  return { ...finding, severity: "note", message: `If this Redis runs in cluster mode: ${finding.message}`, evidence: judgement.why };
+}
