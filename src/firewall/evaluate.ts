@@ -9,8 +9,9 @@
 //
 // Each chain is walked at most once per (certainty, depth) and flow, so time is linear in the ruleset;
 // the walk recurses only through jumps, cut at MAX_JUMP_DEPTH, so the stack stays small whatever the input.
+import ipaddr from "ipaddr.js";
 import { isWholeSpace, packetAddress, rangeContains, type AddressValue } from "./addresses.js";
-import type { Condition, FirewallChain, FirewallRule, Hook, IpVersion, PortRange, Verdict } from "./model.js";
+import type { AddressRange, Condition, FirewallChain, FirewallRule, Hook, IpVersion, PortRange, Verdict } from "./model.js";
 
 type Match = "yes" | "no" | "maybe";
 
@@ -20,8 +21,14 @@ export type InterfaceKind = "lo" | "other" | null;
 /** One of the cluster's own nodes whose address is not known: inside every `self` group, maybe inside any range. */
 export const CLUSTER_NODE = { kind: "cluster-node" } as const;
 
-/** An address, a cluster node, or null: not known at all. */
-export type Endpoint = string | null | typeof CLUSTER_NODE;
+/**
+ * Some host of the internet at large: inside 0.0.0.0/0 and the `internet` groups, outside private and
+ * special-purpose ranges and outside the cluster's own nodes; maybe inside other public ranges.
+ */
+export const INTERNET_HOST = { kind: "internet-host" } as const;
+
+/** An address, a cluster node, an internet host, or null: not known at all. */
+export type Endpoint = string | null | typeof CLUSTER_NODE | typeof INTERNET_HOST;
 
 export interface Flow {
   version: IpVersion;
@@ -86,10 +93,33 @@ function sourcePortMatch(ranges: readonly PortRange[]): Match {
   return ranges.some((range) => range.to >= EPHEMERAL_PORTS.from && range.from <= EPHEMERAL_PORTS.to) ? "maybe" : "no";
 }
 
-type EndpointValue = AddressValue | null | typeof CLUSTER_NODE;
+type EndpointValue = AddressValue | null | typeof CLUSTER_NODE | typeof INTERNET_HOST;
 
 function isClusterNode(endpoint: unknown): endpoint is typeof CLUSTER_NODE {
   return endpoint === CLUSTER_NODE;
+}
+
+function isInternetHost(endpoint: unknown): endpoint is typeof INTERNET_HOST {
+  return endpoint === INTERNET_HOST;
+}
+
+/** Whether a range is only private or special-purpose addresses (RFC 1918, loopback, link-local, ULA...). */
+function isPrivateRange(range: AddressRange): boolean {
+  const first = range.version === 4 ? ipaddr.fromByteArray(toBytes(range.from, 4)) : ipaddr.fromByteArray(toBytes(range.from, 16));
+  const last = range.version === 4 ? ipaddr.fromByteArray(toBytes(range.to, 4)) : ipaddr.fromByteArray(toBytes(range.to, 16));
+  return first.range() !== "unicast" && first.range() === last.range();
+}
+
+function toBytes(value: bigint, length: number): number[] {
+  const bytes: number[] = [];
+  for (let i = length - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return bytes;
+}
+
+function internetHostMatch(condition: Extract<Condition, { kind: "address" }>, ranges: readonly AddressRange[]): Match {
+  if (ranges.some(isWholeSpace) || condition.groups.some((group) => group.internet)) return "yes";
+  const maybe = ranges.some((range) => !isPrivateRange(range)) || condition.groups.some((group) => !group.self && !group.internet);
+  return maybe ? "maybe" : "no";
 }
 
 function addressMatch(condition: Extract<Condition, { kind: "address" }>, endpoint: EndpointValue, version: IpVersion): Match {
@@ -97,7 +127,9 @@ function addressMatch(condition: Extract<Condition, { kind: "address" }>, endpoi
   if (condition.version !== null && condition.version !== version) return "no";
   const ranges = condition.ranges.filter((range) => range.version === version);
   let inside: Match;
-  if (endpoint !== null && !isClusterNode(endpoint)) {
+  if (isInternetHost(endpoint)) {
+    inside = internetHostMatch(condition, ranges);
+  } else if (endpoint !== null && !isClusterNode(endpoint)) {
     inside = ranges.some((range) => rangeContains(range, endpoint)) ? "yes" : condition.groups.length > 0 ? "maybe" : "no";
   } else if (ranges.some(isWholeSpace) || (isClusterNode(endpoint) && condition.groups.some((group) => group.self))) {
     inside = "yes";
@@ -109,7 +141,7 @@ function addressMatch(condition: Extract<Condition, { kind: "address" }>, endpoi
 }
 
 function resolveEndpoint(endpoint: Endpoint): EndpointValue {
-  if (endpoint === null || isClusterNode(endpoint)) return endpoint;
+  if (endpoint === null || isClusterNode(endpoint) || isInternetHost(endpoint)) return endpoint;
   return packetAddress(endpoint);
 }
 

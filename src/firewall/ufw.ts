@@ -58,8 +58,21 @@ export class UfwState {
 
 const ACTIONS = new Set(["allow", "deny", "reject", "limit"]);
 
+/** Application profiles ufw ships with the usual packages (/etc/ufw/applications.d); others are unknown. */
+const APP_PROFILES: Record<string, PortRange[]> = {
+  openssh: [{ from: 22, to: 22 }],
+  "nginx http": [{ from: 80, to: 80 }],
+  "nginx https": [{ from: 443, to: 443 }],
+  "nginx full": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+  apache: [{ from: 80, to: 80 }],
+  "apache secure": [{ from: 443, to: 443 }],
+  "apache full": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+};
+
 /** `6379`, `6379/tcp`, `6379:6390/tcp`, `6379,16379/tcp`; anything else is an app profile name. */
 function portSpec(text: string): { ports: PortRange[] | "unknown"; protocol: string | null } {
+  const profile = APP_PROFILES[text.toLowerCase()];
+  if (profile) return { ports: profile, protocol: "tcp" };
   const [ports = "", protocol] = text.split("/");
   const ranges = portList(ports, ":");
   return { ports: ranges ?? "unknown", protocol: protocol?.toLowerCase() ?? null };
@@ -117,15 +130,18 @@ function statusRule(line: string, at: Location): UfwRule | null {
   if (!ACTIONS.has(action) || directionWord === "FWD") return null;
   const v6 = toColumn.includes("(v6)") || fromColumn.includes("(v6)");
   const clean = (column: string) => column.replace("(v6)", "").trim();
-  const parseSide = (column: string): { address: string | null; ports: PortRange[] | null | "unknown"; protocol: string | null; iface: string | null } => {
+  // A word that is neither an address nor a port: an app profile in "To", a host name in "From".
+  const parseSide = (column: string, hostSide: boolean): { address: string | null; ports: PortRange[] | null | "unknown"; protocol: string | null; iface: string | null } => {
     const [main = "", iface] = clean(column).split(/\s+on\s+/);
+    const profile = APP_PROFILES[main.toLowerCase()];
+    if (profile) return { address: null, ports: profile, protocol: "tcp", iface: iface ?? null };
     const parts = main.split(/\s+/).filter(Boolean);
     let addressText: string | null = null;
     let ports: PortRange[] | null | "unknown" = null;
     let protocol: string | null = null;
     for (const part of parts) {
       if (part === "Anywhere") continue;
-      if (parseAddressRange(part) !== null) addressText = part;
+      if (parseAddressRange(part) !== null || (hostSide && portList(part.split("/")[0] ?? "", ":") === undefined)) addressText = part;
       else {
         const spec = portSpec(part);
         ports = spec.ports;
@@ -134,8 +150,8 @@ function statusRule(line: string, at: Location): UfwRule | null {
     }
     return { address: addressText, ports, protocol, iface: iface ?? null };
   };
-  const to = parseSide(toColumn);
-  const from = parseSide(fromColumn);
+  const to = parseSide(toColumn, false);
+  const from = parseSide(fromColumn, true);
   return {
     at,
     ref: `line ${at.line}`,
@@ -206,7 +222,7 @@ function side(field: "saddr" | "daddr", text: string, version: IpVersion | null)
     negated: false,
     ranges: range ? [range] : [],
     groups: range ? [] : [namedHosts(text)],
-    written: [`${field === "saddr" ? "from" : "to"} ${text}`],
+    written: [`${field === "saddr" ? "from" : "to"} ${text === "0.0.0.0/0" || text === "::/0" ? "any" : text}`],
   };
 }
 
@@ -218,7 +234,9 @@ function ruleOf(rule: UfwRule): FirewallRule {
   if (rule.protocol !== null && rule.protocol !== "any") conditions.push({ kind: "protocol", negated: false, protocols: [rule.protocol] });
   const remoteAddress = rule.direction === "in" ? rule.from : rule.to;
   const localAddress = rule.direction === "in" ? rule.to : rule.from;
-  if (remoteAddress !== null) conditions.push(side(remote, remoteAddress, null));
+  // ufw writes "from any" as 0.0.0.0/0 (and ::/0): the whole internet, as `ufw status` says, "Anywhere".
+  const anywhere = rule.version === 6 ? "::/0" : "0.0.0.0/0";
+  conditions.push(side(remote, remoteAddress ?? anywhere, null));
   if (localAddress !== null) conditions.push(side(local, localAddress, null));
   if (rule.ports === "unknown") conditions.push({ kind: "unknown", text: rule.text, about: "port" });
   else if (rule.ports !== null) conditions.push({ kind: "port", field: "dport", protocol: rule.protocol ?? "th", negated: false, ranges: rule.ports });

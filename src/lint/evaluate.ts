@@ -3,7 +3,8 @@
 // The peer is "some node of the cluster" (its address unknown): it is inside `self` groups and the
 // whole address space, and may or may not be inside any other range or group.
 import { isWholeInternet } from "../firewall/addresses.js";
-import { CLUSTER_NODE, FirewallEvaluator } from "../firewall/evaluate.js";
+import { CLUSTER_NODE, FirewallEvaluator, INTERNET_HOST } from "../firewall/evaluate.js";
+import type { IpVersion } from "../firewall/model.js";
 import type { Direction, DirectionPolicy, LintRule, Peer } from "./model.js";
 
 export interface PortAccess {
@@ -61,20 +62,16 @@ function unresolvedPort(rule: LintRule): boolean {
   return rule.conditions.some((condition) => condition.kind === "unknown" && condition.about === "port");
 }
 
-/** Whether a connection from `peer` (some host of the internet, say) to the port is blocked for certain. */
-export function blockedFor(policy: DirectionPolicy, direction: Direction, port: number, peer: string): boolean {
-  const evaluator = evaluatorOf(policy);
-  return policy.versions.every((version) => {
-    const remote = version === 6 ? peer.replace(/^(\d+\.){3}\d+$/, "2001:db8::7") : peer;
-    const flow = direction === "in" ? { saddr: remote, daddr: CLUSTER_NODE } : { saddr: CLUSTER_NODE, daddr: remote };
-    return evaluator.evaluate({ version, ...flow, dport: port, iface: "other", hooks: policy.hooks }).blocked === "certain";
-  });
+/** Whether a connection from some host of the internet to the port, over this IP version, is blocked for certain. */
+export function blockedFromInternet(policy: DirectionPolicy, port: number, version: IpVersion): boolean {
+  return evaluatorOf(policy).evaluate({ version, saddr: INTERNET_HOST, daddr: CLUSTER_NODE, dport: port, iface: "other", hooks: policy.hooks }).blocked === "certain";
 }
 
-/** Whether a rule lets TCP to the port through when its peer conditions match: an accept naming the port or every port. */
-export function acceptsPort(rule: LintRule, port: number): boolean {
+/** Whether a rule lets TCP to the port through, over this IP version, when its peer conditions match. */
+export function acceptsPort(rule: LintRule, port: number, version: IpVersion): boolean {
   if (rule.verdict.kind !== "accept") return false;
   return rule.conditions.every((condition) => {
+    if (condition.kind === "family") return condition.versions.includes(version);
     if (condition.kind === "protocol") return condition.negated !== condition.protocols.some((name) => name === "tcp" || name === "6");
     if (condition.kind === "port" && condition.field === "dport") return condition.negated !== condition.ranges.some((range) => range.from <= port && port <= range.to);
     return true;

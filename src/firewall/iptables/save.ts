@@ -119,11 +119,14 @@ export function parseIptablesSave(input: string, file: string, familyHint?: "ip"
       const body = line.startsWith("[") ? line.slice(line.indexOf("]") + 1).trimStart() : line;
       const words = shellWords(body);
       if (words === null) throw new FirewallParseError("unbalanced quotes", at);
-      const [append, chainName = "", ...args] = words.map((word) => word.text);
+      const [command, chainName = "", ...rest] = words.map((word) => word.text);
       const chain = tableChains.get(chainName);
-      if (append !== "-A" && append !== "--append") throw new FirewallParseError(`expected :CHAIN POLICY or -A CHAIN, found ${JSON.stringify(body.slice(0, 60))}`, at);
+      const insert = command === "-I" || command === "--insert";
+      if (command !== "-A" && command !== "--append" && !insert) throw new FirewallParseError(`expected :CHAIN POLICY or -A CHAIN, found ${JSON.stringify(body.slice(0, 60))}`, at);
       if (chain === undefined) throw new FirewallParseError(`rule for undeclared chain "${chainName}"`, at);
-      chain.rules.push({ at, ref: `rule ${chain.rules.length + 1}`, handle: null, text: line, ...parseRuleOptions(args, context) });
+      // iptables-restore files (ufw's user.rules) may insert: `-I ufw-logging-deny [2] ...`.
+      const position = insert && /^\d+$/.test(rest[0] ?? "") ? Number(rest.shift()) - 1 : insert ? 0 : chain.rules.length;
+      chain.rules.splice(position, 0, { at, ref: `rule ${position + 1}`, handle: null, text: line, ...parseRuleOptions(rest, context) });
     }
     if (newline < 0) break;
   }

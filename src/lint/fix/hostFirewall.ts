@@ -77,11 +77,17 @@ function nftJsonRule(request: AllowFixRequest, syntax: Extract<HostSyntax, { syn
 const UFW_TO_WIDTH = 27;
 const UFW_ACTION_WIDTH = 12;
 
-function ufwStatusLine(request: AllowFixRequest, address: string, port: number): string {
-  const action = request.direction === "in" ? "ALLOW IN" : "ALLOW OUT";
-  const to = request.direction === "in" ? `${port}/tcp` : `${address} ${port}/tcp`;
-  const from = request.direction === "in" ? address : "Anywhere";
-  return `${to.padEnd(UFW_TO_WIDTH)}${action.padEnd(UFW_ACTION_WIDTH)}${from}`;
+/** Whether the rule a fix goes before is an IPv6 one (`ufw status` marks those "(v6)"). */
+function isV6Rule(rule: LintRule | undefined): boolean {
+  return rule?.conditions.some((condition) => condition.kind === "family" && condition.versions.length === 1 && condition.versions[0] === 6) ?? false;
+}
+
+function ufwStatusLine(request: AllowFixRequest, address: string, port: number, action: "ALLOW" | "DENY"): string {
+  const v6 = isV6Rule(request.before) ? " (v6)" : "";
+  const verb = `${action} ${request.direction === "in" ? "IN" : "OUT"}`;
+  const to = request.direction === "in" ? `${port}/tcp${v6}` : `${address} ${port}/tcp${v6}`;
+  const from = request.direction === "in" ? address : `Anywhere${v6}`;
+  return `${to.padEnd(UFW_TO_WIDTH)}${verb.padEnd(UFW_ACTION_WIDTH)}${from}`;
 }
 
 function ufwCommand(request: AllowFixRequest, address: string, port: number, first: boolean): string {
@@ -196,8 +202,8 @@ export function hostFix(request: AllowFixRequest, syntax: HostSyntax): WrittenFi
         return withEdit(lines.join("\n"), request.placement ? atPlacement(request.placement, lines) : undefined);
       }
       const anchor = anchorOf(request, "ufw-user-input");
-      const lines = targets.flatMap((address) => request.ports.map((port) => ufwStatusLine(request, address, port)));
-      if (request.thenDrop) for (const port of request.ports) lines.push(`${`${port}/tcp`.padEnd(UFW_TO_WIDTH)}${(request.direction === "in" ? "DENY IN" : "DENY OUT").padEnd(UFW_ACTION_WIDTH)}Anywhere`);
+      const lines = targets.flatMap((address) => request.ports.map((port) => ufwStatusLine(request, address, port, "ALLOW")));
+      if (request.thenDrop) for (const port of request.ports) lines.push(ufwStatusLine(request, `Anywhere${isV6Rule(request.before) ? " (v6)" : ""}`, port, "DENY"));
       return withEdit(`# ufw status shows it once this runs:\n${targets.flatMap((address) => request.ports.map((port) => ufwCommand(request, address, port, true))).join("\n")}`, placed(request, anchor, lines));
     }
     case "ansible": {

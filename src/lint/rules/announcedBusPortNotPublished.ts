@@ -37,11 +37,11 @@ export const announcedBusPortNotPublished: LintRule = {
     "Peers dial the bus port a node announces: cluster-announce-bus-port when set, otherwise its own cluster-port (client port + 10000), " +
     "never cluster-announce-port + 10000. Behind NAT (compose port mappings, hostPort, per-pod LoadBalancer or NodePort Services) the " +
     "announced bus port must be the published one, or every peer's bus connection goes nowhere.",
-  check({ scope }) {
+  check({ scope, judgeScope }) {
     const findings: LintFinding[] = [];
     for (const container of scope.containers) {
-      const judgement = containerJudgement(container);
-      if (container.hostNetwork || !judgement) continue;
+      const judgement = containerJudgement(container, judgeScope());
+      if (container.hostNetwork || judgement.stance === "not-cluster") continue;
       const node = container.node;
       const ports = portsOf(node);
       const explicit = node.announceBusPort;

@@ -45,7 +45,8 @@ export const busPortNarrowerSource: LintRule = {
     const findings: LintFinding[] = [];
     for (const { policy, direction, rules, pair, client, bus } of portPairAccesses(scope, pairs)) {
       const busRule = bus.allowRules[0];
-      const clientRule = client.allowRules[0];
+      // The rule that lets the client port through for more peers: the one a fix copies.
+      const clientRule = client.allowRules.find((rule) => !bus.allowRules.includes(rule)) ?? client.allowRules[0];
       if (!client.allowed || !busRule || !clientRule || bus.unknown) continue;
       if (!isNarrower(client.peers, bus.peers)) continue;
       const found = finding(

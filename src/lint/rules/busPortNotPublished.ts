@@ -1,7 +1,7 @@
 // A container mapping that publishes the client port but not the bus port, for a node that announces
 // an address peers reach through that mapping.
 import { portsOf } from "../clusterPorts.js";
-import { nodeEvidence } from "../evidence.js";
+import { judgeItems, nodeEvidence, type Judgement } from "../evidence.js";
 import { composePortFix, hostPortFix, settingFix } from "../fix/yaml.js";
 import type { LintFinding, Publication, PublishedContainer } from "../model.js";
 import { rangeCovers } from "../ports.js";
@@ -16,10 +16,9 @@ export function hostPortFor(publication: Publication, port: number): number | un
   return publication.host ? publication.host.from + (port - publication.container.from) : undefined;
 }
 
-/** Evidence a container's own configuration gives: it says cluster-enabled yes (the rules below need it). */
-export function containerJudgement(container: PublishedContainer): { stance: "cluster"; why: string } | undefined {
-  const item = nodeEvidence(container.node)[0];
-  return item?.stance === "cluster" ? { stance: "cluster", why: `cluster mode: ${item.what} at ${item.at.file}:${item.at.line}` } : undefined;
+/** What a container's own configuration says about cluster mode, else what its scope says. */
+export function containerJudgement(container: PublishedContainer, scope: Judgement): Judgement {
+  return judgeItems(nodeEvidence(container.node)) ?? scope;
 }
 
 export const busPortNotPublished: LintRule = {
@@ -31,11 +30,11 @@ export const busPortNotPublished: LintRule = {
     "address, through the ports it publishes. A compose `ports:` list or Kubernetes `hostPort` that maps the client port but not the bus " +
     "port leaves the node reachable for clients and unreachable for gossip. Nodes that announce nothing talk over the container " +
     "network directly, where nothing needs publishing: they are not reported.",
-  check({ scope }) {
+  check({ scope, judgeScope }) {
     const findings: LintFinding[] = [];
     for (const container of scope.containers) {
-      const judgement = containerJudgement(container);
-      if (container.hostNetwork || !judgement) continue;
+      const judgement = containerJudgement(container, judgeScope());
+      if (container.hostNetwork || judgement.stance === "not-cluster") continue;
       const node = container.node;
       if (node.announceIp === undefined && node.announcePort === undefined) continue;
       const ports = portsOf(node);

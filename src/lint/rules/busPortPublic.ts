@@ -1,6 +1,6 @@
 // The bus port open to the whole internet: the bus has no authentication.
-import { isWholeInternet } from "../../firewall/addresses.js";
-import { acceptsPort, blockedFor, isExplicitWorld, rulePeers } from "../evaluate.js";
+import { isWholeInternet, parseAddressRange } from "../../firewall/addresses.js";
+import { acceptsPort, blockedFromInternet, isExplicitWorld, rulePeers } from "../evaluate.js";
 import { splitAroundBus } from "../fix/hcl.js";
 import { loadBalancerFix } from "../fix/yaml.js";
 import type { ClusterPorts, LintFinding, Peer, Policy, ServiceFacts } from "../model.js";
@@ -17,9 +17,6 @@ function publicLoadBalancerBusPorts(service: ServiceFacts, pair: ClusterPorts) {
   return service.ports.filter((port) => port.port === pair.bus || port.port === pair.announcedBus || port.targetPort === pair.bus);
 }
 
-/** An address of the internet at large (TEST-NET-3): what a rule open to 0.0.0.0/0 lets in. */
-const INTERNET_HOST = "203.0.113.7";
-
 /**
  * Every allow rule naming the whole internet that covers the bus port, unless a connection from the
  * internet to the bus port is dropped for certain anyway (a drop before it, a deny of higher priority).
@@ -28,12 +25,16 @@ function policyFindings(policy: Policy, pairs: readonly ClusterPorts[], id: stri
   const findings: LintFinding[] = [];
   const rules = policy.in;
   if (!rules) return findings;
+  const reported = new Set<string>();
   for (const pair of pairs) {
-    if (blockedFor(rules, "in", pair.bus, INTERNET_HOST)) continue;
+    for (const version of rules.versions) {
+    if (blockedFromInternet(rules, pair.bus, version)) continue;
     for (const rule of rules.chains.flatMap((chain) => chain.rules)) {
-      if (!acceptsPort(rule, pair.bus)) continue;
-      const world = rulePeers(rule, "in").peers.find(isExplicitWorld);
-      if (!world) continue;
+      if (!acceptsPort(rule, pair.bus, version)) continue;
+      const world = rulePeers(rule, "in").peers.find((peer) => isExplicitWorld(peer) && (peer.kind !== "cidr" || parseAddressRange(peer.cidr)?.version === version));
+      const key = `${pair.bus} ${rule.at.line} ${rule.at.column}`;
+      if (!world || reported.has(key)) continue;
+      reported.add(key);
       const everyPort = !rule.conditions.some((condition) => condition.kind === "port");
       const what = everyPort ? `every port (the cluster bus port ${pair.bus} included)` : `the cluster bus port ${pair.bus}`;
       // Security groups only add up: the rule itself must change. Elsewhere a nodes-only accept and a
@@ -49,6 +50,7 @@ function policyFindings(policy: Policy, pairs: readonly ClusterPorts[], id: stri
         context.judgePolicy(policy),
       );
       if (found) findings.push(found);
+    }
     }
   }
   return findings;

@@ -98,14 +98,17 @@ export function allowFix(rules: DirectionPolicy, direction: Direction, request: 
   const main = rules.chains.find((chain) => chain.hook === hook) ?? rules.chains.find((chain) => chain.hook !== null);
   const top = main?.rules[0];
   return writeAllowFix({
-    // A rule copied from the other direction goes into this direction's chain, in this direction's syntax.
-    syntax: request.model && request.model.direction === direction ? request.model.rule.syntax : rules.syntax,
+    // A rule copied from the other direction goes into this direction's chain, in this direction's syntax;
+    // a host firewall rule goes into the direction's base chain (the model may sit in a chain jumped to).
+    syntax: request.model && request.model.direction === direction && !HOST_SYNTAXES.has(request.model.rule.syntax.syntax) ? request.model.rule.syntax : rules.syntax,
     direction,
     ...request,
     ...(rules.placement ? { placement: rules.placement } : {}),
     ...(top ? { top } : {}),
   });
 }
+
+const HOST_SYNTAXES = new Set(["iptables", "nft", "nft-json", "firewalld", "ufw", "ansible"]);
 
 export function lineRef(at: Location): string {
   return `line ${at.line}`;
