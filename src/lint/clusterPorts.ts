@@ -36,6 +36,12 @@ function inferredPairs(policy: Policy): ClusterPorts[] {
   return pairs;
 }
 
+/**
+ * Pairs inferred from rules are capped: a policy listing thousands of ports would otherwise make every
+ * rule check every port of it (the lowest ports are kept; real clusters use a handful).
+ */
+const MAX_INFERRED_PAIRS = 16;
+
 export function scopePairs(scope: ScopeModel): ClusterPorts[] {
   const unique = new Map<string, ClusterPorts>();
   const add = (pair: ClusterPorts): void => {
@@ -44,6 +50,8 @@ export function scopePairs(scope: ScopeModel): ClusterPorts[] {
   };
   for (const node of scope.nodes) if (!node.sentinel) add(portsOf(node));
   if (unique.size === 0) add({ client: DEFAULT_CLIENT_PORT, bus: DEFAULT_CLIENT_PORT + BUS_PORT_OFFSET, announcedBus: DEFAULT_CLIENT_PORT + BUS_PORT_OFFSET });
-  for (const policy of scope.policies) for (const pair of inferredPairs(policy)) add(pair);
+  const inferred = new Map<number, ClusterPorts>();
+  for (const policy of scope.policies) for (const pair of inferredPairs(policy)) inferred.set(pair.client, pair);
+  for (const pair of [...inferred.values()].sort((a, b) => a.client - b.client).slice(0, MAX_INFERRED_PAIRS)) add(pair);
   return [...unique.values()];
 }

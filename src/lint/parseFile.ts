@@ -100,7 +100,10 @@ function parseYamlFile(source: LintSource, text: string, context: ParseContext):
   if (decided === "k8s") return { kind: "k8s", path: source.path, manifest };
   if (decided === "compose") return { kind: "compose", path: source.path, services };
   if (decided === "ansible") return ansibleFile(source.path, ansible, indentFunction(text));
-  if (isAnsibleVarsFile(source.path) || /(^|\/)(Chart|values[^/]*|kustomization)\.ya?ml$/.test(source.path)) return { kind: "ignored", path: source.path };
+  if (/(^|\/)(Chart|values[^/]*)\.ya?ml$/.test(source.path) || /^\s*#.*helm template/m.test(text.slice(0, 512))) {
+    return source.explicit ? { kind: "not-read", path: source.path, reason: "Helm chart values, not manifests: lint the rendered chart (`helm template NAME CHART | busdoctor lint -`)" } : { kind: "ignored", path: source.path };
+  }
+  if (isAnsibleVarsFile(source.path) || /(^|\/)kustomization\.ya?ml$/.test(source.path)) return { kind: "ignored", path: source.path };
   return { kind: "not-read", path: source.path, reason: "YAML that is neither Kubernetes manifests (apiVersion/kind), a compose file (services:) nor Ansible tasks" };
 }
 
@@ -221,6 +224,9 @@ export function parseFile(source: LintSource, detection: Detection, context: Par
   try {
     return parseKnown(source, detection, context);
   } catch (error) {
+    if (error instanceof LintInputError && !detection.template && /\{%-?\s*(if|for|set|block|include)\b/.test(source.text)) {
+      return { kind: "not-read", path: source.path, reason: `a Jinja template (\`{% ... %}\`), not ${detection.kind} until rendered (${error.reason})`, ...(error.position ? { position: error.position } : {}) };
+    }
     if (error instanceof LintInputError) return { kind: "not-read", path: source.path, reason: error.reason, ...(error.position ? { position: error.position } : {}) };
     if (error instanceof FirewallParseError) return { kind: "not-read", path: source.path, reason: error.reason, ...(error.position ? { position: error.position } : {}) };
     // A parser past its depth (a file nested thousands deep): this file only, never the run.

@@ -42,28 +42,29 @@ function expandAliases(document: Document.Parsed, file: string, lineCounter: Lin
     if (target === undefined) throw new LintInputError(file, `YAML: alias *${node.source} names no anchor before it`, positionOf(lineCounter, node.range?.[0] ?? 0));
     return target;
   };
-  // Pass 1, pre-order in document order: anchors registered, aliases replaced by their targets.
+  // Pass 1, pre-order in document order: anchors registered, each alias replaced (when reached, so by
+  // the latest anchor before it) by its target; only what is written is walked, never a target again.
   let own = 0;
-  const pending: unknown[] = [document.contents];
+  const pending: { node: unknown; replace?: (target: unknown) => void }[] = [{ node: document.contents, replace: (target) => (document.contents = target as typeof document.contents) }];
   while (pending.length > 0) {
-    const node = pending.pop();
+    const { node, replace } = pending.pop() as { node: unknown; replace?: (target: unknown) => void };
     if (node === null || node === undefined) continue;
     own++;
+    if (isAlias(node)) {
+      replace?.(aliasTarget(node));
+      continue;
+    }
     if ((isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) anchors.set(node.anchor, node);
     if (isSeq(node)) {
-      node.items = node.items.map(aliasTarget);
-      for (let i = node.items.length - 1; i >= 0; i--) if (!isAlias(node.items[i])) pending.push(node.items[i]);
+      for (let i = node.items.length - 1; i >= 0; i--) pending.push({ node: node.items[i], replace: (target) => (node.items[i] = target) });
     } else if (isMap(node)) {
       for (let i = node.items.length - 1; i >= 0; i--) {
         const pair = node.items[i] as Pair;
-        const wasAlias = isAlias(pair.value);
-        pair.value = aliasTarget(pair.value);
-        if (!wasAlias) pending.push(pair.value);
-        pending.push(pair.key);
+        pending.push({ node: pair.value, replace: (target) => (pair.value = target) });
+        pending.push({ node: pair.key });
       }
     }
   }
-  document.contents = aliasTarget(document.contents) as typeof document.contents;
   // Pass 2, post-order over what is now a graph: expanded size (memoised), then merge keys.
   const limit = own * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_FLOOR;
   const size = new Map<unknown, number>();

@@ -31,7 +31,7 @@ export function renderText(findings: readonly LintFinding[], filesRead: number, 
     for (const entry of notRead) lines.push(`  ${place(entry)}: ${entry.reason}`);
   }
   const count = (severity: LintSeverity) => findings.filter((found) => found.severity === severity).length;
-  const skipped = notRead.length > 0 ? `; ${plural(notRead.length, "file")} not read, listed above` : "";
+  const skipped = notRead.length > 0 ? `; ${notRead.length} not read (listed above)` : "";
   const summary =
     filesRead === 0
       ? `No file busdoctor lint reads was found (Kubernetes/compose/Ansible YAML, .tf, iptables/nft/firewalld/ufw rules, firewall scripts, redis.conf)${skipped}.`

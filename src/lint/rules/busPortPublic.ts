@@ -26,10 +26,11 @@ function policyFindings(policy: Policy, pairs: readonly ClusterPorts[], id: stri
   const rules = policy.in;
   if (!rules) return findings;
   const reported = new Set<string>();
+  const all = rules.chains.flatMap((chain) => chain.rules);
   for (const pair of pairs) {
     for (const version of rules.versions) {
     if (blockedFromInternet(rules, pair.bus, version)) continue;
-    for (const rule of rules.chains.flatMap((chain) => chain.rules)) {
+    for (const rule of all) {
       if (!acceptsPort(rule, pair.bus, version)) continue;
       const world = rulePeers(rule, "in").peers.find((peer) => isExplicitWorld(peer) && (peer.kind !== "cidr" || parseAddressRange(peer.cidr)?.version === version));
       const key = `${pair.bus} ${rule.at.line} ${rule.at.column}`;
