@@ -19,15 +19,9 @@ export interface PortAccess {
   unknown: boolean;
 }
 
-const evaluators = new WeakMap<DirectionPolicy, FirewallEvaluator<LintRule>>();
-
+/** Built per question: kept, thousands of evaluators (one per NetworkPolicy direction) would outlive their use. */
 function evaluatorOf(policy: DirectionPolicy): FirewallEvaluator<LintRule> {
-  let evaluator = evaluators.get(policy);
-  if (evaluator === undefined) {
-    evaluator = new FirewallEvaluator(policy.chains);
-    evaluators.set(policy, evaluator);
-  }
-  return evaluator;
+  return new FirewallEvaluator(policy.chains);
 }
 
 /** The peers a rule names on the far side of a connection in this direction, and how they were written. */

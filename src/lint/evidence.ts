@@ -35,19 +35,29 @@ export function judgeItems(items: readonly EvidenceItem[]): Judgement | undefine
   return undefined;
 }
 
-/** The scope's own evidence: its nodes, what its files say (charts, operators, cluster create), bus ports it opens or maps. */
+/**
+ * The scope's own evidence: what its files say (charts, operators, cluster create), its nodes, bus
+ * ports it maps. The first item for cluster mode decides, so the search stops there.
+ */
 export function scopeEvidence(scope: ScopeModel, pairs: readonly ClusterPorts[]): EvidenceItem[] {
-  const items: EvidenceItem[] = [...scope.evidence];
-  for (const node of scope.nodes) for (const item of nodeEvidence(node)) items.push(item);
+  const items: EvidenceItem[] = [];
+  const firstFor = scope.evidence.find((item) => item.stance === "cluster");
+  if (firstFor) return [firstFor];
+  for (const item of scope.evidence) items.push(item);
+  for (const node of scope.nodes) {
+    const [item] = nodeEvidence(node);
+    if (item?.stance === "cluster") return [item];
+    if (item && !items.some((known) => known.stance === "not-cluster")) items.push(item);
+  }
   for (const container of scope.containers) {
     for (const publication of container.publications) {
       const pair = pairs.find((candidate) => portsCover([publication.container], candidate.bus) && candidate.bus !== candidate.client);
-      if (pair && publication.protocol === "tcp") items.push({ stance: "cluster", what: `${container.name} publishes bus port ${pair.bus}`, at: publication.at });
+      if (pair && publication.protocol === "tcp") return [{ stance: "cluster", what: `${container.name} publishes bus port ${pair.bus}`, at: publication.at }];
     }
   }
   for (const service of scope.services) {
     for (const port of service.ports) {
-      if (/bus/i.test(port.name ?? "")) items.push({ stance: "cluster", what: `Service ${service.name} carries a bus port (${port.name})`, at: port.at });
+      if (/bus/i.test(port.name ?? "")) return [{ stance: "cluster", what: `Service ${service.name} carries a bus port (${port.name})`, at: port.at }];
     }
   }
   return items;

@@ -11,7 +11,7 @@ import type { LintSource } from "./load.js";
 import type { EvidenceItem, LintFinding, NotRead, Policy, ScopeModel } from "./model.js";
 import { isAnsibleVarsFile, parseFile, type ParsedFile } from "./parseFile.js";
 import { LINT_RULES } from "./rules/index.js";
-import { buildScopes } from "./tree.js";
+import { buildScopes, type Scopes } from "./tree.js";
 import { LintInputError } from "./errors.js";
 
 export interface LintResult {
@@ -51,7 +51,7 @@ function ansibleVariables(sources: readonly LintSource[], notRead: NotRead[]): (
     const into = role === undefined ? global : (roles.get(role) ?? new Map<string, string | string[]>());
     if (role !== undefined) roles.set(role, into);
     try {
-      for (const document of yamlDocuments(yamlSource(source.text, source.path))) readAnsibleVars(document.contents, into);
+      for (const contents of yamlDocuments(yamlSource(source.text, source.path))) readAnsibleVars(contents, into);
     } catch (error) {
       if (!(error instanceof LintInputError)) throw error;
       notRead.push({ file: source.path, reason: error.reason, ...(error.position ?? {}) });
@@ -74,10 +74,19 @@ function judge(items: readonly EvidenceItem[], tree: readonly EvidenceItem[]): J
   return { stance: "unknown", why: NO_EVIDENCE };
 }
 
-function lintScope(scope: ScopeModel, tree: readonly EvidenceItem[]): LintFinding[] {
+function lintScope(scope: ScopeModel, tree: readonly EvidenceItem[], checkpoint?: () => void): LintFinding[] {
   const pairs = scopePairs(scope);
   const scopeItems = scopeEvidence(scope, pairs);
-  for (const policy of scope.policies) for (const item of policyEvidence(policy)) if (item.stance === "cluster") scopeItems.push(item);
+  // A policy that opens a bus port with its client port speaks for the scope; one such policy is enough.
+  if (!scopeItems.some((item) => item.stance === "cluster")) {
+    for (const policy of scope.policies) {
+      const item = policyEvidence(policy).find((candidate) => candidate.stance === "cluster");
+      if (item) {
+        scopeItems.push(item);
+        break;
+      }
+    }
+  }
   const scopeJudgement = judge(scopeItems, tree);
   const judgements = new Map<Policy, Judgement>();
   const context = {
@@ -94,23 +103,30 @@ function lintScope(scope: ScopeModel, tree: readonly EvidenceItem[]): LintFindin
     },
   };
   const findings: LintFinding[] = [];
-  for (const rule of LINT_RULES) for (const found of rule.check(context)) findings.push(found);
+  for (const rule of LINT_RULES) {
+    for (const found of rule.check(context)) findings.push(found);
+    checkpoint?.();
+  }
   return findings;
 }
 
 export interface LintOptions {
   hcl?: HclParser;
+  /**
+   * Called between stages (every few thousand documents, after each scope's rules): the CLI lets the
+   * garbage collector catch up there, so a 50 MB manifest does not grow a heap of mostly garbage.
+   */
+  checkpoint?: () => void;
 }
 
-/** Reads every source, joins them into scopes, runs every rule; never throws for a file it cannot read. */
-export function lint(sources: readonly LintSource[], options: LintOptions = {}): LintResult {
-  const notRead: NotRead[] = [];
+/** Every file parsed and joined into scopes; what the parsers read is left behind once the scopes hold it. */
+function readTree(sources: readonly LintSource[], options: LintOptions, read: string[], notRead: NotRead[]): Scopes {
   const varsFor = ansibleVariables(sources, notRead);
   const parsed: ParsedFile[] = [];
-  const read: string[] = [];
   const texts = new Map<string, string>();
   for (const source of sources) {
-    const file = parseFile(source, detect(source), { ...(options.hcl ? { hcl: options.hcl } : {}), varsFor });
+    const file = parseFile(source, detect(source), { ...(options.hcl ? { hcl: options.hcl } : {}), ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), varsFor });
+    options.checkpoint?.();
     if (file.kind === "not-read") notRead.push({ file: file.path, reason: file.reason, ...(file.position ?? {}) });
     else if (file.kind !== "ignored") {
       read.push(source.path);
@@ -118,10 +134,22 @@ export function lint(sources: readonly LintSource[], options: LintOptions = {}):
     }
     texts.set(source.path, source.text);
   }
-  const { scopes, treeEvidence } = buildScopes(parsed, texts);
+  return buildScopes(parsed, texts);
+}
+
+/** Reads every source, joins them into scopes, runs every rule; never throws for a file it cannot read. */
+export function lint(sources: readonly LintSource[], options: LintOptions = {}): LintResult {
+  const notRead: NotRead[] = [];
+  const read: string[] = [];
+  const { scopes, treeEvidence } = readTree(sources, options, read, notRead);
+  options.checkpoint?.();
   const unique = new Map<string, LintFinding>();
-  for (const scope of scopes) {
-    for (const found of lintScope(scope, treeEvidence)) unique.set(`${found.ruleId}|${found.file}|${found.line}|${found.column}|${found.message}`, found);
+  // Each scope is let go once its rules have run: a tree of thousands of folders is not held at once.
+  for (let index = 0; index < scopes.length; index++) {
+    for (const found of lintScope(scopes[index] as ScopeModel, treeEvidence, options.checkpoint)) unique.set(`${found.ruleId}|${found.file}|${found.line}|${found.column}|${found.message}`, found);
+    scopes[index] = EMPTY_SCOPE;
   }
   return { findings: [...unique.values()].sort(compareFindings), read, notRead };
 }
+
+const EMPTY_SCOPE: ScopeModel = { dir: "", policies: [], nodes: [], containers: [], services: [], pods: [], evidence: [] };

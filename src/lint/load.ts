@@ -3,6 +3,7 @@
 // (Go templates), it is listed as not read with the reason, and the others are still linted.
 import { open, readdir, stat } from "node:fs/promises";
 import { posix, sep } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { isCandidate, looksLikeHelmTemplate } from "./detect.js";
 import type { NotRead } from "./model.js";
 
@@ -27,6 +28,7 @@ export const STDIN_PATH = "<stdin>";
 const SKIPPED_DIRS = new Set(["node_modules", ".git", ".terraform", ".terragrunt-cache", "vendor"]);
 /** Bytes looked at to call a file binary (a NUL among them). */
 const BINARY_SNIFF = 8000;
+const CHUNK_BYTES = 1024 * 1024;
 
 function toPosix(path: string): string {
   return sep === "/" ? path : path.split(sep).join("/");
@@ -62,16 +64,21 @@ async function readBounded(path: string, explicit: boolean, max: number): Promis
     handle = await open(path, "r");
     const info = await handle.stat();
     if (info.size > max) return { file: path, reason: tooLarge(info.size, max) };
-    const buffer = Buffer.alloc(Math.min(info.size, max) + 1);
+    // Read in chunks decoded as they come: the file's bytes and its text are never both held whole.
+    const decoder = new StringDecoder("utf8");
+    const chunk = Buffer.alloc(Math.min(info.size + 1, CHUNK_BYTES));
+    const parts: string[] = [];
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
       if (bytesRead === 0) break;
+      if (length === 0 && chunk.subarray(0, Math.min(bytesRead, BINARY_SNIFF)).includes(0)) return { file: path, reason: "a binary file" };
       length += bytesRead;
       if (length > max) return { file: path, reason: tooLarge(length, max) };
-      if (length === buffer.length) break;
+      parts.push(decoder.write(chunk.subarray(0, bytesRead)));
     }
-    return decode(path, buffer.subarray(0, length), explicit);
+    parts.push(decoder.end());
+    return { path, text: parts.join(""), explicit };
   } catch (error) {
     return { file: path, reason: `cannot read: ${reason(error)}` };
   } finally {

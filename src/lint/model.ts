@@ -216,6 +216,8 @@ export interface PublishedContainer {
   hostNetwork: boolean;
   node: RedisNodeFacts;
   publications: Publication[];
+  /** Kubernetes: the labels and namespace of its pods, which Services select. */
+  pod?: { labels: Record<string, string>; namespace: string };
 }
 
 export interface ServicePort {

@@ -53,6 +53,8 @@ export type ParsedFile =
 
 export interface ParseContext {
   hcl?: HclParser;
+  /** Called every few thousand documents of a long stream: the caller may let memory catch up. */
+  checkpoint?: () => void;
   /** The Ansible variables that apply to a file (its role's defaults/ and vars/). */
   varsFor(path: string): AnsibleVars;
 }
@@ -83,15 +85,17 @@ function firewallFile(path: string, partial: Partial<Extract<ParsedFile, { kind:
   return { kind: "firewall", path, policies: [], zones: [], services: new Map(), evidence: [], nodes: [], ...partial };
 }
 
+const CHECKPOINT_DOCUMENTS = 2_000;
+
 function parseYamlFile(source: LintSource, text: string, context: ParseContext): ParsedFile {
   const yaml = yamlSource(text, source.path);
   let decided: "k8s" | "compose" | "ansible" | undefined;
   const manifest = emptyManifest();
   const services: ComposeService[] = [];
   const ansible: AnsibleFirewall = emptyAnsibleFirewall();
-  for (const document of yamlDocuments(yaml)) {
-    const contents = document.contents;
-    if (contents === null) continue;
+  let documents = 0;
+  for (const contents of yamlDocuments(yaml)) {
+    if (++documents % CHECKPOINT_DOCUMENTS === 0) context.checkpoint?.();
     decided ??= isK8sObject(contents) ? "k8s" : isComposeDocument(contents) ? "compose" : isAnsibleDocument(contents) ? "ansible" : undefined;
     if (decided === "k8s") readK8sDocument(yaml, contents, manifest);
     else if (decided === "compose") for (const service of readComposeServices(yaml, contents)) services.push(service);

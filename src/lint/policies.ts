@@ -2,15 +2,27 @@
 // the rule sets of security groups, NetworkPolicies, GCP firewalls and Azure NSGs as one base chain
 // each (allows that add up are a chain of accepts ending in a drop policy).
 import { parseAddressRange } from "../firewall/addresses.js";
-import type { AddressRange, Condition, FirewallChain, HostGroup, Hook, IpVersion, Location, Ruleset } from "../firewall/model.js";
+import type { AddressRange, Condition, FirewallChain, HostGroup, Hook, IpVersion, Location, Ruleset, Verdict } from "../firewall/model.js";
 import type { Direction, DirectionPolicy, FilterRule, LintRule, Placement, Policy, RuleSyntax } from "./model.js";
 
 const HOOKS: Record<Direction, Hook[]> = { in: ["prerouting", "input"], out: ["output", "postrouting"] };
+/** Shared by every cloud and Kubernetes layer (never changed). */
+const CLOUD_HOOKS: Record<Direction, Hook[]> = { in: ["input"], out: ["output"] };
+const IPV4_ONLY: IpVersion[] = [4];
+const ACCEPT: Verdict = { kind: "accept" };
+const DROP: Verdict = { kind: "drop" };
+
+/** Conditions every rule of a protocol shares (immutable): a render of thousands of policies holds one each. */
+const PROTOCOL_CONDITIONS: Record<Exclude<FilterRule["protocol"], "any">, Condition> = {
+  tcp: { kind: "protocol", negated: false, protocols: ["tcp"] },
+  udp: { kind: "protocol", negated: false, protocols: ["udp"] },
+  other: { kind: "protocol", negated: false, protocols: ["other"] },
+};
 
 /** A reader's rule as chain conditions: protocol, destination ports, peers on the far side. */
 function conditionsOf(rule: FilterRule, direction: Direction): Condition[] {
   const conditions: Condition[] = [];
-  if (rule.protocol !== "any") conditions.push({ kind: "protocol", negated: false, protocols: [rule.protocol] });
+  if (rule.protocol !== "any") conditions.push(PROTOCOL_CONDITIONS[rule.protocol]);
   if (rule.ports.kind === "ranges") {
     conditions.push({ kind: "port", field: "dport", protocol: rule.protocol === "any" ? "th" : rule.protocol, negated: false, ranges: rule.ports.ranges });
   } else if (rule.ports.kind === "unresolved") {
@@ -35,11 +47,12 @@ function conditionsOf(rule: FilterRule, direction: Direction): Condition[] {
 export function lintRuleOf(rule: FilterRule, direction: Direction): LintRule {
   return {
     at: rule.at,
-    ref: `line ${rule.at.line}`,
+    // Cloud and Kubernetes rules are named by where they are written.
+    ref: "",
     handle: null,
-    text: rule.peerSource.join(", "),
+    text: rule.peerSource.length === 0 ? "" : rule.peerSource.join(", "),
     conditions: conditionsOf(rule, direction),
-    verdict: rule.verdict === "allow" ? { kind: "accept" } : { kind: "drop" },
+    verdict: rule.verdict === "allow" ? ACCEPT : DROP,
     syntax: rule.syntax,
     peers: rule.peers,
     peerSource: rule.peerSource,
@@ -93,10 +106,11 @@ export function ruleSetDirection(input: RuleSetInput): DirectionPolicy {
     policy: input.fallback === "allow" ? "accept" : "drop",
     rules: input.rules.map((rule) => lintRuleOf(rule, input.direction)),
   };
+  const versions = versionsOf([chain]);
   return {
     chains: [chain],
-    hooks: [chain.hook as Hook],
-    versions: versionsOf([chain]),
+    hooks: input.direction === "in" ? CLOUD_HOOKS.in : CLOUD_HOOKS.out,
+    versions: versions.length === 1 && versions[0] === 4 ? IPV4_ONLY : versions,
     syntax: input.syntax,
     incomplete: input.incomplete,
     ...(input.placement ? { placement: input.placement } : {}),

@@ -170,10 +170,16 @@ export function buildScopes(files: readonly ParsedFile[], texts: ReadonlyMap<str
     if (own === undefined) scopes.push(base);
     else for (const instance of own) scopes.push(withInstance(base, instance, texts));
   }
-  const treeEvidence: EvidenceItem[] = [];
+  // What the whole tree says: its first word for cluster mode and its first against (that is all the judging reads).
+  let forCluster: EvidenceItem | undefined;
+  let against: EvidenceItem | undefined;
+  const note = (item: EvidenceItem): void => {
+    if (item.stance === "cluster") forCluster ??= item;
+    else against ??= item;
+  };
   for (const scope of scopes) {
-    for (const item of scope.evidence) treeEvidence.push(item);
-    for (const node of scope.nodes) for (const item of nodeEvidence(node)) treeEvidence.push(item);
+    for (const item of scope.evidence) note(item);
+    for (const node of scope.nodes) for (const item of nodeEvidence(node)) note(item);
   }
-  return { scopes, treeEvidence };
+  return { scopes, treeEvidence: [forCluster, against].filter((item): item is EvidenceItem => item !== undefined) };
 }

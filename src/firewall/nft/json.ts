@@ -66,21 +66,3 @@ export function arrayElementOffsets(input: string): number[] {
   }
   return offsets;
 }
-
-/** 1-based line and column of an offset, from the offsets where lines start. */
-export function lineStarts(input: string): number[] {
-  const starts = [0];
-  for (let i = input.indexOf("\n"); i >= 0; i = input.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-export function positionOf(starts: readonly number[], offset: number): { line: number; column: number } {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((starts[middle] as number) <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { line: low + 1, column: offset - (starts[low] as number) + 1 };
-}

@@ -11,7 +11,8 @@
 import { namedHosts, parseAddressRange } from "../addresses.js";
 import { FirewallParseError, type AddressRange, type Condition, type FirewallChain, type FirewallRule, type Hook, type HostGroup, type Location, type PortRange, type Ruleset, type Verdict } from "../model.js";
 import { portRange } from "../ports.js";
-import { arrayElementOffsets, field, lineStarts, positionOf, soleEntry, text, type Json } from "./json.js";
+import { LineIndex } from "../lines.js";
+import { arrayElementOffsets, field, soleEntry, text, type Json } from "./json.js";
 import { renderRule, renderStatement } from "./render.js";
 
 /** Whether text is nft JSON: an object whose first key is "nftables". */
@@ -207,8 +208,8 @@ export function parseNftJson(input: string, file: string): Ruleset {
   const items = field(parseJson(input), "nftables");
   if (!Array.isArray(items)) throw new FirewallParseError('nft JSON: expected an object with an "nftables" array');
   const offsets = arrayElementOffsets(input);
-  const starts = lineStarts(input);
-  const locate = (index: number): Location => ({ file, ...positionOf(starts, offsets[index] ?? 0) });
+  const lines = new LineIndex(input);
+  const locate = (index: number): Location => ({ file, ...lines.position(offsets[index] ?? 0) });
   const sets: Sets = new Map();
   const chains = new Map<string, FirewallChain>();
   const lastIndex = new Map<string, number>();
@@ -260,7 +261,7 @@ export function parseNftJson(input: string, file: string): Ruleset {
     const index = lastIndex.get(key) ?? -1;
     const following = offsets[index + 1];
     const lastRule = chain.rules[chain.rules.length - 1];
-    if (following !== undefined) chain.end = { file, ...positionOf(starts, following) };
+    if (following !== undefined) chain.end = { file, ...lines.position(following) };
     else if (lastRule !== undefined) chain.end = lastRule.at;
   }
   return { source: "nftables", chains: [...chains.values()] };

@@ -5,6 +5,7 @@ import { describeSelector, selectorMatches } from "../formats/k8s/networkPolicy.
 import type { K8sConfigMapConf, K8sManifest, K8sNetworkPolicy, K8sPolicyRule, K8sWorkload, LabelSelector } from "../formats/k8s/types.js";
 import { mergeFacts } from "../formats/redisConf.js";
 import type { EvidenceItem, FilterRule, Peer, PodGroup, Policy, PublishedContainer, RedisNodeFacts, RuleSyntax, ScopeModel, ServiceFacts } from "../model.js";
+import { LabelIndex } from "../labels.js";
 import { ruleSetDirection } from "../policies.js";
 
 function sameNamespace(a: string, b: string): boolean {
@@ -25,14 +26,14 @@ function mountedConf(workload: K8sWorkload, lookup: ConfigMapLookup): RedisNodeF
 
 function podGroup(workload: K8sWorkload, lookup: ConfigMapLookup): { pod: PodGroup; containers: PublishedContainer[] } {
   const base = mountedConf(workload, lookup);
-  const containers = workload.containers
-    .filter((container) => container.redis)
-    .map((container) => {
-      const node = base ? mergeFacts(base, container.published.node) : container.published.node;
-      // A config file read from a ConfigMap completes what the command line shows.
-      if (base && node.clusterEnabled === undefined && !node.sentinel && !node.standalone) node.standalone = container.at;
-      return { ...container.published, node };
-    });
+  const containers: PublishedContainer[] = [];
+  for (const { published, at } of workload.containers) {
+    if (published === undefined) continue;
+    const node = base ? mergeFacts(base, published.node) : published.node;
+    // A config file read from a ConfigMap completes what the command line shows.
+    if (base && node.clusterEnabled === undefined && !node.sentinel && !node.standalone) node.standalone = at;
+    containers.push({ ...published, node, pod: { labels: workload.labels, namespace: workload.namespace } });
+  }
   const namedPorts: Record<string, number> = {};
   for (const container of workload.containers) Object.assign(namedPorts, container.namedPorts);
   const owner = `${workload.kind} ${workload.name}`;
@@ -51,28 +52,16 @@ function podGroup(workload: K8sWorkload, lookup: ConfigMapLookup): { pod: PodGro
   };
 }
 
-/** Pods by `key=value` label, so a selector is checked against the pods carrying one of its labels only. */
+/** Pods by label, so a selector is checked against the pods carrying its rarest label only. */
 class PodIndex {
-  private readonly byLabel = new Map<string, PodGroup[]>();
+  private readonly index: LabelIndex<PodGroup>;
 
   constructor(readonly pods: readonly PodGroup[]) {
-    for (const pod of pods) {
-      for (const [key, value] of Object.entries(pod.labels)) {
-        const label = `${key}=${value}`;
-        const list = this.byLabel.get(label) ?? [];
-        list.push(pod);
-        this.byLabel.set(label, list);
-      }
-    }
+    this.index = new LabelIndex(pods, (pod) => pod.labels);
   }
 
   matching(selector: LabelSelector, namespace: string): PodGroup[] {
-    let candidates: readonly PodGroup[] = this.pods;
-    for (const [key, value] of Object.entries(selector.matchLabels)) {
-      const list = this.byLabel.get(`${key}=${value}`) ?? [];
-      if (list.length < candidates.length) candidates = list;
-    }
-    return candidates.filter((pod) => sameNamespace(namespace, pod.namespace) && selectorMatches(selector, pod.labels));
+    return this.index.candidates(selector.matchLabels).filter((pod) => sameNamespace(namespace, pod.namespace) && selectorMatches(selector, pod.labels));
   }
 }
 
@@ -197,7 +186,9 @@ export function assembleK8s(manifests: readonly K8sManifest[], lookup: ConfigMap
     for (const item of manifest.evidence) evidence.push(item);
     for (const policy of manifest.networkPolicies) policies.push(policy);
     for (const service of manifest.services) services.push(service);
-    for (const workload of manifest.workloads) {
+    // Workloads are taken out as they become pods: a render of thousands of releases is not held twice.
+    const workloads = manifest.workloads.splice(0).reverse();
+    for (let workload = workloads.pop(); workload !== undefined; workload = workloads.pop()) {
       const built = podGroup(workload, lookup);
       pods.push(built.pod);
       for (const container of built.containers) containers.push(container);

@@ -114,8 +114,7 @@ function readPorts(source: YamlSource, node: Node | undefined): Publication[] {
 
 /** `environment: [REDIS_NODES=a b c]` or `environment: {REDIS_NODES: a b c}`. */
 function position(source: YamlSource, offset: number): Location {
-  const at = source.lineCounter.linePos(offset);
-  return { file: source.file, line: at.line, column: at.col };
+  return { file: source.file, ...source.lines.position(offset) };
 }
 
 function readEnvironment(source: YamlSource, node: Node | undefined): EnvVar[] {
@@ -174,9 +173,9 @@ function commandEnd(source: YamlSource, node: Node | undefined): Placement | und
   if (type !== "PLAIN" && type !== "QUOTE_DOUBLE" && type !== "QUOTE_SINGLE") return undefined;
   const start = locate(source, node);
   const endOffset = node.range[1] - (type === "PLAIN" ? 0 : 1);
-  const end = source.lineCounter.linePos(endOffset);
+  const end = source.lines.position(endOffset);
   if (end.line !== start.line) return undefined;
-  return { at: { file: source.file, line: end.line, column: end.col }, indent: "", inline: true };
+  return { at: { file: source.file, ...end }, indent: "", inline: true };
 }
 
 function lastItem(node: Node | undefined): Node | undefined {

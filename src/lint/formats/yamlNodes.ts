@@ -1,13 +1,15 @@
 // Typed, position-keeping access to YAML nodes (the `yaml` package's CST-backed documents), read one
 // document at a time so a 50 MB multi-document manifest never sits in memory as a whole tree.
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type Document, type Node, type Pair, type Scalar } from "yaml";
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Node, type Pair, type Scalar } from "yaml";
+import { LineIndex } from "../../firewall/lines.js";
 import { LintInputError } from "../errors.js";
+import { FastYaml } from "./fastYaml.js";
 import type { Location, Placement } from "../model.js";
 
 export interface YamlSource {
   file: string;
   text: string;
-  lineCounter: LineCounter;
+  lines: LineIndex;
 }
 
 /**
@@ -34,12 +36,12 @@ function childrenOf(node: unknown): unknown[] {
  * Iterative, linear in the document, and refuses documents whose aliases multiply it past the cap.
  * Sample: `x-redis: &redis {image: redis:7}` then `redis-1: {<<: *redis, command: ...}`.
  */
-function expandAliases(document: Document.Parsed, file: string, lineCounter: LineCounter): void {
+function expandAliases(document: Document.Parsed, file: string, lines: LineIndex): void {
   const anchors = new Map<string, Node>();
   const aliasTarget = (node: unknown): unknown => {
     if (!isAlias(node)) return node;
     const target = anchors.get(node.source);
-    if (target === undefined) throw new LintInputError(file, `YAML: alias *${node.source} names no anchor before it`, positionOf(lineCounter, node.range?.[0] ?? 0));
+    if (target === undefined) throw new LintInputError(file, `YAML: alias *${node.source} names no anchor before it`, lines.position(node.range?.[0] ?? 0));
     return target;
   };
   // Pass 1, pre-order in document order: anchors registered, each alias replaced (when reached, so by
@@ -115,39 +117,102 @@ function mergeKeys(node: { items: Pair[] }): void {
   }
 }
 
-function positionOf(lineCounter: LineCounter, offset: number): { line: number; column: number } {
-  const position = lineCounter.linePos(offset);
-  return { line: position.line, column: position.col };
-}
 
-/** The documents of a stream, one at a time; the first syntax error makes the file unreadable. */
-export function* yamlDocuments(source: YamlSource, format: "YAML" | "JSON" = "YAML"): Generator<Document.Parsed> {
-  const composer = new Composer({ prettyErrors: false });
-  for (const document of composer.compose(new Parser(source.lineCounter.addNewLine).parse(source.text))) {
-    const error = document.errors[0];
-    if (error) {
-      const deep = /call stack/i.test(error.message);
-      throw new LintInputError(source.file, deep ? `${format}: nested too deeply` : `${format}: ${error.message.split("\n")[0]}`, positionOf(source.lineCounter, error.pos[0]));
+/** Adds `offset` to the ranges of every node of a tree (a document parsed from a slice of the file). */
+function shiftRanges(root: unknown, offset: number): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isAlias(node) || isScalar(node) || isMap(node) || isSeq(node)) {
+      const range = node.range;
+      if (range) node.range = [range[0] + offset, range[1] + offset, range[2] + offset];
     }
-    expandAliases(document, source.file, source.lineCounter);
-    yield document;
+    for (const child of childrenOf(node)) pending.push(child);
   }
 }
 
+/** Documents of one part of the file read by the `yaml` package (what the fast reader left to it). */
+function* libraryDocuments(source: YamlSource, start: number, end: number): Generator<unknown> {
+  const composer = new Composer({ prettyErrors: false });
+  for (const document of composer.compose(new Parser().parse(source.text.slice(start, end)))) {
+    const error = document.errors[0];
+    if (error) {
+      const deep = /call stack/i.test(error.message);
+      throw new LintInputError(source.file, deep ? "YAML: nested too deeply" : `YAML: ${error.message.split("\n")[0]}`, source.lines.position(error.pos[0] + start));
+    }
+    shiftRanges(document.contents, start);
+    expandAliases(document, source.file, source.lines);
+    if (document.contents !== null) yield document.contents;
+  }
+}
+
+/** A line that starts a document (`---`) or ends one (`...`). */
+function isSeparator(text: string, at: number): boolean {
+  if (!(text.startsWith("---", at) || text.startsWith("...", at))) return false;
+  const after = text[at + 3];
+  return after === undefined || after === "\n" || after === " " || after === "\t" || after === "\r";
+}
+
+/**
+ * The root nodes of a stream's documents, one at a time (a 50 MB render never sits in memory as one
+ * tree). Documents are read by the fast reader, or by the `yaml` package when they use more of YAML;
+ * the first syntax error makes the file unreadable.
+ */
+export function* yamlDocuments(source: YamlSource): Generator<unknown> {
+  const { text } = source;
+  const fast = new FastYaml(text);
+  let documentStart = 0;
+  let lineStart = 0;
+  for (;;) {
+    const atEnd = lineStart >= text.length;
+    if (atEnd || isSeparator(text, lineStart)) {
+      if (documentStart < lineStart) {
+        const root = fast.document(documentStart, lineStart);
+        if (root === undefined) yield* libraryDocuments(source, documentStart, lineStart);
+        else if (root !== null) yield root;
+      }
+      if (atEnd) return;
+      const newline = text.indexOf("\n", lineStart);
+      // `--- |` and the like: content on the separator line is for the `yaml` package.
+      const restOfLine = text.slice(lineStart + 3, newline < 0 ? text.length : newline).trim();
+      if (restOfLine !== "" && !restOfLine.startsWith("#")) {
+        const next = nextSeparator(text, newline < 0 ? text.length : newline + 1);
+        yield* libraryDocuments(source, lineStart, next);
+        documentStart = lineStart = next;
+        continue;
+      }
+      documentStart = newline < 0 ? text.length : newline + 1;
+      lineStart = documentStart;
+      continue;
+    }
+    const newline = text.indexOf("\n", lineStart);
+    lineStart = newline < 0 ? text.length : newline + 1;
+  }
+}
+
+function nextSeparator(text: string, from: number): number {
+  let lineStart = from;
+  while (lineStart < text.length && !isSeparator(text, lineStart)) {
+    const newline = text.indexOf("\n", lineStart);
+    lineStart = newline < 0 ? text.length : newline + 1;
+  }
+  return lineStart;
+}
+
 export function yamlSource(text: string, file: string): YamlSource {
-  return { file, text, lineCounter: new LineCounter() };
+  return { file, text, lines: new LineIndex(text) };
 }
 
 export function locate(source: YamlSource, node: Node | null | undefined): Location {
-  return { file: source.file, ...positionOf(source.lineCounter, node?.range?.[0] ?? 0) };
+  return { file: source.file, ...source.lines.position(node?.range?.[0] ?? 0) };
 }
 
 /** The line after a node (a list item, a block) and the indentation of the line it starts on. */
 export function after(source: YamlSource, node: Node | null | undefined): Placement | undefined {
   const range = node?.range;
   if (!range) return undefined;
-  const end = positionOf(source.lineCounter, Math.max(range[0], range[1] - 1));
-  const startLine = positionOf(source.lineCounter, range[0]).line;
+  const end = source.lines.position(Math.max(range[0], range[1] - 1));
+  const startLine = source.lines.position(range[0]).line;
   return { at: { file: source.file, line: end.line + 1, column: 1 }, indent: lineIndent(source, startLine) };
 }
 
@@ -157,8 +222,7 @@ export function after(source: YamlSource, node: Node | null | undefined): Placem
  */
 export function listEnd(source: YamlSource, node: Node | undefined): Placement | undefined {
   if (isSeq(node) && node.flow && node.range) {
-    const close = source.lineCounter.linePos(node.range[1] - 1);
-    return { at: { file: source.file, line: close.line, column: close.col }, indent: "", inline: true };
+    return { at: { file: source.file, ...source.lines.position(node.range[1] - 1) }, indent: "", inline: true };
   }
   const list = items(node);
   return after(source, list[list.length - 1]);
@@ -166,10 +230,24 @@ export function listEnd(source: YamlSource, node: Node | undefined): Placement |
 
 /** The leading blanks (and list dashes' columns, as blanks) of a line, for a new sibling item. */
 export function lineIndent(source: YamlSource, line: number): string {
-  const start = source.lineCounter.lineStarts[line - 1] ?? 0;
+  const start = source.lines.start(line);
   let end = start;
+  while (source.text[end] === " ") end++;
+  // Indentation is spaces: one string per width, not one per placement.
+  if (source.text[end] !== "\t") return spaces(end - start);
   while (source.text[end] === " " || source.text[end] === "\t") end++;
   return source.text.slice(start, end);
+}
+
+const SPACES: string[] = [];
+
+function spaces(width: number): string {
+  let known = SPACES[width];
+  if (known === undefined) {
+    known = " ".repeat(width);
+    if (width < 256) SPACES[width] = known;
+  }
+  return known;
 }
 
 export function get(node: unknown, key: string): Node | undefined {
@@ -237,7 +315,7 @@ export function blockScalarLines(source: YamlSource, node: Scalar): ((index: num
   if (node.type !== "BLOCK_LITERAL") return undefined;
   const range = node.range;
   if (!range) return undefined;
-  const header = positionOf(source.lineCounter, range[0]);
+  const header = source.lines.position(range[0]);
   // The indentation is that of the first line with content after the header.
   let offset = source.text.indexOf("\n", range[0]) + 1;
   let indent = 0;

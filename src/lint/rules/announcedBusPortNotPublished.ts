@@ -1,13 +1,14 @@
 // A node that announces (explicitly or by default) a bus port that no mapping publishes.
 import { portsOf } from "../clusterPorts.js";
 import { composePortFix, hostPortFix, settingFix } from "../fix/yaml.js";
-import type { ClusterPorts, LintFinding, Location, PublishedContainer, ScopeModel } from "../model.js";
+import { SelectorIndex, selectsLabels } from "../labels.js";
+import type { ClusterPorts, LintFinding, Location, PublishedContainer, ServiceFacts } from "../model.js";
 import { rangeCovers } from "../ports.js";
 import { containerJudgement, hostPortFor } from "./busPortNotPublished.js";
 import { finding, type LintRule } from "./rule.js";
 
-/** Host-side ports where the container's bus port is reachable: published mappings and Services targeting it. */
-function busEntryPorts(container: PublishedContainer, scope: ScopeModel, ports: ClusterPorts): { ports: Set<number>; at?: Location } {
+/** Host-side ports where the container's bus port is reachable: published mappings and Services of its pods targeting it. */
+function busEntryPorts(container: PublishedContainer, services: SelectorIndex<ServiceFacts>, ports: ClusterPorts): { ports: Set<number>; at?: Location } {
   const result = new Set<number>();
   let at: Location | undefined;
   for (const publication of container.publications) {
@@ -16,8 +17,11 @@ function busEntryPorts(container: PublishedContainer, scope: ScopeModel, ports: 
     if (host !== undefined) result.add(host);
     at ??= publication.at;
   }
-  if (container.syntax === "k8s") {
-    for (const service of scope.services) {
+  const pod = container.pod;
+  if (container.syntax === "k8s" && pod) {
+    for (const service of services.candidates(pod.labels)) {
+      const selected = selectsLabels(service.selector, pod.labels) && (service.namespace === pod.namespace || service.namespace === "" || pod.namespace === "");
+      if (!selected) continue;
       for (const port of service.ports) {
         if (port.targetPort !== ports.bus && !(port.targetPort === undefined && port.port === ports.bus)) continue;
         result.add(port.port);
@@ -39,13 +43,16 @@ export const announcedBusPortNotPublished: LintRule = {
     "announced bus port must be the published one, or every peer's bus connection goes nowhere.",
   check({ scope, judgeScope }) {
     const findings: LintFinding[] = [];
+    // Services by the labels they select, so a pod's Services are found without scanning them all.
+    const services = new SelectorIndex(scope.services, (service) => service.selector);
     for (const container of scope.containers) {
-      const judgement = containerJudgement(container, judgeScope());
-      if (container.hostNetwork || judgement.stance === "not-cluster") continue;
       const node = container.node;
-      const ports = portsOf(node);
       const explicit = node.announceBusPort;
-      const entry = busEntryPorts(container, scope, ports);
+      if (container.hostNetwork || (!explicit && node.announceIp === undefined && node.announcePort === undefined)) continue;
+      const judgement = containerJudgement(container, judgeScope());
+      if (judgement.stance === "not-cluster") continue;
+      const ports = portsOf(node);
+      const entry = busEntryPorts(container, services, ports);
       // Without NAT and without an explicit announcement, peers dial the container's own bus port directly.
       if (!explicit && (entry.ports.size === 0 || (node.announceIp === undefined && node.announcePort === undefined))) continue;
       if (entry.ports.has(ports.announcedBus)) continue;

@@ -74,17 +74,16 @@ export interface PortPairAccess {
  * What the rules that compare the client port with the bus port walk: every direction every policy
  * restricts, for every port pair, managed services (ElastiCache, Memorystore: no bus to open) left out.
  */
-export function portPairAccesses(scope: ScopeModel, pairs: readonly ClusterPorts[]): PortPairAccess[] {
-  const accesses: PortPairAccess[] = [];
+export function* portPairAccesses(scope: ScopeModel, pairs: readonly ClusterPorts[]): Generator<PortPairAccess> {
+  // One at a time: a scope of thousands of policies never holds all their evaluations at once.
   for (const policy of scope.policies) {
     if (policy.managedService) continue;
     for (const { direction, rules } of directionsOf(policy)) {
       for (const pair of pairs) {
-        accesses.push({ policy, direction, rules, pair, client: evaluatePort(rules, direction, pair.client), bus: evaluatePort(rules, direction, pair.bus) });
+        yield { policy, direction, rules, pair, client: evaluatePort(rules, direction, pair.client), bus: evaluatePort(rules, direction, pair.bus) };
       }
     }
   }
-  return accesses;
 }
 
 /** The allow rule a fix copies: one naming the nodes themselves or their ranges, rather than anyone. */

@@ -2,41 +2,28 @@
 // the headless Service peers discover each other through, and per-pod Services whose address nodes announce.
 import { nodeEvidence, type Judgement } from "../evidence.js";
 import { servicePortFix } from "../fix/yaml.js";
-import type { ClusterPorts, LintFinding, PodGroup, ScopeModel, ServiceFacts } from "../model.js";
+import { LabelIndex, SelectorIndex, selectsLabels } from "../labels.js";
+import type { ClusterPorts, LintFinding, ServiceFacts } from "../model.js";
 import { finding, type LintRule } from "./rule.js";
 
 function carries(service: ServiceFacts, port: number): boolean {
   return service.ports.some((entry) => entry.port === port || entry.targetPort === port);
 }
 
-function selectsLabels(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+function sameNamespace(a: string, b: string): boolean {
+  return a === b || a === "" || b === "";
 }
 
-/** Pods a Service selects, found through the pods carrying its first selector label. */
-function podsByLabel(pods: readonly PodGroup[]): (service: ServiceFacts) => PodGroup[] {
-  const index = new Map<string, PodGroup[]>();
-  for (const pod of pods) {
-    for (const [key, value] of Object.entries(pod.labels)) {
-      const list = index.get(`${key}=${value}`) ?? [];
-      list.push(pod);
-      index.set(`${key}=${value}`, list);
-    }
-  }
-  return (service) => {
-    const first = Object.entries(service.selector)[0];
-    if (first === undefined) return [];
-    const candidates = index.get(`${first[0]}=${first[1]}`) ?? [];
-    return candidates.filter((pod) => (service.namespace === pod.namespace || service.namespace === "" || pod.namespace === "") && selectsLabels(service.selector, pod.labels));
-  };
-}
-
-/** Another Service for (some of) the same pods that carries both ports, e.g. the headless one next to a client Service. */
-function coveredElsewhere(scope: ScopeModel, service: ServiceFacts, pair: ClusterPorts): boolean {
-  return scope.services.some((other) => {
-    if (other === service || other.namespace !== service.namespace || !carries(other, pair.bus) || !carries(other, pair.client)) return false;
-    return selectsLabels(other.selector, service.selector) || selectsLabels(service.selector, other.selector);
-  });
+/**
+ * Another Service for (some of) the same pods that carries both ports, e.g. the headless one next to
+ * a client Service: one whose selector contains this one's, or is contained in it.
+ */
+function coveredElsewhere(service: ServiceFacts, pair: ClusterPorts, wider: LabelIndex<ServiceFacts>, narrower: SelectorIndex<ServiceFacts>): boolean {
+  const covers = (other: ServiceFacts): boolean => other !== service && other.namespace === service.namespace && carries(other, pair.bus) && carries(other, pair.client);
+  return (
+    wider.candidates(service.selector).some((other) => covers(other) && selectsLabels(service.selector, other.selector)) ||
+    narrower.candidates(service.selector).some((other) => covers(other) && selectsLabels(other.selector, service.selector))
+  );
 }
 
 export const serviceMissingBusPort: LintRule = {
@@ -50,22 +37,24 @@ export const serviceMissingBusPort: LintRule = {
     "(warning). A client-only Service next to a headless Service that carries both ports is fine and not reported.",
   check({ scope, pairs, judgeScope }) {
     const findings: LintFinding[] = [];
-    const selected = podsByLabel(scope.pods);
+    const pods = new LabelIndex(scope.pods, (pod) => pod.labels);
+    const wider = new LabelIndex(scope.services, (service) => service.selector);
+    const narrower = new SelectorIndex(scope.services, (service) => service.selector);
     for (const service of scope.services) {
       if (!service.perPod && !service.headless && service.type !== "LoadBalancer" && service.type !== "NodePort") continue;
-      const pods = selected(service);
-      const clusterPods = pods.filter((pod) => pod.redis && pod.node.clusterEnabled?.value === true);
+      const selected = Object.keys(service.selector).length === 0 ? [] : pods.candidates(service.selector).filter((pod) => sameNamespace(service.namespace, pod.namespace) && selectsLabels(service.selector, pod.labels));
+      const clusterPods = selected.filter((pod) => pod.redis && pod.node.clusterEnabled?.value === true);
       const podEvidence = clusterPods.map((pod) => nodeEvidence(pod.node)[0]).find((item) => item !== undefined);
       let judgement: Judgement;
       if (podEvidence) judgement = { stance: "cluster", why: `cluster mode: ${podEvidence.what} at ${podEvidence.at.file}:${podEvidence.at.line}` };
-      else if (pods.some((pod) => pod.redis)) continue;
+      else if (selected.some((pod) => pod.redis)) continue;
       else judgement = judgeScope();
       const perPod = service.perPod || ((service.type === "LoadBalancer" || service.type === "NodePort") && clusterPods.some((pod) => pod.node.announceIp));
       if (!perPod && !service.headless) continue;
       for (const pair of pairs) {
         const client = service.ports.find((entry) => entry.port === pair.client || entry.targetPort === pair.client);
         if (!client || carries(service, pair.bus)) continue;
-        if (!perPod && coveredElsewhere(scope, service, pair)) continue;
+        if (!perPod && coveredElsewhere(service, pair, wider, narrower)) continue;
         const found = finding(
           this.id,
           perPod ? "error" : "warning",

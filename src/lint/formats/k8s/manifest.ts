@@ -63,7 +63,8 @@ function readObject(source: YamlSource, doc: Node, manifest: K8sManifest): void 
   const name = str(getPath(doc, "metadata", "name")) ?? "";
   const namespace = str(getPath(doc, "metadata", "namespace")) ?? "";
   const at = locate(source, doc);
-  for (const item of chartEvidence(doc, at)) manifest.evidence.push(item);
+  // Every object of a release carries the chart's labels: one item per chart is enough.
+  for (const item of chartEvidence(doc, at)) if (!manifest.evidence.some((known) => known.what === item.what)) manifest.evidence.push(item);
   const operator = OPERATOR_KINDS[kind];
   if (operator) {
     manifest.evidence.push({ stance: operator, what: `${kind} ${name} (${str(get(doc, "apiVersion")) ?? ""})`, at });
@@ -79,9 +80,12 @@ function readObject(source: YamlSource, doc: Node, manifest: K8sManifest): void 
     case "NetworkPolicy":
       manifest.networkPolicies.push(readNetworkPolicy(source, doc, name, namespace));
       return;
-    case "Service":
-      manifest.services.push(readService(source, doc, name, namespace));
+    case "Service": {
+      const service = readService(source, doc, name, namespace);
+      // A plain ClusterIP Service is no address peers dial and names no pods to each other: no rule reads it.
+      if (service.type !== "ClusterIP" || service.headless || service.perPod) manifest.services.push(service);
       return;
+    }
     case "ConfigMap":
       for (const config of readConfigMap(source, doc, name, namespace)) manifest.configs.push(config);
       return;

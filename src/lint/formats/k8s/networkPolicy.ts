@@ -16,6 +16,13 @@ function readSelector(node: Node | undefined): LabelSelector {
   };
 }
 
+/** "TCP" (the default), "UDP", "SCTP": the same string each time, not one per port entry. */
+function protocolName(text: string | undefined): string {
+  if (text === undefined || text === "TCP") return "TCP";
+  const upper = text.toUpperCase();
+  return upper === "TCP" ? "TCP" : upper === "UDP" ? "UDP" : upper;
+}
+
 /** Sample: `- port: 16379` / `  protocol: TCP` / `  endPort: 16384`, or `- port: tcp-redis-bus`. */
 function readPort(source: YamlSource, node: Node): K8sPolicyPort {
   const portText = str(get(node, "port"));
@@ -24,7 +31,7 @@ function readPort(source: YamlSource, node: Node): K8sPolicyPort {
   const next = after(source, node);
   return {
     at: locate(source, node),
-    protocol: (str(get(node, "protocol")) ?? "TCP").toUpperCase(),
+    protocol: protocolName(str(get(node, "protocol"))),
     ...(portText === undefined ? {} : { port: numeric ?? portText }),
     ...(endPort === undefined ? {} : { endPort }),
     ...(next ? { next } : {}),

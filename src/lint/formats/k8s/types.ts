@@ -43,10 +43,10 @@ export interface K8sNetworkPolicy {
 export interface K8sContainer {
   name: string;
   at: Location;
-  published: PublishedContainer;
+  /** Only for containers that run Redis: the others matter for their ports alone. */
+  published?: PublishedContainer;
   namedPorts: Record<string, number>;
   containerPorts: number[];
-  redis: boolean;
 }
 
 export interface K8sWorkload {

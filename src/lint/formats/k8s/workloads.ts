@@ -75,12 +75,12 @@ function readContainer(source: YamlSource, node: Node, owner: string, hostNetwor
   const settingsList = byEnv ? get(node, "env") : (get(node, "args") ?? get(node, "command"));
   const settingPlacement = listEnd(source, settingsList);
   const portsPlacement = listEnd(source, get(node, "ports"));
+  if (!looksLikeRedis(image, commandLine, facts)) return { name, at, namedPorts, containerPorts };
   return {
     name,
     at,
     namedPorts,
     containerPorts,
-    redis: looksLikeRedis(image, commandLine, facts),
     published: {
       name: origin,
       at,
