@@ -9,8 +9,14 @@ function labelLines(labels: Record<string, string>, indent: string): string[] {
   return entries.map(([key, value]) => `${indent}${key}: ${JSON.stringify(value)}`);
 }
 
-function placedAt(placement: Placement | undefined, lines: string[]): TextEdit | undefined {
+/** Block lines after an item, or, inside a flow list (`[...]`), the same item in flow syntax after a comma. */
+function placedAt(placement: Placement | undefined, lines: string[], flow?: string): TextEdit | undefined {
+  if (placement?.inline) return flow === undefined ? undefined : atPlacement(placement, [`, ${flow}`]);
   return placement ? atPlacement(placement, lines) : undefined;
+}
+
+function flowMap(entries: [string, string | number][]): string {
+  return `{${entries.map(([key, value]) => `${key}: ${value}`).join(", ")}}`;
 }
 
 function written(fix: string, edit: TextEdit | undefined): WrittenFix {
@@ -24,19 +30,23 @@ function written(fix: string, edit: TextEdit | undefined): WrittenFix {
  */
 export function networkPolicyFix(request: AllowFixRequest, podLabels: Record<string, string>): WrittenFix {
   const items = request.ports.flatMap((port) => [`- port: ${port}`, "  protocol: TCP"]);
+  const flowItems = request.ports.map((port) => flowMap([["port", port], ["protocol", "TCP"]]));
   const model = request.model;
   if (model && model.direction === request.direction && !fixPeers(request).nodes && model.rule.next) {
-    return written(items.join("\n"), atPlacement(model.rule.next, items));
+    return written(items.join("\n"), placedAt(model.rule.next, items, flowItems.join(", ")));
   }
   const peerKey = request.direction === "in" ? "from" : "to";
   const rule = ["- ports:", ...items.map((line) => `    ${line}`), `  ${peerKey}:`, "    - podSelector:", "        matchLabels:", ...labelLines(podLabels, "          ")];
-  return written([`# under spec.${request.direction === "in" ? "ingress" : "egress"}:`, ...rule].join("\n"), placedAt(request.placement, rule));
+  const labels = Object.entries(podLabels).map(([key, value]): [string, string] => [key, JSON.stringify(value)]);
+  const flowRule = `{ports: [${flowItems.join(", ")}], ${peerKey}: [{podSelector: {matchLabels: ${flowMap(labels)}}}]}`;
+  return written([`# under spec.${request.direction === "in" ? "ingress" : "egress"}:`, ...rule].join("\n"), placedAt(request.placement, rule, flowRule));
 }
 
 /** A Service port for the bus: `- name: tcp-redis-bus` / `port: 16379` / `targetPort: 16379`. */
 export function servicePortFix(port: number, targetPort: number | string, after: Placement | undefined): WrittenFix {
-  const lines = [`- name: tcp-redis-bus`, `  port: ${port}`, `  targetPort: ${typeof targetPort === "number" ? targetPort : JSON.stringify(targetPort)}`, "  protocol: TCP"];
-  return written(lines.join("\n"), placedAt(after, lines));
+  const target = typeof targetPort === "number" ? targetPort : JSON.stringify(targetPort);
+  const lines = [`- name: tcp-redis-bus`, `  port: ${port}`, `  targetPort: ${target}`, "  protocol: TCP"];
+  return written(lines.join("\n"), placedAt(after, lines, flowMap([["name", "tcp-redis-bus"], ["port", port], ["targetPort", target], ["protocol", "TCP"]])));
 }
 
 /**
@@ -60,13 +70,13 @@ export function loadBalancerFix(spec: Placement | undefined): WrittenFix {
 /** A container port with its host port: `- containerPort: 16379` / `hostPort: 16379`. */
 export function hostPortFix(containerPort: number, hostPort: number, after: Placement | undefined): WrittenFix {
   const lines = [`- name: tcp-redis-bus`, `  containerPort: ${containerPort}`, `  hostPort: ${hostPort}`, "  protocol: TCP"];
-  return written(lines.join("\n"), placedAt(after, lines));
+  return written(lines.join("\n"), placedAt(after, lines, flowMap([["name", "tcp-redis-bus"], ["containerPort", containerPort], ["hostPort", hostPort], ["protocol", "TCP"]])));
 }
 
 /** A compose `ports:` entry: `- "17001:16379"`. */
 export function composePortFix(hostPort: number, containerPort: number, after: Placement | undefined): WrittenFix {
   const line = `- "${hostPort}:${containerPort}"`;
-  return written(line, placedAt(after, [line]));
+  return written(line, placedAt(after, [line], `"${hostPort}:${containerPort}"`));
 }
 
 /**

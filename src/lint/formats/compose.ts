@@ -4,7 +4,7 @@ import type { Location, Placement, Protocol, Publication } from "../model.js";
 import { parsePortRange } from "../ports.js";
 import type { Word } from "./redisConf.js";
 import { commandWords, type EnvVar } from "./redisProcess.js";
-import { after, entries, get, items, listEnd, locate, str, type YamlSource } from "./yamlNodes.js";
+import { after, entries, get, itemAfter, items, listEnd, locate, str, type YamlSource } from "./yamlNodes.js";
 
 export interface ComposeMount {
   /** As written, relative to the compose file's folder when it starts with "." */
@@ -102,7 +102,7 @@ function parseLongPort(node: Node, at: Location): Publication | undefined {
 function readPorts(source: YamlSource, node: Node | undefined): Publication[] {
   return items(node).flatMap((item) => {
     const at = locate(source, item);
-    const next = after(source, item);
+    const next = itemAfter(source, node, item);
     const publication = isMap(item) ? parseLongPort(item, at) : (() => {
       const text = str(item);
       const resolved = text === undefined ? undefined : interpolate(text);
@@ -199,7 +199,7 @@ export function readComposeServices(source: YamlSource, contents: unknown): Comp
     const byEnv = env.some((variable) => variable.name.startsWith("REDIS_"));
     const settingPlacement = byEnv ? after(source, lastItem(environment)) : isScalar(command) ? commandEnd(source, command) : listEnd(source, command);
     const lastPort = lastItem(ports);
-    const portsPlacement = lastPort ? after(source, lastPort) : (() => {
+    const portsPlacement = lastPort ? itemAfter(source, ports, lastPort) : (() => {
       const place = after(source, value);
       return place ? { ...place, header: "ports:" } : undefined;
     })();

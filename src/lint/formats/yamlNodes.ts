@@ -228,6 +228,11 @@ export function listEnd(source: YamlSource, node: Node | undefined): Placement |
   return after(source, list[list.length - 1]);
 }
 
+/** Where an item written after `item` of `list` goes: the next line, or inside the brackets of a flow list. */
+export function itemAfter(source: YamlSource, list: Node | undefined, item: Node): Placement | undefined {
+  return isSeq(list) && list.flow ? listEnd(source, list) : after(source, item);
+}
+
 /** The leading blanks (and list dashes' columns, as blanks) of a line, for a new sibling item. */
 export function lineIndent(source: YamlSource, line: number): string {
   const start = source.lines.start(line);

@@ -29,29 +29,29 @@ function policyFindings(policy: Policy, pairs: readonly ClusterPorts[], id: stri
   const all = rules.chains.flatMap((chain) => chain.rules);
   for (const pair of pairs) {
     for (const version of rules.versions) {
-    if (blockedFromInternet(rules, pair.bus, version)) continue;
-    for (const rule of all) {
-      if (!acceptsPort(rule, pair.bus, version)) continue;
-      const world = rulePeers(rule, "in").peers.find((peer) => isExplicitWorld(peer) && (peer.kind !== "cidr" || parseAddressRange(peer.cidr)?.version === version));
-      const key = `${pair.bus} ${rule.at.line} ${rule.at.column}`;
-      if (!world || reported.has(key)) continue;
-      reported.add(key);
-      const everyPort = !rule.conditions.some((condition) => condition.kind === "port");
-      const what = everyPort ? `every port (the cluster bus port ${pair.bus} included)` : `the cluster bus port ${pair.bus}`;
-      // Security groups only add up: the rule itself must change. Elsewhere a nodes-only accept and a
-      // drop for everyone else go before it.
-      const fix = splitAroundBus(rule, pair.bus, "in") ?? allowFix(rules, "in", { ports: [pair.bus], nodesOnly: true, before: rule, thenDrop: true });
-      const found = finding(
-        id,
-        "error",
-        rule.at,
-        `${policy.name} allows ${what} from ${describeWorld(world)}, the whole internet: the cluster bus has no authentication, ` +
-          `so anyone who reaches it can join the cluster, take slots or mark nodes failed. Allow it from the cluster's own nodes only.`,
-        fix,
-        context.judgePolicy(policy),
-      );
-      if (found) findings.push(found);
-    }
+      if (blockedFromInternet(rules, pair.bus, version)) continue;
+      for (const rule of all) {
+        if (!acceptsPort(rule, pair.bus, version)) continue;
+        const world = rulePeers(rule, "in").peers.find((peer) => isExplicitWorld(peer) && (peer.kind !== "cidr" || parseAddressRange(peer.cidr)?.version === version));
+        const key = `${pair.bus} ${rule.at.line} ${rule.at.column}`;
+        if (!world || reported.has(key)) continue;
+        reported.add(key);
+        const everyPort = !rule.conditions.some((condition) => condition.kind === "port");
+        const what = everyPort ? `every port (the cluster bus port ${pair.bus} included)` : `the cluster bus port ${pair.bus}`;
+        // Security groups only add up: the rule itself must change. Elsewhere a nodes-only accept and a
+        // drop for everyone else go before it.
+        const fix = splitAroundBus(rule, pair.bus, "in") ?? allowFix(rules, "in", { ports: [pair.bus], nodesOnly: true, before: rule, thenDrop: true });
+        const found = finding(
+          id,
+          "error",
+          rule.at,
+          `${policy.name} allows ${what} from ${describeWorld(world)}, the whole internet: the cluster bus has no authentication, ` +
+            `so anyone who reaches it can join the cluster, take slots or mark nodes failed. Allow it from the cluster's own nodes only.`,
+          fix,
+          context.judgePolicy(policy),
+        );
+        if (found) findings.push(found);
+      }
     }
   }
   return findings;

@@ -1,6 +1,6 @@
 // NetworkPolicy objects (networking.k8s.io/v1), with the position of every rule and port.
 import type { Node } from "yaml";
-import { after, get, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { after, get, itemAfter, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 import { toPort } from "../../ports.js";
 import type { Placement } from "../../model.js";
 import type { K8sNetworkPolicy, K8sPeer, K8sPolicyPort, K8sPolicyRule, LabelSelector } from "./types.js";
@@ -24,11 +24,11 @@ function protocolName(text: string | undefined): string {
 }
 
 /** Sample: `- port: 16379` / `  protocol: TCP` / `  endPort: 16384`, or `- port: tcp-redis-bus`. */
-function readPort(source: YamlSource, node: Node): K8sPolicyPort {
+function readPort(source: YamlSource, node: Node, list: Node | undefined): K8sPolicyPort {
   const portText = str(get(node, "port"));
   const numeric = toPort(portText);
   const endPort = toPort(str(get(node, "endPort")));
-  const next = after(source, node);
+  const next = itemAfter(source, list, node);
   return {
     at: locate(source, node),
     protocol: protocolName(str(get(node, "protocol"))),
@@ -70,7 +70,7 @@ function readRule(source: YamlSource, node: Node, peerKey: "from" | "to"): K8sPo
   const peers = peerNodes.flatMap((peer) => readPeer(source, peer) ?? []);
   return {
     at: locate(source, node),
-    ...(portsNode === undefined ? {} : { ports: items(portsNode).map((port) => readPort(source, port)) }),
+    ...(portsNode === undefined ? {} : { ports: items(portsNode).map((port) => readPort(source, port, portsNode)) }),
     ...(peerNodes.length === 0 ? {} : { peers }),
   };
 }
@@ -102,7 +102,7 @@ export function readNetworkPolicy(source: YamlSource, doc: Node, name: string, n
   // A new rule goes after the list's last item, or under spec: with its key when there is no list.
   const placement = (list: Node | undefined, key: string): Placement | undefined => {
     const last = items(list)[items(list).length - 1];
-    if (last) return after(source, last);
+    if (last) return itemAfter(source, list, last);
     const place = list === undefined || list === null ? after(source, spec) : undefined;
     return place ? { ...place, header: `${key}:` } : undefined;
   };

@@ -4,7 +4,7 @@ import type { Location, Publication } from "../../model.js";
 import { single, toPort } from "../../ports.js";
 import type { Word } from "../redisConf.js";
 import { commandWords, configuredByEnv, containerFacts, looksLikeRedis, type EnvVar } from "../redisProcess.js";
-import { after, blockScalarLines, bool, get, getPath, items, listEnd, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { blockScalarLines, bool, get, getPath, itemAfter, items, listEnd, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 import type { K8sContainer, K8sWorkload } from "./types.js";
 
 const TEMPLATED_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"]);
@@ -67,7 +67,7 @@ function readContainer(source: YamlSource, node: Node, owner: string, hostNetwor
     const hostPort = toPort(str(get(portNode, "hostPort")));
     if (hostPort !== undefined) {
       const protocol = (str(get(portNode, "protocol")) ?? "TCP").toLowerCase() === "udp" ? "udp" : "tcp";
-      const next = after(source, portNode);
+      const next = itemAfter(source, get(node, "ports"), portNode);
       publications.push({ at: locate(source, portNode), host: single(hostPort), container: single(containerPort), protocol, ...(next ? { next } : {}) });
     }
   }
