@@ -1,7 +1,7 @@
 // Which client/bus port pairs a scope is about: learned from configuration, inferred from rules that
 // open both P and P+10000, or the default 6379/16379.
 import { BUS_PORT_OFFSET } from "../cluster/ports.js";
-import type { ClusterPorts, Policy, RedisNodeFacts, ScopeModel } from "./model.js";
+import type { ClusterPorts, DirectionPolicy, Location, Policy, RedisNodeFacts, ScopeModel } from "./model.js";
 import { DEFAULT_CLIENT_PORT } from "./ports.js";
 
 /** The ports Redis itself derives: with `tls-cluster yes` the bus follows the TLS port. */
@@ -12,24 +12,30 @@ export function portsOf(facts: RedisNodeFacts): ClusterPorts {
   return { client, bus, announcedBus: facts.announceBusPort?.value ?? bus, ...(learnedFrom ? { learnedFrom } : {}) };
 }
 
-/** Client ports P opened in one direction of a policy together with P+10000 (small explicit ranges only). */
-function inferredPairs(policy: Policy): ClusterPorts[] {
-  const pairs: ClusterPorts[] = [];
-  for (const direction of [policy.in, policy.out]) {
-    const opened = new Set<number>();
-    for (const chain of direction?.chains ?? []) {
-      for (const rule of chain.rules) {
-        if (rule.verdict.kind !== "accept") continue;
-        for (const condition of rule.conditions) {
-          if (condition.kind !== "port" || condition.field !== "dport" || condition.negated) continue;
-          for (const range of condition.ranges) {
-            if (range.to - range.from > 64) continue;
-            for (let port = range.from; port <= range.to; port++) opened.add(port);
-          }
+/** Ports a direction of a policy explicitly accepts (small explicit ranges only), each with its first rule. */
+export function openedPorts(direction: DirectionPolicy | undefined): Map<number, Location> {
+  const opened = new Map<number, Location>();
+  for (const chain of direction?.chains ?? []) {
+    for (const rule of chain.rules) {
+      if (rule.verdict.kind !== "accept") continue;
+      for (const condition of rule.conditions) {
+        if (condition.kind !== "port" || condition.field !== "dport" || condition.negated) continue;
+        for (const range of condition.ranges) {
+          if (range.to - range.from > 64) continue;
+          for (let port = range.from; port <= range.to; port++) if (!opened.has(port)) opened.set(port, rule.at);
         }
       }
     }
-    for (const port of opened) {
+  }
+  return opened;
+}
+
+/** Client ports P opened in one direction of a policy together with P+10000. */
+function inferredPairs(policy: Policy): ClusterPorts[] {
+  const pairs: ClusterPorts[] = [];
+  for (const direction of [policy.in, policy.out]) {
+    const opened = openedPorts(direction);
+    for (const port of opened.keys()) {
       if (port >= 1024 && opened.has(port + BUS_PORT_OFFSET)) pairs.push({ client: port, bus: port + BUS_PORT_OFFSET, announcedBus: port + BUS_PORT_OFFSET });
     }
   }

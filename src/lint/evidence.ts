@@ -5,6 +5,7 @@
 import { BUS_PORT_OFFSET } from "../cluster/ports.js";
 import type { ClusterPorts, EvidenceItem, LintFinding, Location, Policy, RedisNodeFacts, ScopeModel } from "./model.js";
 import { portsCover } from "../firewall/ports.js";
+import { openedPorts } from "./clusterPorts.js";
 
 export type Judgement = { stance: "cluster" | "not-cluster"; why: string } | { stance: "unknown"; why: string };
 
@@ -63,38 +64,18 @@ export function scopeEvidence(scope: ScopeModel, pairs: readonly ClusterPorts[])
   return items;
 }
 
-/** Ports a policy explicitly lets through in some direction, from allow rules naming small port lists. */
-function openedPorts(policy: Policy): { port: number; at: Location }[] {
-  const opened: { port: number; at: Location }[] = [];
-  for (const direction of [policy.in, policy.out]) {
-    for (const chain of direction?.chains ?? []) {
-      for (const rule of chain.rules) {
-        if (rule.verdict.kind !== "accept") continue;
-        for (const condition of rule.conditions) {
-          if (condition.kind !== "port" || condition.field !== "dport" || condition.negated) continue;
-          for (const range of condition.ranges) {
-            if (range.to - range.from > 64) continue;
-            for (let port = range.from; port <= range.to; port++) opened.push({ port, at: rule.at });
-          }
-        }
-      }
-    }
-  }
-  return opened;
-}
-
 /** A policy's own word: it opens a bus port with its client port (cluster), or Sentinel's port (not one). */
 export function policyEvidence(policy: Policy): EvidenceItem[] {
   if (policy.managedService) return [{ stance: "not-cluster", what: `${policy.name} guards ${policy.managedService}, which runs the cluster bus itself`, at: policy.at }];
-  const opened = openedPorts(policy);
-  const ports = new Set(opened.map((entry) => entry.port));
-  const pair = opened.find((entry) => entry.port >= 1024 && ports.has(entry.port + BUS_PORT_OFFSET));
-  if (pair) {
-    const bus = opened.find((entry) => entry.port === pair.port + BUS_PORT_OFFSET) as { port: number; at: Location };
-    return [{ stance: "cluster", what: `${policy.name} opens bus port ${bus.port} with client port ${pair.port}`, at: bus.at }];
+  // Both directions together: a security group may open the client port inbound and the bus outbound.
+  const opened = openedPorts(policy.in);
+  for (const [port, at] of openedPorts(policy.out)) if (!opened.has(port)) opened.set(port, at);
+  for (const port of opened.keys()) {
+    const bus = opened.get(port + BUS_PORT_OFFSET);
+    if (port >= 1024 && bus) return [{ stance: "cluster", what: `${policy.name} opens bus port ${port + BUS_PORT_OFFSET} with client port ${port}`, at: bus }];
   }
-  const sentinel = opened.find((entry) => entry.port === SENTINEL_PORT);
-  if (sentinel) return [{ stance: "not-cluster", what: `${policy.name} opens Sentinel's port ${SENTINEL_PORT}`, at: sentinel.at }];
+  const sentinel = opened.get(SENTINEL_PORT);
+  if (sentinel) return [{ stance: "not-cluster", what: `${policy.name} opens Sentinel's port ${SENTINEL_PORT}`, at: sentinel }];
   return [];
 }
 
