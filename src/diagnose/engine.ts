@@ -104,6 +104,7 @@ export interface RuleInputs {
   failovers: Failover[];
   nodeTimeoutMs: number;
   takenAtMs: number;
+  linkAgeMs: (address: string) => number | null;
 }
 
 export function ruleContext(analysis: ClusterAnalysis, inputs: RuleInputs): RuleContext {

@@ -64,9 +64,11 @@ function compactDetail(evidence: Evidence): string {
 export function keyEvidence(report: CheckReport, limit = KEY_EVIDENCE_LINES): { shown: Evidence[]; total: number } {
   const { rootCause, coRootCauses, phase } = report.diagnosis;
   const causes = [rootCause, ...coRootCauses].filter((finding): finding is Finding => finding !== null);
-  const all = causes.length > 0 ? causes.flatMap((finding) => finding.evidence) : phase.evidence;
-  const each = Math.max(2, Math.floor(limit / Math.max(1, causes.length)));
-  const picked = causes.length > 0 ? causes.flatMap((finding) => finding.evidence.slice(0, each)).slice(0, limit) : all.slice(0, limit);
+  // While recovering, what proves it is the phase's evidence (links healed between the looks).
+  const lead = phase.name === "recovering" ? phase.evidence : [];
+  const all = [...lead, ...(causes.length > 0 ? causes.flatMap((finding) => finding.evidence) : phase.evidence.filter(() => lead.length === 0))];
+  const each = Math.max(2, Math.floor((limit - lead.length) / Math.max(1, causes.length)));
+  const picked = [...lead, ...causes.flatMap((finding) => finding.evidence.slice(0, each))].slice(0, limit);
   return { shown: picked.map((evidence) => ({ ...evidence, detail: compactDetail(evidence) })), total: all.length };
 }
 

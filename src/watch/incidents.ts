@@ -107,6 +107,8 @@ export function incidentPhase(incident: Incident): IncidentPhase | null {
 /** A phase step each time the incident enters another phase (developing, settled, recovering, resolved). */
 export function phaseSteps(incident: Incident, phase: IncidentPhase, summary: string, at: number): IncidentStep[] {
   if (incidentPhase(incident) === phase) return [];
-  const step = addStep(incident, "phase", at, incident.nodes, summary.startsWith(`${phase}:`) ? summary : `${phase}: ${summary}`);
+  // "settled: ..." read as the incident's "resolved: ..." keeps only its words after the name.
+  const words = summary.replace(/^(developing|settled|recovering|resolved): /, "");
+  const step = addStep(incident, "phase", at, incident.nodes, `${phase}: ${words}`);
   return step ? [step] : [];
 }

@@ -108,8 +108,10 @@ export function renderAllFindings(diagnosis: Diagnosis, style: Style, width: num
   return sections.flatMap((section, index) => (index === 0 ? section : ["", ...section]));
 }
 
-/** Compact: notes that need no action, one line each. */
-export function renderNotes(diagnosis: Diagnosis, style: Style, width: number): string[] {
-  if (diagnosis.otherFindings.length === 0) return [];
-  return [style.heading(diagnosis.rootCause ? "NOTES" : "FINDINGS"), ...codeLines(diagnosis.otherFindings, style, width)];
+/** Compact: notes that need no action, one line each, the first few. */
+export function renderNotes(diagnosis: Diagnosis, style: Style, width: number, shown = 3): string[] {
+  const notes = diagnosis.otherFindings;
+  if (notes.length === 0) return [];
+  const more = notes.length > shown ? [style.dim(`    ... and ${plural(notes.length - shown, "more note")} (--verbose)`)] : [];
+  return [style.heading(diagnosis.rootCause ? "NOTES" : "FINDINGS"), ...codeLines(notes.slice(0, shown), style, width), ...more];
 }
