@@ -50,12 +50,14 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
   const goneHeard: string[] = [];
   const slowHeard: string[] = [];
   const reachedHere: string[] = [];
+  // Only nodes in one of these cases have their peers' cells looked at: a healthy 1000-node cluster
+  // never groups its million cells by peer.
   for (const node of context.analysis.nodes) {
     const busState = node.busProbe?.state;
-    const heard = peersHear(context, node.address);
-    if (node.response.kind === "answering" && !involved.has(node.address) && (busState === "timeout" || busState === "unreachable") && heard) toolOnly.push(node.address);
-    if (node.response.kind === "unreachable" && heard) goneHeard.push(node.address);
-    if (node.response.kind === "unresponsive" && heard) slowHeard.push(node.address);
+    const heard = (): boolean => peersHear(context, node.address);
+    if (node.response.kind === "answering" && !involved.has(node.address) && (busState === "timeout" || busState === "unreachable") && heard()) toolOnly.push(node.address);
+    if (node.response.kind === "unreachable" && heard()) goneHeard.push(node.address);
+    if (node.response.kind === "unresponsive" && heard()) slowHeard.push(node.address);
     // Peers cannot reach the node (or most flag it), yet busdoctor's probe of its bus port is answered.
     if (node.response.kind === "answering" && busState === "open" && (unreached.has(node.address) || node.flaggedBy * 2 > node.listedBy)) reachedHere.push(node.address);
   }
