@@ -72,6 +72,13 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
       reasons.push(`the bus port of ${address} gives busdoctor no answer while only ${address === cell.peer ? cell.observer : cell.peer} fails with it so far: one pair, or the start of a block of ${address}`);
     }
   }
+  // A node announcing another bus port than its peers list for it: a change they have not learnt yet.
+  const moving = context.analysis.views.flatMap((view) => {
+    const own = view.nodes?.find((entry) => entry.myself);
+    const listed = context.nodeAt.get(view.observer)?.busPort ?? null;
+    return own && listed !== null && own.cport > 0 && own.cport !== listed ? [`${view.observer} (announces ${own.cport}, listed as ${listed})`] : [];
+  });
+  if (moving.length > 0) reasons.push(`${nodeList(moving)}: a bus port change its peers have not learnt yet`);
   if (phase.name === "developing" && phase.faultSinceMs !== null && context.takenAtMs - phase.faultSinceMs < context.nodeTimeoutMs) {
     reasons.push("the fault is younger than cluster-node-timeout: more peers show it in a moment");
   }

@@ -5,6 +5,9 @@
 // 4 s after the fault: with a shorter node timeout Redis would already have acted by then.) Prints the table (scenario x phase -> verdict) and asserts every cell: the root
 // cause code and every node it names, the exit code, the phase, and no step that can lose data while
 // Redis is still acting.
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Lab } from "../../src/lab/lab.js";
 import type { PhaseName } from "../../src/model/phase.js";
@@ -99,7 +102,7 @@ afterAll(() => {
   process.stdout.write(`\ncheck accuracy, scenario x phase -> verdict (code nodes phase exit):\n${line(["scenario", "at once (+0.3 s)", "settled"])}\n${rows.map(line).join("\n")}\n\n`);
 });
 
-async function judge(expected: Case, phases: readonly PhaseName[]): Promise<{ cell: Cell; problems: string[] }> {
+async function judge(expected: Case, phases: readonly PhaseName[], label: string): Promise<{ cell: Cell; problems: string[] }> {
   const { code, report } = await runCheck(lab(), [lab().node(1).endpoint]);
   const nodes = [...(report.rootCause?.nodes ?? [])].sort();
   const want = expected.nodes.map((index) => lab().node(index).endpoint).sort();
@@ -112,6 +115,8 @@ async function judge(expected: Case, phases: readonly PhaseName[]): Promise<{ ce
   if (report.phase.name !== "settled" && dataRiskLines(report).length > 0) problems.push(`data-risk advice while ${report.phase.name}: ${dataRiskLines(report).join("; ")}`);
   const named = expected.nodes.length === ALL.length ? "all" : expected.nodes.join(",");
   const verdict = `${report.rootCause?.code ?? "-"} ${report.rootCause ? named : ""} ${report.phase.name} ${code}${problems.length > 0 ? ` (${problems.join("; ")}; ${report.phase.summary}; ${report.coverage.looks.count} look(s))` : ""}`;
+  // A wrong cell keeps its whole report for a look afterwards.
+  if (problems.length > 0) writeFileSync(join(tmpdir(), `busdoctor-matrix-${expected.name}-${label}.json`), JSON.stringify(report, null, 1));
   return { cell: { verdict: verdict.replace(/\s+/g, " "), ok: problems.length === 0 }, problems };
 }
 
@@ -122,10 +127,10 @@ describe("check accuracy matrix", () => {
     const start = Date.now();
     await entry.inject(lab());
     await until(start, AT_ONCE_MS);
-    const once = await judge(entry, entry.atOnce);
+    const once = await judge(entry, entry.atOnce, "at-once");
     row.atOnce = once.cell;
     await until(start, SETTLED_MS);
-    const settled = await judge(entry, ["settled"]);
+    const settled = await judge(entry, ["settled"], "settled");
     row.settled = settled.cell;
     await restoreLab(lab());
     await sleep(500);

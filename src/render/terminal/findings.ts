@@ -26,11 +26,8 @@ export function renderCauses(diagnosis: Diagnosis, style: Style, width: number):
   if (rootCause === null) return [];
   const paint = style.severity(rootCause.severity);
   const said = verdictText(diagnosis).startsWith(rootCause.summary);
-  const heading = `ROOT CAUSE  ${rootCause.code} (${rootCause.severity})`;
-  const on = ` on ${rootCause.nodes.join(", ")}`;
-  const inline = rootCause.nodes.length > 1 && heading.length + on.length <= width;
-  const lines = [`${style.heading(paint("ROOT CAUSE"))}  ${paint(rootCause.code)} (${rootCause.severity})${inline ? on : ""}`, ...(said ? [] : wrap(rootCause.summary, width, "  "))];
-  if (rootCause.nodes.length > 1 && !inline) lines.push(...wrap(`Nodes: ${rootCause.nodes.join(", ")}`, width, "    ", "  "));
+  const lines = [`${style.heading(paint("ROOT CAUSE"))}  ${paint(rootCause.code)} (${rootCause.severity})`, ...(said ? [] : wrap(rootCause.summary, width, "  "))];
+  if (rootCause.nodes.length > 0) lines.push(...wrap(`Nodes: ${rootCause.nodes.join(", ")}`, width, "    ", "  "));
   if (coRootCauses.length > 0) lines.push("  Also, independent of it (fix each):", ...codeLines(coRootCauses, style, width));
   if (consequences.length > 0) lines.push("  Follows from it:", ...codeLines(consequences, style, width));
   return lines;

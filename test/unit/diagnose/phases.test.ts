@@ -91,18 +91,30 @@ describe("phase recordings", () => {
     expect(after.health).toBe("critical");
   });
 
-  it("right after a heal that followed a failover: recovering, a warning, only 'wait, then check again'; healthy 15 s later", () => {
+  it("right after a heal that followed a failover: never critical, nothing that can lose data", () => {
     const before = diagnose(load("heal-after-failover.before")).diagnosis;
     expect(before.rootCause?.code).toBe("BUS_PORT_BLOCKED");
     expect(before.failovers.map((failover) => failover.oldMaster)).toEqual([node(2)]);
     const { diagnosis } = diagnose(load("heal-after-failover.plus-0.3s"));
+    expect(["recovering", "settled"]).toContain(diagnosis.phase.name);
+    expect(diagnosis.health).not.toBe("critical");
+    expect(dataRisk(diagnosis)).toEqual([]);
+  });
+
+  it("right after a heal while a master still held FAIL with its slots: recovering, a warning, only 'wait, then check again'; healthy later", () => {
+    const before = diagnose(load("heal-after-fail.before")).diagnosis;
+    expect(before.rootCause?.code).toBe("BUS_PORT_BLOCKED");
+    expect(before.rootCause?.nodes).toContain(node(2));
+    const snapshot = load("heal-after-fail.plus-0.3s");
+    const { diagnosis } = diagnose(snapshot);
     expect(diagnosis.phase.name).toBe("recovering");
     expect(diagnosis.health).toBe("warning");
+    expect(diagnosis.phase.lookAgainAtMs).toBeGreaterThan(snapshot.takenAtMs);
     expect(dataRisk(diagnosis)).toEqual([]);
     for (const finding of findings(diagnosis).filter((entry) => entry.severity !== "info")) {
       expect(finding.fix.map((fix) => fix.where)).toEqual(["nothing to change: Redis is converging by itself"]);
     }
-    const later = diagnose(load("heal-after-failover.plus-15s")).diagnosis;
+    const later = diagnose(load("heal-after-fail.plus-20s")).diagnosis;
     expect({ health: later.health, phase: later.phase.name }).toEqual({ health: "healthy", phase: "settled" });
   });
 
