@@ -56,8 +56,17 @@ export async function restoreLab(lab: Lab): Promise<void> {
   await lab.waitUntilSettled();
   for (let index = 1; index <= lab.options.masters; index += 1) {
     if ((await role(lab, index)) === "master") continue;
-    await redisCli(lab.namespace, lab.node(index), ["cluster", "failover"]);
-    await waitFor(`node ${index} is master again`, async () => (await role(lab, index)) === "master", 20_000);
+    // A master that just rejoined may not answer the handshake in time: FORCE (no agreement asked of the
+    // old master) on the second try; the lab holds no data.
+    for (const args of [["cluster", "failover"], ["cluster", "failover", "force"]]) {
+      await redisCli(lab.namespace, lab.node(index), args);
+      try {
+        await waitFor(`node ${index} is master again`, async () => (await role(lab, index)) === "master", 10_000);
+        break;
+      } catch (error) {
+        if (args.length === 3) throw error;
+      }
+    }
     await lab.waitUntilSettled();
   }
 }
