@@ -1,11 +1,11 @@
 // The accuracy matrix: every fault scenario on one real 6-node cluster (3 masters, 3 replicas, node
 // timeout 3000 ms, client port 7000, bus port 17100, at 127.0.0.11-16 so busdoctor's own address is
-// no node's), checked 0.3 s after the fault (a one-way pair 1.5 s after: nothing shows it before the next
-// PING across it) and again once Redis has settled (3 x node timeout + 2 s),
-// from a healthy seed. (A check at once looks again when it cannot decide, so its verdict comes about
-// 4 s after the fault: with a shorter node timeout Redis would already have acted by then.) Prints the table (scenario x phase -> verdict) and asserts every cell: the root
-// cause code and every node it names, the exit code, the phase, and no step that can lose data while
-// Redis is still acting.
+// no node's), checked from a healthy seed 0.3 s after the fault (a one-way pair 1.5 s after: nothing
+// shows it before the next PING across it) and again once Redis has settled (3 x node timeout + 2 s).
+// A check at once looks again when it cannot decide, so its verdict comes about 4 s after the fault:
+// with a shorter node timeout Redis would already have acted by then. Prints the table (scenario x
+// phase -> verdict) and asserts every cell: the root cause code and every node it names, the exit
+// code, the phase, and no step that can lose data while Redis is still acting.
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
