@@ -51,12 +51,14 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
   const goneHeard: string[] = [];
   const slowHeard: string[] = [];
   const reachedHere: string[] = [];
+  const refusedHeard: string[] = [];
   // Only nodes in one of these cases have their peers' cells looked at: a healthy 1000-node cluster
   // never groups its million cells by peer.
   for (const node of context.analysis.nodes) {
     const busState = node.busProbe?.state;
     const heard = (): boolean => peersHear(context, node.address);
     if (node.response.kind === "answering" && !involved.has(node.address) && (busState === "timeout" || busState === "unreachable") && heard()) toolOnly.push(node.address);
+    if (node.response.kind === "answering" && !involved.has(node.address) && busState === "refused" && heard()) refusedHeard.push(node.address);
     if (node.response.kind === "unreachable" && heard()) goneHeard.push(node.address);
     if (node.response.kind === "unresponsive" && heard()) slowHeard.push(node.address);
     // Peers cannot reach the node (or most flag it), yet busdoctor's probe of its bus port is answered.
@@ -65,6 +67,7 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
   if (toolOnly.length > 0) reasons.push(`busdoctor gets no answer from the bus port of ${nodeList(toolOnly)} while peers heard it moments ago: a block only this host sees, or a fault seconds old`);
   if (goneHeard.length > 0) reasons.push(`${nodeList(goneHeard)} does not answer busdoctor while peers heard it moments ago: down a moment ago, or cut off from this host only`);
   if (slowHeard.length > 0) reasons.push(`${nodeList(slowHeard)} connected but did not answer in time while peers still hear it: one slow reply, or hung`);
+  if (refusedHeard.length > 0) reasons.push(`the announced bus port of ${nodeList(refusedHeard)} refuses busdoctor while peers still hear it over links made before: they fail as they re-dial it`);
   if (reachedHere.length > 0) reasons.push(`busdoctor reaches the bus port of ${nodeList(reachedHere)} while peers do not (or still flag it): a block between the nodes, or one lifted a moment ago`);
   for (const cell of context.bus.strayPairs) {
     for (const address of [cell.observer, cell.peer]) {
