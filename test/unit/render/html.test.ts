@@ -2,7 +2,7 @@
 // fetch), the verdict, matrix, nodes and evidence in it, and every string from a server escaped,
 // escape sequences and newlines included.
 import { describe, expect, it } from "vitest";
-import { buildReport } from "../../../src/cli/commands/check.js";
+import { checkReport as buildReport } from "../../../src/cli/commands/check.js";
 import type { IncidentRecord } from "../../../src/history/store.js";
 import { escapeHtml } from "../../../src/render/html/escape.js";
 import { renderHtml } from "../../../src/render/html/report.js";
@@ -39,6 +39,9 @@ describe("check --format html", () => {
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain(`id="verdict" data-health="${report.diagnosis.health}"`);
     expect(page).toContain('<section id="nodes">');
+    expect(page).toContain(`<strong>Phase:</strong> ${escapeHtml(report.diagnosis.phase.summary)}`);
+    expect(page).toContain("<strong>Based on:</strong> ");
+    for (const cause of report.diagnosis.coRootCauses) expect(page).toContain(`<span class="badge ${cause.severity}">${cause.code}</span>`);
     for (const node of report.analysis.nodes) expect(page).toContain(escapeHtml(node.address));
     if (report.analysis.links.length > 0) expect(page).toContain('<table class="matrix"');
     const root = report.diagnosis.rootCause;
