@@ -6,6 +6,11 @@ import { parseSnapshot } from "../parse/snapshot.js";
 import { InputError } from "../errors.js";
 
 export function readSnapshotFile(path: string): Snapshot {
+  return readRecordedFile(path, parseSnapshot);
+}
+
+/** A file given to --from-snapshot, read and handed to `parse`; any failure is an InputError naming it. */
+export function readRecordedFile<T>(path: string, parse: (text: string) => T): T {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -13,16 +18,21 @@ export function readSnapshotFile(path: string): Snapshot {
     throw new InputError(`--from-snapshot ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
   }
   try {
-    return parseSnapshot(text);
+    return parse(text);
   } catch (error) {
     throw new InputError(`--from-snapshot ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 export function writeSnapshotFile(path: string, snapshot: Snapshot): void {
+  writeJsonFile(path, snapshot);
+}
+
+/** Any recorded JSON (a snapshot, fix's evidence), readable by its owner only. */
+export function writeJsonFile(path: string, value: unknown): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, `${JSON.stringify(snapshot, null, 1)}\n`, { mode: 0o600 });
+    writeFileSync(temporary, `${JSON.stringify(value, null, 1)}\n`, { mode: 0o600 });
     renameSync(temporary, path);
   } catch (error) {
     throw new InputError(`--record ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);

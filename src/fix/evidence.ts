@@ -1,0 +1,107 @@
+// What a plan is computed from: the snapshot `check` would take, the extra read-only replies the plan
+// needs (CLUSTER COUNTKEYSINSLOT for open slots, CONFIG GET for mitigations), and, when a slot is open,
+// an earlier snapshot with its own replies to prove that nothing is moving. `fix --record FILE` saves
+// it; `fix --from-snapshot FILE` reads it back (or a plain `check --record` snapshot).
+import type { CommandResult, Snapshot } from "../model/snapshot.js";
+import { ParseError } from "../parse/errors.js";
+import { parseSnapshot } from "../parse/snapshot.js";
+import type { ExtraRead } from "./model.js";
+
+export const FIX_EVIDENCE_KIND = "busdoctor-fix-evidence";
+export const FIX_EVIDENCE_FORMAT = 1;
+
+export interface ReadResult {
+  address: string;
+  read: ExtraRead;
+  result: CommandResult;
+}
+
+export interface Reading {
+  snapshot: Snapshot;
+  reads: ReadResult[];
+}
+
+export interface FixEvidence {
+  kind: typeof FIX_EVIDENCE_KIND;
+  format: typeof FIX_EVIDENCE_FORMAT;
+  current: Reading;
+  /** Taken a few seconds before `current` when a slot was open; null otherwise. */
+  earlier: Reading | null;
+}
+
+export function evidenceOf(current: Reading, earlier: Reading | null = null): FixEvidence {
+  return { kind: FIX_EVIDENCE_KIND, format: FIX_EVIDENCE_FORMAT, current, earlier };
+}
+
+/** The wire form of an extra read: read-only commands only. */
+export function readArgs(read: ExtraRead): string[] {
+  switch (read.kind) {
+    case "countkeysinslot":
+      return ["CLUSTER", "COUNTKEYSINSLOT", String(read.slot)];
+    case "config-get":
+      return ["CONFIG", "GET", read.parameter];
+  }
+}
+
+export function readKey(address: string, read: ExtraRead): string {
+  return `${address} ${readArgs(read).join(" ")}`;
+}
+
+/** An integer reply of a read, or null when it failed or was not made. */
+export function readInteger(reads: readonly ReadResult[], address: string, read: ExtraRead): number | null {
+  const key = readKey(address, read);
+  const found = reads.find((entry) => readKey(entry.address, entry.read) === key);
+  return found?.result.ok && typeof found.result.reply === "number" ? found.result.reply : null;
+}
+
+/** CONFIG GET answers [name, value]: the value, or null when it failed or was not made. */
+export function readConfig(reads: readonly ReadResult[], address: string, read: ExtraRead): string | null {
+  const key = readKey(address, read);
+  const found = reads.find((entry) => readKey(entry.address, entry.read) === key);
+  if (!found?.result.ok || !Array.isArray(found.result.reply)) return null;
+  const value = found.result.reply[1];
+  return typeof value === "string" ? value : null;
+}
+
+const READ_KINDS = ["countkeysinslot", "config-get"];
+
+function fail(path: string, expected: string): never {
+  throw new ParseError("fix evidence", null, null, `${path}: expected ${expected}`);
+}
+
+function objectAt(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(path, "an object");
+  return value as Record<string, unknown>;
+}
+
+function readingAt(value: unknown, path: string): Reading {
+  const reading = objectAt(value, path);
+  const snapshot = parseSnapshot(JSON.stringify(reading["snapshot"]));
+  if (!Array.isArray(reading["reads"])) fail(`${path}.reads`, "an array");
+  reading["reads"].forEach((entry: unknown, index: number) => {
+    const at = `${path}.reads[${index}]`;
+    const read = objectAt(entry, at);
+    if (typeof read["address"] !== "string") fail(`${at}.address`, "a string");
+    if (!READ_KINDS.includes(String(objectAt(read["read"], `${at}.read`)["kind"]))) fail(`${at}.read.kind`, READ_KINDS.join(" or "));
+    const result = objectAt(read["result"], `${at}.result`);
+    if (typeof result["ok"] !== "boolean") fail(`${at}.result.ok`, "true or false");
+  });
+  return { snapshot, reads: reading["reads"] as ReadResult[] };
+}
+
+/**
+ * A file for `fix --from-snapshot`: what `fix --record` wrote, or a plain snapshot from `check --record`
+ * (then without the extra reads: a plan from it says what it could not prove).
+ */
+export function parseEvidence(text: string): FixEvidence {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ParseError("fix evidence", null, null, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const root = objectAt(value, "file");
+  if (root["kind"] !== FIX_EVIDENCE_KIND) return evidenceOf({ snapshot: parseSnapshot(text), reads: [] });
+  if (root["format"] !== FIX_EVIDENCE_FORMAT) fail("format", `${FIX_EVIDENCE_FORMAT} (written by busdoctor fix --record)`);
+  return evidenceOf(readingAt(root["current"], "current"), root["earlier"] === null ? null : readingAt(root["earlier"], "earlier"));
+}
