@@ -287,10 +287,15 @@ function majorityOwnersUp(views: readonly AnsweringView[]): { up: number; total:
   return { up: [...ids.values()].filter(Boolean).length, total: ids.size };
 }
 
-/** Two answering masters whose own lines claim the same slot: the lower configEpoch is the stale one. */
+/**
+ * Two answering masters whose own lines claim the same slot: the lower configEpoch is the stale one.
+ * A stale claimant in cluster_state:fail takes no writes (CLUSTERDOWN): a note names it. One that
+ * reports ok may be taking writes that will be lost: that is a data-risk step to read.
+ */
 function splitBrainPlan(context: PlanContext): SlotPlan {
   const claims = context.views.filter((view) => view.own.role === "master" && view.own.slots.length > 0);
   const steps: StepDraft[] = [];
+  const notes: string[] = [];
   for (let a = 0; a < claims.length; a += 1) {
     for (let b = a + 1; b < claims.length; b += 1) {
       const first = claims[a];
@@ -301,6 +306,12 @@ function splitBrainPlan(context: PlanContext): SlotPlan {
       const [stale, winner] = first.own.configEpoch <= second.own.configEpoch ? [first, second] : [second, first];
       const tie = first.own.configEpoch === second.own.configEpoch;
       const slots = formatRanges(shared);
+      if (!tie && stale.view.info?.state !== "ok") {
+        notes.push(
+          `split brain, stale side named by configEpoch: ${stale.node.address} (configEpoch ${stale.own.configEpoch}) still claims slots ${slots} in its own view, ${winner.node.address} (configEpoch ${winner.own.configEpoch}) serves them; ${stale.node.address} reports cluster_state:${stale.view.info?.state ?? "unknown"} and so takes no writes, and it yields once the bus connects them (busdoctor never changes epochs)`,
+        );
+        continue;
+      }
       steps.push({
         code: "RESOLVE_SPLIT_BRAIN",
         class: "data-risk",
@@ -332,7 +343,7 @@ function splitBrainPlan(context: PlanContext): SlotPlan {
       });
     }
   }
-  return { ...EMPTY, steps };
+  return { ...EMPTY, steps, notes };
 }
 
 function overlap(a: readonly SlotRange[], b: readonly SlotRange[]): SlotRange[] {
