@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { observe, isCut, isFlaggedFail, waitFor } from "../support/observe.js";
 import { scenario, SCENARIO_NODE_TIMEOUT_MS } from "../support/scenarios.js";
 import { Dataset } from "./support/dataset.js";
-import { cli, codes, createFixUser, expectReadOnly, forgetEverywhere, idOf, indexAt, recordedBy, nodesOf, replicas, runFix } from "./support/fix.js";
+import { cli, forgetEverywhere, idOf, indexAt, interruptedReshard, nodesOf, replicas } from "../support/labActions.js";
+import { codes, createFixUser, expectReadOnly, recordedBy, runFix } from "./support/fix.js";
 import { useLab } from "./support/lab.js";
 
 const lab = useLab({ name: "e2e-fix", nodeTimeoutMs: SCENARIO_NODE_TIMEOUT_MS });
@@ -123,19 +124,10 @@ describe("busdoctor fix on a real cluster, with a data check after each incident
 
   it("a slot left open by an interrupted redis-cli --cluster reshard: SETSLOT STABLE, the only SETSLOT sent", async () => {
     const view = await nodesOf(lab(), 1);
-    const masters = view.filter((entry) => entry.role === "master" && entry.slots.length > 0 && !entry.flags.includes("fail"));
-    const [source, target] = masters;
-    if (!source || !target) throw new Error("two masters needed");
     const live = lab().nodes.map((node) => node.index).filter((index) => view.some((entry) => entry.address === lab().node(index).endpoint && !entry.flags.includes("fail")));
-    // A user who may not MIGRATE: redis-cli sets both sides open, then stops at the first MIGRATE.
-    await Promise.all(live.map((index) => cli(lab(), index, ["ACL", "SETUSER", "resharder", "on", ">reshard-secret", "~*", "&*", "+@all", "-migrate"])));
-    const reshard = await lab().exec(
-      ["redis-cli", "--cluster", "reshard", SEED, "--cluster-from", source.id, "--cluster-to", target.id, "--cluster-slots", "1", "--cluster-yes", "--user", "resharder", "--pass", "reshard-secret"],
-      { timeoutMs: 60_000 },
-    );
-    expect(reshard.stdout + reshard.stderr).toContain("NOPERM");
-    const slot = source.slots[0]?.start ?? -1;
-    expect((await cli(lab(), indexAt(lab(), source.address), ["CLUSTER", "NODES"])).includes(`[${slot}->-${target.id}]`)).toBe(true);
+    const { slot, source, target, output } = await interruptedReshard(lab(), 1, live);
+    expect(output).toContain("NOPERM");
+    expect(await cli(lab(), indexAt(lab(), source.address), ["CLUSTER", "NODES"])).toContain(`[${slot}->-${target.id}]`);
 
     const plan = await runFix(lab(), [SEED]);
     expect(codes(plan)).toEqual(["CLOSE_OPEN_SLOT"]);

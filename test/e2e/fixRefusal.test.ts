@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { observe, isFlaggedFail, waitFor } from "../support/observe.js";
 import { Dataset } from "./support/dataset.js";
-import { cli, codes, nodesOf, runFix } from "./support/fix.js";
+import { cli, nodesOf } from "../support/labActions.js";
+import { codes, runFix } from "./support/fix.js";
 import { useLab } from "./support/lab.js";
 
 const lab = useLab({ name: "e2e-fix-refusal", masters: 3, replicasPerMaster: 0, nodeTimeoutMs: 2000 });
