@@ -3,7 +3,8 @@
 // changes a cluster; the write-capable client is src/fix/client.ts, opened only with --apply.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HostPort } from "../cluster/address.js";
-import { collectSnapshot, type CollectProgress } from "../collect/collect.js";
+import { collectForCheck, type CheckProgress } from "../check/run.js";
+import { collectSnapshot } from "../collect/collect.js";
 import type { ClientSettings } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { loadTls } from "../collect/tls.js";
@@ -13,7 +14,7 @@ import type { ExtraRead } from "./model.js";
 import { extraReadsFor, needsSecondReading } from "./plan/index.js";
 import { readCluster } from "./reading.js";
 import { runOn } from "./session.js";
-import type { CommandResult } from "../model/snapshot.js";
+import type { CommandResult, Snapshot } from "../model/snapshot.js";
 
 export async function clientSettingsFor(options: ConnectionOptions): Promise<ClientSettings> {
   const { timeoutMs, user, password, tls } = options;
@@ -39,18 +40,21 @@ export async function readExtras(requests: ReadonlyArray<{ address: string; read
 }
 
 export interface Gatherer {
-  /** A fresh snapshot plus the reads the plan needs and `also` (the reads a step's checks need). */
-  reading(also?: ReadonlyArray<{ address: string; read: ExtraRead }>): Promise<Reading>;
+  /** For a plan: what `check` collects (with its second look when one cannot decide the phase), plus the plan's reads. */
+  forPlan(): Promise<Reading>;
+  /** Right before or after a step: one snapshot, plus the plan's reads and `also` (what the step's checks need). */
+  now(also: ReadonlyArray<{ address: string; read: ExtraRead }>): Promise<Reading>;
 }
 
-export async function createGatherer(seeds: HostPort[], options: ConnectionOptions, progress?: CollectProgress): Promise<Gatherer> {
+export async function createGatherer(seeds: HostPort[], options: ConnectionOptions, progress: CheckProgress): Promise<Gatherer> {
   const settings = await clientSettingsFor(options);
+  const withReads = async (snapshot: Snapshot, also: ReadonlyArray<{ address: string; read: ExtraRead }>): Promise<Reading> => {
+    const planned = extraReadsFor(readCluster({ snapshot, reads: [] }, analyze(snapshot)));
+    return { snapshot, reads: await readExtras([...planned, ...also], settings) };
+  };
   return {
-    async reading(also = []) {
-      const snapshot = await collectSnapshot(seeds, options, progress);
-      const planned = extraReadsFor(readCluster({ snapshot, reads: [] }, analyze(snapshot)));
-      return { snapshot, reads: await readExtras([...planned, ...also], settings) };
-    },
+    forPlan: async () => withReads(await collectForCheck(seeds, options, { sampleMs: null, resample: true }, progress), []),
+    now: async (also) => withReads(await collectSnapshot(seeds, options, progress), also),
   };
 }
 
@@ -59,9 +63,9 @@ export async function createGatherer(seeds: HostPort[], options: ConnectionOptio
  * that the plan can tell an idle open slot (an interrupted migration) from a migration in progress.
  */
 export async function gatherEvidence(gatherer: Gatherer, intervalMs: number, onWait?: (ms: number) => void): Promise<FixEvidence> {
-  const first = await gatherer.reading();
+  const first = await gatherer.forPlan();
   if (!needsSecondReading(readCluster(first))) return evidenceOf(first);
   onWait?.(intervalMs);
   await sleep(intervalMs);
-  return evidenceOf(await gatherer.reading(), first);
+  return evidenceOf(await gatherer.forPlan(), first);
 }

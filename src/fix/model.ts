@@ -2,7 +2,7 @@
 // the plan, the phase), each saying what it changes, why, what must hold right before it runs, what
 // must have changed after it, and what it can cost. Plain JSON, like the snapshot it comes from.
 import type { Evidence } from "../model/finding.js";
-import type { FixPhase } from "./phase.js";
+import type { Phase } from "../model/phase.js";
 
 /**
  * - safe: no key can be lost (a firewall rule for the bus, waiting, MEET, FORGET of a ghost, STABLE of
@@ -153,7 +153,8 @@ export interface Plan {
     /** When an earlier snapshot was compared (open slots), its time. */
     earlierTakenAtMs: number | null;
   };
-  phase: FixPhase;
+  /** The diagnosis's phase, as it decided it. */
+  phase: Phase;
   steps: Step[];
   refusals: Refusal[];
   /** What the plan could not decide and why ("no second snapshot: STABLE not proven"). */

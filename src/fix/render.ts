@@ -56,7 +56,7 @@ export function renderPlan(plan: Plan, reading: ClusterReading | null, options: 
         : `busdoctor fix: ${plan.steps.length} step(s) (${plan.steps.filter((step) => step.class === "safe").length} safe, ${plan.steps.filter((step) => step.class === "mitigation").length} mitigation, ${plan.steps.filter((step) => step.class === "data-risk").length} data-risk)`,
     ),
     `based on ${plan.basedOn.answered} of ${plan.basedOn.nodes} node(s) answering at ${taken}${plan.basedOn.earlierTakenAtMs !== null ? ` and a reading at ${new Date(plan.basedOn.earlierTakenAtMs).toISOString()}` : ""}; root cause: ${causes}`,
-    `phase: ${plan.phase.name} (${printable(plan.phase.basis)})`,
+    `phase: ${printable(plan.phase.summary)}`,
   ];
   for (const step of plan.steps) lines.push(...stepLines(step, reading, options));
   if (plan.refusals.length > 0) {

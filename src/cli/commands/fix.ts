@@ -10,7 +10,6 @@ import { parseEvidence, type FixEvidence } from "../../fix/evidence.js";
 import { clientSettingsFor, createGatherer, gatherEvidence, type Gatherer } from "../../fix/gather.js";
 import { planJson, renderPlanJson } from "../../fix/json.js";
 import type { Plan, Step } from "../../fix/model.js";
-import { phaseOf } from "../../fix/phase.js";
 import { planFix } from "../../fix/plan/index.js";
 import { readCluster } from "../../fix/reading.js";
 import { describeEvent, renderOutcome, renderPlan } from "../../fix/render.js";
@@ -64,7 +63,7 @@ function applyExitCode(outcome: ApplyOutcome, remaining: Plan): number {
 
 function planFrom(evidence: FixEvidence): { plan: Plan; reading: ReturnType<typeof readCluster> } {
   const diagnosed = diagnose(evidence.current.snapshot);
-  const plan = planFix({ evidence, diagnosed, phase: phaseOf(evidence.current.snapshot, diagnosed) });
+  const plan = planFix({ evidence, diagnosed });
   return { plan, reading: readCluster(evidence.current, diagnosed.analysis) };
 }
 
@@ -85,7 +84,7 @@ async function runApply(plan: Plan, gatherer: Gatherer, flags: FixFlags, setting
     plan,
     { allowMitigations: flags.allowMitigations === true, pollMs: 500 },
     {
-      read: async (also) => readCluster(await gatherer.reading(also)),
+      read: async (also) => readCluster(await gatherer.now(also)),
       send: (address, action) => client.send(address, action),
       sleep: (ms) => sleep(ms),
       now: () => Date.now(),
@@ -134,7 +133,10 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
         evidence = readRecordedFile(flags.fromSnapshot, parseEvidence);
       } else if (connection) {
         const progress = createProgress(process.stderr, process.stderr.isTTY === true);
-        gatherer = await createGatherer(connection.seeds, connection.connection, { onEvent: () => progress.update("querying nodes") });
+        gatherer = await createGatherer(connection.seeds, connection.connection, {
+          onEvent: () => progress.update("querying nodes"),
+          onSecondLook: (ms) => progress.update(`one look cannot tell the phase: looking again in ${(ms / 1000).toFixed(1)} s`),
+        });
         try {
           evidence = await gatherEvidence(gatherer, intervalMs, (ms) => progress.update(`a slot is open: reading it again in ${ms / 1000} s`));
         } finally {

@@ -8,8 +8,10 @@ import { busTarget } from "../../diagnose/rules/busShared.js";
 import type { NodeSummary } from "../../model/analysis.js";
 import type { Evidence, Finding, Fix } from "../../model/finding.js";
 import type { Check } from "../model.js";
-import { FAIL_UNDO_TIME_MULT } from "../phase.js";
 import { rootCauses, type PlanContext, type StepDraft } from "./context.js";
+
+/** What Redis waits before it clears FAIL of a master that kept its slots (CLUSTER_FAIL_UNDO_TIME_MULT). */
+const FAIL_UNDO_TIME_MULT = 2;
 
 const BUS_CAUSES: ReadonlySet<Finding["code"]> = new Set(["BUS_PORT_BLOCKED", "BUS_LINK_ONE_WAY", "BUS_PORT_NOT_LISTENING", "NETWORK_PARTITION"]);
 
@@ -154,12 +156,12 @@ export function waitStep(context: PlanContext, afterOpening: boolean): StepDraft
     by: "busdoctor",
     title: afterOpening
       ? `once the bus is open, wait ${forMs / 1000} s (2 x cluster-node-timeout) for Redis to clear FAIL flags, then look again`
-      : `wait ${Math.max(0, Math.round(((phase.waitUntilMs ?? 0) - context.current.takenAtMs) / 1000))} s: the cluster is ${phase.name}, then look again`,
+      : `wait ${Math.max(0, Math.round(((phase.lookAgainAtMs ?? 0) - context.current.takenAtMs) / 1000))} s: the cluster is ${phase.name}, then look again`,
     targets: [],
     commands: [`sleep ${Math.ceil(forMs / 1000)}`, "busdoctor fix <seeds>"],
     where: null,
-    action: { kind: "wait", untilMs: afterOpening ? null : phase.waitUntilMs, forMs },
-    why: [{ source: "busdoctor", what: "phase", detail: `${phase.name}: ${phase.basis}` }],
+    action: { kind: "wait", untilMs: afterOpening ? null : phase.lookAgainAtMs, forMs },
+    why: [{ source: "busdoctor", what: "phase", detail: phase.summary }],
     preconditions: healing ? [{ kind: "bus-healthy", address: null }] : [],
     expect,
     // Redis needs a ping round after the wait to show what it cleared.

@@ -4,14 +4,14 @@ import type { Diagnosis, Finding } from "../../model/finding.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { splitAddress } from "../../cluster/address.js";
 import type { Step } from "../model.js";
-import type { FixPhase } from "../phase.js";
+import type { Phase } from "../../model/phase.js";
 import type { AnsweringView, ClusterReading } from "../reading.js";
 
 export interface PlanContext {
   current: ClusterReading;
   earlier: ClusterReading | null;
   diagnosis: Diagnosis;
-  phase: FixPhase;
+  phase: Phase;
   views: AnsweringView[];
   /** How the snapshot connected: printed commands carry the same --tls/--user (never a password). */
   settings: Snapshot["settings"];
@@ -21,9 +21,9 @@ export interface PlanContext {
 /** A step before the plan numbers it. */
 export type StepDraft = Omit<Step, "number">;
 
-/** The diagnosis's root causes, most important first. */
+/** The diagnosis's root cause and co-root causes (each enough on its own to break the cluster). */
 export function rootCauses(diagnosis: Diagnosis): Finding[] {
-  return diagnosis.rootCause ? [diagnosis.rootCause] : [];
+  return [...(diagnosis.rootCause ? [diagnosis.rootCause] : []), ...diagnosis.coRootCauses];
 }
 
 /** Every finding of the diagnosis with this code (root cause, consequence or other). */

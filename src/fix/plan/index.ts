@@ -1,10 +1,9 @@
-// planFix(evidence, diagnosis, phase): the recovery plan, purely from what was read. Order: opt-in
+// planFix(evidence, diagnosis): the recovery plan, purely from what was read. Order: opt-in
 // mitigations (relief while the cause is being fixed), the bus path, time for Redis to reconcile, then
 // Redis-side repairs once nothing changes by itself any more, and last what can lose keys.
 import type { DiagnosisResult } from "../../diagnose/index.js";
 import type { FixEvidence } from "../evidence.js";
 import type { ExtraRead, Plan, Step, StepCode } from "../model.js";
-import type { FixPhase } from "../phase.js";
 import { answeringViews, openSlots, readCluster, type ClusterReading } from "../reading.js";
 import { openBusSteps, waitStep } from "./bus.js";
 import { rootCauses, type PlanContext, type StepDraft } from "./context.js";
@@ -15,9 +14,8 @@ import { majorityViews, slotPlan, uncoveredOwners } from "./slots.js";
 
 export interface PlanInput {
   evidence: FixEvidence;
-  /** diagnose(evidence.current.snapshot). */
+  /** diagnose(evidence.current.snapshot): the analysis, the root causes and the phase the plan follows. */
   diagnosed: DiagnosisResult;
-  phase: FixPhase;
 }
 
 /** Redis's default cluster-node-timeout, assumed when CONFIG GET was denied everywhere. */
@@ -26,7 +24,8 @@ const DEFAULT_NODE_TIMEOUT_MS = 15_000;
 /** Data-risk steps come last, in this order; everything else keeps the order it was planned in. */
 const DATA_RISK_ORDER: readonly StepCode[] = ["FINISH_MIGRATION", "FORCE_FAILOVER", "ASSIGN_ORPHAN_SLOTS", "RESOLVE_SPLIT_BRAIN", "RESET_NODE", "RESTART_NODE"];
 
-export function planFix({ evidence, diagnosed, phase }: PlanInput): Plan {
+export function planFix({ evidence, diagnosed }: PlanInput): Plan {
+  const { phase } = diagnosed.diagnosis;
   const current = readCluster(evidence.current, diagnosed.analysis);
   const earlier = evidence.earlier ? readCluster(evidence.earlier) : null;
   const context: PlanContext = {
@@ -42,14 +41,15 @@ export function planFix({ evidence, diagnosed, phase }: PlanInput): Plan {
   const openBus = openBusSteps(context);
   const wait = waitStep(context, openBus.length > 0);
   const settled = phase.name === "settled";
-  if (!settled) notes.push(`the cluster is ${phase.name} (${phase.basis}): Redis-side repairs wait until nothing changes by itself any more`);
-  const membership = settled ? membershipPlan(context) : { steps: [], refusals: [] };
+  if (!settled) notes.push(`the cluster is ${phase.name} (${phase.summary}): Redis-side repairs wait until nothing changes by itself any more`);
+  // Refusals explain what not to do whatever the phase; repairs wait until it has settled.
+  const membership = membershipPlan(context);
   const slots = slotPlan(context);
   const drafts: StepDraft[] = [
     ...mitigationSteps(context),
     ...openBus,
     ...(wait ? [wait] : []),
-    ...membership.steps,
+    ...(settled ? membership.steps : []),
     ...slots.steps.filter((step) => step.class !== "data-risk"),
     ...[...slots.steps.filter((step) => step.class === "data-risk"), ...rejoinSteps(context)].sort(
       (a, b) => DATA_RISK_ORDER.indexOf(a.code) - DATA_RISK_ORDER.indexOf(b.code),
