@@ -41,11 +41,11 @@ export function describeCheck(check: Check): string {
     case "slot-owner":
       return `${check.address} serves slot ${check.slot} in its own view`;
     case "not-flagged":
-      return `no view flags ${check.address} fail or fail?`;
+      return check.address === null ? "no view flags a node that answers fail or fail?" : `no view flags ${check.address} fail or fail?`;
     case "bus-healthy":
       return check.address === null ? "every bus link answers" : `every bus link to and from ${check.address} answers`;
     case "cluster-ok":
-      return `${check.address} reports cluster_state:ok`;
+      return check.address === null ? "every node reports cluster_state:ok" : `${check.address} reports cluster_state:ok`;
     case "config":
       return `CONFIG GET ${check.parameter} at ${check.address} answers ${check.value}`;
   }
@@ -140,8 +140,12 @@ export function evaluateCheck(check: Check, reading: ClusterReading): CheckResul
       return result(check, servesSlot(view.own, check.slot), `${check.address} serves ${view.own.slots.map((range) => `${range.start}-${range.end}`).join(",") || "no slots"}`);
     }
     case "not-flagged": {
-      const flagging = analysis.links.filter((cell) => cell.peer === check.address && (cell.state.kind === "fail" || cell.state.kind === "pfail"));
-      return result(check, flagging.length === 0, flagging.length === 0 ? `no view flags ${check.address}` : `${flagging.map((cell) => `${cell.observer} (${cell.state.kind})`).join(", ")}`);
+      const answering = new Set(views.map((view) => view.node.address));
+      const flagging = analysis.links.filter(
+        (cell) => (check.address === null ? answering.has(cell.peer) : cell.peer === check.address) && (cell.state.kind === "fail" || cell.state.kind === "pfail"),
+      );
+      const shown = flagging.slice(0, 4).map((cell) => `${cell.observer} flags ${cell.peer} ${cell.state.kind}`);
+      return result(check, flagging.length === 0, flagging.length === 0 ? "no view flags it" : `${shown.join(", ")}${flagging.length > 4 ? ` and ${flagging.length - 4} more` : ""}`);
     }
     case "bus-healthy": {
       const thresholds = { pendingMs: analysis.pendingThresholdMs, pongStaleMs: analysis.pongStaleThresholdMs };
@@ -151,6 +155,10 @@ export function evaluateCheck(check: Check, reading: ClusterReading): CheckResul
       return result(check, broken.length === 0, broken.length === 0 ? "no broken link" : `${broken.length} broken link(s), e.g. ${broken[0]?.observer} -> ${broken[0]?.peer} (${broken[0]?.state.kind})`);
     }
     case "cluster-ok": {
+      if (check.address === null) {
+        const failing = views.filter((view) => view.view.info?.state !== "ok").map((view) => `${view.node.address} (${view.view.info?.state ?? "unknown"})`);
+        return result(check, failing.length === 0, failing.length === 0 ? `all ${views.length} report ok` : `not ok: ${failing.join(", ")}`);
+      }
       const view = viewAt(analysis, check.address);
       if (!view) return unknownAt(check.address);
       return result(check, view.view.info?.state === "ok", `${check.address} reports cluster_state:${view.view.info?.state ?? "unknown"}`);

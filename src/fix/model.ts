@@ -64,12 +64,12 @@ export type Check =
   | { kind: "slot-keys"; address: string; slot: number; count: number }
   /** The node at the address serves the slot in its own view. */
   | { kind: "slot-owner"; address: string; slot: number }
-  /** No answering view flags the node at the address fail or fail?. */
-  | { kind: "not-flagged"; address: string }
+  /** No answering view flags the node at the address fail or fail? (null: any node that answers). */
+  | { kind: "not-flagged"; address: string | null }
   /** No bus link to or from the address is broken (null: no broken link anywhere). */
   | { kind: "bus-healthy"; address: string | null }
-  /** cluster_state:ok in the node's own CLUSTER INFO. */
-  | { kind: "cluster-ok"; address: string }
+  /** cluster_state:ok in the node's own CLUSTER INFO (null: every node that answers). */
+  | { kind: "cluster-ok"; address: string | null }
   /** CONFIG GET at the address answers this value. */
   | { kind: "config"; address: string; parameter: MitigationParameter; value: string };
 

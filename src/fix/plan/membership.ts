@@ -127,7 +127,7 @@ function forgetFor(context: PlanContext, candidate: Candidate, ghosts: readonly 
           code: "FORGET_NOT_A_GHOST",
           commands,
           targets,
-          why: `${shortId(id)} is flagged failed in every view, but it is not a ghost: ${reason}. FORGET would drop it from each view, with its slots and the master its replicas follow.`,
+          why: `every other view flags ${shortId(id)} failed, but it is not a ghost: ${reason}. FORGET would drop a member from every view, and with it any slots it serves there and the master its replicas follow.`,
           evidence: why,
         },
       ],

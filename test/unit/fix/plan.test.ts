@@ -115,7 +115,13 @@ describe("bus steps", () => {
     const wait = planned.steps[0];
     expect(wait?.action).toEqual({ kind: "wait", untilMs: planned.phase.lookAgainAtMs, forMs: 4000 });
     expect(wait?.preconditions).toEqual([{ kind: "bus-healthy", address: null }]);
-    expect(wait?.expect).toEqual(expect.arrayContaining([{ kind: "not-flagged", address: "127.0.0.3:6379" }, { kind: "cluster-ok", address: "127.0.0.1:6379" }]));
+    expect(wait?.expect).toEqual([
+      { kind: "bus-healthy", address: null },
+      { kind: "not-flagged", address: null },
+      { kind: "cluster-ok", address: null },
+    ]);
+    const { reading } = planOf(loadEvidence("bus-healed-recovering"));
+    expect(evaluateCheck({ kind: "not-flagged", address: null }, reading)).toMatchObject({ holds: false, seen: expect.stringContaining("flags 127.0.0.3:6379 fail") });
   });
 
   it("names the stale side of a split brain by configEpoch and never changes epochs", () => {
