@@ -60,6 +60,20 @@ describe("busdoctor fix refuses to reassign the slots of a master whose bus is b
       expect(early.plan.applied).toMatchObject({ steps: [], skipped: [1, 2], stopped: { step: 3, reason: "operator" } });
       expect((await cli(lab(), 1, ["CONFIG", "GET", "cluster-require-full-coverage"])).trim().split("\n")).toEqual(["cluster-require-full-coverage", "yes"]);
 
+      // With --allow-mitigations: the majority serves the slots it covers until the bus is open again.
+      const mitigated = await runFix(lab(), [SEED, "--apply", "--yes", "--allow-mitigations"]);
+      expect(mitigated.plan.applied).toMatchObject({ steps: [1, 2], skipped: [], stopped: { step: 3, reason: "operator" } });
+      expect((await cli(lab(), 1, ["CLUSTER", "INFO"])).match(/cluster_state:(\w+)/)?.[1]).toBe("ok");
+      const covered = (await cli(lab(), 1, ["CLUSTER", "GETKEYSINSLOT", "0", "1"])).trim();
+      expect(await cli(lab(), 1, ["EXISTS", covered])).toMatch(/^1/);
+      // Each mitigation printed its undo; run it as an operator would.
+      for (const line of mitigated.plan.steps.slice(0, 2).flatMap((step) => step.undo)) {
+        const [, host, port, ...args] = /^redis-cli -h (\S+) -p (\d+) (.*)$/.exec(line) ?? [];
+        expect(await lab().exec(["redis-cli", "-h", host ?? "", "-p", port ?? "", ...(args[0] ?? "").split(" ")])).toMatchObject({ code: 0 });
+      }
+      expect((await cli(lab(), 2, ["CONFIG", "GET", "cluster-require-full-coverage"])).trim().split("\n")).toEqual(["cluster-require-full-coverage", "yes"]);
+      expect((await cli(lab(), 3, ["CONFIG", "GET", "cluster-allow-reads-when-down"])).trim().split("\n")).toEqual(["cluster-allow-reads-when-down", "no"]);
+
       await lab().heal();
       await waitFor("node 1 hears node 3 again", async () => {
         const view = await observe(lab(), 1);
