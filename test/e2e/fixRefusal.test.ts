@@ -90,4 +90,33 @@ describe("busdoctor fix refuses to reassign the slots of a master whose bus is b
       dataset.dispose();
     }
   });
+
+  it("a bus opened again right after FAIL: the plan is to wait until Redis clears it, and only the wait is applied", async () => {
+    const dataset = new Dataset(lab());
+    try {
+      expect(await dataset.write()).toBe(16384);
+      // A longer node timeout (2 x 5 s before Redis clears FAIL of a master that kept its slots) leaves
+      // time to plan while Redis is still catching up.
+      for (const index of [1, 2, 3]) await cli(lab(), index, ["CONFIG", "SET", "cluster-node-timeout", "5000"]);
+      await lab().fault({ kind: "bus", node: 3, direction: "both", action: "drop" });
+      await waitFor("nodes 1 and 2 flag node 3 fail", async () => {
+        const views = await Promise.all([1, 2].map((index) => observe(lab(), index)));
+        return views.every((view) => view !== null && isFlaggedFail(view, BLOCKED));
+      }, 30_000);
+      await lab().heal();
+      await waitFor("node 1 hears node 3 again", async () => {
+        const view = await observe(lab(), 1);
+        const entry = view?.entries.find((candidate) => candidate.address === BLOCKED);
+        return view !== null && entry !== undefined && entry.pingSentMs === 0 && view.nowMs - entry.pongRecvMs < 1000;
+      });
+      const applied = await runFix(lab(), [SEED, "--apply", "--yes"]);
+      expect(applied.plan.phase.name).toBe("recovering");
+      expect(codes(applied)).toEqual(["WAIT_FOR_RECOVERY"]);
+      expect(applied.plan.applied).toMatchObject({ steps: [1], stopped: null, remaining: [] });
+      expect(applied.code).toBe(0);
+      expect(await dataset.verify()).toMatchObject({ total: 16384, lost: 0, changed: 0 });
+    } finally {
+      dataset.dispose();
+    }
+  });
 });
