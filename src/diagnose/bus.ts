@@ -8,7 +8,7 @@
 // either way, and "most peers" is counted over the cells that have some.
 import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
 import type { LinkCell, LinkState } from "../model/links.js";
-import { isLinkBroken, isLinkKnown, type LinkThresholds } from "./analyze/linkState.js";
+import { DEFAULT_NODE_TIMEOUT_MS, isLinkBroken, isLinkKnown, type LinkThresholds } from "./analyze/linkState.js";
 
 export type CutDirection = "in" | "out" | "both";
 
@@ -147,31 +147,53 @@ function tally(analysis: ClusterAnalysis, judged: readonly string[], indexOf: Re
 }
 
 /**
- * The nodes the evidence points at, each with the wait of its oldest unanswered PING: the ones most
- * broken cells involve (at least two, and at least half as many as the most involved node). Two nodes
- * whose broken cells are only with each other are left out and returned as a pair: each pinged only
+ * The nodes the evidence points at, each with the wait of its oldest unanswered PING. A node is one when
+ * it is among the most involved (at least two broken cells, at least half as many as the most involved
+ * node), or when it heard nobody since its first unanswered PING while a node it fails with still hears
+ * others (that one only lost it). A node whose broken cells are all with a suspect already taken is
+ * none; nor are two nodes that fail only with each other and both still hear others: each pinged only
  * the other so far, and which of them is cut off (if not just the pair) is not known yet.
  */
-function suspectOnsets(judged: readonly string[], { brokenIn, brokenOut }: Tally): { onsets: Map<number, number>; pairs: Array<[string, string]> } {
+function suspectOnsets(analysis: ClusterAnalysis, judged: readonly string[], { brokenIn, brokenOut }: Tally): Map<number, number> {
   const cellsOf = judged.map((_, index) => [...(brokenIn[index] ?? []), ...(brokenOut[index] ?? [])]);
-  const most = Math.max(0, ...cellsOf.map((cells) => cells.length));
-  const onsets = new Map<number, number>();
-  const counterparts = new Map<number, Set<string>>();
+  const onsetOf = new Map<string, number>();
   cellsOf.forEach((cells, index) => {
-    if (cells.length < 2 || cells.length * 2 < most) return;
-    onsets.set(index, Math.max(...cells.map((cell) => faultAgeMs(cell.state))));
-    counterparts.set(index, new Set(cells.map((cell) => (cell.observer === judged[index] ? cell.peer : cell.observer))));
+    if (cells.length > 0) onsetOf.set(judged[index] as string, Math.max(...cells.map((cell) => faultAgeMs(cell.state))));
   });
-  const pairs: Array<[string, string]> = [];
-  for (const [index, others] of counterparts) {
-    const [other] = others;
-    const otherIndex = other === undefined ? -1 : judged.indexOf(other);
-    const back = counterparts.get(otherIndex);
-    if (others.size !== 1 || back?.size !== 1 || !back.has(judged[index] as string)) continue;
-    onsets.delete(index);
-    if (index < otherIndex) pairs.push([judged[index] as string, other as string]);
+  // PONGs newer than a node's first unanswered PING: it still hears someone since its fault began.
+  const fresh = new Map<string, number>();
+  for (const cell of analysis.links) {
+    if (cell.state.kind !== "ok" || cell.state.pongAgeMs === null) continue;
+    for (const node of [cell.observer, cell.peer]) {
+      const onset = onsetOf.get(node);
+      if (onset !== undefined && cell.state.pongAgeMs < onset) fresh.set(node, (fresh.get(node) ?? 0) + 1);
+    }
   }
-  return { onsets, pairs };
+  const freshOf = (node: string): number => fresh.get(node) ?? 0;
+  const counterparts = cellsOf.map((cells, index) => new Set(cells.map((cell) => (cell.observer === judged[index] ? cell.peer : cell.observer))));
+  const most = Math.max(0, ...cellsOf.map((cells) => cells.length));
+  const order = judged
+    .map((_, index) => index)
+    .filter((index) => (cellsOf[index]?.length ?? 0) > 0)
+    .sort((a, b) => (cellsOf[b]?.length ?? 0) - (cellsOf[a]?.length ?? 0) || freshOf(judged[a] as string) - freshOf(judged[b] as string) || a - b);
+  const onsets = new Map<number, number>();
+  const taken = new Set<string>();
+  for (const index of order) {
+    const address = judged[index] as string;
+    const count = cellsOf[index]?.length ?? 0;
+    const others = counterparts[index] as Set<string>;
+    if ([...others].every((other) => taken.has(other))) continue;
+    const silent = freshOf(address) === 0 && [...others].some((other) => freshOf(other) > 0);
+    const strong = count >= 2 && count * 2 >= most;
+    const [only] = others;
+    const back = only === undefined ? undefined : counterparts[judged.indexOf(only)];
+    const pairOnly = others.size === 1 && back?.size === 1 && back.has(address);
+    if (silent || (strong && !pairOnly)) {
+      onsets.set(index, onsetOf.get(address) ?? 0);
+      taken.add(address);
+    }
+  }
+  return onsets;
 }
 
 /** Healthy cells of a suspect whose last PONG is older than the suspect's first unanswered PING. */
@@ -204,7 +226,7 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
   const empty: BusPicture = { judged, brokenCells: first.brokenCells, staleCells: noStale, everyPairBroken, partition: null, isolated: [], strayPairs: [], undecidedPairs: [] };
   if (everyPairBroken || first.brokenCells.length === 0) return empty;
 
-  const { onsets, pairs } = suspectOnsets(judged, first);
+  const onsets = suspectOnsets(analysis, judged, first);
   const staleCells = onsets.size === 0 ? noStale : staleCellsOf(analysis, indexOf, onsets);
   const { matrix, knownIn, knownOut, brokenIn, brokenOut, brokenCells } = staleCells.size === 0 ? first : tally(analysis, judged, indexOf, thresholds, staleCells);
   const count = judged.length;
@@ -239,8 +261,16 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
     const b = groupOf.get(cell.peer);
     return a === undefined || b === undefined || a === b;
   });
-  // A pair is undecided only while its evidence is fresh: a settled pair fault is just that.
-  const fresh = (cell: LinkCell): boolean => faultAgeMs(cell.state) < (analysis.nodeTimeoutMs ?? 15_000);
-  const undecidedPairs = pairs.filter(([a, b]) => strayPairs.some((cell) => (cell.observer === a || cell.observer === b) && (cell.peer === a || cell.peer === b) && fresh(cell)));
+  // Pairs that fail only between themselves, while no suspect explains them and their evidence is younger
+  // than the node timeout: one pair, or the first sign of a node's block (settled, a pair fault is just that).
+  const suspects = new Set([...onsets.keys()].map((index) => judged[index] as string));
+  const fresh = (cell: LinkCell): boolean => faultAgeMs(cell.state) < (analysis.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS);
+  const undecided = new Map<string, [string, string]>();
+  for (const cell of strayPairs) {
+    if (!fresh(cell) || suspects.has(cell.observer) || suspects.has(cell.peer)) continue;
+    const pair: [string, string] = cell.observer < cell.peer ? [cell.observer, cell.peer] : [cell.peer, cell.observer];
+    undecided.set(pair.join(" "), pair);
+  }
+  const undecidedPairs = [...undecided.values()];
   return { judged, brokenCells, staleCells, everyPairBroken, partition, isolated, strayPairs, undecidedPairs };
 }

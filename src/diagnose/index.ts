@@ -11,6 +11,7 @@ import { assessCoverage } from "./coverage.js";
 import { ruleContext, runRules, type Arranged } from "./engine.js";
 import { findFailovers } from "./failovers.js";
 import { computeGossipRates } from "./gossipRates.js";
+import { youngestLinkAgeMs } from "./linkAges.js";
 import { compareLooks } from "./looks.js";
 import { applyPhase, decidePhase } from "./phase.js";
 import { secondLookReasons } from "./secondLook.js";
@@ -46,6 +47,7 @@ export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): Dia
     failovers: findFailovers(analysis),
     nodeTimeoutMs: analysis.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
     takenAtMs: snapshot.takenAtMs,
+    linkAgeMs: (address) => youngestLinkAgeMs(snapshot, analysis, address),
   });
   const found = runRules(context);
   const phase = decidePhase(context, found);

@@ -7,7 +7,7 @@
 //   clears FAIL of a master that kept its slots 2 x NT after it is reachable again).
 // Pure: reads the rule context and the arranged findings.
 import type { NodeSummary } from "../model/analysis.js";
-import { DATA_RISK_COMMANDS, type Evidence, type Finding, type Fix, type Severity } from "../model/finding.js";
+import { DATA_RISK_COMMANDS, type Evidence, type Finding, type FindingCode, type Fix, type Severity } from "../model/finding.js";
 import type { LinkCell } from "../model/links.js";
 import type { Phase, PhaseName, PhaseStep } from "../model/phase.js";
 import { isLinkBroken } from "./analyze/linkState.js";
@@ -101,7 +101,8 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
   const pfailDone = around.length > 0 ? flaggedCells * 2 > around.length : summaries.every((node) => node.flaggedBy * 2 > node.listedBy);
   const failSeen = summaries.some((node) => node.flaggedAs === "fail");
   const failPossible = masterQuorumLeft(context, nodes);
-  const due = summaries.filter((node) => failoverDue(context, node));
+  // Only a node most views flag fail gets failed over (in a partition, the minority side's masters).
+  const due = summaries.filter((node) => node.flaggedAs === "fail" && node.flaggedBy * 2 > node.listedBy && failoverDue(context, node));
   for (const node of summaries.filter((candidate) => candidate.flaggedAs !== null)) {
     evidence.push({ source: TOOL, what: "phase", detail: `${node.flaggedBy} of ${node.listedBy} views flag ${node.address} ${node.flaggedAs}` });
   }
@@ -119,15 +120,16 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
     next = { ...next, atMs: Math.max(next.atMs, now) };
     return { name: "developing", summary: `developing: the fault showed ${seconds(age)} ago; next, ${next.what} at about ${clockTime(next.atMs)} (in ${seconds(next.atMs - now)})`, evidence, faultSinceMs: since, next, lookAgainAtMs: next.atMs + MARGIN_MS };
   }
+  const it = nodes.size === 1 ? "it" : "them";
   const done =
     context.failovers.length > 0
-      ? `Redis flagged the node fail and ${joinNames(context.failovers.map((failover) => `${failover.newMaster} took over the slots of ${failover.oldMaster}`))}`
+      ? `Redis flagged ${it} fail and ${joinNames(context.failovers.map((failover) => `${failover.newMaster} took over the slots of ${failover.oldMaster}`))}`
       : failSeen
-        ? "Redis flagged it fail"
+        ? `Redis flagged ${it} fail`
         : pfailDone
           ? failPossible
-            ? "Redis flags it PFAIL, but the masters did not agree on FAIL"
-            : "Redis flags it PFAIL; too few masters outside the fault to agree on FAIL"
+            ? `Redis flags ${it} PFAIL, but the masters did not agree on FAIL`
+            : `Redis flags ${it} PFAIL; too few masters outside the fault to agree on FAIL`
           : `it is older than what Redis needs to act (${seconds(2 * timeout)})`;
   return { name: "settled", summary: `settled: the fault is ${seconds(age)} old and ${done}`, evidence, faultSinceMs: since, next: null, lookAgainAtMs: null };
 }
@@ -156,6 +158,21 @@ function recovering(context: RuleContext, evidence: Evidence[], why: string): Re
   };
 }
 
+/**
+ * Nodes still flagged by most views although their bus links (CLUSTER LINKS) have existed for more than
+ * 3 x NT: a blocked node's links are re-created about every NT, so the bus has worked at least that
+ * long, past the 2 x NT after which Redis clears FAIL by itself.
+ */
+function stuckNodes(context: RuleContext): Array<{ address: string; ageMs: number }> {
+  const stuck: Array<{ address: string; ageMs: number }> = [];
+  for (const node of context.analysis.nodes) {
+    if (node.response.kind !== "answering" || node.flaggedBy * 2 <= node.listedBy) continue;
+    const ageMs = context.linkAgeMs(node.address);
+    if (ageMs !== null && ageMs > 3 * context.nodeTimeoutMs) stuck.push({ address: node.address, ageMs });
+  }
+  return stuck;
+}
+
 /** Every peer that has a view of the node hears it: a node busdoctor cannot reach is then fine for the cluster. */
 function peersStillHear(context: RuleContext, address: string): boolean {
   const cells = (context.linksTo.get(address) ?? []).filter((cell) => cell.state.kind !== "unknown" && cell.state.kind !== "missing");
@@ -182,6 +199,11 @@ function read(context: RuleContext, arranged: Arranged): Reading {
     return recovering(context, evidence.slice(0, 8), `the bus answers again (${healed})`);
   }
   if (bus.brokenCells.length === 0 && !gone) {
+    const stuck = stuckNodes(context);
+    if (stuck.length > 0) {
+      const evidence = stuck.map(({ address, ageMs }) => ({ source: TOOL, what: "CLUSTER LINKS", detail: `the youngest bus link of ${address} is ${seconds(ageMs)} old, yet views still flag it` }));
+      return { name: "settled", summary: `settled: the bus has worked for more than 3 x cluster-node-timeout, yet views still flag ${joinNames(stuck.map((entry) => entry.address))}: Redis will not clear it by itself`, evidence: [...evidence, ...lagging].slice(0, 8), faultSinceMs: null, next: null, lookAgainAtMs: null };
+    }
     if (lagging.length > 0) return recovering(context, lagging.slice(0, 8), "every bus link answers, but some views have not caught up");
     return { name: "settled", summary: "settled: every bus link answers and the views agree", evidence: [], faultSinceMs: null, next: null, lookAgainAtMs: null };
   }
@@ -204,6 +226,9 @@ export function waitFix(phase: Phase, seeds: readonly string[]): Fix {
 }
 
 const CAP: Record<Severity, Severity> = { critical: "warning", warning: "warning", info: "info" };
+
+/** Findings read off the link matrix: while the bus heals, the PINGs sent before the heal still show as them. */
+const BUS_CODES: ReadonlySet<FindingCode> = new Set(["BUS_PORT_BLOCKED", "BUS_LINK_ONE_WAY", "BUS_PORT_NOT_LISTENING", "NETWORK_PARTITION"]);
 
 /** While a fault develops, Redis is about to act (fail over, re-cover slots): no step that could lose data yet. */
 function withoutDataRisk(finding: Finding): Finding {
@@ -231,10 +256,15 @@ export function applyPhase(arranged: Arranged, phase: Phase, seeds: readonly str
   if (phase.name !== "recovering") return arranged;
   const wait = waitFix(phase, seeds);
   const calm = (finding: Finding): Finding => ({ ...finding, severity: CAP[finding.severity], fix: finding.fix.length > 0 || finding.severity !== "info" ? [wait] : [] });
+  // What the bus rules read off PINGs sent before the heal is the fault's leftover, not a fault: a note.
+  const leftover = (finding: Finding): Finding => ({ ...finding, severity: "info", summary: `still settling after the heal: ${finding.summary}`, fix: [] });
+  const actionable = [arranged.rootCause, ...arranged.coRootCauses, ...arranged.consequences].filter((finding) => finding !== null);
+  const kept = actionable.filter((finding) => !BUS_CODES.has(finding.code)).map(calm);
+  const [root = null, ...rest] = kept;
   return {
-    rootCause: arranged.rootCause && calm(arranged.rootCause),
-    coRootCauses: arranged.coRootCauses.map(calm),
-    consequences: arranged.consequences.map(calm),
-    otherFindings: arranged.otherFindings,
+    rootCause: root,
+    coRootCauses: [],
+    consequences: rest,
+    otherFindings: [...actionable.filter((finding) => BUS_CODES.has(finding.code)).map(leftover), ...arranged.otherFindings],
   };
 }

@@ -19,6 +19,8 @@ export interface RuleContext {
   nodeTimeoutMs: number;
   /** When this look was taken (epoch ms, busdoctor's clock): timings in findings are relative to it. */
   takenAtMs: number;
+  /** The age of the youngest bus link to or from a node (CLUSTER LINKS), null when unknown: read on demand. */
+  linkAgeMs: (address: string) => number | null;
   /** Summaries by address, for rules that look nodes up. */
   nodeAt: ReadonlyMap<string, NodeSummary>;
   /** Link cells by peer (every observer's cell for it) and by observer (its row), built once. */

@@ -91,5 +91,13 @@ export function parseSnapshot(text: string): Snapshot {
       commandResult(result, `baseline.clusterInfo.${address}`);
     }
   }
+  // The first of two looks (check's second look, format 1 since it exists): absent in older files.
+  if (root["firstLook"] !== null && root["firstLook"] !== undefined) {
+    const look = object(root["firstLook"], "firstLook");
+    number(look["takenAtMs"], "firstLook.takenAtMs");
+    number(look["finishedAtMs"], "firstLook.finishedAtMs");
+    array(look["nodes"], "firstLook.nodes").forEach((entry, index) => node(entry, `firstLook.nodes[${index}]`));
+    array(look["reasons"], "firstLook.reasons").forEach((reason, index) => string(reason, `firstLook.reasons[${index}]`));
+  }
   return value as Snapshot;
 }

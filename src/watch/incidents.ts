@@ -1,7 +1,7 @@
 // One incident per root cause: the alerts a blocked port sets off (the early warning, then PFAIL, FAIL,
 // cluster_state:fail...) are grouped under one incident instead of paging once each, and the incident
 // keeps its timeline: first pending ping, PFAIL, FAIL, cluster_state fail, failover, heal, recovery. Pure.
-import type { PhaseName } from "../model/phase.js";
+import { PHASE_NAMES, type PhaseName } from "../model/phase.js";
 import type { Alert, Incident, IncidentStep, Reading, StepKind } from "./events.js";
 import type { LinkSignals, SampleSignals } from "./signals.js";
 
@@ -101,12 +101,14 @@ export type IncidentPhase = PhaseName | "resolved";
 export function incidentPhase(incident: Incident): IncidentPhase | null {
   const last = incident.steps.findLast((step) => step.kind === "phase");
   const name = last?.detail.split(":")[0];
-  return name === "developing" || name === "settled" || name === "recovering" || name === "resolved" ? name : null;
+  return name === "resolved" ? name : (PHASE_NAMES.find((phase) => phase === name) ?? null);
 }
 
 /** A phase step each time the incident enters another phase (developing, settled, recovering, resolved). */
 export function phaseSteps(incident: Incident, phase: IncidentPhase, summary: string, at: number): IncidentStep[] {
   if (incidentPhase(incident) === phase) return [];
-  const step = addStep(incident, "phase", at, incident.nodes, summary.startsWith(`${phase}:`) ? summary : `${phase}: ${summary}`);
+  // "settled: ..." read as the incident's "resolved: ..." keeps only its words after the name.
+  const words = summary.replace(/^(developing|settled|recovering|resolved): /, "");
+  const step = addStep(incident, "phase", at, incident.nodes, `${phase}: ${words}`);
   return step ? [step] : [];
 }

@@ -166,7 +166,9 @@ export function step(state: WatchState, snapshot: Snapshot): StepOutput {
     else if (transition.kind === "update") events.push(...update(state, tracked, at));
     else events.push(...resolve(state, tracked, at));
   }
-  const phase = state.recovering ? "recovering" : picture.diagnosis.phase.name;
+  // For an incident, a cluster where the diagnosis finds nothing any more is resolved (its alerts may
+  // still be running out their clear samples).
+  const phase = state.recovering ? "recovering" : picture.diagnosis.health === "healthy" ? "resolved" : picture.diagnosis.phase.name;
   for (const incident of state.book.open) {
     for (const added of signalSteps(incident, signals, state.previous)) events.push({ type: "incident-step", at, incident, step: added });
     for (const added of phaseSteps(incident, phase, picture.diagnosis.phase.summary, at)) events.push({ type: "incident-step", at, incident, step: added });

@@ -9,7 +9,7 @@ import { busBlockedFixes } from "../fixes/bus.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { byAddress, joinNames, seconds } from "../words.js";
 import { afterFailover } from "./afterFailover.js";
-import { busPortOf, busProbeEvidence, busTarget, failureReportEvidence, groupBy, groupTarget, peerIps, refusesBus } from "./busShared.js";
+import { busPortOf, busProbeEvidence, busTarget, failureReportEvidence, groupBy, groupTarget, isolatedGroups, peerIps, refusesBus, type IsolatedEntry } from "./busShared.js";
 
 const PROBED_IN = "TCP probe of the announced bus port, since the fault (it answered before)";
 
@@ -43,16 +43,8 @@ function blockedEvidence(context: RuleContext, node: NodeSummary, isolated: Isol
 
 /** Nodes blocked both ways; those sharing a bus port (one rule, most likely) make one finding naming all of them. */
 function isolatedNodes(context: RuleContext): Finding[] {
-  const blocked = context.bus.isolated
-    .filter((isolated) => isolated.direction === "both")
-    .map((isolated) => ({ isolated, node: context.nodeAt.get(isolated.node) }))
-    .filter((entry): entry is { isolated: IsolatedNode; node: NodeSummary } => entry.node !== undefined && !refusesBus(entry.node))
-    .map((entry) => ({ ...entry, address: entry.node.address }));
-  return groupBy(blocked, (entry) => String(busPortOf(entry.node))).map((group) => {
-    const nodes = group.map((entry) => entry.node);
-    const addresses = nodes.map((node) => node.address);
-    const port = busPortOf(nodes[0] as NodeSummary);
-    const one = nodes.length === 1;
+  const keep = ({ isolated, node }: IsolatedEntry): boolean => isolated.direction === "both" && !refusesBus(node);
+  return isolatedGroups(context, keep, (entry) => String(busPortOf(entry.node))).map(({ entries: group, nodes, addresses, one, port }) => {
     const probedOnly = group.every((entry) => entry.isolated.probedInbound);
     const open = nodes.every((node) => node.busProbe?.state === "open");
     const after = afterFailover(context, addresses, "critical");
@@ -118,42 +110,45 @@ function peersHeardSince(context: RuleContext, address: string): { heard: boolea
 /**
  * Only busdoctor's own probe fails while every peer hears the node. Confirmed by a second look (the
  * peers heard it after the probe failed), it is a note; from one look it may be a fault seconds old,
- * so it is a warning that says it cannot tell yet.
+ * so it is a warning that says it cannot tell yet. Nodes in the same case on the same port are one finding.
  */
 function toolOnly(context: RuleContext): Finding[] {
   const involved = new Set(context.bus.brokenCells.flatMap((cell) => [cell.observer, cell.peer]));
-  const findings: Finding[] = [];
-  for (const address of [...context.bus.judged].sort(byAddress)) {
-    const node = context.nodeAt.get(address);
-    const state = node?.busProbe?.state;
-    if (!node || involved.has(address) || (state !== "timeout" && state !== "unreachable")) continue;
-    const { heard, confirmed, freshestMs } = peersHeardSince(context, address);
-    if (!heard) continue;
-    const heardLine = { source: TOOL, what: "link matrix", detail: `every peer's link to ${address} answers${freshestMs === null ? "" : ` (latest PONG ${freshestMs} ms ago)`}` };
-    findings.push(
-      confirmed
-        ? {
-            code: "BUS_PORT_BLOCKED",
-            severity: "info",
-            nodes: [address],
-            summary: `busdoctor's host cannot reach the bus port of ${address}, but its peers can`,
-            evidence: [...busProbeEvidence(node), heardLine, { source: TOOL, what: "two looks", detail: `every peer heard ${address} within the ${seconds(context.looks?.intervalMs ?? 0)} since busdoctor's first probe got no answer` }],
-            explanation: "The nodes hear each other, so the cluster is fine; only the path from this host to the bus port is closed, which is normal when busdoctor runs outside the nodes' security group. Probes from here say nothing about the bus.",
-            fix: [],
-          }
-        : {
-            code: "BUS_PORT_BLOCKED",
-            severity: "warning",
-            nodes: [address],
-            summary: `busdoctor's host gets no answer from the bus port of ${address} while its peers heard it moments ago: a block only this host sees, or a fault seconds old (not decided: one look)`,
-            evidence: [...busProbeEvidence(node), heardLine],
-            explanation:
-              "Peers notice a blocked bus port only when their next PING goes unanswered, a second or more after the block; until then a fresh block and a path closed only from busdoctor's host look the same. A second look a moment later tells them apart (check does it unless --no-resample).",
-            fix: [{ where: "to decide", lines: [`busdoctor check ${address}   # looks twice when one snapshot cannot tell`] }],
-          },
-    );
-  }
-  return findings;
+  const cut = [...context.bus.judged]
+    .map((address) => context.nodeAt.get(address))
+    .filter((node): node is NodeSummary => node !== undefined && !involved.has(node.address) && (node.busProbe?.state === "timeout" || node.busProbe?.state === "unreachable"))
+    .map((node) => ({ node, address: node.address, ...peersHeardSince(context, node.address) }))
+    .filter((entry) => entry.heard);
+  return groupBy(cut, (entry) => `${entry.confirmed} ${busPortOf(entry.node)}`).map((group): Finding => {
+    const addresses = group.map((entry) => entry.address);
+    const names = joinNames(addresses);
+    const one = group.length === 1;
+    const evidence = group.flatMap((entry) => [
+      ...busProbeEvidence(entry.node),
+      { source: TOOL, what: "link matrix", detail: `every peer's link to ${entry.address} answers${entry.freshestMs === null ? "" : ` (latest PONG ${entry.freshestMs} ms ago)`}` },
+    ]);
+    if (group[0]?.confirmed) {
+      return {
+        code: "BUS_PORT_BLOCKED",
+        severity: "info",
+        nodes: addresses,
+        summary: `busdoctor's host cannot reach the bus port of ${names}, but ${one ? "its" : "their"} peers can`,
+        evidence: [...evidence, { source: TOOL, what: "two looks", detail: `the peers heard ${one ? "it" : "them"} within the ${seconds(context.looks?.intervalMs ?? 0)} since busdoctor's first probe got no answer` }],
+        explanation: "The nodes hear each other, so the cluster is fine; only the path from this host to the bus port is closed, which is normal when busdoctor runs outside the nodes' security group. Probes from here say nothing about the bus.",
+        fix: [],
+      };
+    }
+    return {
+      code: "BUS_PORT_BLOCKED",
+      severity: "warning",
+      nodes: addresses,
+      summary: `busdoctor's host gets no answer from the bus port of ${names} while ${one ? "its" : "their"} peers heard ${one ? "it" : "them"} moments ago: a block only this host sees, or a fault seconds old (not decided: one look)`,
+      evidence,
+      explanation:
+        "Peers notice a blocked bus port only when their next PING goes unanswered, a second or more after the block; until then a fresh block and a path closed only from busdoctor's host look the same. A second look a moment later tells them apart (check takes one unless --no-resample).",
+      fix: [{ where: "to decide", lines: [`busdoctor check ${addresses[0]}   # looks twice when one snapshot cannot tell`] }],
+    };
+  });
 }
 
 export const busPortBlocked: Rule = {
