@@ -89,10 +89,9 @@ export function describeEvent(event: ApplyEvent): string {
       return `${step}: skipped, ${event.why}`;
     case "checked": {
       const failed = event.results.filter((result) => result.holds !== true);
-      const label = event.stage === "preconditions" ? "preconditions" : "expected change";
-      return failed.length === 0
-        ? `${step}: ${label} hold (${event.results.length})`
-        : `${step}: ${label}: ${failed.map((result) => printable(result.seen)).join("; ")}`;
+      const [passed, missed] = event.stage === "preconditions" ? ["preconditions hold", "preconditions do not hold"] : ["expected change seen", "expected change not seen yet"];
+      if (failed.length === 0) return `${step}: ${passed} (${event.results.length} check(s))`;
+      return `${step}: ${missed}: ${failed.map((result) => printable(result.seen)).join("; ")}`;
     }
     case "sent":
       return `${step}: ${event.address} ${event.command} -> ${printable(resultText(event.result))}`;
@@ -109,5 +108,5 @@ export function renderOutcome(outcome: ApplyOutcome): string {
   const applied = outcome.applied.length > 0 ? `applied step(s) ${outcome.applied.join(", ")}` : "applied nothing";
   const skipped = outcome.skipped.length > 0 ? `; skipped ${outcome.skipped.join(", ")}` : "";
   const stopped = outcome.stopped ? `; stopped at step ${outcome.stopped.step} (${outcome.stopped.reason})` : "";
-  return `busdoctor fix --apply: ${applied}${skipped}${stopped}\n`;
+  return `fix --apply ${applied}${skipped}${stopped}\n`;
 }

@@ -124,7 +124,8 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
       if ((flags.yes || flags.allowMitigations) && !flags.apply) throw new UsageError("--yes and --allow-mitigations only go with --apply");
       if (flags.apply && !flags.yes && process.stdin.isTTY !== true) throw new UsageError("--apply asks before each step on a terminal; from a script pass --yes");
       const color = flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined);
-      const width = process.stdout.columns ?? 100;
+      // A pseudo-terminal may report 0 columns: wrap at a sane width then.
+      const width = Math.max(60, process.stdout.columns || 100);
       let gatherer: Gatherer | null = null;
       let evidence: FixEvidence;
       const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
