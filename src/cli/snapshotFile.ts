@@ -9,18 +9,18 @@ export function readSnapshotFile(path: string): Snapshot {
   return readRecordedFile(path, parseSnapshot);
 }
 
-/** A file given to --from-snapshot, read and handed to `parse`; any failure is an InputError naming it. */
-export function readRecordedFile<T>(path: string, parse: (text: string) => T): T {
+/** A file given to `flag`, read and handed to `parse`; any failure is an InputError naming both. */
+export function readRecordedFile<T>(path: string, parse: (text: string) => T, flag = "--from-snapshot"): T {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new InputError(`--from-snapshot ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
+    throw new InputError(`${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
   }
   try {
     return parse(text);
   } catch (error) {
-    throw new InputError(`--from-snapshot ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InputError(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

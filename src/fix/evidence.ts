@@ -1,10 +1,12 @@
 // What a plan is computed from: the snapshot `check` would take, the extra read-only replies the plan
-// needs (CLUSTER COUNTKEYSINSLOT for open slots, CONFIG GET for mitigations), and, when a slot is open,
-// an earlier snapshot with its own replies to prove that nothing is moving. `fix --record FILE` saves
-// it; `fix --from-snapshot FILE` reads it back (or a plain `check --record` snapshot).
+// needs (CLUSTER COUNTKEYSINSLOT for open slots, CONFIG GET for mitigations), when a slot is open an
+// earlier snapshot with its own replies to prove that nothing is moving, and what `host-audit --json`
+// found on nodes' hosts (--host-audit). `fix --record FILE` saves it; `fix --from-snapshot FILE` reads
+// it back (or a plain `check --record` snapshot).
 import type { CommandResult, Snapshot } from "../model/snapshot.js";
 import { ParseError } from "../parse/errors.js";
 import { parseSnapshot } from "../parse/snapshot.js";
+import type { FirewallBlock } from "../hostaudit/model.js";
 import type { ExtraRead } from "./model.js";
 
 export const FIX_EVIDENCE_KIND = "busdoctor-fix-evidence";
@@ -21,16 +23,24 @@ export interface Reading {
   reads: ReadResult[];
 }
 
+/** What `busdoctor host-audit --json` found on one node's host: the rules that block its ports. */
+export interface HostFirewall {
+  /** The audited node, "ip:port". */
+  node: string;
+  blocks: FirewallBlock[];
+}
+
 export interface FixEvidence {
   kind: typeof FIX_EVIDENCE_KIND;
   format: typeof FIX_EVIDENCE_FORMAT;
   current: Reading;
   /** Taken a few seconds before `current` when a slot was open; null otherwise. */
   earlier: Reading | null;
+  hostFirewalls: HostFirewall[];
 }
 
-export function evidenceOf(current: Reading, earlier: Reading | null = null): FixEvidence {
-  return { kind: FIX_EVIDENCE_KIND, format: FIX_EVIDENCE_FORMAT, current, earlier };
+export function evidenceOf(current: Reading, earlier: Reading | null = null, hostFirewalls: HostFirewall[] = []): FixEvidence {
+  return { kind: FIX_EVIDENCE_KIND, format: FIX_EVIDENCE_FORMAT, current, earlier, hostFirewalls };
 }
 
 /** The wire form of an extra read: read-only commands only. */
@@ -103,5 +113,39 @@ export function parseEvidence(text: string): FixEvidence {
   const root = objectAt(value, "file");
   if (root["kind"] !== FIX_EVIDENCE_KIND) return evidenceOf({ snapshot: parseSnapshot(text), reads: [] });
   if (root["format"] !== FIX_EVIDENCE_FORMAT) fail("format", `${FIX_EVIDENCE_FORMAT} (written by busdoctor fix --record)`);
-  return evidenceOf(readingAt(root["current"], "current"), root["earlier"] === null ? null : readingAt(root["earlier"], "earlier"));
+  const firewalls = root["hostFirewalls"] === undefined ? [] : root["hostFirewalls"];
+  if (!Array.isArray(firewalls)) fail("hostFirewalls", "an array");
+  return evidenceOf(
+    readingAt(root["current"], "current"),
+    root["earlier"] === null ? null : readingAt(root["earlier"], "earlier"),
+    firewalls.map((entry: unknown, index: number) => hostFirewallAt(entry, `hostFirewalls[${index}]`)),
+  );
+}
+
+const BLOCK_FIELDS: Record<string, "string" | "number"> = { source: "string", family: "string", table: "string", chain: "string", ref: "string", rule: "string", direction: "string", role: "string", port: "number" };
+
+function hostFirewallAt(value: unknown, path: string): HostFirewall {
+  const entry = objectAt(value, path);
+  if (typeof entry["node"] !== "string") fail(`${path}.node`, "a string");
+  const firewall = objectAt(entry["firewall"] ?? { blocks: entry["blocks"] }, `${path}.firewall`);
+  if (!Array.isArray(firewall["blocks"])) fail(`${path}.firewall.blocks`, "an array");
+  const blocks = firewall["blocks"].map((item: unknown, index: number) => {
+    const at = `${path}.firewall.blocks[${index}]`;
+    const block = objectAt(item, at);
+    for (const [field, type] of Object.entries(BLOCK_FIELDS)) if (typeof block[field] !== type) fail(`${at}.${field}`, `a ${type}`);
+    if (block["handle"] !== null && typeof block["handle"] !== "number") fail(`${at}.handle`, "a number or null");
+    return block as unknown as FirewallBlock;
+  });
+  return { node: entry["node"], blocks };
+}
+
+/** `busdoctor host-audit --json` output, given to `fix --host-audit FILE`. */
+export function parseHostAudit(text: string): HostFirewall {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ParseError("host-audit report", null, null, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return hostFirewallAt(value, "report");
 }

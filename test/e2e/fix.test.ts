@@ -1,7 +1,7 @@
 // busdoctor fix on one real 6-node cluster (3 masters, 3 replicas), incident after incident, each
 // with the data check: one key in every hash slot written before, every key read back after
 // `fix --apply`: zero lost, zero changed. The CLI runs inside the lab's namespace as a user would.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,16 +47,23 @@ describe("busdoctor fix on a real cluster, with a data check after each incident
     await blocked.inject(lab());
     await blocked.settle(lab());
 
-    const { value: plan, commands } = await recordedBy(lab(), 3, () => runFix(lab(), [SEED]));
+    // host-audit on node 3's "host" (the lab's namespace) reads the firewall that blocks its bus.
+    const audit = await lab().runBusdoctor(["host-audit", "127.0.0.3:6379", "--source", "127.0.0.3", "--json"], { timeoutMs: 30_000 });
+    const auditFile = join(scratch, "audit-3.json");
+    writeFileSync(auditFile, audit.stdout);
+
+    const { value: plan, commands } = await recordedBy(lab(), 3, () => runFix(lab(), [SEED, "--host-audit", auditFile]));
     expectReadOnly(commands);
     expect(codes(plan)).toEqual(["OPEN_BUS", "WAIT_FOR_RECOVERY"]);
     const [open, wait] = plan.plan.steps;
     expect(open).toMatchObject({ class: "safe", by: "operator", targets: ["127.0.0.3:6379"], action: null });
-    expect(open?.commands.join("\n")).toContain("16379");
-    // Both directions, only between the nodes' own addresses.
-    expect(open?.commands.join("\n")).toMatch(/input ip saddr \{ 127\.0\.0\.1, 127\.0\.0\.2, 127\.0\.0\.4, 127\.0\.0\.5, 127\.0\.0\.6 \} tcp dport 16379 accept/);
-    expect(open?.commands.join("\n")).toMatch(/output ip daddr \{ [0-9., ]+ \} tcp dport 16379 accept/);
-    expect(JSON.stringify(plan.plan)).not.toContain("0.0.0.0/0 ");
+    const deletions = open?.commands.filter((line) => line.startsWith("nft delete rule inet busdoctor_lab input handle")) ?? [];
+    expect(deletions).toHaveLength(2);
+    // The generic rules come next: both directions, only between the nodes' own addresses.
+    const generic = open?.alternatives.find((alternative) => alternative.where === "nftables on the host of 127.0.0.3")?.lines.join("\n");
+    expect(generic).toMatch(/input ip saddr \{ 127\.0\.0\.1, 127\.0\.0\.2, 127\.0\.0\.4, 127\.0\.0\.5, 127\.0\.0\.6 \} tcp dport 16379 accept/);
+    expect(generic).toMatch(/output ip daddr \{ [0-9., ]+ \} tcp dport 16379 accept/);
+    expect(JSON.stringify(plan.plan)).not.toMatch(/0\.0\.0\.0\/0[^)]/);
     expect(wait).toMatchObject({ class: "safe", by: "busdoctor", action: { kind: "wait", forMs: 2 * SCENARIO_NODE_TIMEOUT_MS } });
     expect(plan.plan.notes.join("\n")).toMatch(/127\.0\.0\.3:6379 \(configEpoch \d+\) still claims slots 10923-16383/);
     expect(plan.code).toBe(1);
@@ -65,8 +72,10 @@ describe("busdoctor fix on a real cluster, with a data check after each incident
     const early = await runFix(lab(), [SEED, "--apply", "--yes"]);
     expect(early.plan.applied).toMatchObject({ steps: [], stopped: { step: 1, reason: "operator" } });
 
-    await lab().heal();
+    // The operator runs exactly what step 1 says; the bus opens.
+    for (const line of deletions) expect(await lab().exec(line.split("#")[0]?.trim().split(/\s+/) ?? [])).toMatchObject({ code: 0 });
     await waitBusOpen(3);
+    await lab().heal();
     const applied = await runFix(lab(), [SEED, "--apply", "--yes"]);
     const appliedCodes = applied.plan.applied?.steps.map((number) => applied.plan.steps[number - 1]?.code);
     expect(appliedCodes?.every((code) => code === "WAIT_FOR_RECOVERY")).toBe(true);

@@ -6,7 +6,7 @@ import { diagnose } from "../../diagnose/index.js";
 import { UsageError } from "../../errors.js";
 import { applyPlan, type ApplyOutcome } from "../../fix/apply.js";
 import { actionArgs, createWriteClient } from "../../fix/client.js";
-import { parseEvidence, type FixEvidence } from "../../fix/evidence.js";
+import { parseEvidence, parseHostAudit, type FixEvidence } from "../../fix/evidence.js";
 import { clientSettingsFor, createGatherer, gatherEvidence, type Gatherer } from "../../fix/gather.js";
 import { planJson, renderPlanJson } from "../../fix/json.js";
 import type { Plan, Step } from "../../fix/model.js";
@@ -28,6 +28,7 @@ interface FixFlags extends ConnectionFlags {
   fromSnapshot?: string;
   record?: string;
   interval: string;
+  hostAudit: string[];
   color?: boolean;
 }
 
@@ -40,6 +41,8 @@ Examples:
   busdoctor fix 10.0.0.5:6379 --apply --allow-mitigations
                                                    also cluster-require-full-coverage no / allow-reads-when-down
   busdoctor fix 10.0.0.5:6379 --json               the plan as JSON (docs/fix.md)
+  busdoctor fix 10.0.0.5:6379 --host-audit audit-10.0.0.7.json
+                                                   the exact rule to delete, from host-audit --json on 10.0.0.7
   busdoctor fix 10.0.0.5:6379 --record fix.json    save the evidence, plan from it later
   busdoctor fix --from-snapshot fix.json           plan offline (also takes a check --record file)
 
@@ -116,6 +119,7 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
     .option("--record <file>", "save the evidence the plan was computed from")
     .option("--from-snapshot <file>", "plan from a file saved by fix --record or check --record (no network)")
     .option("--interval <duration>", "when a slot is open, read it again after this long to prove it idle", "3s")
+    .option("--host-audit <file>", "busdoctor host-audit --json output of a node's host: the bus step removes the exact rules it found (repeatable)", (path: string, all: string[]) => [...all, path], [] as string[])
     .option("--color", "colour even when stdout is not a terminal")
     .option("--no-color", "no colour even on a terminal (also: NO_COLOR)")
     .action(async (seedArgs: string[], flags: FixFlags) => {
@@ -144,6 +148,8 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
           progress.done();
         }
       } else throw new UsageError("no seed and no --from-snapshot");
+      const audits = flags.hostAudit.map((path) => readRecordedFile(path, parseHostAudit, "--host-audit"));
+      if (audits.length > 0) evidence = { ...evidence, hostFirewalls: [...evidence.hostFirewalls.filter((old) => !audits.some((audit) => audit.node === old.node)), ...audits] };
       if (flags.record !== undefined) writeJsonFile(flags.record, evidence);
       const { plan, reading } = planFrom(evidence);
       const seeds = evidence.current.snapshot.seeds;

@@ -69,10 +69,40 @@ function cutsOf(context: PlanContext): BusCut[] {
   return cuts;
 }
 
-/** The fixes for a cut, the layer the evidence points at first. */
-function fixesFor(cut: BusCut): Fix[] {
+/**
+ * The rules host-audit found blocking the node's bus port on its host, removed exactly: an nftables
+ * rule by its handle, an iptables rule by its number (highest first, so the others keep theirs). A
+ * chain policy cannot be deleted: then the generic accept rules stay first.
+ */
+function auditedFixes(context: PlanContext, node: NodeSummary, generic: readonly Fix[]): Fix[] {
+  const audit = context.hostFirewalls.find((entry) => entry.node === node.address);
+  const blocks = (audit?.blocks ?? []).filter((block) => block.role === "bus");
+  const nft = blocks.filter((block) => block.source === "nftables" && block.handle !== null);
+  const iptables = blocks
+    .filter((block) => block.source === "iptables" && /^rule \d+$/.test(block.ref))
+    .sort((a, b) => Number(b.ref.slice(5)) - Number(a.ref.slice(5)));
+  if (nft.length + iptables.length === 0) return [];
+  const lines = [
+    `# host-audit on ${hostOf(node.address)} found ${blocks.length} rule(s) blocking the bus port ${node.busPort ?? ""}; remove them:`,
+    ...nft.map((block) => `nft delete rule ${block.family} ${block.table} ${block.chain} handle ${block.handle}   # ${block.rule} (${block.direction})`),
+    ...iptables.map((block) => `iptables -t ${block.table} -D ${block.chain} ${block.ref.slice(5)}   # ${block.rule} (${block.direction})`),
+  ];
+  const rest = blocks.length - nft.length - iptables.length;
+  const [hostRules] = generic;
+  if (rest > 0 && hostRules) lines.push(`# and ${rest} more (a chain policy): let the peers through before it:`, ...hostRules.lines.filter((line) => line.startsWith("nft insert")));
+  return [{ where: `nftables/iptables on the host of ${hostOf(node.address)} (found by busdoctor host-audit)`, lines }];
+}
+
+/** The fixes for a cut, the layer the evidence points at first (exact, when host-audit saw the rules). */
+function fixesFor(context: PlanContext, cut: BusCut): Fix[] {
   const first = cut.targets[0];
   if (!first) return [];
+  const ordered = layered(cut, first);
+  return cut.targets.length === 1 ? [...auditedFixes(context, first, ordered), ...ordered] : ordered;
+}
+
+/** The generators' rules for the cut, the layer the probes point at first. */
+function layered(cut: BusCut, first: NodeSummary): Fix[] {
   const target = busTarget(first);
   const peerIps = [...new Set(cut.peers.filter((address) => !cut.targets.some((node) => node.address === address)).map(hostOf))];
   const host = hostFirewallFixes(target, cut.direction, cut.layer === "shared" ? [...new Set(cut.peers.map(hostOf))] : peerIps);
@@ -97,7 +127,7 @@ const LAYER_WORDS: Record<Layer, string> = {
 };
 
 function openBusStep(context: PlanContext, cut: BusCut): StepDraft | null {
-  const [primary, ...others] = fixesFor(cut);
+  const [primary, ...others] = fixesFor(context, cut);
   if (!primary) return null;
   const addresses = cut.targets.map((node) => node.address);
   const finding = findingFor(context, addresses);

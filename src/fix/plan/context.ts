@@ -3,6 +3,7 @@
 import type { Diagnosis, Finding } from "../../model/finding.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { splitAddress } from "../../cluster/address.js";
+import type { HostFirewall } from "../evidence.js";
 import type { Step } from "../model.js";
 import type { Phase } from "../../model/phase.js";
 import type { AnsweringView, ClusterReading } from "../reading.js";
@@ -16,6 +17,8 @@ export interface PlanContext {
   /** How the snapshot connected: printed commands carry the same --tls/--user (never a password). */
   settings: Snapshot["settings"];
   nodeTimeoutMs: number;
+  /** What host-audit found on nodes' hosts (`--host-audit`), by node. */
+  hostFirewalls: HostFirewall[];
 }
 
 /** A step before the plan numbers it. */

@@ -36,6 +36,7 @@ export function planFix({ evidence, diagnosed }: PlanInput): Plan {
     views: answeringViews(current.analysis),
     settings: evidence.current.snapshot.settings,
     nodeTimeoutMs: current.analysis.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+    hostFirewalls: evidence.hostFirewalls,
   };
   const notes: string[] = [];
   const openBus = openBusSteps(context);

@@ -6,6 +6,10 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { describeCheck, evaluateCheck } from "../../../src/fix/checks.js";
+import { parseHostAudit } from "../../../src/fix/evidence.js";
+import { decideHostAudit } from "../../../src/hostaudit/audit.js";
+import type { HostAuditFacts } from "../../../src/hostaudit/model.js";
+import { renderHostAuditJson } from "../../../src/hostaudit/render.js";
 import { planJson } from "../../../src/fix/json.js";
 import type { Plan, Step } from "../../../src/fix/model.js";
 import { loadEvidence, planOf } from "./fixtures.js";
@@ -102,6 +106,20 @@ describe("bus steps", () => {
     expect(open.alternatives.map((alternative) => alternative.where)).toEqual(expect.arrayContaining([expect.stringMatching(/^AWS security group/), expect.stringMatching(/^Kubernetes NetworkPolicy/)]));
     expect(JSON.stringify(open)).not.toMatch(/0\.0\.0\.0\/0[^)]/);
     expect(open.expect).toEqual([{ kind: "bus-healthy", address: "127.0.0.3:6379" }]);
+  });
+
+  it("with host-audit's report of the node's host, removes exactly the rules it found", () => {
+    // The audit was recorded on another lab run with the same fault (127.0.0.3's bus dropped both ways).
+    const facts = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "hostaudit", "lab-bus-both-drop", "facts.json"), "utf8")) as HostAuditFacts;
+    const evidence = loadEvidence("bus-blocked-failed-over");
+    const audit = parseHostAudit(renderHostAuditJson(decideHostAudit(facts)));
+    const open = planOf({ ...evidence, hostFirewalls: [audit] }).plan.steps[0];
+    expect(open?.where).toBe("nftables/iptables on the host of 127.0.0.3 (found by busdoctor host-audit)");
+    expect(open?.commands.slice(1)).toEqual([
+      "nft delete rule inet busdoctor_lab input handle 2   # ip daddr 127.0.0.3 tcp dport 16379 drop (in)",
+      "nft delete rule inet busdoctor_lab input handle 3   # ip saddr 127.0.0.3 tcp dport 16379 drop (out)",
+    ]);
+    expect(open?.alternatives[0]?.where).toBe("nftables on the host of 127.0.0.3");
   });
 
   it("a rule common to every node points at the shared layer first (security group, NetworkPolicy)", () => {
