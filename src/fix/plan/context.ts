@@ -4,7 +4,7 @@ import type { Diagnosis, Finding } from "../../model/finding.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { splitAddress } from "../../cluster/address.js";
 import type { HostFirewall } from "../evidence.js";
-import type { Step } from "../model.js";
+import type { Refusal, Step } from "../model.js";
 import type { Phase } from "../../model/phase.js";
 import type { AnsweringView, ClusterReading } from "../reading.js";
 
@@ -23,6 +23,19 @@ export interface PlanContext {
 
 /** A step before the plan numbers it. */
 export type StepDraft = Omit<Step, "number">;
+
+/** What one part of the planner contributes. */
+export interface PartPlan {
+  steps: StepDraft[];
+  refusals: Refusal[];
+  notes: string[];
+}
+
+export const EMPTY: PartPlan = { steps: [], refusals: [], notes: [] };
+
+export function mergeParts(parts: readonly PartPlan[]): PartPlan {
+  return { steps: parts.flatMap((part) => part.steps), refusals: parts.flatMap((part) => part.refusals), notes: parts.flatMap((part) => part.notes) };
+}
 
 /** The diagnosis's root cause and co-root causes (each enough on its own to break the cluster). */
 export function rootCauses(diagnosis: Diagnosis): Finding[] {

@@ -6,11 +6,13 @@ import type { FixEvidence } from "../evidence.js";
 import type { ExtraRead, Plan, Step, StepCode } from "../model.js";
 import { answeringViews, openSlots, readCluster, type ClusterReading } from "../reading.js";
 import { openBusSteps, waitStep } from "./bus.js";
-import { rootCauses, type PlanContext, type StepDraft } from "./context.js";
+import { EMPTY, mergeParts, rootCauses, type PlanContext, type StepDraft } from "./context.js";
 import { membershipPlan } from "./membership.js";
 import { MITIGATIONS, mitigationSteps } from "./mitigations.js";
 import { rejoinSteps } from "./rejoin.js";
-import { majorityViews, slotPlan, uncoveredOwners } from "./slots.js";
+import { majorityViews, orphanPlan, uncoveredOwners } from "./coverage.js";
+import { openSlotsPlan } from "./openSlots.js";
+import { splitBrainPlan } from "./splitBrain.js";
 
 export interface PlanInput {
   evidence: FixEvidence;
@@ -45,7 +47,12 @@ export function planFix({ evidence, diagnosed }: PlanInput): Plan {
   if (!settled) notes.push(`the cluster is ${phase.name} (${phase.summary}): Redis-side repairs wait until nothing changes by itself any more`);
   // Refusals explain what not to do whatever the phase; repairs wait until it has settled.
   const membership = membershipPlan(context);
-  const slots = slotPlan(context);
+  const majority = majorityViews(context);
+  const slots = mergeParts([
+    settled ? openSlotsPlan(context) : EMPTY,
+    ...uncoveredOwners(majority).map((owner) => orphanPlan(context, owner, majority)),
+    splitBrainPlan(context),
+  ]);
   const drafts: StepDraft[] = [
     ...mitigationSteps(context),
     ...openBus,

@@ -6,16 +6,11 @@
 import type { ClusterNodeEntry } from "../../model/cluster.js";
 import type { Evidence } from "../../model/finding.js";
 import { evaluateCheck } from "../checks.js";
-import type { Check, Refusal } from "../model.js";
+import type { Check } from "../model.js";
 import { entryFor, isFlaggedFail, slotOwnerIds, type AnsweringView } from "../reading.js";
-import { redisCli, shortId, type PlanContext, type StepDraft } from "./context.js";
+import { EMPTY, mergeParts, redisCli, shortId, type PartPlan, type PlanContext } from "./context.js";
 
-export interface MembershipPlan {
-  steps: StepDraft[];
-  refusals: Refusal[];
-}
-
-function meetFor(context: PlanContext, node: AnsweringView): MembershipPlan {
+function meetFor(context: PlanContext, node: AnsweringView): PartPlan {
   const others = context.views.filter((view) => view !== node);
   const { id, ip, port, cport } = node.own;
   const stale = others.filter((view) => {
@@ -24,7 +19,7 @@ function meetFor(context: PlanContext, node: AnsweringView): MembershipPlan {
   });
   const lacking = others.filter((view) => entryFor(view, id) === null);
   const targets = [...lacking, ...stale];
-  if (targets.length === 0 || ip === "" || port <= 0) return { steps: [], refusals: [] };
+  if (targets.length === 0 || ip === "" || port <= 0) return EMPTY;
   const masters = slotOwnerIds(others).filter((master) => master !== id);
   const address = node.node.address;
   const identity: Check[] = [
@@ -41,7 +36,7 @@ function meetFor(context: PlanContext, node: AnsweringView): MembershipPlan {
   const knows = evaluateCheck(identity[1] as Check, context.current);
   if (masters.length === 0 || knows.holds !== true) {
     return {
-      steps: [],
+      ...EMPTY,
       refusals: [
         {
           code: "MEET_IDENTITY_UNPROVEN",
@@ -76,6 +71,7 @@ function meetFor(context: PlanContext, node: AnsweringView): MembershipPlan {
       },
     ],
     refusals: [],
+    notes: [],
   };
 }
 
@@ -103,7 +99,7 @@ function failedEverywhere(context: PlanContext): Candidate[] {
   return [...candidates.values()].filter((candidate) => candidate.entries.every(isFlaggedFail));
 }
 
-function forgetFor(context: PlanContext, candidate: Candidate, ghosts: readonly string[]): MembershipPlan {
+function forgetFor(context: PlanContext, candidate: Candidate, ghosts: readonly string[]): PartPlan {
   const { id, address, listing } = candidate;
   const targets = listing.map((view) => view.node.address);
   const forget = ["CLUSTER", "FORGET", id];
@@ -121,7 +117,7 @@ function forgetFor(context: PlanContext, candidate: Candidate, ghosts: readonly 
   if (ghostResult.holds !== true || absentResult.holds !== true) {
     const reason = absentResult.holds !== true ? `it answers as itself at ${address}: it is alive, and its bus is what fails` : ghostResult.seen;
     return {
-      steps: [],
+      ...EMPTY,
       refusals: [
         {
           code: "FORGET_NOT_A_GHOST",
@@ -155,16 +151,16 @@ function forgetFor(context: PlanContext, candidate: Candidate, ghosts: readonly 
       },
     ],
     refusals: [],
+    notes: [],
   };
 }
 
-export function membershipPlan(context: PlanContext): MembershipPlan {
+export function membershipPlan(context: PlanContext): PartPlan {
   const meets = context.views.map((view) => meetFor(context, view));
   const answeringIds = new Set(context.views.map((view) => view.own.id));
   const candidates = failedEverywhere(context);
   // A node that answers and that every other view fails is no ghost: said once, as a refusal.
   const ghosts = candidates.filter((candidate) => !answeringIds.has(candidate.id)).map((candidate) => candidate.id);
   const forgets = candidates.map((candidate) => forgetFor(context, candidate, ghosts));
-  const all = [...meets, ...forgets];
-  return { steps: all.flatMap((plan) => plan.steps), refusals: all.flatMap((plan) => plan.refusals) };
+  return mergeParts([...meets, ...forgets]);
 }

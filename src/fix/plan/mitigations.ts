@@ -5,7 +5,7 @@ import { readConfig } from "../evidence.js";
 import type { Check, MitigationParameter, StepCode } from "../model.js";
 import type { AnsweringView } from "../reading.js";
 import { redisCli, type PlanContext, type StepDraft } from "./context.js";
-import { majorityViews, uncoveredOwners } from "./slots.js";
+import { majorityViews, uncoveredOwners } from "./coverage.js";
 
 interface Mitigation {
   code: StepCode;

@@ -142,6 +142,21 @@ describe("bus steps", () => {
     expect(evaluateCheck({ kind: "not-flagged", address: null }, reading)).toMatchObject({ holds: false, seen: expect.stringContaining("flags 127.0.0.3:6379 fail") });
   });
 
+  it("a stale claimant that still reports cluster_state:ok takes writes it will lose: a data-risk step names it", () => {
+    // Derived from the recorded failed-over block: only the stale master's own cluster_state is turned
+    // to ok. Real Redis makes an isolated master report fail within cluster-node-timeout, before a
+    // replica can be promoted, so a live cluster cannot show this on demand.
+    const evidence = structuredClone(loadEvidence("bus-blocked-failed-over"));
+    const stale = evidence.current.snapshot.nodes.find((node) => node.address === "127.0.0.3:6379");
+    const info = stale?.commands.clusterInfo;
+    if (!info?.ok || typeof info.reply !== "string") throw new Error("no CLUSTER INFO of 127.0.0.3");
+    info.reply = info.reply.replace("cluster_state:fail", "cluster_state:ok");
+    const split = planOf(evidence).plan.steps.find((entry) => entry.code === "RESOLVE_SPLIT_BRAIN");
+    expect(split).toMatchObject({ class: "data-risk", by: "operator", action: null, targets: ["127.0.0.3:6379"] });
+    expect(split?.title).toMatch(/127\.0\.0\.3:6379 \(configEpoch 3\) is the stale claimant of slots 10923-16383; 127\.0\.0\.\d:6379 \(configEpoch 7\) wins/);
+    expect(split?.commands.join("\n")).toContain("busdoctor never changes epochs: CLUSTER BUMPEPOCH on 127.0.0.3:6379 would make it win instead");
+  });
+
   it("names the stale side of a split brain by configEpoch and never changes epochs", () => {
     const planned = plan("bus-blocked-failed-over");
     expect(planned.notes.join("\n")).toMatch(/127\.0\.0\.3:6379 \(configEpoch 3\) still claims slots 10923-16383 .* 127\.0\.0\.\d:6379 \(configEpoch 7\) serves them/);
