@@ -253,6 +253,17 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
     isolated.push({ node: address, direction, inbound, outbound, probedInbound, undecided });
   }
 
+  // A bus port that refuses busdoctor's handshake (nothing listens there, or a REJECT rule) refuses its
+  // peers too: the first peer that fails to reach it already shows the node's fault, not a pair's.
+  const found = new Set(isolated.map((entry) => entry.node));
+  judged.forEach((address, index) => {
+    const inbound = brokenIn[index] ?? [];
+    if (found.has(address) || inbound.length === 0 || nodeAt.get(address)?.busProbe?.state !== "refused") return;
+    const outbound = brokenOut[index] ?? [];
+    const cutOut = outbound.length * 2 > (knownOut[index] ?? 0);
+    isolated.push({ node: address, direction: cutOut ? "both" : "in", inbound, outbound, probedInbound: false, undecided: false });
+  });
+
   const explained = new Set(isolated.map((entry) => entry.node));
   const groupOf = new Map((partition ?? []).flatMap((group, index) => group.map((node) => [node, index] as const)));
   const strayPairs = brokenCells.filter((cell) => {

@@ -9,11 +9,11 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Lab } from "../../src/lab/lab.js";
 import type { PhaseName } from "../../src/model/phase.js";
 import { SCENARIOS, type Scenario } from "../support/scenarios.js";
-import { dataRiskLines, restoreLab, runCheck, sleep, until } from "./support/check.js";
+import { dataRiskLines, restoreLab, runCheck, until } from "./support/check.js";
 import { useLab } from "./support/lab.js";
 
 const NODE_TIMEOUT_MS = 3000;
@@ -126,6 +126,9 @@ async function judge(expected: Case, phases: readonly PhaseName[], label: string
 }
 
 describe("check accuracy matrix", () => {
+  // Put back after every scenario, also one that failed: the next must not start with its fault.
+  afterEach(async () => restoreLab(lab()));
+
   it.each(CASES)("$name: right at once and once settled", async (entry) => {
     const row = { atOnce: null as Cell | null, settled: null as Cell | null };
     table.set(entry.name, row);
@@ -137,8 +140,6 @@ describe("check accuracy matrix", () => {
     await until(start, SETTLED_MS);
     const settled = await judge(entry, ["settled"], "settled");
     row.settled = settled.cell;
-    await restoreLab(lab());
-    await sleep(500);
     expect({ atOnce: once.problems, settled: settled.problems }).toEqual({ atOnce: [], settled: [] });
   });
 });

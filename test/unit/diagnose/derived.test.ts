@@ -151,6 +151,20 @@ describe("derived from real snapshots", () => {
     expect(diagnosis.coverage.level).toBe("full");
   });
 
+  it("a bus port that refuses busdoctor's handshake is the node's fault from the first peer that fails to reach it, not a pair's", () => {
+    const snapshot = loadSnapshot("healthy");
+    // Node 3 announces a port nothing listens on, and so far only node 1 has tried it (real output
+    // shows this for a moment after CONFIG SET cluster-announce-bus-port): one PING pending 1500 ms.
+    nodeAt(snapshot, node(3)).probes.bus = { host: "127.0.0.3", port: 17000, state: "refused", ms: 0.3, error: "connect ECONNREFUSED 127.0.0.3:17000" };
+    const observer = nodeAt(snapshot, node(1));
+    const now = serverNowMs(observer);
+    editLines(observer, "127.0.0.3:6379", (fields) => {
+      fields[4] = String(now - 1500);
+    });
+    const { diagnosis } = diagnose(snapshot);
+    expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ code: "BUS_PORT_NOT_LISTENING", nodes: [node(3)] });
+  });
+
   it("a malformed CLUSTER NODES reply from one node is reported on that view and the run goes on", () => {
     const snapshot = loadSnapshot("bus-blocked-both");
     const garbled = nodeAt(snapshot, node(6));
