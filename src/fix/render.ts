@@ -26,6 +26,9 @@ function stepLines(step: Step, reading: ClusterReading | null, options: RenderOp
   const who = step.by === "busdoctor" ? "busdoctor --apply runs it" : "you run it";
   const field = (label: string, lines: readonly string[]): string[] =>
     lines.flatMap((line, index) => wrap(printable(line), options.width, " ".repeat(11), index === 0 ? `  ${label.padEnd(9)}` : " ".repeat(11)));
+  // Commands are pasted: one per line, never wrapped.
+  const commands = (label: string, lines: readonly string[]): string[] =>
+    lines.map((line, index) => `${index === 0 ? `  ${label.padEnd(9)}` : " ".repeat(11)}${printable(line)}`);
   const check = (text: string, holds: boolean | null | undefined): string => (holds === undefined ? text : `${text} [${holds === true ? "holds now" : holds === false ? "not now" : "unknown now"}]`);
   const checks = (list: Step["preconditions"]): string[] =>
     list.length === 0 ? ["(none)"] : list.map((item) => check(describeCheck(item), reading ? evaluateCheck(item, reading).holds : undefined));
@@ -34,13 +37,13 @@ function stepLines(step: Step, reading: ClusterReading | null, options: RenderOp
     `${style.heading(`Step ${step.number}`)} ${paint(`[${CLASS_LABEL[step.class]}]`)} ${printable(step.title)} ${style.dim(`(${step.code}, ${who})`)}`,
     ...(step.targets.length > 0 ? field("target", [step.targets.join(", ")]) : []),
     ...(step.where !== null ? field("where", [step.where]) : []),
-    ...field("run", step.commands),
+    ...commands("run", step.commands),
     ...field("why", step.why.map((evidence) => `${evidence.source} ${evidence.what}: ${evidence.detail}`)),
     ...field("before", checks(step.preconditions)),
     ...field("expect", checks(step.expect)),
     ...field("verify", [step.verify]),
     ...field("risk", [step.risk]),
-    ...(step.undo.length > 0 ? field("undo", step.undo) : []),
+    ...(step.undo.length > 0 ? commands("undo", step.undo) : []),
     ...(step.alternatives.length > 0 ? field("or", step.alternatives.map((alternative) => `${alternative.where} (${alternative.lines.length} line(s), see --json)`)) : []),
   ];
 }
