@@ -104,13 +104,7 @@ function readingAt(value: unknown, path: string): Reading {
  * (then without the extra reads: a plan from it says what it could not prove).
  */
 export function parseEvidence(text: string): FixEvidence {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ParseError("fix evidence", null, null, `not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const root = objectAt(value, "file");
+  const root = objectAt(parseJson(text, "fix evidence"), "file");
   if (root["kind"] !== FIX_EVIDENCE_KIND) return evidenceOf({ snapshot: parseSnapshot(text), reads: [] });
   if (root["format"] !== FIX_EVIDENCE_FORMAT) fail("format", `${FIX_EVIDENCE_FORMAT} (written by busdoctor fix --record)`);
   const firewalls = root["hostFirewalls"] === undefined ? [] : root["hostFirewalls"];
@@ -141,11 +135,13 @@ function hostFirewallAt(value: unknown, path: string): HostFirewall {
 
 /** `busdoctor host-audit --json` output, given to `fix --host-audit FILE`. */
 export function parseHostAudit(text: string): HostFirewall {
-  let value: unknown;
+  return hostFirewallAt(parseJson(text, "host-audit report"), "report");
+}
+
+function parseJson(text: string, what: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ParseError("host-audit report", null, null, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ParseError(what, null, null, `not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  return hostFirewallAt(value, "report");
 }

@@ -14,6 +14,15 @@ const lab = useLab({ name: "e2e-fix-refusal", masters: 3, replicasPerMaster: 0, 
 const SEED = "127.0.0.1:6379";
 const BLOCKED = "127.0.0.3:6379";
 
+/** Until node 1 has no PING to node 3 pending and heard from it within the last second. */
+async function hearsBlockedAgain(): Promise<void> {
+  await waitFor("node 1 hears node 3 again", async () => {
+    const view = await observe(lab(), 1);
+    const entry = view?.entries.find((candidate) => candidate.address === BLOCKED);
+    return view !== null && entry !== undefined && entry.pingSentMs === 0 && view.nowMs - entry.pongRecvMs < 1000;
+  });
+}
+
 describe("busdoctor fix refuses to reassign the slots of a master whose bus is blocked", () => {
   it("redis-cli would ADDSLOTS them; busdoctor refuses, opens the bus, waits, and no key is lost", async () => {
     const dataset = new Dataset(lab());
@@ -75,11 +84,7 @@ describe("busdoctor fix refuses to reassign the slots of a master whose bus is b
       expect((await cli(lab(), 3, ["CONFIG", "GET", "cluster-allow-reads-when-down"])).trim().split("\n")).toEqual(["cluster-allow-reads-when-down", "no"]);
 
       await lab().heal();
-      await waitFor("node 1 hears node 3 again", async () => {
-        const view = await observe(lab(), 1);
-        const entry = view?.entries.find((candidate) => candidate.address === BLOCKED);
-        return view !== null && entry !== undefined && entry.pingSentMs === 0 && view.nowMs - entry.pongRecvMs < 1000;
-      });
+      await hearsBlockedAgain();
       const applied = await runFix(lab(), [SEED, "--apply", "--yes"]);
       const appliedCodes = applied.plan.applied?.steps.map((number) => applied.plan.steps[number - 1]?.code);
       expect(appliedCodes?.every((code) => code === "WAIT_FOR_RECOVERY")).toBe(true);
@@ -104,11 +109,7 @@ describe("busdoctor fix refuses to reassign the slots of a master whose bus is b
         return views.every((view) => view !== null && isFlaggedFail(view, BLOCKED));
       }, 30_000);
       await lab().heal();
-      await waitFor("node 1 hears node 3 again", async () => {
-        const view = await observe(lab(), 1);
-        const entry = view?.entries.find((candidate) => candidate.address === BLOCKED);
-        return view !== null && entry !== undefined && entry.pingSentMs === 0 && view.nowMs - entry.pongRecvMs < 1000;
-      });
+      await hearsBlockedAgain();
       const applied = await runFix(lab(), [SEED, "--apply", "--yes"]);
       expect(applied.plan.phase.name).toBe("recovering");
       expect(codes(applied)).toEqual(["WAIT_FOR_RECOVERY"]);
