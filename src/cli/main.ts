@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 const EXAMPLES = `
 Examples:
   busdoctor check 10.0.0.5:6379          diagnose a live cluster from any node
+  busdoctor fix 10.0.0.5:6379            the recovery plan; --apply runs its safe steps one by one
   busdoctor watch 10.0.0.5:6379 --listen 9464
                                           warn before Redis declares a node failed; Prometheus metrics
   busdoctor demo                          reproduce a blocked bus port in a lab and diagnose it (root)
