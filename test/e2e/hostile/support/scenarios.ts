@@ -54,7 +54,7 @@ export const SPECIAL_ADDRESSES = [
 ];
 
 function specialLines(addresses: readonly string[], tag: string): string[] {
-  return addresses.map((address, index) => `${fakeId(`${tag}${index}`)} ${address}@16379 master - 0 1700000000000 ${index + 2} connected`);
+  return addresses.map((address, index) => `${fakeId(`${tag}${tag}${index}`)} ${address}@16379 master - 0 1700000000000 ${index + 2} connected`);
 }
 
 /** Sinks on every claimed address a connection could reach inside the sandbox (0.0.0.0 reaches 127.0.0.1). */
