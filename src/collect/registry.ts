@@ -1,7 +1,10 @@
-// Which nodes the run knows of, under which name, and which ones still need querying.
+// Which nodes the run knows of, under which name, which ones still need querying, and which listed
+// addresses lie outside the seeds' scope and are never dialled.
 // Pure state, no I/O: collect.ts feeds it views as they arrive.
 import type { ClusterNodeEntry } from "../model/cluster.js";
+import type { SkippedAddress } from "../model/snapshot.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
+import type { ScopeVerdict } from "../cluster/scope.js";
 import { hasUsableAddress } from "./views.js";
 
 export interface NodeTarget {
@@ -15,10 +18,16 @@ export interface NodeTarget {
   id: string | null;
 }
 
+/** Whether a node's claimed IP may be dialled (checkScope with the run's scope). */
+export type Admit = (host: string) => ScopeVerdict;
+
 export class NodeRegistry {
   private readonly targets: NodeTarget[] = [];
   private readonly byAddress = new Map<string, NodeTarget>();
   private readonly byId = new Map<string, NodeTarget>();
+  private readonly skipped = new Map<string, Omit<SkippedAddress, "listedBy"> & { listedBy: Set<string> }>();
+
+  constructor(private readonly admit: Admit) {}
 
   /** null when the same seed was given twice. */
   addSeed(seed: HostPort): NodeTarget | null {
@@ -35,7 +44,8 @@ export class NodeRegistry {
   }
 
   /**
-   * Takes in one node's CLUSTER NODES view and returns the nodes it lists that nobody has queried yet.
+   * Takes in one node's CLUSTER NODES view and returns the nodes it lists that nobody has queried yet
+   * and that are in scope; the others are remembered as skipped, with the views that listed them.
    * The observer learns its id and announced address from its `myself` line; a target found by address
    * learns its id from whichever view names it first.
    */
@@ -60,6 +70,13 @@ export class NodeRegistry {
         }
         continue;
       }
+      const verdict = this.admit(entry.ip);
+      if (!verdict.inScope) {
+        const skipped = this.skipped.get(entry.address) ?? { address: entry.address, kind: verdict.kind, reason: verdict.reason, listedBy: new Set<string>() };
+        skipped.listedBy.add(observer.address);
+        this.skipped.set(entry.address, skipped);
+        continue;
+      }
       const target: NodeTarget = { host: entry.ip, port: entry.port, address: entry.address, origin: "discovered", id: entry.id };
       this.remember(target);
       discovered.push(target);
@@ -69,6 +86,18 @@ export class NodeRegistry {
 
   list(): readonly NodeTarget[] {
     return this.targets;
+  }
+
+  /** How many distinct nodes the views listed, dialled or not: what --max-nodes counts. */
+  get size(): number {
+    return this.targets.length + this.skipped.size;
+  }
+
+  /** Listed addresses left undialled, sorted so runs are reproducible. */
+  outOfScope(): SkippedAddress[] {
+    return [...this.skipped.values()]
+      .map(({ listedBy, ...skipped }) => ({ ...skipped, listedBy: [...listedBy].sort() }))
+      .sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true }));
   }
 
   private remember(target: NodeTarget): void {

@@ -1,9 +1,10 @@
 // Wires a watch together: the sampler, the state machine's loop and the sinks that act on its output.
-import { appendFileSync } from "node:fs";
-import type { CollectError } from "../collect/errors.js";
+import { closeSync, writeSync } from "node:fs";
+import { CollectError } from "../collect/errors.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import type { HostPort } from "../cluster/address.js";
+import { formatAddress, type HostPort } from "../cluster/address.js";
 import { InputError } from "../errors.js";
+import { openPrivateAppend } from "../files/privateFile.js";
 import type { NodeSnapshot } from "../model/snapshot.js";
 import { runLoop, type Sink } from "./loop.js";
 import { initialState } from "./machine.js";
@@ -11,8 +12,9 @@ import { alertEventJson, isAlertEvent, logLines, logStyle } from "./render.js";
 import { HistoryStore, type HistoryOptions } from "../history/store.js";
 import { WatchMetrics } from "./metrics.js";
 import { Sampler } from "./sampler.js";
+import { DEFAULT_MAX_NODES } from "../collect/limits.js";
 import { serveMetrics, type ListenAddress } from "./server.js";
-import { WebhookSender, type WebhookPolicy } from "./webhook.js";
+import { webhookName, WebhookSender, type WebhookPolicy } from "./webhook.js";
 
 export interface WatchOptions {
   seeds: HostPort[];
@@ -56,14 +58,24 @@ function printer(options: WatchOptions, io: WatchIo): Sink {
   };
 }
 
-function recorder(file: string): Sink {
-  return (_output, snapshot) => {
-    try {
-      appendFileSync(file, `${JSON.stringify(snapshot)}\n`);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "unwritable";
-      throw new InputError(`--record ${file}: cannot append to it (${code})`);
-    }
+/** --record: every sample appended as one JSON line to a private file (privateFile.ts), opened once. */
+function recorder(file: string): { sink: Sink; close: () => void } {
+  const failed = (error: unknown): InputError => new InputError(`--record ${file}: cannot append to it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
+  let fd: number;
+  try {
+    fd = openPrivateAppend(file);
+  } catch (error) {
+    throw failed(error);
+  }
+  return {
+    sink: (_output, snapshot) => {
+      try {
+        writeSync(fd, `${JSON.stringify(snapshot)}\n`);
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    close: () => closeSync(fd),
   };
 }
 
@@ -71,7 +83,12 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
   const sampler = await Sampler.open(options.seeds, options.connection, {
     onMembership: (change) => {
       for (const member of change.added) io.stderr(`node ${member.address} joined the sampled set`);
-      for (const member of change.removed) io.stderr(`node ${member.address} is no longer listed by any node: no longer sampled`);
+      const merged = new Map(change.merged);
+      for (const member of change.removed) {
+        const kept = merged.get(member.address);
+        io.stderr(kept === undefined ? `node ${member.address} is no longer listed by any node: no longer sampled` : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`);
+      }
+      if (change.overLimit > 0) io.stderr(`the cluster lists more nodes than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}: ${change.overLimit} not sampled`);
     },
   });
   const first = await sampler.sample();
@@ -79,10 +96,25 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     sampler.close();
     throw io.noSeed(first.nodes);
   }
-  io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => `${seed.host}:${seed.port}`).join(", ")}`);
+  if (sampler.overLimit > 0) {
+    sampler.close();
+    const listed = sampler.addresses.length + sampler.overLimit;
+    throw new CollectError("too-many-nodes", `the cluster lists ${listed} nodes or more, more than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}; give --max-nodes ${listed} or more to watch them all`);
+  }
+  io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`);
   const sinks: Sink[] = [printer(options, io)];
-  if (options.recordFile !== null) sinks.push(recorder(options.recordFile));
   const closers: Array<() => void | Promise<void>> = [() => sampler.close()];
+  if (options.recordFile !== null) {
+    let record: ReturnType<typeof recorder>;
+    try {
+      record = recorder(options.recordFile);
+    } catch (error) {
+      sampler.close();
+      throw error;
+    }
+    sinks.push(record.sink);
+    closers.push(record.close);
+  }
   const metrics = options.listen === null ? null : new WatchMetrics();
   if (metrics !== null && options.listen !== null) {
     const server = await serveMetrics(metrics.registry, options.listen).catch((error: unknown) => {
@@ -101,7 +133,7 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     });
     closers.push(async () => {
       const left = await sender.close(WEBHOOK_GRACE_MS);
-      if (left > 0) io.stderr(`webhook ${url.origin}: ${left} event(s) not delivered before exit`);
+      if (left > 0) io.stderr(`webhook ${webhookName(url)}: ${left} event(s) not delivered before exit`);
     });
   }
   let firstIncidentId = 1;

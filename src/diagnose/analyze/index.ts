@@ -53,5 +53,6 @@ export function analyze(snapshot: Snapshot): ClusterAnalysis {
     nodeTimeoutMs,
     pendingThresholdMs: thresholds.pendingMs,
     pongStaleThresholdMs: thresholds.pongStaleMs,
+    outOfScope: snapshot.outOfScope ?? [],
   };
 }

@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { formatAddress } from "../../../src/cluster/address.js";
 import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
-import { seedMembers, UNLISTED_ROUNDS_BEFORE_REMOVAL, updateMembership, type Member } from "../../../src/watch/membership.js";
+import { checkScope, seedScope } from "../../../src/cluster/scope.js";
+import { seedMembers, UNLISTED_ROUNDS_BEFORE_REMOVAL, updateMembership, type Member, type MembershipBounds } from "../../../src/watch/membership.js";
+
+const BOUNDS: MembershipBounds = { admit: (host) => checkScope(seedScope(["127.0.0.1"], []), host), maxNodes: 1000 };
 
 const ID = (n: number): string => String(n).repeat(40).slice(0, 40);
 const line = (n: number, myself: boolean, extra = ""): string =>
@@ -19,7 +22,7 @@ function rounds(start: Member[], views: Array<Array<[string, ReturnType<typeof p
   const removed: string[] = [];
   const renamed: string[] = [];
   for (const round of views) {
-    const change = updateMembership(members, new Map(round));
+    const change = updateMembership(members, new Map(round), BOUNDS);
     members = change.members;
     added.push(...change.added.map((member) => member.address));
     removed.push(...change.removed.map((member) => member.address));

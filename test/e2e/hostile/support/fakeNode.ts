@@ -186,7 +186,7 @@ function stream(socket: Socket, chunk: Buffer, limit = Number.POSITIVE_INFINITY)
 }
 
 function serveNode(config: FakeConfig, node: FakeNodeSpec, synthetic: readonly string[], socket: Socket): void {
-  let buffer = Buffer.alloc(0);
+  let buffer: Buffer = Buffer.alloc(0);
   let started = false;
   const queue = { bytes: Buffer.alloc(0), timer: null as NodeJS.Timeout | null };
   socket.on("error", () => undefined);
