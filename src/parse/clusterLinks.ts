@@ -10,7 +10,7 @@ const NODE_ID = /^[0-9a-f]{40}$/;
 type Fail = (problem: string) => never;
 
 /**
- * Parses CLUSTER LINKS (Redis 7.0+) as ioredis returns it over RESP2: one flat name/value array per
+ * Parses CLUSTER LINKS (Redis 7.0+) as the node client reads it over RESP2: one flat name/value array per
  * link. Real entry (redis-server 7.0.15):
  *   ["direction","to","node","18adf66ab853bc905ee6fb804ab8ac5a0abc7a0e","create-time",1795668979746,
  *    "events","","send-buffer-allocated",0,"send-buffer-used",0]
