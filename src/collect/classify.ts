@@ -1,7 +1,7 @@
 // Turns what goes wrong talking to a node (a server's error reply, a socket error, a timeout, a reply
 // that breaks RESP or a limit) into a CommandErrorKind and a short printable text. Server error samples
 // are the exact lines recorded from redis-server 7.0.15 in test/unit/collect/fixtures/node-errors.json.
-import type { CommandErrorKind } from "../model/snapshot.js";
+import type { CommandErrorKind, CommandResult } from "../model/snapshot.js";
 import { printable } from "../text/printable.js";
 
 export interface ClassifiedError {
@@ -57,9 +57,17 @@ export function replyTimeout(timeoutMs: number): ClassifiedError {
   return { kind: "timeout", error: `connected but no reply within ${timeoutMs} ms (hung or paused process?)` };
 }
 
+const UNREADABLE = "unreadable reply: ";
+const TOO_LARGE = `${UNREADABLE}too large: `;
+
 /** The reply broke RESP or one of busdoctor's limits: the node said something, but not a reply. */
-export function protocolFailure(why: string): ClassifiedError {
-  return { kind: "protocol", error: `unreadable reply: ${why}` };
+export function protocolFailure(why: string, tooLarge: boolean): ClassifiedError {
+  return { kind: "protocol", error: `${tooLarge ? TOO_LARGE : UNREADABLE}${why}` };
+}
+
+/** Whether a command failed only because its reply was larger than busdoctor reads. */
+export function isTooLarge(result: CommandResult | undefined): boolean {
+  return result !== undefined && !result.ok && result.kind === "protocol" && result.error.startsWith(TOO_LARGE);
 }
 
 /** Replies to AUTH that mean "this server has no password": the connection is usable, as redis-cli treats it. */

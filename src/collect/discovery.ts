@@ -4,7 +4,9 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, SkippedAddress } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
+import { isTooLarge } from "./classify.js";
 import { CollectError } from "./errors.js";
+import { formatBytes } from "./limits.js";
 import { COMMAND_ARGS, openSession, closeSession, type ClientSettings, type NodeSession } from "./nodeClient.js";
 import { NodeRegistry, type Admit, type NodeTarget } from "./registry.js";
 import type { ReadBudget } from "./resp.js";
@@ -126,6 +128,15 @@ export async function discover(
   }
   // `running` grows while we wait: a view that names new nodes launches them before its own promise settles.
   for (let index = 0; index < running.length; index++) await running[index];
+  // No view at all, because CLUSTER NODES was larger than --max-nodes nodes print: say so, rather
+  // than leave a run that read nothing to look like one that found nothing.
+  const tooLarge = queried.find((node) => isTooLarge(node.commands.clusterNodes));
+  if (overLimit === null && tooLarge !== undefined && queried.every((node) => node.view === null)) {
+    overLimit = new CollectError(
+      "too-many-nodes",
+      `the CLUSTER NODES reply of ${tooLarge.target.address} is larger than --max-nodes ${bounds.maxNodes} nodes would print (${formatBytes(settings.maxReplyBytes)}); give a higher --max-nodes if the cluster is that large`,
+    );
+  }
   if (overLimit !== null) {
     for (const node of queried) closeSession(node.session);
     throw overLimit;

@@ -8,7 +8,7 @@ import { connect as connectTls, type ConnectionOptions as TlsConnectionOptions }
 import type { CommandResult, NodeCommand } from "../model/snapshot.js";
 import { classifyReplyError, classifySocketError, connectTimeout, isAuthNotNeeded, protocolFailure, replyTimeout, type ClassifiedError } from "./classify.js";
 import { elapsedMs } from "./clock.js";
-import { encodeCommand, RespProtocolError, RespReader, type ReadBudget, type RespReply } from "./resp.js";
+import { encodeCommand, RespReader, type ReadBudget } from "./resp.js";
 
 export interface ClientSettings {
   timeoutMs: number;
@@ -88,24 +88,19 @@ export class NodeConnection {
   }
 
   private receive(chunk: Buffer): void {
-    let replies: RespReply[];
-    try {
-      replies = this.reader.push(chunk);
-    } catch (error) {
-      this.end(protocolFailure(error instanceof RespProtocolError ? error.message : String(error)));
-      return;
-    }
+    const { replies, error } = this.reader.push(chunk);
     const pending = this.pending;
     for (const reply of replies) {
       if (pending === null || pending.results.length >= pending.expected) {
-        this.end(protocolFailure("a reply to a command busdoctor did not send"));
+        this.end(protocolFailure("a reply to a command busdoctor did not send", false));
         return;
       }
       pending.results.push(reply.ok ? { ok: true, reply: reply.value, ms: elapsedMs(pending.started) } : this.failure(classifyReplyError(reply.error), pending.started));
     }
-    if (pending !== null && pending.results.length === pending.expected) this.settle(pending);
+    if (error !== null) this.end(protocolFailure(error.message, error.tooLarge));
+    else if (pending !== null && pending.results.length === pending.expected) this.settle(pending);
     // Bytes of a reply nobody asked for, even before it completes: no reason to keep reading them.
-    else if (pending === null && this.reader.midReply) this.end(protocolFailure("data busdoctor did not ask for"));
+    else if (pending === null && this.reader.midReply) this.end(protocolFailure("data busdoctor did not ask for", false));
   }
 
   private settle(pending: Pending): void {
@@ -134,9 +129,9 @@ export class NodeConnection {
 }
 
 /** Opens a TCP (or TLS) connection within `timeoutMs`, or says why not. */
-function openSocket(host: string, port: number, settings: ClientSettings): Promise<{ socket: Socket } | { failure: ClassifiedError }> {
+function openSocket(host: string, port: number, settings: ClientSettings, servername: string | undefined): Promise<{ socket: Socket } | { failure: ClassifiedError }> {
   return new Promise((resolve) => {
-    const socket = settings.tls === null ? connectTcp({ host, port }) : connectTls({ host, port, ...settings.tls });
+    const socket = settings.tls === null ? connectTcp({ host, port }) : connectTls({ host, port, ...settings.tls, ...(servername === undefined ? {} : { servername }) });
     const fail = (failure: ClassifiedError): void => {
       clearTimeout(timer);
       socket.destroy();
@@ -163,12 +158,13 @@ export interface NodeSession {
 
 /**
  * Connects and, when a password is given, authenticates (AUTH [user] password) before any other command,
- * so that WRONGPASS ends the session instead of carrying on as the `default` user.
+ * so that WRONGPASS ends the session instead of carrying on as the `default` user. `servername`: the TLS
+ * server name to verify the certificate against, when it is not `host`.
  */
-export async function openSession(host: string, port: number, settings: ClientSettings): Promise<NodeSession> {
+export async function openSession(host: string, port: number, settings: ClientSettings, servername?: string): Promise<NodeSession> {
   const { timeoutMs, user, password } = settings;
   const started = performance.now();
-  const opened = await openSocket(host, port, settings);
+  const opened = await openSocket(host, port, settings, servername);
   if ("failure" in opened) return { client: null, connection: { ok: false, ...opened.failure, ms: elapsedMs(started) } };
   const client = new NodeConnection(opened.socket, timeoutMs, settings.maxReplyBytes);
   if (password !== null) {

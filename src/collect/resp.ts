@@ -4,6 +4,7 @@
 // longer than MAX_LINE_BYTES: a server that streams without end, sends a 200 MB bulk string or garbage
 // costs at most the limit, and the reader says which rule it broke.
 import type { RawReply } from "../model/snapshot.js";
+import { formatBytes } from "./limits.js";
 
 /** A reply line (`+PONG`, `-ERR ...`, `:42`, `$5`, `*3`) longer than this is no Redis reply. */
 const MAX_LINE_BYTES = 64 * 1024;
@@ -16,7 +17,11 @@ const LF = 10;
 
 /** The reply broke RESP or a limit; the connection cannot be trusted past this point. */
 export class RespProtocolError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The reply was well formed so far but larger than the limit (not garbage). */
+    readonly tooLarge = false,
+  ) {
     super(message);
     this.name = "RespProtocolError";
   }
@@ -53,6 +58,13 @@ interface ArrayFrame {
   left: number;
 }
 
+/** What one chunk gave: the replies it completed, and the rule the stream broke after them, if any. */
+export interface Pushed {
+  replies: RespReply[];
+  /** Once set, the stream cannot be read further: the connection must go. */
+  error: RespProtocolError | null;
+}
+
 /** Reads replies from a byte stream; `push` returns every reply the chunk completed. */
 export class RespReader {
   /** A line not yet ended by CRLF (at most MAX_LINE_BYTES). */
@@ -77,8 +89,18 @@ export class RespReader {
     return this.replyBytes > 0;
   }
 
-  push(chunk: Buffer): RespReply[] {
+  push(chunk: Buffer): Pushed {
     const replies: RespReply[] = [];
+    try {
+      this.read(chunk, replies);
+    } catch (error) {
+      if (!(error instanceof RespProtocolError)) throw error;
+      return { replies, error };
+    }
+    return { replies, error: null };
+  }
+
+  private read(chunk: Buffer, replies: RespReply[]): void {
     let offset = 0;
     while (offset < chunk.length) {
       if (this.bulk !== null) {
@@ -100,12 +122,15 @@ export class RespReader {
       if (line.length < 2 || line[line.length - 2] !== CR) throw new RespProtocolError("a reply line not ended by CRLF");
       this.readLine(line.subarray(0, line.length - 2), replies);
     }
-    return replies;
+  }
+
+  private tooLarge(): RespProtocolError {
+    return new RespProtocolError(`a reply larger than ${formatBytes(this.maxReplyBytes)}, the most busdoctor reads (see --max-nodes)`, true);
   }
 
   private count(bytes: number): void {
     this.replyBytes += bytes;
-    if (this.replyBytes > this.maxReplyBytes) throw new RespProtocolError(`a reply larger than ${this.maxReplyBytes} bytes`);
+    if (this.replyBytes > this.maxReplyBytes) throw this.tooLarge();
     if (this.budget !== null && !this.budget.take(bytes)) throw new RespProtocolError("the replies of this run went past busdoctor's memory budget");
   }
 
@@ -128,7 +153,7 @@ export class RespReader {
         const length = this.integer(text);
         if (length === -1) return this.complete(null, replies);
         if (length < 0) throw new RespProtocolError(`a bulk string of length ${length}`);
-        if (this.replyBytes + length + 2 > this.maxReplyBytes) throw new RespProtocolError(`a reply larger than ${this.maxReplyBytes} bytes`);
+        if (this.replyBytes + length + 2 > this.maxReplyBytes) throw this.tooLarge();
         this.bulk = { length, chunks: [], have: 0 };
         return;
       }
@@ -137,7 +162,7 @@ export class RespReader {
         const length = this.integer(text);
         if (length === -1) return this.complete(null, replies);
         if (length < 0) throw new RespProtocolError(`an array of length ${length}`);
-        if (this.replyBytes + length * MIN_ELEMENT_BYTES > this.maxReplyBytes) throw new RespProtocolError(`a reply larger than ${this.maxReplyBytes} bytes`);
+        if (this.replyBytes + length * MIN_ELEMENT_BYTES > this.maxReplyBytes) throw this.tooLarge();
         if (length === 0) return this.complete([], replies);
         if (this.stack.length >= MAX_DEPTH) throw new RespProtocolError(`arrays nested deeper than ${MAX_DEPTH}`);
         this.stack.push({ items: [], left: length });

@@ -76,12 +76,16 @@ class Roster {
     }
   }
 
-  /** Gives `member` its id; a member already holding that id is the same node under another name, and goes. */
-  identify(member: Member, id: string): void {
+  /**
+   * Gives `member` its id; a member already holding that id is the same node under another name, and
+   * one of the two goes: the one kept is under the node's own address (`ownAddress`, when known), else
+   * a seed (what the user gave), else the one known first.
+   */
+  identify(member: Member, id: string, ownAddress: string | null): void {
     const twin = this.byId.get(id);
     if (twin !== undefined && twin !== member) {
-      // Keep the seed (what the user gave), else the member that has been answering under this name.
-      const [kept, gone] = twin.origin === "seed" && member.origin !== "seed" ? [twin, member] : [member, twin];
+      const rank = (candidate: Member): number => (candidate.address === ownAddress ? 2 : 0) + (candidate.origin === "seed" ? 1 : 0);
+      const [kept, gone] = rank(member) > rank(twin) ? [member, twin] : [twin, member];
       this.byAddress.delete(gone.address);
       this.removed.push(gone);
       this.merged.push([gone.address, kept.address]);
@@ -115,7 +119,7 @@ export function updateMembership(members: readonly Member[], views: ReadonlyMap<
     const member = roster.byAddress.get(observer);
     const myself = entries.find((entry) => entry.myself);
     if (member === undefined || myself === undefined) continue;
-    if (member.id !== myself.id) roster.identify(member, myself.id);
+    if (member.id !== myself.id) roster.identify(member, myself.id, hasUsableAddress(myself) ? myself.address : null);
     if (!roster.byAddress.has(member.address)) continue; // it was the second name of a node, and went
     // A seed dialled as "localhost:6379" announces itself as "127.0.0.1:6379": one node, two names.
     const announced = hasUsableAddress(myself) && myself.address !== observer && !roster.byAddress.has(myself.address);
@@ -132,7 +136,7 @@ export function updateMembership(members: readonly Member[], views: ReadonlyMap<
       listedIds.add(entry.id);
       // A seed that never answered learns its id from whichever view lists its address first.
       const atAddress = roster.byAddress.get(entry.address);
-      if (atAddress !== undefined && atAddress.id === null) roster.identify(atAddress, entry.id);
+      if (atAddress !== undefined && atAddress.id === null) roster.identify(atAddress, entry.id, null);
       if (roster.byId.has(entry.id) || roster.byAddress.has(entry.address)) continue;
       const verdict = bounds.admit(entry.ip);
       if (!verdict.inScope) {
