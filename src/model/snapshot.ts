@@ -74,6 +74,20 @@ export interface NodeSnapshot {
   probes: NodeProbes;
 }
 
+/**
+ * The first of two looks, when one snapshot could not tell a fresh fault from a path only busdoctor's
+ * host lacks, one-way from both ways, down from unreachable, or a fault from a heal: `check` looked
+ * again a moment later and the snapshot holding this is the second look. Diagnosing compares the two,
+ * so the decision replays from the file alone. `watch` passes its previous sample the same way.
+ */
+export interface SnapshotLook {
+  takenAtMs: number;
+  finishedAtMs: number;
+  nodes: NodeSnapshot[];
+  /** Why one look was not enough, in the words the report uses. */
+  reasons: string[];
+}
+
 /** CLUSTER INFO of every node taken `--sample` earlier, for rates of the gossip counters. */
 export interface SnapshotBaseline {
   takenAtMs: number;
@@ -112,4 +126,6 @@ export interface Snapshot {
   baseline: SnapshotBaseline | null;
   /** Listed addresses left undialled; absent in snapshots older than the scope rule. */
   outOfScope?: SkippedAddress[];
+  /** The first look when there were two (absent in snapshots written before it existed: one look). */
+  firstLook?: SnapshotLook | null;
 }

@@ -87,13 +87,19 @@ describe("consequences and the incident timeline", () => {
     expect(steps.map((step) => step.kind)).toEqual([
       "first-pending-ping",
       "early-warning",
+      "phase",
       "pfail",
       "fail",
       "cluster-state-fail",
       "failover",
+      "phase",
+      "phase",
       "heal",
+      "phase",
       "recovery",
     ]);
+    // The incident goes through the phases in order: developing, settled (failed over), recovering, resolved.
+    expect(steps.filter((step) => step.kind === "phase").map((step) => step.detail.split(":")[0])).toEqual(["developing", "settled", "recovering", "resolved"]);
     expect(steps[0]?.at).toBeGreaterThan(meta.faultAt);
     expect(steps.find((step) => step.kind === "heal")?.at).toBeGreaterThan(meta.healAt);
   });
