@@ -6,7 +6,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { parseSnapshot } from "../parse/snapshot.js";
 import { InputError } from "../errors.js";
 import { writeFileAtomically } from "../files/privateFile.js";
-import { readBoundedText } from "./boundedRead.js";
+import { readBoundedText } from "../files/boundedRead.js";
 
 /** Just under V8's longest string (2^29 - 24 characters): a longer file could not be read as text anyway. */
 const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024 - 1024;

@@ -7,7 +7,7 @@ import type { ConnectionOptions } from "../../collect/options.js";
 import { parseHostPort, type HostPort } from "../../cluster/address.js";
 import { parseAllow } from "../../cluster/scope.js";
 import { UsageError } from "../../errors.js";
-import { readFirstLine } from "../boundedRead.js";
+import { readFirstLine } from "../../files/boundedRead.js";
 import { parseInteger } from "./values.js";
 
 export interface ConnectionFlags {

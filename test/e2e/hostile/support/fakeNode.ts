@@ -32,6 +32,8 @@ export interface FakeNodeSpec {
   mode: FakeMode;
   /** Only this fake node's own CLUSTER NODES lists these extra lines (special addresses...). */
   extraLines?: string[];
+  /** The error line of the `error` mode (without "-" and CRLF). */
+  errorText?: string;
 }
 
 export interface FakeConfig {
@@ -71,7 +73,8 @@ function bulk(text: string): string {
 function line(node: FakeNodeSpec, asSeenBy: FakeNodeSpec): string {
   const self = node === asSeenBy;
   const { ip, port } = self || !node.listedAs ? node : node.listedAs;
-  return `${node.id} ${ip}:${port}@${node.cport} ${self ? "myself,master" : "master"} - 0 1700000000000 1 connected${self ? " 0-16383" : ""}`;
+  // A healthy link: no ping pending, the last pong just now (on the node's clock, INFO server_time_usec).
+  return `${node.id} ${ip}:${port}@${node.cport} ${self ? "myself,master" : "master"} - 0 ${Date.now()} 1 connected${self ? " 0-16383" : ""}`;
 }
 
 /** One node's view; a synthetic node answering on 0.0.0.0 sees itself on the line of the address it was dialled at. */
@@ -215,7 +218,7 @@ function serveNode(config: FakeConfig, node: FakeNodeSpec, synthetic: readonly s
           socket.write(Buffer.from([0x00, 0xff, 0x3f, 0x7e, 0x0d, 0x0a, 0x47, 0x41, 0x52, 0x42, 0x41, 0x47, 0x45, 0x0d, 0x0a]));
           break;
         case "error":
-          socket.write("-ERR fake node refuses everything\r\n");
+          socket.write(`-${node.errorText ?? "ERR fake node refuses everything"}\r\n`);
           break;
         case "close": {
           const whole = reply(config, node, synthetic, args, localAddress);

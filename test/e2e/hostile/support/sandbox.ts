@@ -33,6 +33,12 @@ export interface Measured {
   connects: string[];
 }
 
+export interface Started {
+  /** What the server logged, one object per line. */
+  log: () => Array<Record<string, string>>;
+  stop: () => void;
+}
+
 export interface RunOptions {
   limitMs: number;
   trace?: boolean;
@@ -55,12 +61,17 @@ export class Sandbox {
   }
 
   /** Starts one fake-node process for `config` (log written in the sandbox's directory) and waits until it listens. */
-  async fake(name: string, config: Omit<FakeConfig, "log">): Promise<{ log: () => Array<Record<string, string>>; stop: () => void }> {
+  fake(name: string, config: Omit<FakeConfig, "log">): Promise<Started> {
+    return this.start(name, FAKE_NODE, config);
+  }
+
+  /** Starts `script` (a fake server) with its config and a log in the sandbox's directory; waits for its "ready". */
+  async start(name: string, script: string, config: object): Promise<Started> {
     const log = join(this.dir, `${name}.log`);
     const file = join(this.dir, `${name}.json`);
     writeFileSync(log, "");
     writeFileSync(file, JSON.stringify({ ...config, log }));
-    const child = spawn("ip", ["netns", "exec", this.namespace, process.execPath, "--import", "tsx", FAKE_NODE, file], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("ip", ["netns", "exec", this.namespace, process.execPath, "--import", "tsx", script, file], { stdio: ["ignore", "pipe", "pipe"] });
     this.fakes.push(child);
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readBoundedText, readFirstLine } from "../../../src/cli/boundedRead.js";
+import { readBoundedText, readFirstLine } from "../../../src/files/boundedRead.js";
 import { readSnapshotFile } from "../../../src/cli/snapshotFile.js";
 
 const dir = mkdtempSync(join(tmpdir(), "busdoctor-read-"));
