@@ -101,7 +101,8 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
   const pfailDone = around.length > 0 ? flaggedCells * 2 > around.length : summaries.every((node) => node.flaggedBy * 2 > node.listedBy);
   const failSeen = summaries.some((node) => node.flaggedAs === "fail");
   const failPossible = masterQuorumLeft(context, nodes);
-  const due = summaries.filter((node) => failoverDue(context, node));
+  // Only a node most views flag fail gets failed over (in a partition, the minority side's masters).
+  const due = summaries.filter((node) => node.flaggedAs === "fail" && node.flaggedBy * 2 > node.listedBy && failoverDue(context, node));
   for (const node of summaries.filter((candidate) => candidate.flaggedAs !== null)) {
     evidence.push({ source: TOOL, what: "phase", detail: `${node.flaggedBy} of ${node.listedBy} views flag ${node.address} ${node.flaggedAs}` });
   }

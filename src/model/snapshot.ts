@@ -30,7 +30,7 @@ export type NodeCommand =
   | "clusterInfo"
   | "clusterNodes"
   | "clusterLinks"
-  | "info" // INFO server clients cluster
+  | "info" // INFO server clients cluster replication
   | "configNodeTimeout" // CONFIG GET cluster-node-timeout
   | "configClusterPort"; // CONFIG GET cluster-port
 

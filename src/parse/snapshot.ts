@@ -134,6 +134,9 @@ function cleaned(snapshot: Snapshot): Snapshot {
     nodes: snapshot.nodes.map(cleanNode),
     baseline: snapshot.baseline === null || snapshot.baseline === undefined ? null : { ...snapshot.baseline, clusterInfo: cleanResults(snapshot.baseline.clusterInfo) },
     ...(snapshot.outOfScope === undefined ? {} : { outOfScope: snapshot.outOfScope.map(cleanSkipped) }),
+    ...(snapshot.firstLook === undefined || snapshot.firstLook === null
+      ? {}
+      : { firstLook: { ...snapshot.firstLook, nodes: snapshot.firstLook.nodes.map(cleanNode), reasons: snapshot.firstLook.reasons.map(shown) } }),
   };
 }
 
@@ -160,5 +163,13 @@ export function parseSnapshot(text: string): Snapshot {
     }
   }
   if (root["outOfScope"] !== undefined) array(root["outOfScope"], "outOfScope").forEach((entry, index) => skipped(entry, `outOfScope[${index}]`));
+  // The first of two looks (check's second look, format 1 since it exists): absent in older files.
+  if (root["firstLook"] !== null && root["firstLook"] !== undefined) {
+    const look = object(root["firstLook"], "firstLook");
+    number(look["takenAtMs"], "firstLook.takenAtMs");
+    number(look["finishedAtMs"], "firstLook.finishedAtMs");
+    array(look["nodes"], "firstLook.nodes").forEach((entry, index) => node(entry, `firstLook.nodes[${index}]`));
+    array(look["reasons"], "firstLook.reasons").forEach((reason, index) => string(reason, `firstLook.reasons[${index}]`));
+  }
   return cleaned(value as Snapshot);
 }
