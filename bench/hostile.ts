@@ -1,10 +1,14 @@
 // busdoctor against hostile servers (issue 9): wall time, peak RSS and exit code of `check` against each
 // fake server of test/e2e/hostile, side by side with the same runs measured before the hardening
 // (commit fa879c0, the baseline; the issue's own figures in brackets where it gave some).
-// Run as root after `npm run build`:   npx tsx bench/hostile.ts [scenario name filter]
+// Also: parsing a CLUSTER NODES view whose ids collide on purpose (linear now, quadratic before).
+// Run as root after `npm run build`:   npx tsx bench/hostile.ts [scenario name | parse]
 // BUSDOCTOR_CLI=/path/to/other/dist/bundle/main.js measures another build (how the baseline was taken).
+import { createHash } from "node:crypto";
+import { parseClusterNodes } from "../src/parse/clusterNodes.js";
+import { SharedNodeValues } from "../src/parse/nodeValues.js";
 import { CHECK_SCENARIOS, WATCH_SCENARIOS, type HostileScenario } from "../test/e2e/hostile/support/scenarios.js";
-import { Sandbox, type Measured } from "../test/e2e/hostile/support/sandbox.js";
+import { Sandbox, type Measured, type Watched } from "../test/e2e/hostile/support/sandbox.js";
 
 /** Measured on this machine with the baseline build; `killed` runs were stopped at the limit. */
 const BASELINE: Record<string, string> = {
@@ -39,13 +43,6 @@ function describe(run: Measured): string {
 /** How long a watch runs before it gets SIGTERM. */
 const WATCH_MS = 15_000;
 
-interface WatchMeasured extends Measured {
-  /** From SIGTERM to exit. */
-  stopSeconds: number;
-  /** Connections the fake nodes accepted while it ran. */
-  connections: number;
-}
-
 async function measure(scenario: HostileScenario): Promise<Measured> {
   const sandbox = await Sandbox.create("bench-hostile");
   try {
@@ -56,31 +53,42 @@ async function measure(scenario: HostileScenario): Promise<Measured> {
   }
 }
 
-async function measureWatch(scenario: HostileScenario): Promise<WatchMeasured> {
+async function measureWatch(scenario: HostileScenario): Promise<Watched> {
   const sandbox = await Sandbox.create("bench-hostile");
   try {
-    const fake = await sandbox.fake(scenario.name.replace(/\W+/g, "-"), scenario.config);
-    let termAt = 0;
-    const run = await sandbox.run(scenario.args, {
-      limitMs: WATCH_MS + 20_000,
-      onStart: (pid) =>
-        void setTimeout(() => {
-          termAt = performance.now();
-          process.kill(pid, "SIGTERM");
-        }, WATCH_MS),
-    });
-    const stopSeconds = termAt === 0 ? Number.NaN : (performance.now() - termAt) / 1000;
-    return { ...run, stopSeconds, connections: fake.log().filter((entry) => entry["event"] === "connect").length };
+    return await sandbox.watchScenario(scenario, WATCH_MS);
   } finally {
     await sandbox.destroy();
   }
 }
 
+/** ms per 10,000-line CLUSTER NODES view (5 views parsed with shared values), measured on fa879c0. */
+const PARSE_BASELINE = { random: 53, colliding: 4485 };
+
+/** Parsing a 10,000-node view whose ids are random (as Redis makes them) or share their first 36 digits. */
+function parseBench(): void {
+  console.log("parsing a 10,000-line CLUSTER NODES view, 5 times with shared values: ms per view");
+  for (const kind of ["random", "colliding"] as const) {
+    const ids = Array.from({ length: 10_000 }, (_, index) =>
+      kind === "random" ? createHash("sha1").update(String(index)).digest("hex") : `${"c0ffee".repeat(6)}${index.toString(16).padStart(4, "0")}`,
+    );
+    const view = ids.map((id, index) => `${id} 127.1.${index >> 8}.${index & 255}:6379@16379 master - 0 1700000000000 ${index + 1} connected`).join("\n");
+    const shared = new SharedNodeValues();
+    const started = performance.now();
+    for (let round = 0; round < 5; round++) parseClusterNodes(view, shared);
+    const ms = (performance.now() - started) / 5;
+    console.log(`${`${kind} ids`.padEnd(20)} ${`${ms.toFixed(0)} ms`.padEnd(30)} ${PARSE_BASELINE[kind]} ms`);
+  }
+}
+
 async function main(): Promise<void> {
   const filter = process.argv[2];
+  if (filter === undefined || filter === "parse") parseBench();
   const chosen = CHECK_SCENARIOS.filter((scenario) => filter === undefined || scenario.name === filter);
-  console.log(`busdoctor ${chosen.length === 1 ? "" : "check "}against hostile servers: wall time, peak RSS, outcome`);
-  console.log(`${"scenario".padEnd(20)} ${"now".padEnd(30)} baseline (fa879c0)`);
+  if (chosen.length > 0) {
+    console.log("busdoctor check against hostile servers: wall time, peak RSS, outcome");
+    console.log(`${"scenario".padEnd(20)} ${"now".padEnd(30)} baseline (fa879c0)`);
+  }
   for (const scenario of chosen) {
     const run = await measure(scenario);
     const firstLine = run.stderr.split("\n")[0] ?? "";
@@ -90,9 +98,9 @@ async function main(): Promise<void> {
   const watches = WATCH_SCENARIOS.filter((scenario) => filter === undefined || scenario.name === filter);
   if (watches.length > 0) console.log(`watch for ${WATCH_MS / 1000} s, then SIGTERM: peak RSS, seconds from SIGTERM to exit, connections accepted, log lines`);
   for (const scenario of watches) {
-    const run = await measureWatch(scenario);
-    const stop = run.killed ? "killed" : `stopped in ${run.stopSeconds.toFixed(1)} s (exit ${run.code})`;
-    const now = `${String(run.maxRssMb).padStart(6)} MB  ${stop}, ${run.connections} connections`;
+    const { run, stopSeconds, connections } = await measureWatch(scenario);
+    const stop = run.killed ? "killed" : `stopped in ${stopSeconds.toFixed(1)} s (exit ${run.code})`;
+    const now = `${String(run.maxRssMb).padStart(6)} MB  ${stop}, ${[...connections.values()].reduce((sum, count) => sum + count, 0)} connections`;
     console.log(`${scenario.name.padEnd(20)} ${now.padEnd(48)} ${BASELINE[scenario.name] ?? "-"}`);
     const lines = run.stderr.split("\n").filter((line) => line !== "");
     for (const line of lines.slice(0, 4)) console.log(`${"".padEnd(20)} stderr: ${line.slice(0, 140)}`);

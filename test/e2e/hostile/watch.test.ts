@@ -3,7 +3,7 @@
 // node it cannot read, SIGTERM ends it at once, and a node reachable at two addresses (NAT,
 // multi-homed) is sampled once, on one connection, without the seed being dropped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Sandbox, type Measured } from "./support/sandbox.js";
+import { Sandbox, type Watched } from "./support/sandbox.js";
 import { natDoubleAddress, WATCH_SCENARIOS, type HostileScenario } from "./support/scenarios.js";
 
 const WATCH_MS = 6000;
@@ -19,32 +19,8 @@ afterAll(async () => {
   await sandbox?.destroy();
 });
 
-interface Watched {
-  run: Measured;
-  stopSeconds: number;
-  connections: Map<string, number>;
-}
-
-async function watchFor(scenario: HostileScenario): Promise<Watched> {
-  const fake = await sandbox.fake(scenario.name.replace(/\W+/g, "-"), scenario.config);
-  try {
-    let termAt = 0;
-    const run = await sandbox.run(scenario.args, {
-      limitMs: WATCH_MS + 30_000,
-      onStart: (pid) =>
-        void setTimeout(() => {
-          termAt = performance.now();
-          process.kill(pid, "SIGTERM");
-        }, WATCH_MS),
-    });
-    const connections = new Map<string, number>();
-    for (const entry of fake.log()) {
-      if (entry["event"] === "connect") connections.set(entry["to"] ?? "", (connections.get(entry["to"] ?? "") ?? 0) + 1);
-    }
-    return { run, stopSeconds: (performance.now() - termAt) / 1000, connections };
-  } finally {
-    fake.stop();
-  }
+function watchFor(scenario: HostileScenario): Promise<Watched> {
+  return sandbox.watchScenario(scenario, WATCH_MS);
 }
 
 function expectBoundedAndStopped({ run, stopSeconds }: Watched): void {

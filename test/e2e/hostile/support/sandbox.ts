@@ -33,6 +33,14 @@ export interface Measured {
   connects: string[];
 }
 
+export interface Watched {
+  run: Measured;
+  /** From SIGTERM to exit. */
+  stopSeconds: number;
+  /** Connections each fake address accepted while busdoctor ran. */
+  connections: Map<string, number>;
+}
+
 export interface Started {
   /** What the server logged, one object per line. */
   log: () => Array<Record<string, string>>;
@@ -136,6 +144,33 @@ export class Sandbox {
         });
       });
     });
+  }
+
+  /**
+   * Runs a watch scenario's fake nodes and busdoctor, sends busdoctor SIGTERM after `watchMs`, and says
+   * how long it took to stop and how many connections each fake address accepted.
+   */
+  async watchScenario(scenario: { name: string; config: Omit<FakeConfig, "log">; args: string[] }, watchMs: number): Promise<Watched> {
+    const fake = await this.fake(scenario.name.replace(/\W+/g, "-"), scenario.config);
+    try {
+      let termAt = 0;
+      const run = await this.run(scenario.args, {
+        limitMs: watchMs + 30_000,
+        onStart: (pid) =>
+          void setTimeout(() => {
+            termAt = performance.now();
+            process.kill(pid, "SIGTERM");
+          }, watchMs),
+      });
+      const connections = new Map<string, number>();
+      for (const entry of fake.log()) {
+        const to = entry["to"] ?? "";
+        if (entry["event"] === "connect") connections.set(to, (connections.get(to) ?? 0) + 1);
+      }
+      return { run, stopSeconds: termAt === 0 ? Number.NaN : (performance.now() - termAt) / 1000, connections };
+    } finally {
+      fake.stop();
+    }
   }
 
   async destroy(): Promise<void> {
