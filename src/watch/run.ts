@@ -79,46 +79,74 @@ function recorder(file: string): { sink: Sink; close: () => void } {
   };
 }
 
-export async function startWatch(options: WatchOptions, io: WatchIo): Promise<RunningWatch> {
-  const sampler = await Sampler.open(options.seeds, options.connection, {
-    onMembership: (change) => {
-      for (const member of change.added) io.stderr(`node ${member.address} joined the sampled set`);
-      const merged = new Map(change.merged);
-      for (const member of change.removed) {
-        const kept = merged.get(member.address);
-        io.stderr(kept === undefined ? `node ${member.address} is no longer listed by any node: no longer sampled` : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`);
-      }
-      if (change.overLimit > 0) io.stderr(`the cluster lists more nodes than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}: ${change.overLimit} not sampled`);
-    },
-  });
-  const first = await sampler.sample();
-  if (!first.nodes.some((node) => node.connection.ok)) {
-    sampler.close();
-    throw io.noSeed(first.nodes);
+/** Opens the record file and the history (with its one-writer lock) before anything is dialled: a refusal comes first, in one line. */
+function openLocalFiles(options: WatchOptions, io: WatchIo): { sinks: Sink[]; closers: Array<() => void>; firstIncidentId: number } {
+  const sinks: Sink[] = [];
+  const closers: Array<() => void> = [];
+  let firstIncidentId = 1;
+  try {
+    if (options.recordFile !== null) {
+      const record = recorder(options.recordFile);
+      sinks.push(record.sink);
+      closers.push(record.close);
+    }
+    if (options.history !== null) {
+      const { path } = options.history;
+      const store = HistoryStore.open(path, options.history.options);
+      firstIncidentId = store.nextIncidentId();
+      closers.push(() => store.close());
+      io.stderr(`history in ${path}`);
+      sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
+    }
+  } catch (error) {
+    for (const close of closers) close();
+    throw error;
   }
-  if (sampler.overLimit > 0) {
-    sampler.close();
-    const listed = sampler.addresses.length + sampler.overLimit;
-    throw new CollectError("too-many-nodes", `the cluster lists ${listed} nodes or more, more than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}; give --max-nodes ${listed} or more to watch them all`);
+  return { sinks, closers, firstIncidentId };
+}
+
+export async function startWatch(options: WatchOptions, io: WatchIo): Promise<RunningWatch> {
+  const files = openLocalFiles(options, io);
+  const closers: Array<() => void | Promise<void>> = [...files.closers];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers) await close();
+  };
+  let sampler: Sampler;
+  try {
+    sampler = await Sampler.open(options.seeds, options.connection, {
+      onMembership: (change) => {
+        for (const member of change.added) io.stderr(`node ${member.address} joined the sampled set`);
+        const merged = new Map(change.merged);
+        for (const member of change.removed) {
+          const kept = merged.get(member.address);
+          io.stderr(kept === undefined ? `node ${member.address} is no longer listed by any node: no longer sampled` : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`);
+        }
+        if (change.overLimit > 0) io.stderr(`the cluster lists more nodes than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}: ${change.overLimit} not sampled`);
+      },
+    });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const opened = sampler;
+  closers.unshift(() => opened.close());
+  try {
+    const first = await sampler.sample();
+    if (!first.nodes.some((node) => node.connection.ok)) throw io.noSeed(first.nodes);
+    if (sampler.overLimit > 0) {
+      const listed = sampler.addresses.length + sampler.overLimit;
+      throw new CollectError("too-many-nodes", `the cluster lists ${listed} nodes or more, more than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}; give --max-nodes ${listed} or more to watch them all`);
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
   }
   io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`);
-  const sinks: Sink[] = [printer(options, io)];
-  const closers: Array<() => void | Promise<void>> = [() => sampler.close()];
-  if (options.recordFile !== null) {
-    let record: ReturnType<typeof recorder>;
-    try {
-      record = recorder(options.recordFile);
-    } catch (error) {
-      sampler.close();
-      throw error;
-    }
-    sinks.push(record.sink);
-    closers.push(record.close);
-  }
+  const sinks: Sink[] = [printer(options, io), ...files.sinks];
   const metrics = options.listen === null ? null : new WatchMetrics();
   if (metrics !== null && options.listen !== null) {
-    const server = await serveMetrics(metrics.registry, options.listen).catch((error: unknown) => {
-      sampler.close();
+    const server = await serveMetrics(metrics.registry, options.listen).catch(async (error: unknown) => {
+      await closeAll();
       throw error;
     });
     closers.push(() => void server.close());
@@ -136,29 +164,12 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
       if (left > 0) io.stderr(`webhook ${webhookName(url)}: ${left} event(s) not delivered before exit`);
     });
   }
-  let firstIncidentId = 1;
-  if (options.history !== null) {
-    const { path } = options.history;
-    let store: HistoryStore;
-    try {
-      store = HistoryStore.open(path, options.history.options);
-    } catch (error) {
-      for (const close of closers) await close();
-      throw error;
-    }
-    firstIncidentId = store.nextIncidentId();
-    closers.push(() => store.close());
-    io.stderr(`history in ${path}`);
-    sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
-  }
   const abort = new AbortController();
-  const done = runLoop(sampler, initialState(firstIncidentId), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
+  const done = runLoop(sampler, initialState(files.firstIncidentId), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
     () => undefined,
   );
   return {
-    done: done.finally(async () => {
-      for (const close of closers) await close();
-    }),
+    done: done.finally(closeAll),
     stop: () => abort.abort(),
   };
 }
