@@ -16,7 +16,18 @@ export interface NodeTarget {
   origin: "seed" | "discovered";
   /** The node id, once its own reply or another view tells it. */
   id: string | null;
+  /** 0 for a seed, else one more than the node whose view named it. */
+  hops: number;
 }
+
+/**
+ * How far discovery follows views: in a real cluster every node lists every other, so the seeds' views
+ * name them all (one hop), a node that joined late two. A chain of nodes each naming only the next
+ * (a hostile setup, each answering just under the timeout) would otherwise keep a run going for
+ * --max-nodes timeouts; with this bound a run takes at most a few rounds of timeouts.
+ */
+export const MAX_HOPS = 3;
+const TOO_FAR = `listed only through a chain of more than ${MAX_HOPS} nodes from the seeds, further than busdoctor follows`;
 
 /** Whether a node's claimed IP may be dialled (checkScope with the run's scope). */
 export type Admit = (host: string) => ScopeVerdict;
@@ -33,7 +44,7 @@ export class NodeRegistry {
   addSeed(seed: HostPort): NodeTarget | null {
     const address = formatAddress(seed.host, seed.port);
     if (this.byAddress.has(address)) return null;
-    const target: NodeTarget = { host: seed.host, port: seed.port, address, origin: "seed", id: null };
+    const target: NodeTarget = { host: seed.host, port: seed.port, address, origin: "seed", id: null, hops: 0 };
     this.remember(target);
     return target;
   }
@@ -71,13 +82,16 @@ export class NodeRegistry {
         continue;
       }
       const verdict = this.admit(entry.ip);
-      if (!verdict.inScope) {
-        const skipped = this.skipped.get(entry.address) ?? { address: entry.address, kind: verdict.kind, reason: verdict.reason, listedBy: new Set<string>() };
+      const skip = !verdict.inScope ? verdict : observer.hops >= MAX_HOPS ? ({ kind: "far", reason: TOO_FAR } as const) : null;
+      if (skip !== null) {
+        const skipped = this.skipped.get(entry.address) ?? { address: entry.address, kind: skip.kind, reason: skip.reason, listedBy: new Set<string>() };
         skipped.listedBy.add(observer.address);
         this.skipped.set(entry.address, skipped);
         continue;
       }
-      const target: NodeTarget = { host: entry.ip, port: entry.port, address: entry.address, origin: "discovered", id: entry.id };
+      const target: NodeTarget = { host: entry.ip, port: entry.port, address: entry.address, origin: "discovered", id: entry.id, hops: observer.hops + 1 };
+      // A nearer view may name what a far one named first.
+      this.skipped.delete(entry.address);
       this.remember(target);
       discovered.push(target);
     }

@@ -96,13 +96,17 @@ export interface SnapshotBaseline {
 
 /**
  * An address some node listed that busdoctor did not dial (nor send credentials to), because it lies
- * outside the seeds' scope (src/cluster/scope.ts): kept so that the diagnosis can say so.
+ * outside the seeds' scope (src/cluster/scope.ts) or too far from the seeds: kept so that the diagnosis
+ * can say so.
  */
 export interface SkippedAddress {
   /** "ip:port" as the view listed it. */
   address: string;
-  /** outside: --allow would let it in; link-local: only an --allow inside the link-local ranges; special, host-name: never. */
-  kind: "host-name" | "special" | "link-local" | "outside";
+  /**
+   * outside: --allow would let it in; link-local: only an --allow inside the link-local ranges; special,
+   * host-name: never; far: in scope, but listed only through a chain of nodes longer than discovery follows.
+   */
+  kind: "host-name" | "special" | "link-local" | "outside" | "far";
   /** Why it is out of scope, in words, e.g. "a link-local address (...)". */
   reason: string;
   /** The nodes whose views listed it. */

@@ -11,7 +11,7 @@ import { ParseError } from "./errors.js";
 type Json = unknown;
 
 const PROBE_STATES = ["open", "refused", "timeout", "unreachable", "error"];
-const SKIPPED_KINDS = ["host-name", "special", "link-local", "outside"];
+const SKIPPED_KINDS = ["host-name", "special", "link-local", "outside", "far"];
 
 function fail(path: string, expected: string): never {
   throw new ParseError("snapshot", null, null, `${printable(path, 200)}: expected ${expected}`);

@@ -1,6 +1,6 @@
 // ADDRESS_OUT_OF_SCOPE: some node listed addresses busdoctor did not dial (nor send credentials to),
 // because they lie outside the scope of the seeds (src/cluster/scope.ts): 169.254.169.254:80, a public
-// address from a loopback seed, a host name, 0.0.0.0. Either the cluster spans networks the seeds do
+// address from a loopback seed, a host name, 0.0.0.0; or only a long chain of views leads to them. Either the cluster spans networks the seeds do
 // not (NAT, nodes announcing another interface), a node is misconfigured (cluster-announce-ip), or a
 // node is hostile; in every case the diagnosis covers only the nodes it could read. The collector
 // records the skipped addresses in the snapshot (`outOfScope`); this rule only reads them.
@@ -37,7 +37,7 @@ export const addressOutOfScope: Rule = {
         code: "ADDRESS_OUT_OF_SCOPE",
         severity: "warning",
         nodes: observers,
-        summary: `${skipped.length} listed address${skipped.length === 1 ? " was" : "es were"} not dialled, being outside the seeds' scope: ${skipped
+        summary: `${skipped.length} listed address${skipped.length === 1 ? " was" : "es were"} not dialled: ${skipped
           .slice(0, 3)
           .map((entry) => entry.address)
           .join(", ")}${skipped.length > 3 ? ", ..." : ""}; the diagnosis does not cover ${skipped.length === 1 ? "it" : "them"}`,
@@ -47,7 +47,7 @@ export const addressOutOfScope: Rule = {
           detail: `${entry.address}: ${entry.reason}`,
         })),
         explanation:
-          "busdoctor dials only addresses like its seeds' (loopback seeds: loopback addresses; private seeds: private ranges; a public seed: itself), and never this host's 0.0.0.0, broadcast, multicast, link-local addresses or host names handed over by a node, so that a node's claim cannot make it connect, with your credentials, anywhere else. These addresses were listed by the nodes named here. If they are real cluster nodes (reached over NAT or another network), allow their range; if not, find out why those nodes list them (cluster-announce-ip, CLUSTER MEET of a wrong address, or a node that is not what it seems).",
+          "busdoctor dials only addresses like its seeds' (loopback seeds: loopback addresses; private seeds: private ranges; a public seed: itself), and never this host's 0.0.0.0, broadcast, multicast, link-local addresses or host names handed over by a node, so that a node's claim cannot make it connect, with your credentials, anywhere else; nor does it follow a chain of views more than a few nodes deep. These addresses were listed by the nodes named here. If they are real cluster nodes (reached over NAT or another network), allow their range; if not, find out why those nodes list them (cluster-announce-ip, CLUSTER MEET of a wrong address, or a node that is not what it seems).",
         fix:
           ranges.length === 0
             ? []

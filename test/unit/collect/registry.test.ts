@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NodeRegistry, type NodeTarget } from "../../../src/collect/registry.js";
+import { MAX_HOPS, NodeRegistry, type NodeTarget } from "../../../src/collect/registry.js";
 import { checkScope, seedScope } from "../../../src/cluster/scope.js";
 import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
 import { entryAt, freshNodeView, ownId, recordedView } from "./clusterViews.js";
@@ -24,7 +24,7 @@ describe("NodeRegistry", () => {
   it("discovers every peer a seed's view lists, with the ids and addresses they announce", () => {
     const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
     const discovered = registry.learnView(seed!, recordedView("healthy", 1));
-    expect(seed).toEqual({ host: "127.0.0.1", port: 6379, address: "127.0.0.1:6379", origin: "seed", id: ownId("healthy", 1) });
+    expect(seed).toEqual({ host: "127.0.0.1", port: 6379, address: "127.0.0.1:6379", origin: "seed", id: ownId("healthy", 1), hops: 0 });
     expect(addresses(discovered)).toEqual(["127.0.0.2:6379", "127.0.0.3:6379", "127.0.0.4:6379", "127.0.0.5:6379", "127.0.0.6:6379"]);
     expect(discovered.find((target) => target.address === "127.0.0.3:6379")).toEqual({
       host: "127.0.0.3",
@@ -32,6 +32,7 @@ describe("NodeRegistry", () => {
       address: "127.0.0.3:6379",
       origin: "discovered",
       id: ownId("healthy", 3),
+      hops: 1,
     });
     expect(registry.list()).toHaveLength(6);
   });
@@ -110,5 +111,26 @@ describe("NodeRegistry and the seeds' scope", () => {
     const view = parseClusterNodes([seedLine, listed("127.0.0.2:6379", "b1"), listed("8.8.8.8:6379", "b1")].join("\n"));
     expect(addresses(registry.learnView(seed!, view))).toEqual(["127.0.0.2:6379"]);
     expect(registry.outOfScope()).toEqual([]);
+  });
+});
+
+describe("NodeRegistry and chains of views", () => {
+  const id = (n: number): string => String(n).padStart(40, "c");
+  /** Node n's view: itself, and node n + 1 only (a chain, as no real cluster lists its nodes). */
+  const chainView = (n: number): ReturnType<typeof parseClusterNodes> =>
+    parseClusterNodes([`${id(n)} 127.0.0.${n}:6379@16379 myself,master - 0 0 1 connected`, `${id(n + 1)} 127.0.0.${n + 1}:6379@16379 master - 0 0 1 connected`].join("\n"));
+
+  it(`follows views ${MAX_HOPS} hops from the seeds and records what lies further`, () => {
+    const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
+    let observer = seed!;
+    const followed: string[] = [];
+    for (let n = 1; n <= MAX_HOPS + 1; n++) {
+      const [next] = registry.learnView(observer, chainView(n));
+      if (next === undefined) break;
+      followed.push(next.address);
+      observer = next;
+    }
+    expect(followed).toEqual(["127.0.0.2:6379", "127.0.0.3:6379", "127.0.0.4:6379"]);
+    expect(registry.outOfScope()).toEqual([{ address: "127.0.0.5:6379", kind: "far", reason: expect.stringMatching(/more than 3 nodes from the seeds/), listedBy: ["127.0.0.4:6379"] }]);
   });
 });

@@ -32,7 +32,7 @@ describe("ADDRESS_OUT_OF_SCOPE", () => {
     expect(finding).toMatchObject({
       severity: "warning",
       nodes: ["127.0.0.1:6379", "127.0.0.2:6379"],
-      summary: "2 listed addresses were not dialled, being outside the seeds' scope: 10.0.0.1:22, 169.254.169.254:80; the diagnosis does not cover them",
+      summary: "2 listed addresses were not dialled: 10.0.0.1:22, 169.254.169.254:80; the diagnosis does not cover them",
     });
     expect(finding?.evidence.map((evidence) => [evidence.source, evidence.what, evidence.detail])).toEqual([
       ["127.0.0.1:6379", "CLUSTER NODES (and 1 other view)", "10.0.0.1:22: a private address, outside the seeds' scope (loopback); --allow widens it"],

@@ -61,6 +61,6 @@ describe("parseSnapshot", () => {
 
   it("checks the addresses left out of scope", () => {
     const snapshot = { ...recorded(), outOfScope: [{ address: "8.8.8.8:6379", kind: "nearby", reason: "", listedBy: [] }] };
-    expect(() => parseSnapshot(JSON.stringify(snapshot))).toThrow("snapshot: outOfScope[0].kind: expected one of host-name, special, link-local, outside");
+    expect(() => parseSnapshot(JSON.stringify(snapshot))).toThrow("snapshot: outOfScope[0].kind: expected one of host-name, special, link-local, outside, far");
   });
 });
