@@ -3,10 +3,9 @@
 // wire form itself from checked values: CLUSTER MEET, CLUSTER FORGET, CLUSTER SETSLOT <slot> STABLE
 // (no other SETSLOT form exists here), and CONFIG SET of the two mitigation parameters.
 import { isIP } from "node:net";
-import type { ClientSettings } from "../collect/nodeClient.js";
 import type { CommandResult } from "../model/snapshot.js";
 import type { MitigationParameter, StepAction } from "./model.js";
-import { runOn } from "./session.js";
+import { runOn, type SessionSettings } from "./session.js";
 
 /** Every action but waiting: what goes over the wire. */
 export type WriteAction = Exclude<StepAction, { kind: "wait" }>;
@@ -47,7 +46,7 @@ export interface WriteClient {
 }
 
 /** One connection per command: a step sends a handful, and a stale session must never carry one. */
-export function createWriteClient(settings: ClientSettings): WriteClient {
+export function createWriteClient(settings: SessionSettings): WriteClient {
   return {
     async send(address, action) {
       const [result] = await runOn(address, [actionArgs(action)], settings);

@@ -5,24 +5,24 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { HostPort } from "../cluster/address.js";
 import { collectForCheck, type CheckProgress } from "../check/run.js";
 import { collectSnapshot } from "../collect/collect.js";
-import type { ClientSettings } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import { loadTls } from "../collect/tls.js";
+import { runSettings } from "../collect/runSettings.js";
 import { analyze } from "../diagnose/analyze/index.js";
 import { evidenceOf, readArgs, readKey, type FixEvidence, type ReadResult, type Reading } from "./evidence.js";
 import type { ExtraRead } from "./model.js";
 import { extraReadsFor, needsSecondReading } from "./plan/index.js";
 import { readCluster } from "./reading.js";
-import { runOn } from "./session.js";
+import { runOn, type SessionSettings } from "./session.js";
 import type { CommandResult, Snapshot } from "../model/snapshot.js";
 
-export async function clientSettingsFor(options: ConnectionOptions): Promise<ClientSettings> {
-  const { timeoutMs, user, password, tls } = options;
-  return { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
+/** How fix connects and what it may dial: the same settings and seed scope as check's collector. */
+export async function sessionSettingsFor(seeds: readonly HostPort[], options: ConnectionOptions): Promise<SessionSettings> {
+  const { client, admit } = await runSettings(seeds, options);
+  return { client, admit };
 }
 
 /** One session per node, the node's reads in one pipeline; a node that fails yields failed results. */
-export async function readExtras(requests: ReadonlyArray<{ address: string; read: ExtraRead }>, settings: ClientSettings): Promise<ReadResult[]> {
+export async function readExtras(requests: ReadonlyArray<{ address: string; read: ExtraRead }>, settings: SessionSettings): Promise<ReadResult[]> {
   const byAddress = new Map<string, ExtraRead[]>();
   const seen = new Set<string>();
   for (const { address, read } of requests) {
@@ -47,7 +47,7 @@ export interface Gatherer {
 }
 
 export async function createGatherer(seeds: HostPort[], options: ConnectionOptions, progress: CheckProgress): Promise<Gatherer> {
-  const settings = await clientSettingsFor(options);
+  const settings = await sessionSettingsFor(seeds, options);
   const withReads = async (snapshot: Snapshot, also: ReadonlyArray<{ address: string; read: ExtraRead }>): Promise<Reading> => {
     const planned = extraReadsFor(readCluster({ snapshot, reads: [] }, analyze(snapshot)));
     return { snapshot, reads: await readExtras([...planned, ...also], settings) };

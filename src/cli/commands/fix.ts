@@ -7,7 +7,7 @@ import { UsageError } from "../../errors.js";
 import { applyPlan, type ApplyOutcome } from "../../fix/apply.js";
 import { actionArgs, createWriteClient } from "../../fix/client.js";
 import { parseEvidence, parseHostAudit, type FixEvidence } from "../../fix/evidence.js";
-import { clientSettingsFor, createGatherer, gatherEvidence, type Gatherer } from "../../fix/gather.js";
+import { createGatherer, sessionSettingsFor, gatherEvidence, type Gatherer } from "../../fix/gather.js";
 import { planJson, renderPlanJson } from "../../fix/json.js";
 import type { Plan, Step } from "../../fix/model.js";
 import { planFix } from "../../fix/plan/index.js";
@@ -160,7 +160,7 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
         return;
       }
       if (!flags.json) process.stdout.write(renderPlan(plan, reading, { color, width }));
-      const settings = await clientSettingsFor(connection.connection);
+      const settings = await sessionSettingsFor(connection.seeds, connection.connection);
       const { outcome, remaining } = await runApply(plan, gatherer, flags, settings, intervalMs);
       const exitCode = applyExitCode(outcome, remaining);
       if (flags.json) {
