@@ -1,14 +1,10 @@
-// A `check` run as the renderers read it: the snapshot diagnosed, with the exit code its health means.
+// A `check` run as the renderers read it: the snapshot diagnosed. The report carries the health; only
+// src/cli turns it into an exit code.
 import { diagnose } from "../diagnose/index.js";
-import type { Health } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
 import type { CheckReport } from "../render/report.js";
 
-/**
- * `exitCodeOf` is the CLI's mapping of health to exit codes (only src/cli decides exit codes); the
- * report carries the result so that every format can state it.
- */
-export function buildReport(snapshot: Snapshot, exitCodeOf: (health: Health) => number): CheckReport {
+export function buildReport(snapshot: Snapshot): CheckReport {
   const { analysis, diagnosis } = diagnose(snapshot);
   const first = snapshot.firstLook;
   return {
@@ -19,6 +15,5 @@ export function buildReport(snapshot: Snapshot, exitCodeOf: (health: Health) => 
     waitedMs: first ? Math.max(0, snapshot.takenAtMs - first.finishedAtMs) : null,
     analysis,
     diagnosis,
-    exitCode: exitCodeOf(diagnosis.health),
   };
 }

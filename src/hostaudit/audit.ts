@@ -1,7 +1,7 @@
 // Pure: the whole host-audit decision from the facts gathered on the host. Exit codes as for check:
 // 0 nothing found, 1 warnings only, 2 a blocking rule, a port not listening, or a peer not reachable.
-import { EXIT } from "../cli/exitCodes.js";
 import { formatAddress } from "../cluster/address.js";
+import type { Health } from "../model/finding.js";
 import { describePortProbe, portVerdict } from "../preflight/ports.js";
 import { firewallBlocks, readFirewalls } from "./firewalls.js";
 import { buildFlows } from "./flows.js";
@@ -92,6 +92,10 @@ export function decideHostAudit(facts: HostAuditFacts): HostAuditReport {
     peers: { source: facts.source, probes },
     problems,
     health,
-    exitCode: { ok: EXIT.healthy, warning: EXIT.warnings, critical: EXIT.critical }[health],
   };
+}
+
+/** The audit's verdict in the shared vocabulary: "ok" is healthy. */
+export function hostAuditHealth(report: HostAuditReport): Health {
+  return report.health === "ok" ? "healthy" : report.health;
 }

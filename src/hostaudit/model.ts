@@ -107,5 +107,4 @@ export interface HostAuditReport {
   peers: { source: string | null; probes: PeerProbe[] };
   problems: Problem[];
   health: "ok" | "warning" | "critical";
-  exitCode: number;
 }

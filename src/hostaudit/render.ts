@@ -21,7 +21,8 @@ function listeningLines(ports: readonly PortListening[]): string[] {
   return lines;
 }
 
-export function renderHostAuditText(report: HostAuditReport): string {
+/** `exitCode`: the CLI's, stated on the verdict line. */
+export function renderHostAuditText(report: HostAuditReport, exitCode: number): string {
   const announced = report.announcedBus === null ? "" : `, announced bus ${report.announcedBus}`;
   const bus = report.busPort === null ? "unknown" : `${report.busPort} (${report.busPortSource})`;
   const lines = [`host-audit of ${report.node}: client port ${report.clientPort}, bus port ${bus}${announced}`, ""];
@@ -37,14 +38,15 @@ export function renderHostAuditText(report: HostAuditReport): string {
   for (const { peer, probe, verdict } of report.peers.probes) lines.push(`  ${verdict.toUpperCase().padEnd(8)} ${peer}  ${describePortProbe(probe)}`);
   lines.push("");
   const verdict = { ok: "OK", warning: "WARNING", critical: "CRITICAL" }[report.health];
-  if (report.problems.length === 0) lines.push(`${verdict}: nothing on this host stops the client or bus port (exit ${report.exitCode})`);
+  if (report.problems.length === 0) lines.push(`${verdict}: nothing on this host stops the client or bus port (exit ${exitCode})`);
   else {
-    lines.push(`${verdict}: ${report.problems.length} problem(s) (exit ${report.exitCode})`);
+    lines.push(`${verdict}: ${report.problems.length} problem(s) (exit ${exitCode})`);
     for (const problem of report.problems) lines.push(`  ${problem.severity.toUpperCase()}  ${problem.text}`);
   }
   return `${lines.join("\n")}\n`;
 }
 
-export function renderHostAuditJson(report: HostAuditReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+/** The report with the CLI's exit code last, as documented. */
+export function renderHostAuditJson(report: HostAuditReport, exitCode: number): string {
+  return `${JSON.stringify({ ...report, exitCode }, null, 2)}\n`;
 }

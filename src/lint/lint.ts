@@ -13,6 +13,7 @@ import { isAnsibleVarsFile, parseFile, type ParsedFile } from "./parseFile.js";
 import { LINT_RULES } from "./rules/index.js";
 import { buildScopes, type Scopes } from "./tree.js";
 import { LintInputError } from "./errors.js";
+import type { Health } from "../model/finding.js";
 
 export interface LintResult {
   findings: LintFinding[];
@@ -153,3 +154,10 @@ export function lint(sources: readonly LintSource[], options: LintOptions = {}):
 }
 
 const EMPTY_SCOPE: ScopeModel = { dir: "", policies: [], nodes: [], containers: [], services: [], pods: [], evidence: [] };
+
+/** An error is critical, a warning a warning; no finding is healthy (only src/cli turns it into an exit code). */
+export function lintHealth(findings: readonly LintFinding[]): Health {
+  if (findings.some((found) => found.severity === "error")) return "critical";
+  if (findings.some((found) => found.severity === "warning")) return "warning";
+  return "healthy";
+}

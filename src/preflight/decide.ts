@@ -1,7 +1,7 @@
-// Pure: the whole preflight decision from the facts gathered. Exit 0 when nothing failed, 2 otherwise.
-import { EXIT } from "../cli/exitCodes.js";
+// Pure: the whole preflight decision from the facts gathered: "fail" when any check failed (the CLI exits 2).
 import { formatAddress } from "../cluster/address.js";
 import { clusterChecks } from "./clusterChecks.js";
+import type { Health } from "../model/finding.js";
 import type { PreflightFacts, PreflightReport } from "./model.js";
 import { nodeChecks } from "./nodeChecks.js";
 import { planBusProbes, readTarget } from "./target.js";
@@ -23,6 +23,10 @@ export function decidePreflight(facts: PreflightFacts): PreflightReport {
     cluster: cluster?.seed ?? null,
     result: failed ? "fail" : "pass",
     checks,
-    exitCode: failed ? EXIT.critical : EXIT.healthy,
   };
+}
+
+/** A failed check is critical (the node must not join); otherwise healthy. */
+export function preflightHealth(report: PreflightReport): Health {
+  return report.result === "fail" ? "critical" : "healthy";
 }

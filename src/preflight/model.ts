@@ -67,5 +67,4 @@ export interface PreflightReport {
   cluster: string | null;
   result: "pass" | "fail";
   checks: PreflightCheck[];
-  exitCode: number;
 }

@@ -15,7 +15,8 @@ function checkLines(check: PreflightCheck, nameWidth: number): string[] {
   return lines;
 }
 
-export function renderPreflightText(report: PreflightReport): string {
+/** `exitCode`: the CLI's, stated on the result line. */
+export function renderPreflightText(report: PreflightReport, exitCode: number): string {
   const nameWidth = Math.max(...report.checks.map((check) => check.name.length));
   const seed = report.cluster === null ? "" : ` (cluster seed ${report.cluster})`;
   const lines = [`preflight ${report.target}${seed}`, ...report.checks.flatMap((check) => checkLines(check, nameWidth))];
@@ -24,12 +25,13 @@ export function renderPreflightText(report: PreflightReport): string {
   const skipped = report.checks.length - passed - failed.length;
   lines.push(
     failed.length > 0
-      ? `RESULT FAIL: ${failed.join(", ")} failed (exit ${report.exitCode})`
-      : `RESULT PASS: ${passed} passed, ${skipped} skipped (exit ${report.exitCode})`,
+      ? `RESULT FAIL: ${failed.join(", ")} failed (exit ${exitCode})`
+      : `RESULT PASS: ${passed} passed, ${skipped} skipped (exit ${exitCode})`,
   );
   return `${lines.join("\n")}\n`;
 }
 
-export function renderPreflightJson(report: PreflightReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+/** The report with the CLI's exit code last, as documented (docs/preflight.md). */
+export function renderPreflightJson(report: PreflightReport, exitCode: number): string {
+  return `${JSON.stringify({ ...report, exitCode }, null, 2)}\n`;
 }

@@ -95,7 +95,8 @@ export interface JsonCheckReport {
   secondLook: string[];
 }
 
-export function toJsonReport(report: CheckReport): JsonCheckReport {
+/** `exitCode` is the CLI's (only src/cli maps health to exit codes); the documented shape carries it. */
+export function toJsonReport(report: CheckReport, exitCode: number): JsonCheckReport {
   const { analysis, diagnosis } = report;
   const findings = placeFindings(diagnosis).map(jsonFinding);
   return {
@@ -106,7 +107,7 @@ export function toJsonReport(report: CheckReport): JsonCheckReport {
     firstLookMs: report.firstLookMs,
     waitedMs: report.waitedMs,
     health: diagnosis.health,
-    exitCode: report.exitCode,
+    exitCode,
     nodeTimeoutMs: analysis.nodeTimeoutMs,
     pendingThresholdMs: analysis.pendingThresholdMs,
     pongStaleThresholdMs: analysis.pongStaleThresholdMs,
@@ -124,8 +125,8 @@ export function toJsonReport(report: CheckReport): JsonCheckReport {
 }
 
 /** Pretty-printed with a trailing newline, ready for stdout or a file. */
-export function renderJson(report: CheckReport): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+export function renderJson(report: CheckReport, exitCode: number): string {
+  return `${JSON.stringify(toJsonReport(report, exitCode), null, 2)}\n`;
 }
 
 function jsonNode(node: NodeSummary): JsonNode {

@@ -1,5 +1,6 @@
-// What every renderer reads: one `check` run, already diagnosed. The CLI builds it; renderers only
-// turn it into text, so the same report can be printed, saved as JSON or pasted into a ticket.
+// What every renderer reads: one `check` run, already diagnosed (src/check builds it); renderers only
+// turn it into text, so the same report can be printed, saved as JSON or pasted into a ticket. The
+// report says its health, not an exit code: the formats that state the exit code get it from the CLI.
 
 import type { ClusterAnalysis } from "../model/analysis.js";
 import type { Diagnosis, Finding, Health } from "../model/finding.js";
@@ -15,8 +16,6 @@ export interface CheckReport {
   waitedMs: number | null;
   analysis: ClusterAnalysis;
   diagnosis: Diagnosis;
-  /** 0 healthy, 1 warnings only, 2 critical, 3 could not diagnose. */
-  exitCode: number;
 }
 
 /** Where a finding sits in the diagnosis: the cause, an independent cause beside it, what follows, a note. */

@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import { buildReport } from "../../check/report.js";
 import { collectForCheck, type CheckProgress } from "../../check/run.js";
-import type { Health } from "../../model/finding.js";
 import type { Snapshot } from "../../model/snapshot.js";
 import { createProgress } from "../../render/progress.js";
 import { renderJson } from "../../render/json.js";
@@ -10,7 +9,7 @@ import { renderMarkdown } from "../../render/markdown/index.js";
 import { renderHtml } from "../../render/html/report.js";
 import type { CheckReport } from "../../render/report.js";
 import { renderTerminal } from "../../render/terminal/index.js";
-import { EXIT } from "../exitCodes.js";
+import { exitCodeFor } from "../exitCodes.js";
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from "../options/connection.js";
 import { parseChoice, parseDuration } from "../options/values.js";
 import { readSnapshotFile, writeSnapshotFile } from "../snapshotFile.js";
@@ -51,26 +50,14 @@ Exit codes: 0 healthy, 1 warnings only, 2 critical, 3 could not diagnose (bad ar
 reachable, bad credentials, or too little could be read: see the report's "based on").
 `;
 
-export const EXIT_BY_HEALTH: Record<Health, number> = {
-  healthy: EXIT.healthy,
-  warning: EXIT.warnings,
-  critical: EXIT.critical,
-  unknown: EXIT.cannotDiagnose,
-};
-
-/** The report of a snapshot, with the exit code its health means. */
-export function checkReport(snapshot: Snapshot): CheckReport {
-  return buildReport(snapshot, (health) => EXIT_BY_HEALTH[health]);
-}
-
-export function renderReport(report: CheckReport, format: Format, color: boolean, verbose: boolean): string {
+function renderReport(report: CheckReport, exitCode: number, format: Format, color: boolean, verbose: boolean): string {
   switch (format) {
     case "json":
-      return renderJson(report);
+      return renderJson(report, exitCode);
     case "markdown":
-      return renderMarkdown(report, { verbose });
+      return renderMarkdown(report, exitCode, { verbose });
     case "html":
-      return renderHtml(report);
+      return renderHtml(report, exitCode);
     case "terminal":
       return renderTerminal(report, { color, width: process.stdout.columns ?? 100, verbose });
   }
@@ -129,9 +116,10 @@ export function registerCheckCommand(program: Command, setExit: SetExit): void {
       const format: Format = flags.json ? "json" : parseChoice("--format", flags.format, FORMATS);
       const snapshot = await snapshotFor(seedArgs, flags);
       if (flags.record !== undefined) writeSnapshotFile(flags.record, snapshot);
-      const report = checkReport(snapshot);
+      const report = buildReport(snapshot);
+      const exitCode = exitCodeFor(report.diagnosis.health);
       const color = flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined);
-      process.stdout.write(renderReport(report, format, color, flags.verbose === true));
-      setExit(report.exitCode);
+      process.stdout.write(renderReport(report, exitCode, format, color, flags.verbose === true));
+      setExit(exitCode);
     });
 }

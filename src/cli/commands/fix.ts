@@ -8,13 +8,14 @@ import { applyPlan, type ApplyOutcome } from "../../fix/apply.js";
 import { actionArgs, createWriteClient } from "../../fix/client.js";
 import { parseEvidence, parseHostAudit, type FixEvidence } from "../../fix/evidence.js";
 import { createGatherer, sessionSettingsFor, gatherEvidence, type Gatherer } from "../../fix/gather.js";
+import { applyHealth, planHealth } from "../../fix/health.js";
 import { planJson, renderPlanJson } from "../../fix/json.js";
 import type { Plan, Step } from "../../fix/model.js";
 import { planFix } from "../../fix/plan/index.js";
 import { readCluster } from "../../fix/reading.js";
 import { describeEvent, renderOutcome, renderPlan } from "../../fix/render.js";
 import { createProgress } from "../../render/progress.js";
-import { EXIT } from "../exitCodes.js";
+import { exitCodeFor } from "../exitCodes.js";
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from "../options/connection.js";
 import { parseDuration } from "../options/values.js";
 import { readRecordedFile, writeJsonFile } from "../snapshotFile.js";
@@ -51,18 +52,6 @@ applied). Without --apply only read-only commands are sent. The ACL --apply need
 Exit codes: 0 nothing to do (or everything applied and verified), 1 safe or mitigation steps remain,
 2 data-risk steps remain or an applied step did not have its effect, 3 could not diagnose.
 `;
-
-/** A plan's exit code: what is left to do decides it. */
-export function planExitCode(plan: Plan): number {
-  if (plan.steps.some((step) => step.class === "data-risk")) return EXIT.critical;
-  return plan.steps.length > 0 ? EXIT.warnings : EXIT.healthy;
-}
-
-function applyExitCode(outcome: ApplyOutcome, remaining: Plan): number {
-  const reason = outcome.stopped?.reason;
-  if (reason === "precondition" || reason === "no-change" || reason === "command-failed") return EXIT.critical;
-  return planExitCode(remaining);
-}
 
 function planFrom(evidence: FixEvidence): { plan: Plan; reading: ReturnType<typeof readCluster> } {
   const diagnosed = diagnose(evidence.current.snapshot);
@@ -154,7 +143,7 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
       const { plan, reading } = planFrom(evidence);
       const seeds = evidence.current.snapshot.seeds;
       if (!flags.apply || gatherer === null || connection === null) {
-        const exitCode = planExitCode(plan);
+        const exitCode = exitCodeFor(planHealth(plan));
         process.stdout.write(flags.json ? renderPlanJson(planJson(plan, reading, seeds, exitCode, null)) : renderPlan(plan, reading, { color, width }));
         setExit(exitCode);
         return;
@@ -162,7 +151,7 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
       if (!flags.json) process.stdout.write(renderPlan(plan, reading, { color, width }));
       const settings = await sessionSettingsFor(connection.seeds, connection.connection);
       const { outcome, remaining } = await runApply(plan, gatherer, flags, settings, intervalMs);
-      const exitCode = applyExitCode(outcome, remaining);
+      const exitCode = exitCodeFor(applyHealth(outcome, remaining));
       if (flags.json) {
         process.stdout.write(renderPlanJson(planJson(plan, reading, seeds, exitCode, { outcome, remaining })));
       } else {

@@ -1,10 +1,11 @@
 // busdoctor host-audit: the per-host half of a diagnosis, run on a node's host.
 import type { Command } from "commander";
 import { isIP } from "node:net";
-import { decideHostAudit } from "../../hostaudit/audit.js";
+import { decideHostAudit, hostAuditHealth } from "../../hostaudit/audit.js";
 import { gatherHostAudit } from "../../hostaudit/gather.js";
 import { renderHostAuditJson, renderHostAuditText } from "../../hostaudit/render.js";
 import { UsageError } from "../../errors.js";
+import { exitCodeFor } from "../exitCodes.js";
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from "../options/connection.js";
 import type { SetExit } from "./index.js";
 
@@ -44,7 +45,8 @@ export function registerHostAuditCommand(program: Command, setExit: SetExit): vo
       if (node === undefined || extra.length > 0) throw new UsageError("host-audit audits one node: give it as host:port or with -h/-p, not both");
       if (flags.source !== undefined && isIP(flags.source) === 0) throw new UsageError(`--source ${flags.source}: expected an IP address`);
       const report = decideHostAudit(await gatherHostAudit({ node, connection, source: flags.source ?? null }));
-      process.stdout.write(flags.json ? renderHostAuditJson(report) : renderHostAuditText(report));
-      setExit(report.exitCode);
+      const exitCode = exitCodeFor(hostAuditHealth(report));
+      process.stdout.write(flags.json ? renderHostAuditJson(report, exitCode) : renderHostAuditText(report, exitCode));
+      setExit(exitCode);
     });
 }

@@ -4,15 +4,15 @@ import vm from "node:vm";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { loadHclParser } from "../../lint/formats/terraform/hcl.js";
-import { lint, needsHcl } from "../../lint/lint.js";
+import { lint, lintHealth, needsHcl } from "../../lint/lint.js";
 import { DEFAULT_MAX_FILE_BYTES, loadSources } from "../../lint/load.js";
-import type { LintFinding, NotRead } from "../../lint/model.js";
+import type { NotRead } from "../../lint/model.js";
 import { renderSarif } from "../../lint/render/sarif.js";
 import { renderJson, renderText, type TextStyle } from "../../lint/render/text.js";
 import { LINT_RULES } from "../../lint/rules/index.js";
 import { VERSION } from "../../version.js";
 import { InputError, UsageError } from "../../errors.js";
-import { EXIT } from "../exitCodes.js";
+import { exitCodeFor } from "../exitCodes.js";
 import { parseChoice } from "../options/values.js";
 import type { SetExit } from "./index.js";
 
@@ -50,12 +50,6 @@ Exit codes: 0 clean (notes only), 1 warnings only, 2 errors, 3 a path named on t
 be read (the report still lists everything else). Files found in folders that cannot be read (Helm charts,
 binaries, syntax errors, too large) are listed as not read and do not change the exit code.
 `;
-
-export function exitCodeFor(findings: readonly LintFinding[]): number {
-  if (findings.some((found) => found.severity === "error")) return EXIT.critical;
-  if (findings.some((found) => found.severity === "warning")) return EXIT.warnings;
-  return EXIT.healthy;
-}
 
 const COLORS: TextStyle = {
   severity: (severity, text) => (severity === "error" ? pc.red(text) : severity === "warning" ? pc.yellow(text) : pc.cyan(text)),
@@ -118,6 +112,6 @@ export function registerLintCommand(program: Command, setExit: SetExit): void {
       if (format === "json") process.stdout.write(renderJson(result.findings, result.read.length, notRead));
       else if (format === "sarif") process.stdout.write(renderSarif(result.findings, notRead, LINT_RULES, VERSION));
       else process.stdout.write(renderText(result.findings, result.read.length, notRead, color ? COLORS : undefined));
-      setExit(namedNotRead ? EXIT.cannotDiagnose : exitCodeFor(result.findings));
+      setExit(exitCodeFor(namedNotRead ? "unknown" : lintHealth(result.findings)));
     });
 }

@@ -1,10 +1,11 @@
 // busdoctor preflight HOST:PORT [--cluster SEED]: verify a node before it is marked ready.
 import type { Command } from "commander";
 import { parseHostPort } from "../../cluster/address.js";
-import { decidePreflight } from "../../preflight/decide.js";
+import { decidePreflight, preflightHealth } from "../../preflight/decide.js";
 import { gatherPreflight } from "../../preflight/gather.js";
 import { renderPreflightJson, renderPreflightText } from "../../preflight/render.js";
 import { UsageError } from "../../errors.js";
+import { exitCodeFor } from "../exitCodes.js";
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from "../options/connection.js";
 import type { SetExit } from "./index.js";
 
@@ -46,7 +47,8 @@ export function registerPreflightCommand(program: Command, setExit: SetExit): vo
       }
       const seed = flags.cluster === undefined ? null : parseHostPort(flags.cluster, target.port);
       const report = decidePreflight(await gatherPreflight({ target, seed, connection }));
-      process.stdout.write(flags.json ? renderPreflightJson(report) : renderPreflightText(report));
-      setExit(report.exitCode);
+      const exitCode = exitCodeFor(preflightHealth(report));
+      process.stdout.write(flags.json ? renderPreflightJson(report, exitCode) : renderPreflightText(report, exitCode));
+      setExit(exitCode);
     });
 }

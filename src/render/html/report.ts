@@ -12,7 +12,8 @@ import { basisLines } from "../summary.js";
 import { html, type Html } from "./escape.js";
 import { evidenceTable, htmlPage } from "./page.js";
 
-export function renderHtml(report: CheckReport): string {
+/** `exitCode`: the process exit code the CLI gives this report, stated under the verdict. */
+export function renderHtml(report: CheckReport, exitCode: number): string {
   const { diagnosis, analysis } = report;
   const label = HEALTH_LABEL[diagnosis.health];
   const verdict = verdictText(diagnosis);
@@ -20,7 +21,7 @@ export function renderHtml(report: CheckReport): string {
 <header>
   <div class="verdict ${diagnosis.health}" id="verdict" data-health="${diagnosis.health}">
     <h1><span class="label ${diagnosis.health}">${label}</span> ${verdict}</h1>
-    <div>busdoctor check of ${plural(analysis.nodes.length, "node")} (seeds ${report.seeds.join(", ")}), snapshot ${report.generatedAt}, collected in ${report.durationMs} ms, exit code ${report.exitCode}.</div>
+    <div>busdoctor check of ${plural(analysis.nodes.length, "node")} (seeds ${report.seeds.join(", ")}), snapshot ${report.generatedAt}, collected in ${report.durationMs} ms, exit code ${exitCode}.</div>
     ${phaseAndBasis(report)}
   </div>
 </header>

@@ -13,11 +13,12 @@ export interface MarkdownOptions {
   verbose?: boolean;
 }
 
-export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {}): string {
+/** `exitCode`: the process exit code the CLI gives this report, stated in the ticket. */
+export function renderMarkdown(report: CheckReport, exitCode: number, options: MarkdownOptions = {}): string {
   const { diagnosis } = report;
   const verbose = options.verbose === true;
   const blocks = [
-    [`# ${HEALTH_LABEL[diagnosis.health]}: ${escapeText(verdictText(diagnosis))}`, "", context(report)],
+    [`# ${HEALTH_LABEL[diagnosis.health]}: ${escapeText(verdictText(diagnosis))}`, "", context(report, exitCode)],
     phaseAndBasis(report),
     ...(verbose ? allFindings(report) : [causesSection(report), fixSection(report), evidenceSection(report), notesSection(report)]),
     nodeTable(report.analysis),
@@ -27,10 +28,10 @@ export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {
   return `${blocks.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
 
-function context(report: CheckReport): string {
+function context(report: CheckReport, exitCode: number): string {
   const seeds = report.seeds.map(codeSpan).join(", ");
   const nodes = plural(report.analysis.nodes.length, "node");
-  return `busdoctor check of ${nodes} (seeds ${seeds}), snapshot ${report.generatedAt}, collected in ${report.durationMs} ms, exit code ${report.exitCode}.`;
+  return `busdoctor check of ${nodes} (seeds ${seeds}), snapshot ${report.generatedAt}, collected in ${report.durationMs} ms, exit code ${exitCode}.`;
 }
 
 function phaseAndBasis(report: CheckReport): string[] {

@@ -112,7 +112,7 @@ describe("bus steps", () => {
     // The audit was recorded on another lab run with the same fault (127.0.0.3's bus dropped both ways).
     const facts = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "hostaudit", "lab-bus-both-drop", "facts.json"), "utf8")) as HostAuditFacts;
     const evidence = loadEvidence("bus-blocked-failed-over");
-    const audit = parseHostAudit(renderHostAuditJson(decideHostAudit(facts)));
+    const audit = parseHostAudit(renderHostAuditJson(decideHostAudit(facts), 2));
     const open = planOf({ ...evidence, hostFirewalls: [audit] }).plan.steps[0];
     expect(open?.where).toBe("nftables/iptables on the host of 127.0.0.3 (found by busdoctor host-audit)");
     expect(open?.commands.slice(1)).toEqual([

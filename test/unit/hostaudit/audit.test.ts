@@ -1,6 +1,7 @@
 // decideHostAudit on facts gathered inside real labs by scripts/record-hostaudit-fixtures.ts.
 import { describe, expect, it } from "vitest";
-import { decideHostAudit } from "../../../src/hostaudit/audit.js";
+import { exitCodeFor } from "../../../src/cli/exitCodes.js";
+import { decideHostAudit, hostAuditHealth } from "../../../src/hostaudit/audit.js";
 import type { HostAuditFacts, HostAuditReport } from "../../../src/hostaudit/model.js";
 import { renderHostAuditJson, renderHostAuditText } from "../../../src/hostaudit/render.js";
 import { fixtureFacts } from "./fixtures.js";
@@ -52,11 +53,12 @@ describe("host-audit on node 3's host, its bus port dropped inbound", () => {
         text: "nftables inet busdoctor_lab chain input handle 2 (ip daddr 127.0.0.3 tcp dport 16379 drop) stops inbound connections to this node's bus port 16379 (from 127.0.0.1:6379, 127.0.0.2:6379)",
       },
     ]);
-    expect(report).toMatchObject({ node: "127.0.0.3:6379", busPort: 16379, busPortSource: "CONFIG GET cluster-port is 16379", health: "critical", exitCode: 2 });
+    expect(report).toMatchObject({ node: "127.0.0.3:6379", busPort: 16379, busPortSource: "CONFIG GET cluster-port is 16379", health: "critical" });
+    expect(exitCodeFor(hostAuditHealth(report))).toBe(2);
   });
 
   it("prints BLOCKS with the rule, the listening sockets and the probes as text", () => {
-    const text = renderHostAuditText(report);
+    const text = renderHostAuditText(report, 2);
     expect(text).toContain(
       "  BLOCKS  nftables inet busdoctor_lab chain input handle 2 (ip daddr 127.0.0.3 tcp dport 16379 drop) stops inbound connections to this node's bus port 16379 (from 127.0.0.1:6379, 127.0.0.2:6379)\n",
     );
@@ -64,7 +66,7 @@ describe("host-audit on node 3's host, its bus port dropped inbound", () => {
     expect(text).toMatch(/^ {20}127\.0\.0\.3:16379 {2}redis-server pid \d+ {2}\(this node\)$/m);
     expect(text).toMatch(/^ {2}OPEN {5}127\.0\.0\.1:6379 {2}127\.0\.0\.1:16379 open/m);
     expect(text).toMatch(/^CRITICAL: 1 problem\(s\) \(exit 2\)$/m);
-    expect(JSON.parse(renderHostAuditJson(report))).toEqual(report);
+    expect(JSON.parse(renderHostAuditJson(report, 2))).toEqual({ ...report, exitCode: 2 });
   });
 });
 
@@ -112,7 +114,7 @@ describe("host-audit on node 1's host with a host firewall in nftables and iptab
       ["127.0.0.2:6379", "open"],
       ["127.0.0.3:6379", "filtered"],
     ]);
-    expect(report.exitCode).toBe(2);
+    expect(hostAuditHealth(report)).toBe("critical");
   });
 
   it.each([

@@ -2,7 +2,8 @@
 // scripts/record-preflight-facts.ts: the replies, probes and cluster views of each case.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decidePreflight } from "../../../src/preflight/decide.js";
+import { exitCodeFor } from "../../../src/cli/exitCodes.js";
+import { decidePreflight, preflightHealth } from "../../../src/preflight/decide.js";
 import type { CheckName, CheckStatus, PreflightFacts, PreflightReport } from "../../../src/preflight/model.js";
 import { renderPreflightJson, renderPreflightText } from "../../../src/preflight/render.js";
 
@@ -112,7 +113,7 @@ describe("decidePreflight on recorded facts", () => {
     const report = decidePreflight(facts(fixture));
     expect(statuses(report)).toMatchObject(expected);
     for (const [name, pattern] of Object.entries(reasons)) expect(reasonOf(report, name as CheckName)).toMatch(pattern);
-    expect(report.exitCode).toBe(exitCode);
+    expect(exitCodeFor(preflightHealth(report))).toBe(exitCode);
     expect(report.result).toBe(exitCode === 0 ? "pass" : "fail");
   });
 
@@ -141,7 +142,7 @@ describe("decidePreflight on recorded facts", () => {
 
 describe("preflight rendering", () => {
   it("prints one PASS/FAIL/SKIP line per check, the per-node lines, and the verdict", () => {
-    const lines = renderPreflightText(decidePreflight(facts("bus-dropped"))).trimEnd().split("\n");
+    const lines = renderPreflightText(decidePreflight(facts("bus-dropped")), 2).trimEnd().split("\n");
     expect(lines[0]).toBe("preflight 127.0.0.3:6379 (cluster seed 127.0.0.1:6379)");
     expect(lines.filter((line) => /^(PASS|FAIL|SKIP)  /.test(line)).map((line) => line.slice(0, 26).trimEnd())).toEqual([
       "PASS  client-port",
@@ -157,7 +158,7 @@ describe("preflight rendering", () => {
   });
 
   it("JSON carries every check with its status, reason and the probe's verdict word", () => {
-    const parsed = JSON.parse(renderPreflightJson(decidePreflight(facts("bus-dropped")))) as PreflightReport;
+    const parsed = JSON.parse(renderPreflightJson(decidePreflight(facts("bus-dropped")), 2)) as PreflightReport;
     expect(parsed).toMatchObject({ target: "127.0.0.3:6379", cluster: "127.0.0.1:6379", result: "fail", exitCode: 2 });
     expect(parsed.checks.find((check) => check.name === "bus-port")?.probe).toMatchObject({ port: 16379, state: "timeout", verdict: "filtered" });
   });

@@ -2,7 +2,8 @@
 // fetch), the verdict, matrix, nodes and evidence in it, and every string from a server escaped,
 // escape sequences and newlines included.
 import { describe, expect, it } from "vitest";
-import { checkReport as buildReport } from "../../../src/cli/commands/check.js";
+import { buildReport } from "../../../src/check/report.js";
+import { exitCodeFor } from "../../../src/cli/exitCodes.js";
 import type { IncidentRecord } from "../../../src/history/store.js";
 import { escapeHtml } from "../../../src/render/html/escape.js";
 import { renderHtml } from "../../../src/render/html/report.js";
@@ -34,7 +35,7 @@ describe("escapeHtml", () => {
 describe("check --format html", () => {
   it.each(snapshotNames())("%s: a self-contained page with the verdict, the matrix and the nodes", (name) => {
     const report = buildReport(loadSnapshot(name));
-    const page = renderHtml(report);
+    const page = renderHtml(report, exitCodeFor(report.diagnosis.health));
     selfContained(page);
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain(`id="verdict" data-health="${report.diagnosis.health}"`);
@@ -52,11 +53,12 @@ describe("check --format html", () => {
   });
 
   it("puts the matrix and the nodes before the root cause's details, and the fixes in <details> (the first open)", () => {
-    const page = renderHtml(blockedBusReport());
+    const page = renderHtml(blockedBusReport(), 2);
     const order = ['id="verdict"', 'id="matrix"', 'id="nodes"', 'id="root-cause"'].map((marker) => page.indexOf(marker));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(page).toContain('<details class="fix" open><summary><strong>Fix: nftables on the host of 127.0.0.3</strong>');
     expect(page).toContain('<td class="cell k-fail" data-kind="fail"');
+    expect(page).toContain("exit code 2.</div>");
   });
 
   it("escapes hostile strings from a server everywhere (addresses, summaries, evidence, fixes)", () => {
@@ -70,7 +72,7 @@ describe("check --format html", () => {
       root.fix[0] = { where: HOSTILE, lines: [HOSTILE] };
     }
     report.seeds = [HOSTILE];
-    const page = renderHtml(report);
+    const page = renderHtml(report, exitCodeFor(report.diagnosis.health));
     selfContained(page);
     expect(page).not.toContain("\u001b");
     expect(page).not.toContain("\u0007");

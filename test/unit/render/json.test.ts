@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { exitCodeFor } from "../../../src/cli/exitCodes.js";
 import type { NodeSummary } from "../../../src/model/analysis.js";
 import { FINDING_CODES } from "../../../src/model/finding.js";
 import type { LinkState } from "../../../src/model/links.js";
@@ -29,7 +30,7 @@ const ajv = new Ajv2020({ strictTypes: true, allowUnionTypes: true, allErrors: t
 const validate = ajv.compile(schema as object);
 
 function parse(input: CheckReport): JsonCheckReport {
-  return JSON.parse(renderJson(input)) as JsonCheckReport;
+  return JSON.parse(renderJson(input, exitCodeFor(input.diagnosis.health))) as JsonCheckReport;
 }
 
 function expectValid(value: unknown): void {
@@ -44,7 +45,7 @@ describe("renderJson validates against schema/check-report.schema.json", () => {
   const cases: Array<[string, CheckReport]> = [
     ["healthy", report()],
     ["bus port blocked, with consequences and another finding", blockedBusReport()],
-    ["no root cause, warnings only", report({ diagnosis: diagnosisOf({ health: "warning", rootCause: topologyDrift }), exitCode: 1 })],
+    ["no root cause, warnings only", report({ diagnosis: diagnosisOf({ health: "warning", rootCause: topologyDrift }) })],
     ["node unreachable", withNode3({ response: { kind: "unreachable", probe: probe(3, 6379, "timeout") }, clientProbe: { ...probe(3, 6379, "timeout"), error: "connect ETIMEDOUT" }, clusterState: null })],
     ["node paused", withNode3({ response: { kind: "unresponsive", error: "Command timed out" }, clusterState: null })],
     ["credentials refused", withNode3({ response: { kind: "error", errorKind: "wrongpass", error: "WRONGPASS invalid username-password pair" }, id: null, role: null, clusterState: null })],
@@ -152,7 +153,7 @@ describe("renderJson content", () => {
 
   it("lists co-root causes beside the root cause, with their role", () => {
     const second = { ...busPortBlocked, nodes: [address(5)], summary: "the bus port of 127.0.0.5:6379 (16379) is blocked" };
-    const both = parse(report({ diagnosis: diagnosisOf({ health: "critical", rootCause: busPortBlocked, coRootCauses: [second] }), exitCode: 2 }));
+    const both = parse(report({ diagnosis: diagnosisOf({ health: "critical", rootCause: busPortBlocked, coRootCauses: [second] }) }));
     expect(both.findings.map((f) => [f.role, f.nodes])).toEqual([
       ["root-cause", [address(3)]],
       ["co-root-cause", [address(5)]],
@@ -165,7 +166,6 @@ describe("renderJson content", () => {
     const unknown = parse(
       report({
         diagnosis: diagnosisOf({ health: "unknown", coverage: { ...fullCoverage, level: "insufficient", missing: ["CLUSTER NODES not read from 127.0.0.1:6379 and 5 more: NOPERM (denied by ACL)"] } }),
-        exitCode: 3,
       }),
     );
     expect(unknown).toMatchObject({ health: "unknown", exitCode: 3, coverage: { level: "insufficient" } });

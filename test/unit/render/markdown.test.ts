@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/model/finding.js";
-import { renderMarkdown } from "../../../src/render/markdown/index.js";
+import { exitCodeFor } from "../../../src/cli/exitCodes.js";
+import { renderMarkdown, type MarkdownOptions } from "../../../src/render/markdown/index.js";
+import type { CheckReport } from "../../../src/render/report.js";
 import { codeSpan, escapeText } from "../../../src/render/markdown/syntax.js";
 import { address, analysisOf, blockedBusReport, busPortBlocked, links, nodesLine, report, diagnosisOf } from "./reports.js";
+
+const markdownOf = (input: CheckReport, options?: MarkdownOptions): string => renderMarkdown(input, exitCodeFor(input.diagnosis.health), options);
 
 const lines = (text: string): string[] => text.split("\n");
 
@@ -15,11 +19,12 @@ function cells(row: string): string[] {
 }
 
 describe("renderMarkdown: an incident ticket", () => {
-  const text = renderMarkdown(blockedBusReport());
+  const text = markdownOf(blockedBusReport());
   const all = lines(text);
 
   it("has the sections in order, verdict heading first", () => {
     expect(all[0]).toBe("# CRITICAL: the bus port of 127.0.0.3:6379 (16379) is blocked");
+    expect(all[2]).toMatch(/, exit code 2\.$/);
     const headings = ["## Root cause: `BUS_PORT_BLOCKED` (critical)", "### Follows from it", "## Fix", "## Evidence", "## Nodes", "## Bus links (observer -> peer)"].map((heading) => all.indexOf(heading));
     expect(headings.every((index) => index > 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
@@ -45,7 +50,7 @@ describe("renderMarkdown: an incident ticket", () => {
   });
 
   it("--verbose: every fix block, each once", () => {
-    const verbose = lines(renderMarkdown(blockedBusReport(), { verbose: true }));
+    const verbose = lines(markdownOf(blockedBusReport(), { verbose: true }));
     for (const fix of busPortBlocked.fix) {
       const title = verbose.indexOf(`**Fix: ${fix.where}**`);
       expect(verbose.slice(title + 2, title + 4 + fix.lines.length)).toEqual(["```", ...fix.lines, "```"]);
@@ -81,14 +86,14 @@ describe("renderMarkdown: an incident ticket", () => {
   });
 
   it("is short for a healthy cluster: no root cause, links in one sentence", () => {
-    const healthy = renderMarkdown(report());
+    const healthy = markdownOf(report());
     expect(lines(healthy)[0]).toBe("# HEALTHY: no problem found");
     expect(healthy).not.toContain("## Root cause");
     expect(healthy).toContain("All 30 observer -> peer links are ok.");
   });
 
   it("leaves the grid out for a cluster too large to read as a table", () => {
-    const big = renderMarkdown(
+    const big = markdownOf(
       report({ analysis: analysisOf(30, links(30, (o, p) => (o === 1 && p === 2 ? { kind: "missing" } : undefined))) }),
     );
     expect(big).toContain("The grid is left out for 30 nodes");
@@ -103,8 +108,8 @@ describe("renderMarkdown: text that would break markdown", () => {
     evidence: [{ source: "busdoctor", what: "nft list", detail: "tcp dport 16379 counter packets 3 drop | `x`" }],
     fix: [{ where: "shell", lines: ["cat <<'EOF'", "```", "EOF"] }],
   };
-  const text = renderMarkdown(
-    report({ diagnosis: diagnosisOf({ health: "critical", rootCause: awkward }), exitCode: 2 }),
+  const text = markdownOf(
+    report({ diagnosis: diagnosisOf({ health: "critical", rootCause: awkward }) }),
   );
 
   it("keeps an evidence table row at three cells when the raw value holds a pipe and a backtick", () => {

@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { checkReport as buildReport } from "../../../src/cli/commands/check.js";
+import { buildReport } from "../../../src/check/report.js";
+import { exitCodeFor } from "../../../src/cli/exitCodes.js";
 import { renderJson } from "../../../src/render/json.js";
 import { renderMarkdown } from "../../../src/render/markdown/index.js";
 import { renderTerminal } from "../../../src/render/terminal/index.js";
@@ -16,9 +17,9 @@ describe.each(snapshotNames())("%s", (name) => {
   const report = buildReport(loadSnapshot(name));
 
   it("renders JSON that the schema accepts, with the exit code of the health", () => {
-    const json = JSON.parse(renderJson(report)) as { exitCode: number; rootCause: { code: string } | null };
+    const json = JSON.parse(renderJson(report, exitCodeFor(report.diagnosis.health))) as { exitCode: number; rootCause: { code: string } | null };
     expect(validate(json) ? [] : validate.errors).toEqual([]);
-    expect(json.exitCode).toBe(report.exitCode);
+    expect(json.exitCode).toBe({ healthy: 0, warning: 1, critical: 2, unknown: 3 }[report.diagnosis.health]);
     expect(json.rootCause?.code ?? null).toBe(report.diagnosis.rootCause?.code ?? null);
   });
 
@@ -31,7 +32,7 @@ describe.each(snapshotNames())("%s", (name) => {
   });
 
   it("writes markdown with the root cause as a section", () => {
-    const markdown = renderMarkdown(report);
+    const markdown = renderMarkdown(report, exitCodeFor(report.diagnosis.health));
     const root = report.diagnosis.rootCause;
     if (root) expect(markdown).toContain(`## Root cause: \`${root.code}\``);
   });
@@ -44,8 +45,8 @@ describe("replies that could not be read", () => {
     const report = buildReport(snapshot);
     const problem = "CLUSTER NODES line 1: expected at least 8 fields";
     expect(renderTerminal(report, { color: false })).toMatch(/NOT READ[^\n]*\n {2}127\.0\.0\.5:6379, 127\.0\.0\.6:6379: CLUSTER NODES line 1/);
-    expect(renderMarkdown(report)).toContain("## Replies not read");
-    const json = JSON.parse(renderJson(report)) as { problems: Array<{ problem: string; nodes: string[] }> };
+    expect(renderMarkdown(report, exitCodeFor(report.diagnosis.health))).toContain("## Replies not read");
+    const json = JSON.parse(renderJson(report, exitCodeFor(report.diagnosis.health))) as { problems: Array<{ problem: string; nodes: string[] }> };
     expect(json.problems).toHaveLength(1);
     expect(json.problems[0]?.problem).toContain(problem);
     expect(json.problems[0]?.nodes).toEqual(["127.0.0.5:6379", "127.0.0.6:6379"]);

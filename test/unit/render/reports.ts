@@ -155,7 +155,6 @@ export function report(overrides: Partial<CheckReport> = {}): CheckReport {
     waitedMs: null,
     analysis: analysis(),
     diagnosis: healthyDiagnosis,
-    exitCode: 0,
     ...overrides,
   };
 }
@@ -244,6 +243,5 @@ export function blockedBusReport(): CheckReport {
         lookAgainAtMs: 1714557603000,
       },
     }),
-    exitCode: 2,
   });
 }
