@@ -3,7 +3,7 @@ import type { Evidence } from "../model/finding.js";
 import type { LinkCell } from "../model/links.js";
 import type { ProbeResult } from "../model/snapshot.js";
 // The same words for a link's state in evidence as in the report's matrix.
-import { describeLinkState } from "../render/describe.js";
+import { describeLinkState } from "./words.js";
 
 export const TOOL = "busdoctor";
 

@@ -1,5 +1,6 @@
 // Short words for model values, shared by the terminal and markdown renderers so both say the same
-// thing the same way (the JSON renderer keeps the raw values instead).
+// thing the same way (the JSON renderer keeps the raw values instead). A link state's words are in
+// diagnose/words.ts: findings quote them too.
 
 import type { NodeResponse, NodeSummary } from "../model/analysis.js";
 import type { NodeRole, SlotRange } from "../model/cluster.js";
@@ -29,33 +30,6 @@ export const LINK_LEGEND: ReadonlyArray<readonly [symbol: string, meaning: strin
   [LINK_SYMBOL.unknown, "unknown"],
   [SELF_SYMBOL, "self"],
 ];
-
-/** The exact value of a cell: "ping pending 4200 ms", "fail? (pfail)", "unknown (timeout)". */
-export function describeLinkState(state: LinkState): string {
-  switch (state.kind) {
-    case "ok":
-      return state.pongAgeMs === null ? "ok" : `ok, last pong ${state.pongAgeMs} ms ago`;
-    case "ping-pending":
-      return `ping pending ${state.pendingMs} ms`;
-    case "pong-stale":
-      return `pong stale ${state.pongAgeMs} ms`;
-    case "pfail":
-      return `fail? (pfail)${timings(state.pendingMs, state.pongAgeMs)}`;
-    case "fail":
-      return `fail${timings(state.pendingMs, state.pongAgeMs)}`;
-    case "missing":
-      return "missing from the observer's CLUSTER NODES";
-    case "unknown":
-      return `unknown (${state.reason})`;
-  }
-}
-
-/** ", ping pending 4200 ms, last pong 5000 ms ago": what a flag was read with, when known. */
-function timings(pendingMs: number | null, pongAgeMs: number | null): string {
-  const pending = pendingMs === null ? "" : `, ping pending ${pendingMs} ms`;
-  const pong = pongAgeMs === null ? "" : `, last pong ${pongAgeMs} ms ago`;
-  return pending + pong;
-}
 
 /** "16379 timeout": the port and what a TCP connect from the tool's host got. */
 export function describePort(port: number | null, probe: ProbeResult | null): string {

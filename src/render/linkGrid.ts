@@ -3,7 +3,7 @@
 
 import type { ClusterAnalysis } from "../model/analysis.js";
 import type { LinkCell, LinkState } from "../model/links.js";
-import { describeLinkState } from "./describe.js";
+import { describeLinkState } from "../diagnose/words.js";
 
 /** "self" on the diagonal; null where the analysis has no cell for the pair. */
 export type GridCell = LinkState | "self" | null;

@@ -3,7 +3,8 @@
 // click away), what follows from it, and what could not be read. Pure; every value from the cluster is escaped (escape.ts).
 import type { ClusterAnalysis } from "../../model/analysis.js";
 import type { Finding } from "../../model/finding.js";
-import { describeLinkState, LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
+import { describeLinkState } from "../../diagnose/words.js";
+import { LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
 import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGrid.js";
 import { NODE_COLUMNS, NODE_HEADERS, nodeRows } from "../nodeRows.js";
 import { groupProblems, nodeList } from "../problems.js";
