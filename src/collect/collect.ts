@@ -12,7 +12,8 @@ import { probeTcp } from "./probe.js";
 import type { ReadBudget } from "./resp.js";
 import { runSettings, type RunSettings } from "./runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
+import { majorityBusPort, type BusPortVote } from "../cluster/ports.js";
+import { suspectNodeIds } from "./views.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
 export type CollectEvent =

@@ -22,23 +22,3 @@ export function suspectNodeIds(views: readonly (readonly ClusterNodeEntry[])[]):
   }
   return [...ids].sort();
 }
-
-export interface BusPortVote {
-  cport: number;
-  /** The vote comes from the node's own `myself` line. */
-  own: boolean;
-}
-
-/**
- * The bus port most views announce for a node (`@cport`, what peers dial); on a tie the node's own
- * announcement wins, then the lowest port. 0 means "unknown" (a node still in handshake) and is no vote.
- */
-export function majorityBusPort(votes: readonly BusPortVote[]): number | null {
-  const counts = new Map<number, number>();
-  for (const { cport } of votes) if (cport > 0) counts.set(cport, (counts.get(cport) ?? 0) + 1);
-  const best = Math.max(0, ...counts.values());
-  if (best === 0) return null;
-  const tied = [...counts.keys()].filter((cport) => counts.get(cport) === best).sort((a, b) => a - b);
-  const own = votes.find((vote) => vote.own && tied.includes(vote.cport));
-  return own?.cport ?? tied[0] ?? null;
-}

@@ -15,7 +15,8 @@ import { probeTcp } from "../collect/probe.js";
 import type { ReadBudget } from "../collect/resp.js";
 import { runSettings, type RunSettings } from "../collect/runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import { majorityBusPort, suspectNodeIds, type BusPortVote } from "../collect/views.js";
+import { majorityBusPort, type BusPortVote } from "../cluster/ports.js";
+import { suspectNodeIds } from "../collect/views.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
 
 /**

@@ -5,6 +5,7 @@
 import type { NodeSummary, NodeView } from "../../model/analysis.js";
 import type { ClusterNodeEntry } from "../../model/cluster.js";
 import type { NodeSnapshot } from "../../model/snapshot.js";
+import { majorityBusPort } from "../../cluster/ports.js";
 import { majorityOf } from "./majority.js";
 import { classifyResponse } from "./response.js";
 
@@ -86,7 +87,8 @@ export function summarize(node: NodeSnapshot, view: NodeView, id: string | null,
   const others = entries?.filter((entry) => !entry.myself);
   const role = own ? own.role : others ? majorityOf(others, (entry) => entry.role) : (tally?.firstOther?.role ?? null);
   const masterId = own ? own.masterId : others ? majorityOf(others, (entry) => entry.masterId) : (tally?.firstOther?.masterId ?? null);
-  const busPort = entries ? majorityOf(entries, (entry) => entry.cport) : (tally?.first.cport ?? null);
+  // Views disagree on the bus port only in rare cases (an announce-bus-port change): the shared rule decides.
+  const busPort = entries ? majorityBusPort(entries.map((entry) => ({ cport: entry.cport, own: entry.myself }))) : (tally?.first.cport ?? null);
   return {
     address: node.address,
     id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasUsableAddress, majorityBusPort, suspectNodeIds, type BusPortVote } from "../../../src/collect/views.js";
+import { hasUsableAddress, suspectNodeIds } from "../../../src/collect/views.js";
 import { entryAt, freshNodeView, ownId, recordedView } from "./clusterViews.js";
 
 /** The ids of these nodes in the bus-both-blocked scenario (node 3's bus blocked both ways), sorted. */
@@ -27,20 +27,5 @@ describe("suspectNodeIds", () => {
     ["every view", () => [1, 2, 3, 4, 5, 6].map((node) => recordedView("bus-both-blocked", node)), () => blockedIds(1, 2, 3, 4, 5, 6)],
   ])("%s", (_name, views, expected) => {
     expect(suspectNodeIds(views())).toEqual(expected());
-  });
-});
-
-describe("majorityBusPort", () => {
-  const vote = (cport: number, own = false): BusPortVote => ({ cport, own });
-  it.each<[string, BusPortVote[], number | null]>([
-    ["no view lists the node", [], null],
-    ["only handshake-style zero ports", [vote(0), vote(0)], null],
-    ["every view agrees", [vote(16379, true), vote(16379), vote(16379)], 16379],
-    ["the majority wins over the node's own", [vote(16400, true), vote(16379), vote(16379)], 16379],
-    ["a tie goes to the node's own announcement", [vote(16400, true), vote(16379)], 16400],
-    ["a tie without the node's own goes to the lowest port", [vote(17000), vote(16379)], 16379],
-    ["zero is no vote", [vote(0), vote(0), vote(16379)], 16379],
-  ])("%s", (_name, votes, expected) => {
-    expect(majorityBusPort(votes)).toBe(expected);
   });
 });
