@@ -3,7 +3,7 @@
 // paused node delays nothing but itself. More listed nodes than --max-nodes end the run.
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, SkippedAddress } from "../model/snapshot.js";
-import { parseClusterNodes } from "../parse/clusterNodes.js";
+import { nodeViewOf } from "../cluster/nodeView.js";
 import { isTooLarge } from "./classify.js";
 import { CollectError } from "./errors.js";
 import { formatBytes } from "./limits.js";
@@ -30,17 +30,6 @@ export interface DiscoveryHooks {
   /** A node's view arrived and the registry has taken it in. */
   onView(observer: NodeTarget, view: readonly ClusterNodeEntry[], registry: NodeRegistry): void;
   onDone(node: QueriedNode): void;
-}
-
-function parseView(result: CommandResult | undefined): ClusterNodeEntry[] | null {
-  if (!result?.ok || typeof result.reply !== "string") return null;
-  try {
-    return parseClusterNodes(result.reply);
-  } catch {
-    // The raw reply stays in the snapshot and the diagnosis reports the line that did not parse;
-    // discovery just learns nothing from this view.
-    return null;
-  }
 }
 
 /** A server that wants a password answers every command with NOAUTH: that is a failed connection. */
@@ -79,7 +68,7 @@ async function queryNode(target: NodeTarget, settings: ClientSettings, commands:
       results = {};
     }
   }
-  return { target, startedAtMs, finishedAtMs: Date.now(), session, connection, commands: results, view: parseView(results.clusterNodes) };
+  return { target, startedAtMs, finishedAtMs: Date.now(), session, connection, commands: results, view: nodeViewOf(results.clusterNodes) };
 }
 
 function tooManyNodes(size: number, observer: NodeTarget, maxNodes: number): CollectError {

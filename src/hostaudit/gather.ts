@@ -6,12 +6,12 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
-import { AuthError, UsageError } from "../errors.js";
-import { closeSession, COMMAND_ARGS, openSession, type ClientSettings } from "../collect/nodeClient.js";
+import { UsageError } from "../errors.js";
+import { COMMAND_ARGS, type ClientSettings } from "../collect/nodeClient.js";
+import { queryNodeOnce } from "../collect/queryOnce.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { runSettings } from "../collect/runSettings.js";
-import type { CommandResult } from "../model/snapshot.js";
 import { isLocalAddress } from "./flows.js";
 import type { AuditCommand, Captured, HostAuditFacts, LocalAddress } from "./model.js";
 import { readLocalNode } from "./node.js";
@@ -40,28 +40,9 @@ function localAddresses(): LocalAddress[] {
   );
 }
 
-function requireAuthenticated(address: string, results: readonly CommandResult[]): void {
-  for (const result of results) {
-    if (!result.ok && (result.kind === "noauth" || result.kind === "wrongpass")) {
-      throw new AuthError(`authentication failed on ${address}: ${result.error}`);
-    }
-  }
-}
-
 async function queryNode(request: HostAuditRequest, settings: ClientSettings): Promise<HostAuditFacts["node"]> {
   const { host, port } = request.node;
-  const session = await openSession(host, port, settings);
-  requireAuthenticated(`${host}:${port}`, [session.connection]);
-  if (session.client === null) return { host, port, connection: session.connection, replies: {} };
-  try {
-    const names = Object.keys(AUDIT_COMMANDS) as AuditCommand[];
-    const results = await session.client.pipeline(names.map((name) => AUDIT_COMMANDS[name]));
-    requireAuthenticated(`${host}:${port}`, results);
-    const replies = Object.fromEntries(names.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
-    return { host, port, connection: session.connection, replies };
-  } finally {
-    closeSession(session);
-  }
+  return { host, port, ...(await queryNodeOnce(request.node, settings, AUDIT_COMMANDS)) };
 }
 
 async function readText(path: string): Promise<Captured> {

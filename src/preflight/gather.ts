@@ -3,18 +3,24 @@
 // The address the node announces is only probed when it lies in the scope of the addresses the user gave.
 import { collectSnapshot } from "../collect/collect.js";
 import { CollectError } from "../collect/errors.js";
-import { closeSession, COMMAND_ARGS, openSession, type ClientSettings } from "../collect/nodeClient.js";
+import { COMMAND_ARGS, type ClientSettings } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { probeTcp } from "../collect/probe.js";
+import { queryNodeOnce } from "../collect/queryOnce.js";
 import { runSettings } from "../collect/runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import { AuthError } from "../errors.js";
-import type { CommandResult, NodeCommand, ProbeResult } from "../model/snapshot.js";
+import type { ProbeResult } from "../model/snapshot.js";
 import type { ClusterFacts, PreflightFacts, TargetFacts } from "./model.js";
 import { planBusProbes, readTarget } from "./target.js";
 
 /** Read-only, one round trip: everything the node checks need. */
-const TARGET_COMMANDS: readonly NodeCommand[] = ["ping", "clusterMyid", "info", "clusterNodes", "configClusterPort"];
+const TARGET_COMMANDS: Record<"ping" | "clusterMyid" | "info" | "clusterNodes" | "configClusterPort", readonly string[]> = {
+  ping: COMMAND_ARGS.ping,
+  clusterMyid: COMMAND_ARGS.clusterMyid,
+  info: COMMAND_ARGS.info,
+  clusterNodes: COMMAND_ARGS.clusterNodes,
+  configClusterPort: COMMAND_ARGS.configClusterPort,
+};
 
 export interface PreflightRequest {
   target: HostPort;
@@ -22,30 +28,10 @@ export interface PreflightRequest {
   connection: ConnectionOptions;
 }
 
-/** Wrong or missing credentials say nothing about the node: preflight could not check (exit 3). */
-function requireAuthenticated(address: string, results: readonly CommandResult[]): void {
-  for (const result of results) {
-    if (!result.ok && (result.kind === "noauth" || result.kind === "wrongpass")) {
-      const hint = result.kind === "noauth" ? " (give a password with --pass-file or REDISCLI_AUTH)" : "";
-      throw new AuthError(`authentication failed on ${address}: ${result.error}${hint}`);
-    }
-  }
-}
-
 async function queryTarget(target: HostPort, settings: ClientSettings): Promise<Omit<TargetFacts, "busProbes">> {
   const { host, port } = target;
-  const [clientProbe, session] = await Promise.all([probeTcp(host, port, settings.timeoutMs), openSession(host, port, settings)]);
-  const address = formatAddress(host, port);
-  requireAuthenticated(address, [session.connection]);
-  if (session.client === null) return { host, port, clientProbe, connection: session.connection, replies: {} };
-  try {
-    const results = await session.client.pipeline(TARGET_COMMANDS.map((name) => COMMAND_ARGS[name]));
-    requireAuthenticated(address, results);
-    const replies = Object.fromEntries(TARGET_COMMANDS.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
-    return { host, port, clientProbe, connection: session.connection, replies };
-  } finally {
-    closeSession(session);
-  }
+  const [clientProbe, { connection, replies }] = await Promise.all([probeTcp(host, port, settings.timeoutMs), queryNodeOnce(target, settings, TARGET_COMMANDS)]);
+  return { host, port, clientProbe, connection, replies };
 }
 
 async function readCluster(seed: HostPort, connection: ConnectionOptions): Promise<ClusterFacts> {

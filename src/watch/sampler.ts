@@ -4,7 +4,7 @@
 // background, so a dead, hung or streaming node costs one timeout per sample at most, never stalls the
 // others and never buffers without bound. Only nodes in the seeds' scope are dialled.
 // Each round becomes a Snapshot, the same contract `check` diagnoses.
-import { parseClusterNodes } from "../parse/clusterNodes.js";
+import { nodeViewOf } from "../cluster/nodeView.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, SkippedAddress, Snapshot } from "../model/snapshot.js";
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
@@ -63,16 +63,6 @@ export interface SamplerEvents {
 
 function notConnected(): CommandResult {
   return { ok: false, kind: "connection", error: "not connected yet", ms: 0 };
-}
-
-function parsedView(result: CommandResult | undefined): ClusterNodeEntry[] | null {
-  if (!result?.ok || typeof result.reply !== "string") return null;
-  try {
-    return parseClusterNodes(result.reply);
-  } catch {
-    // The raw reply goes into the snapshot: the analysis names the line that did not parse.
-    return null;
-  }
 }
 
 export class Sampler {
@@ -223,7 +213,7 @@ export class Sampler {
     const queried = await Promise.all(handles.map((handle) => this.queryNode(handle, withLinks)));
     const views = new Map<string, ClusterNodeEntry[]>();
     queried.forEach((node) => {
-      const view = parsedView(node.commands.clusterNodes);
+      const view = nodeViewOf(node.commands.clusterNodes);
       if (view) views.set(node.address, view);
     });
     const suspects = suspectNodeIds([...views.values()]);
