@@ -2,7 +2,7 @@
 // and streams each sample to the open pages. Without a page it only appends one small point per sample;
 // the full state (analysis, matrix, shards, slots) is built when a page is there or asks for it.
 import type { Snapshot } from "../model/snapshot.js";
-import type { Incident } from "../watch/events.js";
+import type { Incident } from "../model/events.js";
 import type { StepOutput } from "../watch/machine.js";
 import { openIncidents, updateMarks, wireIncident } from "./incidents.js";
 import { buildState, roleChanges, wirePoint, type Capture } from "./state.js";

@@ -2,7 +2,7 @@
 // spans leave on the charts. Pure; copies what it keeps, since the watch's state machine goes on
 // changing its own incident objects after a sample.
 import { STEP_NAMES } from "../history/timeline.js";
-import type { Alert, Incident } from "../watch/events.js";
+import type { Alert, Incident } from "../model/events.js";
 import type { WireAlert, WireIncident, WireMark } from "./wire.js";
 
 /** Bounds on what one incident sends the page: a flapping node must not grow the payload forever. */

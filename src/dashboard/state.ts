@@ -2,7 +2,7 @@
 // it is small), role changes, and the full state (built only when a page asks for it). Pure.
 import { analyze } from "../diagnose/analyze/index.js";
 import type { Snapshot } from "../model/snapshot.js";
-import type { LinkSignals, SampleSignals } from "../watch/signals.js";
+import type { LinkSignals, SampleSignals } from "../model/signals.js";
 import { wireMatrix, wireNodes, wireRole, wireShards, wireSlots } from "./view.js";
 import type { WireIncident, WireMark, WirePoint, WireRoleChange, WireState, WireValues } from "./wire.js";
 

@@ -6,7 +6,7 @@ import type { ClusterNodeEntry, NodeRole } from "../model/cluster.js";
 import type { LinkState } from "../model/links.js";
 import { countSlots, SLOT_COUNT } from "../diagnose/slots.js";
 import { numberAddresses } from "../render/linkGrid.js";
-import type { LinkSignals } from "../watch/signals.js";
+import type { LinkSignals } from "../model/signals.js";
 import { byAddress, type CellKind, type WireCell, type WireMatrix, type WireNode, type WireOpenSlot, type WireShard, type WireSlotRun, type WireSlots } from "./wire.js";
 
 const KIND_OF_STATE: Record<LinkState["kind"], CellKind> = {

@@ -3,8 +3,8 @@
 // otherwise; of the links only those that are not healthy). WAL mode with synchronous=NORMAL: every
 // sample is one transaction, and a monitor killed with -9 leaves a consistent database behind.
 import type Database from "better-sqlite3";
-import type { Alert, Incident, IncidentStep, WatchEvent } from "../watch/events.js";
-import type { SampleSignals } from "../watch/signals.js";
+import type { Alert, Incident, IncidentStep, WatchEvent } from "../model/events.js";
+import type { SampleSignals } from "../model/signals.js";
 import { lockHistory, type HistoryLock } from "./lock.js";
 import { openHistoryDatabase } from "./schema.js";
 

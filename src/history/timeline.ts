@@ -1,6 +1,6 @@
 // An incident as a timeline: each step with its time, the time since the first step and since the
 // previous one, then the incident's alerts. Pure: reads what the history store returns.
-import type { Incident, IncidentStep, StepKind } from "../watch/events.js";
+import type { Incident, IncidentStep, StepKind } from "../model/events.js";
 import type { IncidentRecord, StoredAlert } from "./store.js";
 
 export const STEP_NAMES: Record<StepKind, string> = {

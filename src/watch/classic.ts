@@ -2,8 +2,8 @@
 // this sample (and a short window of earlier ones). They fire after Redis has noticed the fault; the
 // early warning fires before. Pure.
 import type { Evidence } from "../model/finding.js";
-import type { Reading } from "./events.js";
-import type { NodeSignals, SampleSignals } from "./signals.js";
+import type { Reading } from "../model/events.js";
+import type { NodeSignals, SampleSignals } from "../model/signals.js";
 
 /** Sent-without-received is judged over this long: one quiet second is normal in a small cluster. */
 const GOSSIP_WINDOW_MS = 3000;

@@ -6,7 +6,7 @@ import type { Finding } from "../model/finding.js";
 import { faultAgeMs } from "../diagnose/bus.js";
 import { byAddress } from "../diagnose/words.js";
 import { namedCauses, type EarlyPicture } from "./early.js";
-import type { Reading } from "./events.js";
+import type { Reading } from "../model/events.js";
 import type { TrackerState } from "./tracker.js";
 
 /** Findings that name something to fix; `check` puts one of them first as the root cause. */

@@ -2,8 +2,8 @@
 // cluster_state:fail...) are grouped under one incident instead of paging once each, and the incident
 // keeps its timeline: first pending ping, PFAIL, FAIL, cluster_state fail, failover, heal, recovery. Pure.
 import { PHASE_NAMES, type PhaseName } from "../model/phase.js";
-import type { Alert, Incident, IncidentStep, Reading, StepKind } from "./events.js";
-import type { LinkSignals, SampleSignals } from "./signals.js";
+import type { Alert, Incident, IncidentStep, Reading, StepKind } from "../model/events.js";
+import type { LinkSignals, SampleSignals } from "../model/signals.js";
 
 export interface IncidentBook {
   nextId: number;

@@ -8,12 +8,13 @@ import { linkThresholds } from "../diagnose/analyze/linkState.js";
 import { advanceGossipWindow, classicReadings, rememberClients, type GossipWindow } from "./classic.js";
 import { earlyPicture, type EarlyPicture } from "./early.js";
 import { applyHold, causeFindings, countUnresponsive, earlyReadings, HOLD_RECHECK_MS } from "./earlyReadings.js";
-import type { Alert, Incident, Reading, WatchEvent } from "./events.js";
+import type { Alert, Incident, Reading, WatchEvent } from "../model/events.js";
 import { addStep, allResolved, emptyIncidentBook, firstPendingPing, incidentFor, openIncident, phaseSteps, signalSteps, type IncidentBook } from "./incidents.js";
 import { previousLook, rememberBusProbes } from "./looks.js";
 import { unreadableReadings } from "./unreadable.js";
 import { earlyThresholdMs, emptyRoundTrip, learnRoundTrip, type RoundTripMemory } from "./roundTrip.js";
-import { emptySignalMemory, quietestPending, readSignals, type SampleSignals, type SignalMemory } from "./signals.js";
+import { emptySignalMemory, quietestPending, readSignals, type SignalMemory } from "./signals.js";
+import type { SampleSignals } from "../model/signals.js";
 import { track, type Tracked, type TrackerState } from "./tracker.js";
 
 /** A pending ping this many observed round trips old (and at least NOTICE_FLOOR_MS) gets a follow-up sample. */

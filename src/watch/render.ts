@@ -2,7 +2,7 @@
 // for people. Pure.
 import pc from "picocolors";
 import type { Evidence, Severity } from "../model/finding.js";
-import type { Alert, AlertCause, AlertCode, Incident, WatchEvent } from "./events.js";
+import type { Alert, AlertCause, AlertCode, Incident, WatchEvent } from "../model/events.js";
 
 const EVENT_SCHEMA_VERSION = 1;
 

@@ -2,7 +2,7 @@
 // pending in one sample and answered by the next waited at least that long. On a LAN this is a
 // millisecond or two, so samples almost never catch one; under heavy client load, pongs come later and
 // the early-warning threshold rises with them. Pure.
-import type { LinkSignals } from "./signals.js";
+import type { LinkSignals } from "../model/signals.js";
 
 export interface RoundTripMemory {
   /** A decaying maximum of the answered pings' observed waits, in ms. */

@@ -3,46 +3,10 @@
 // pending age, pong age, flags, link re-creations, failure reports). Pure; rates and link churn compare
 // with the previous sample's counters, carried in SignalMemory.
 import type { ClusterAnalysis, NodeView } from "../model/analysis.js";
-import type { ClusterLink, NodeRole } from "../model/cluster.js";
+import type { ClusterLink } from "../model/cluster.js";
+import type { LinkSignals, NodeSignals, SampleSignals } from "../model/signals.js";
 import type { CommandResult, Snapshot } from "../model/snapshot.js";
 import { parseClusterLinks } from "../parse/clusterLinks.js";
-
-export interface NodeSignals {
-  address: string;
-  answering: boolean;
-  role: NodeRole | null;
-  clusterState: "ok" | "fail" | null;
-  slotsPfail: number | null;
-  slotsFail: number | null;
-  knownNodes: number | null;
-  connectedClients: number | null;
-  /** cluster_stats_messages_* counters as the node printed them (`sent`, `received`, `ping_sent`...). */
-  messages: Record<string, number> | null;
-  /** The same per second since the previous sample; null on the first sample or after a counter reset. */
-  messageRates: Record<string, number> | null;
-}
-
-export interface LinkSignals {
-  observer: string;
-  peer: string;
-  /** When the pending PING was sent and the last PONG arrived, on the observer's clock; null for none. */
-  pingSentMs: number | null;
-  pongRecvMs: number | null;
-  /** How long the observer's PING to the peer has been waiting for its PONG; null when none is pending. */
-  pingPendingMs: number | null;
-  pongAgeMs: number | null;
-  flag: "pfail" | "fail" | null;
-  /** Link objects (CLUSTER LINKS, either direction) re-created since the monitor started. */
-  linkRecreations: number;
-  /** CLUSTER COUNT-FAILURE-REPORTS <peer> on the observer, when the peer is suspected. */
-  failureReports: number | null;
-}
-
-export interface SampleSignals {
-  at: number;
-  nodes: NodeSignals[];
-  links: LinkSignals[];
-}
 
 /** What signals need from earlier samples: counters for rates, link create-times for churn. */
 export interface SignalMemory {

@@ -3,7 +3,7 @@
 // comes back soon after resolving is flapping: each flap doubles how long it must stay clear before the
 // next resolution, so a link that drops every few seconds makes one long alert, not a stream of them.
 // Pure: the state is consumed and returned.
-import type { AlertCode, Reading } from "./events.js";
+import type { AlertCode, Reading } from "../model/events.js";
 
 export interface Policy {
   fireAfter: number;

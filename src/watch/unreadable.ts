@@ -4,7 +4,7 @@
 // are named by the early warning (NODE_UNREACHABLE, NODE_UNRESPONSIVE). Pure.
 import type { ClusterAnalysis } from "../model/analysis.js";
 import type { Diagnosis } from "../model/finding.js";
-import type { Reading } from "./events.js";
+import type { Reading } from "../model/events.js";
 
 const VIEW_COMMANDS = ["CLUSTER NODES", "CLUSTER INFO"];
 

@@ -8,7 +8,7 @@ import type { IncidentRecord } from "../../../src/history/store.js";
 import { escapeHtml } from "../../../src/render/html/escape.js";
 import { renderHtml } from "../../../src/render/html/report.js";
 import { renderTimelineHtml } from "../../../src/render/html/timeline.js";
-import type { Alert, Incident } from "../../../src/watch/events.js";
+import type { Alert, Incident } from "../../../src/model/events.js";
 import { loadSnapshot, snapshotNames } from "../diagnose/fixtures.js";
 import { loadRecording, replay } from "../watch/replay.js";
 import { blockedBusReport } from "./reports.js";

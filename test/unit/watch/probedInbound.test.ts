@@ -5,7 +5,7 @@
 // probe result the sampler now has by then, put in by hand (real output from that sampler would hold it).
 import { describe, expect, it } from "vitest";
 import type { ProbeResult, Snapshot } from "../../../src/model/snapshot.js";
-import type { WatchEvent } from "../../../src/watch/events.js";
+import type { WatchEvent } from "../../../src/model/events.js";
 import { loadRecording, replay } from "./replay.js";
 
 type Firing = Extract<WatchEvent, { type: "firing" }>;

@@ -3,7 +3,7 @@
 // itself reported, and that each resolves after the heal.
 import { describe, expect, it } from "vitest";
 import type { Snapshot } from "../../../src/model/snapshot.js";
-import type { Alert, WatchEvent } from "../../../src/watch/events.js";
+import type { Alert, WatchEvent } from "../../../src/model/events.js";
 import { loadRecording, replay, type RecordingMeta } from "./replay.js";
 
 type AlertEvent = Extract<WatchEvent, { type: "firing" | "resolved" }>;

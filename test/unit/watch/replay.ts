@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import type { Snapshot } from "../../../src/model/snapshot.js";
-import type { WatchEvent } from "../../../src/watch/events.js";
+import type { WatchEvent } from "../../../src/model/events.js";
 import { initialState, step, type StepOutput } from "../../../src/watch/machine.js";
 
 export interface RecordingMeta {

@@ -1,7 +1,7 @@
 // The alert state machine on sequences of samples: which condition is active in each sample (a
 // string per sample, one letter per condition key) and the transitions expected after each.
 import { describe, expect, it } from "vitest";
-import type { AlertCode, Reading } from "../../../src/watch/events.js";
+import type { AlertCode, Reading } from "../../../src/model/events.js";
 import { FLAP_WINDOW_MS, track, type TrackerState } from "../../../src/watch/tracker.js";
 
 const CODES: Record<string, AlertCode> = { e: "EARLY_WARNING", k: "KNOWN_NODES_LOW", s: "CLUSTER_STATE_FAIL" };

@@ -1,6 +1,6 @@
 // What the monitor tells the world: alerts that fire and resolve, grouped into incidents, one per root
 // cause. Codes are a public contract (JSON lines, webhooks, Prometheus labels, the history database).
-import type { Evidence, FindingCode, Severity } from "../model/finding.js";
+import type { Evidence, FindingCode, Severity } from "./finding.js";
 
 export const ALERT_CODES = [
   /** A peer's pings pending well past the observed round trip, before any PFAIL; the cause named as `check` names it. */
