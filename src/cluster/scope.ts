@@ -23,6 +23,9 @@ export type OutOfScopeKind = "host-name" | "special" | "link-local" | "outside";
 
 export type ScopeVerdict = { inScope: true } | { inScope: false; kind: OutOfScopeKind; reason: string };
 
+/** Whether a node's claimed IP may be dialled (checkScope with the run's scope). */
+export type Admit = (host: string) => ScopeVerdict;
+
 type Subnet = [network: string, prefix: number, family: Family];
 
 function blockList(subnets: readonly Subnet[]): BlockList {

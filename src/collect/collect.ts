@@ -13,7 +13,7 @@ import type { ReadBudget } from "./resp.js";
 import { runSettings, type RunSettings } from "./runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { majorityBusPort, type BusPortVote } from "../cluster/ports.js";
-import { suspectNodeIds } from "./views.js";
+import { suspectNodeIds } from "../cluster/nodeView.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
 export type CollectEvent =

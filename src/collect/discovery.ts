@@ -8,7 +8,8 @@ import { isTooLarge } from "./classify.js";
 import { CollectError } from "./errors.js";
 import { formatBytes } from "./limits.js";
 import { COMMAND_ARGS, openSession, closeSession, type ClientSettings, type NodeSession } from "./nodeClient.js";
-import { NodeRegistry, type Admit, type NodeTarget } from "./registry.js";
+import type { Admit } from "../cluster/scope.js";
+import { NodeRegistry, type NodeTarget } from "./registry.js";
 import type { ReadBudget } from "./resp.js";
 import type { HostPort } from "../cluster/address.js";
 

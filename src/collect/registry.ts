@@ -4,8 +4,8 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { SkippedAddress } from "../model/snapshot.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import type { ScopeVerdict } from "../cluster/scope.js";
-import { hasUsableAddress } from "./views.js";
+import type { Admit } from "../cluster/scope.js";
+import { hasUsableAddress } from "../cluster/nodeView.js";
 
 export interface NodeTarget {
   /** What the tool dials: as given for a seed, the announced ip and port for a discovered node. */
@@ -28,9 +28,6 @@ export interface NodeTarget {
  */
 export const MAX_HOPS = 3;
 const TOO_FAR = `listed only through a chain of more than ${MAX_HOPS} nodes from the seeds, further than busdoctor follows`;
-
-/** Whether a node's claimed IP may be dialled (checkScope with the run's scope). */
-export type Admit = (host: string) => ScopeVerdict;
 
 export class NodeRegistry {
   private readonly targets: NodeTarget[] = [];

@@ -8,7 +8,7 @@ import type { HostPort } from "../cluster/address.js";
 import { checkScope, seedScope } from "../cluster/scope.js";
 import type { ClientSettings } from "./nodeClient.js";
 import type { ConnectionOptions } from "./options.js";
-import type { Admit } from "./registry.js";
+import type { Admit } from "../cluster/scope.js";
 import { DEFAULT_MAX_NODES, readBudgetFor, replyLimitFor } from "./limits.js";
 import { ReadBudget } from "./resp.js";
 import { loadTls } from "./tls.js";

@@ -2,14 +2,26 @@
 // and streams each sample to the open pages. Without a page it only appends one small point per sample;
 // the full state (analysis, matrix, shards, slots) is built when a page is there or asks for it.
 import type { Snapshot } from "../model/snapshot.js";
-import type { Incident } from "../model/events.js";
-import type { StepOutput } from "../watch/machine.js";
+import type { Alert, Incident, WatchEvent } from "../model/events.js";
+import type { SampleSignals } from "../model/signals.js";
 import { openIncidents, updateMarks, wireIncident } from "./incidents.js";
 import { buildState, roleChanges, wirePoint, type Capture } from "./state.js";
 import { DEFAULT_STREAM_LIMITS, EventStream, formatEvent, resumeFrom, type StreamLimits } from "./stream.js";
 import { DASHBOARD_API_VERSION, type WireIncident, type WireIncidentList, type WireMark, type WirePoint, type WireReset, type WireRoleChange, type WireState } from "./wire.js";
 
 /** Past incidents, newest first: the history database's reader (HistoryStore) fits. */
+/**
+ * What the dashboard reads of one watch step: the fields of watch/machine.ts's StepOutput it draws
+ * (declared here so the dashboard does not import the watch, which serves it).
+ */
+export interface ObservedStep {
+  signals: SampleSignals;
+  events: readonly WatchEvent[];
+  thresholdMs: number;
+  roundTripMs: number;
+  state: { book: { open: readonly Incident[] }; alertsById: ReadonlyMap<string, Alert> };
+}
+
 export interface IncidentSource {
   recentIncidents(limit: number): Incident[];
 }
@@ -55,7 +67,7 @@ export class Dashboard {
   }
 
   /** The watch sink. */
-  observe(output: StepOutput, snapshot: Snapshot): void {
+  observe(output: ObservedStep, snapshot: Snapshot): void {
     this.seq += 1;
     const { signals } = output;
     const point = wirePoint(signals);

@@ -1,7 +1,7 @@
 // Incidents as the page shows them: the open ones with their alerts' evidence, and the marks their
 // spans leave on the charts. Pure; copies what it keeps, since the watch's state machine goes on
 // changing its own incident objects after a sample.
-import { STEP_NAMES } from "../history/timeline.js";
+import { STEP_NAMES } from "../render/timeline.js";
 import type { Alert, Incident } from "../model/events.js";
 import type { WireAlert, WireIncident, WireMark } from "./wire.js";
 

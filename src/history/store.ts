@@ -3,18 +3,11 @@
 // otherwise; of the links only those that are not healthy). WAL mode with synchronous=NORMAL: every
 // sample is one transaction, and a monitor killed with -9 leaves a consistent database behind.
 import type Database from "better-sqlite3";
-import type { Alert, Incident, IncidentStep, WatchEvent } from "../model/events.js";
+import type { Alert, Incident, IncidentRecord, IncidentStep, StoredAlert, WatchEvent } from "../model/events.js";
 import type { SampleSignals } from "../model/signals.js";
 import { lockHistory, type HistoryLock } from "./lock.js";
 import { openHistoryDatabase } from "./schema.js";
 
-/** An alert as the history keeps it (without the state machine's bookkeeping). */
-export type StoredAlert = Omit<Alert, "key" | "support">;
-
-export interface IncidentRecord {
-  incident: Incident;
-  alerts: StoredAlert[];
-}
 
 interface IncidentRow {
   id: number;

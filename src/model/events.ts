@@ -92,3 +92,12 @@ export type WatchEvent =
   | { type: "incident-opened"; at: number; incident: Incident }
   | { type: "incident-step"; at: number; incident: Incident; step: IncidentStep }
   | { type: "incident-closed"; at: number; incident: Incident };
+
+/** An alert as the history keeps it (without the state machine's bookkeeping). */
+export type StoredAlert = Omit<Alert, "key" | "support">;
+
+/** One incident as the history returns it, with its alerts. */
+export interface IncidentRecord {
+  incident: Incident;
+  alerts: StoredAlert[];
+}

@@ -6,8 +6,8 @@
 // it each round's views.
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { SkippedAddress } from "../model/snapshot.js";
-import type { Admit } from "../collect/registry.js";
-import { hasUsableAddress } from "../collect/views.js";
+import type { Admit } from "../cluster/scope.js";
+import { hasUsableAddress } from "../cluster/nodeView.js";
 
 export interface Member {
   /** Its name for its whole life (the address it was first known under), while `address` may change. */

@@ -4,7 +4,7 @@
 // background, so a dead, hung or streaming node costs one timeout per sample at most, never stalls the
 // others and never buffers without bound. Only nodes in the seeds' scope are dialled.
 // Each round becomes a Snapshot, the same contract `check` diagnoses.
-import { nodeViewOf } from "../cluster/nodeView.js";
+import { nodeViewOf, suspectNodeIds } from "../cluster/nodeView.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, SkippedAddress, Snapshot } from "../model/snapshot.js";
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
@@ -16,7 +16,6 @@ import type { ReadBudget } from "../collect/resp.js";
 import { runSettings, type RunSettings } from "../collect/runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { majorityBusPort, type BusPortVote } from "../cluster/ports.js";
-import { suspectNodeIds } from "../collect/views.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
 
 /**

@@ -1,8 +1,9 @@
 // busdoctor timeline: an incident from the watch's history, step by step.
 import type { Command } from "commander";
 import { defaultHistoryPath } from "../../history/location.js";
-import { HistoryStore, type IncidentRecord } from "../../history/store.js";
-import { renderIncidentList, renderTimeline, timelineJson } from "../../history/timeline.js";
+import { HistoryStore } from "../../history/store.js";
+import type { IncidentRecord } from "../../model/events.js";
+import { renderIncidentList, renderTimeline, timelineJson } from "../../render/timeline.js";
 import { renderTimelineHtml } from "../../render/html/timeline.js";
 import { InputError } from "../../errors.js";
 import { EXIT } from "../exitCodes.js";

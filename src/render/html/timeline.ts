@@ -1,7 +1,7 @@
 // `timeline --format html`: one incident from the watch's history as a self-contained file: what it
 // was, each step with its time and the time since the first, and every alert with its evidence.
-import type { IncidentRecord } from "../../history/store.js";
-import { orderedSteps, STEP_NAMES } from "../../history/timeline.js";
+import type { IncidentRecord } from "../../model/events.js";
+import { orderedSteps, STEP_NAMES } from "../timeline.js";
 import { html } from "./escape.js";
 import { evidenceTable, htmlPage } from "./page.js";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HistoryStore } from "../../../src/history/store.js";
-import { orderedSteps, renderIncidentList, renderTimeline } from "../../../src/history/timeline.js";
+import { orderedSteps, renderIncidentList, renderTimeline } from "../../../src/render/timeline.js";
 import { initialState, step } from "../../../src/watch/machine.js";
 import { loadRecording } from "../watch/replay.js";
 

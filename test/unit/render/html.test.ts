@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { buildReport } from "../../../src/check/report.js";
 import { exitCodeFor } from "../../../src/cli/exitCodes.js";
-import type { IncidentRecord } from "../../../src/history/store.js";
+import type { IncidentRecord } from "../../../src/model/events.js";
 import { escapeHtml } from "../../../src/render/html/escape.js";
 import { renderHtml } from "../../../src/render/html/report.js";
 import { renderTimelineHtml } from "../../../src/render/html/timeline.js";

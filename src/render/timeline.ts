@@ -1,7 +1,6 @@
 // An incident as a timeline: each step with its time, the time since the first step and since the
 // previous one, then the incident's alerts. Pure: reads what the history store returns.
-import type { Incident, IncidentStep, StepKind } from "../model/events.js";
-import type { IncidentRecord, StoredAlert } from "./store.js";
+import type { Incident, IncidentRecord, IncidentStep, StepKind, StoredAlert } from "../model/events.js";
 
 export const STEP_NAMES: Record<StepKind, string> = {
   "first-pending-ping": "first pending ping",

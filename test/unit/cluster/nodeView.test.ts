@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hasUsableAddress, suspectNodeIds } from "../../../src/collect/views.js";
-import { entryAt, freshNodeView, ownId, recordedView } from "./clusterViews.js";
+import { hasUsableAddress, suspectNodeIds } from "../../../src/cluster/nodeView.js";
+import { entryAt, freshNodeView, ownId, recordedView } from "../collect/clusterViews.js";
 
 /** The ids of these nodes in the bus-both-blocked scenario (node 3's bus blocked both ways), sorted. */
 const blockedIds = (...nodes: number[]): string[] => nodes.map((node) => ownId("bus-both-blocked", node)).sort();
