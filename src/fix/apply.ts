@@ -4,8 +4,7 @@
 // operator steps (a firewall) end the run for a person to do them, mitigations need --allow-mitigations.
 import type { CommandResult } from "../model/snapshot.js";
 import { evaluateChecks, readsFor, type CheckResult } from "./checks.js";
-import type { WriteAction } from "./client.js";
-import type { Check, ExtraRead, Plan, Step } from "./model.js";
+import type { Check, ExtraRead, Plan, Step, WriteAction } from "./model.js";
 import type { ClusterReading } from "./reading.js";
 
 export interface ApplyIo {

@@ -4,11 +4,9 @@
 // (no other SETSLOT form exists here), and CONFIG SET of the two mitigation parameters.
 import { isIP } from "node:net";
 import type { CommandResult } from "../model/snapshot.js";
-import type { MitigationParameter, StepAction } from "./model.js";
+import type { MitigationParameter, WriteAction } from "./model.js";
 import { runOn, type SessionSettings } from "./session.js";
 
-/** Every action but waiting: what goes over the wire. */
-export type WriteAction = Exclude<StepAction, { kind: "wait" }>;
 
 const NODE_ID = /^[0-9a-f]{40}$/;
 const PARAMETERS: readonly MitigationParameter[] = ["cluster-require-full-coverage", "cluster-allow-reads-when-down"];

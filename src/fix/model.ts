@@ -34,6 +34,9 @@ export type StepAction =
   /** CONFIG SET parameter value, sent to every target. */
   | { kind: "config-set"; parameter: MitigationParameter; value: "yes" | "no" };
 
+/** Every action but waiting: what goes over the wire. */
+export type WriteAction = Exclude<StepAction, { kind: "wait" }>;
+
 /** Reads a check needs beyond a snapshot; the applier makes them fresh right before checking. */
 export type ExtraRead = { kind: "countkeysinslot"; slot: number } | { kind: "config-get"; parameter: MitigationParameter };
 

@@ -7,8 +7,7 @@ import { judgeItems, NO_EVIDENCE, policyEvidence, scopeEvidence, type Judgement 
 import { readAnsibleVars, type AnsibleVars } from "./formats/ansible.js";
 import type { HclParser } from "./formats/terraform/hcl.js";
 import { yamlDocuments, yamlSource } from "./formats/yamlNodes.js";
-import type { LintSource } from "./load.js";
-import type { EvidenceItem, LintFinding, NotRead, Policy, ScopeModel } from "./model.js";
+import type { EvidenceItem, LintFinding, LintSource, NotRead, Policy, ScopeModel } from "./model.js";
 import { isAnsibleVarsFile, parseFile, type ParsedFile } from "./parseFile.js";
 import { LINT_RULES } from "./rules/index.js";
 import { buildScopes, type Scopes } from "./tree.js";

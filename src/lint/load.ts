@@ -5,14 +5,7 @@ import { open, readdir, stat } from "node:fs/promises";
 import { posix, sep } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { isCandidate, looksLikeHelmTemplate } from "./detect.js";
-import type { NotRead } from "./model.js";
-
-export interface LintSource {
-  path: string;
-  text: string;
-  /** Named on the command line (not reading it is a failure) rather than found in a folder. */
-  explicit: boolean;
-}
+import type { LintSource, NotRead } from "./model.js";
 
 export interface Loaded {
   sources: LintSource[];

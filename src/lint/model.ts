@@ -35,6 +35,14 @@ export interface LintFinding {
 }
 
 /** A file (or a folder: a Helm chart) that was not linted, and why. */
+/** One file's text as read (load.ts reads it; everything after is pure). */
+export interface LintSource {
+  path: string;
+  text: string;
+  /** Named on the command line (not reading it is a failure) rather than found in a folder. */
+  explicit: boolean;
+}
+
 export interface NotRead {
   file: string;
   reason: string;

@@ -20,8 +20,7 @@ import { clusterCreateEvidence } from "./formats/redisProcess.js";
 import { renderTemplate } from "./formats/templates.js";
 import { parseHcl, type HclBody, type HclParser } from "./formats/terraform/hcl.js";
 import { yamlDocuments, yamlSource } from "./formats/yamlNodes.js";
-import type { LintSource } from "./load.js";
-import type { EvidenceItem, Location, Policy, RedisNodeFacts } from "./model.js";
+import type { EvidenceItem, LintSource, Location, Policy, RedisNodeFacts } from "./model.js";
 import { hostPolicies, type HostForm, type IndentOf } from "./policies.js";
 
 /** A firewalld zone waits for the services of the whole tree before it becomes a chain. */

@@ -4,7 +4,7 @@
 // readings (what re-collecting would return) and a clock that only moves when the engine sleeps.
 import { describe, expect, it } from "vitest";
 import { applyPlan, type ApplyEvent, type ApplyIo } from "../../../src/fix/apply.js";
-import type { WriteAction } from "../../../src/fix/client.js";
+import type { WriteAction } from "../../../src/fix/model.js";
 import type { Plan } from "../../../src/fix/model.js";
 import { readCluster, type ClusterReading } from "../../../src/fix/reading.js";
 import { loadEvidence, planOf } from "./fixtures.js";

@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { actionArgs, type WriteAction } from "../../../src/fix/client.js";
+import { actionArgs } from "../../../src/fix/client.js";
+import type { WriteAction } from "../../../src/fix/model.js";
 
 const SRC = join(import.meta.dirname, "..", "..", "..", "src");
 

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { lint } from "../../../src/lint/lint.js";
-import { loadSources, type LintSource } from "../../../src/lint/load.js";
+import { loadSources } from "../../../src/lint/load.js";
+import type { LintSource } from "../../../src/lint/model.js";
 
 const dir = mkdtempSync(join(tmpdir(), "busdoctor-limits-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
