@@ -36,6 +36,8 @@ case "${1:-}" in
     shift
     # Everything is type-checked, tests, benchmarks and scripts included (the build checks src only).
     npm run --silent typecheck
+    # The layer rules (.dependency-cruiser.cjs; README "How it is built"): pure code imports no I/O.
+    npm run --silent lint:layers
     results=$(mktemp)
     status=0
     npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
