@@ -1,6 +1,8 @@
 // SARIF 2.1.0, the format GitHub code scanning ingests: one run, the rules as the driver's rules, each
 // finding as a result with a physical location relative to the repository root and, where busdoctor can
-// place it, the fix as a SARIF fix; files not read are the run's tool notifications.
+// place it, the fix as a SARIF fix; files not read are the run's tool notifications. Typed by
+// @types/sarif; tests validate the output against the vendored schema (schema/sarif-2.1.0-rtm.5.json).
+import type { Fix, Location, Log } from "sarif";
 import type { LintFinding, NotRead, TextEdit } from "../model.js";
 import type { LintRule } from "../rules/index.js";
 
@@ -12,11 +14,11 @@ function artifactUri(file: string): string {
   return normalized.split("/").map(encodeURIComponent).join("/");
 }
 
-function location(file: string, line: number, column: number) {
+function location(file: string, line: number, column: number): Location {
   return { physicalLocation: { artifactLocation: { uri: artifactUri(file), uriBaseId: "%SRCROOT%" }, region: { startLine: line, startColumn: column } } };
 }
 
-function sarifFix(edits: readonly TextEdit[]) {
+function sarifFix(edits: readonly TextEdit[]): Fix {
   return {
     description: { text: "Allow the cluster bus port between the nodes" },
     artifactChanges: edits.map((edit) => ({
@@ -33,7 +35,7 @@ function sarifFix(edits: readonly TextEdit[]) {
 
 export function renderSarif(findings: readonly LintFinding[], notRead: readonly NotRead[], rules: readonly LintRule[], version: string): string {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const log = {
+  const log: Log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [

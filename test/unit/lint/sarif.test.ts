@@ -1,9 +1,8 @@
-// SARIF output validated against the published SARIF 2.1.0 JSON schema (as shipped in
-// @microsoft/jest-sarif), plus what GitHub code scanning requires beyond the schema.
+// SARIF output validated against the published SARIF 2.1.0 JSON schema (vendored in schema/, see
+// schema/README.md), plus what GitHub code scanning requires beyond the schema.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import AjvDraft04 from "ajv-draft-04";
+import type { Log } from "sarif";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadHclParser } from "../../../src/lint/formats/terraform/hcl.js";
 import { lint } from "../../../src/lint/lint.js";
@@ -15,22 +14,7 @@ import { listCases } from "./corpusCases.js";
 
 // A CommonJS package: under NodeNext its default import is module.exports, whose `default` is the class.
 const Ajv = AjvDraft04.default;
-const require = createRequire(import.meta.url);
-const schemaPath = join(dirname(require.resolve("@microsoft/jest-sarif")), "schemas", "sarif-2.1.0-rtm.5.json");
-
-interface SarifLog {
-  version: string;
-  runs: {
-    tool: { driver: { name: string; rules: { id: string }[] } };
-    results: {
-      ruleId: string;
-      ruleIndex: number;
-      level: string;
-      message: { text: string };
-      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
-    }[];
-  }[];
-}
+const schemaPath = new URL("../../../schema/sarif-2.1.0-rtm.5.json", import.meta.url);
 
 let findings: LintFinding[] = [];
 let notRead: NotRead[] = [];
@@ -73,31 +57,31 @@ describe("SARIF output", () => {
 
   it("the schema rejects a broken log (the validator is really checking)", () => {
     const validate = validator();
-    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as SarifLog;
+    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as Log;
     const broken = { ...log, version: "2.0.0" };
     expect(validate(broken)).toBe(false);
   });
 
   it("carries the fixes as SARIF fixes and the files not read as tool notifications", () => {
-    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as { runs: { results: { fixes?: unknown[] }[]; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as Log;
     const run = log.runs[0];
-    expect(run?.results.every((result) => result.fixes?.length === 1)).toBe(true);
-    expect(run?.invocations[0]?.toolExecutionNotifications.map((note) => note.message.text)).toContain("not read: a binary file");
+    expect(run?.results?.every((result) => result.fixes?.length === 1)).toBe(true);
+    expect(run?.invocations?.[0]?.toolExecutionNotifications?.map((note) => note.message.text)).toContain("not read: a binary file");
   });
 
   it("has what GitHub code scanning needs: rule ids in the driver, relative URIs, 1-based regions", () => {
-    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as SarifLog;
+    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as Log;
     const run = log.runs[0];
     expect(run?.tool.driver.name).toBe("busdoctor");
-    const ruleIds = run?.tool.driver.rules.map((rule) => rule.id) ?? [];
-    expect(run?.results.length).toBe(findings.length);
-    run?.results.forEach((result, index) => {
+    const ruleIds = run?.tool.driver.rules?.map((rule) => rule.id) ?? [];
+    expect(run?.results?.length).toBe(findings.length);
+    run?.results?.forEach((result, index) => {
       const finding = findings[index] as LintFinding;
-      expect(ruleIds[result.ruleIndex]).toBe(result.ruleId);
+      expect(ruleIds[result.ruleIndex ?? -1]).toBe(result.ruleId);
       expect(result.level).toBe(finding.severity);
-      const location = result.locations[0]?.physicalLocation;
-      expect(location?.artifactLocation.uri).toBe(finding.file);
-      expect(location?.artifactLocation.uri.startsWith("/")).toBe(false);
+      const location = result.locations?.[0]?.physicalLocation;
+      expect(location?.artifactLocation?.uri).toBe(finding.file);
+      expect(location?.artifactLocation?.uri?.startsWith("/")).toBe(false);
       expect(location?.region).toEqual({ startLine: finding.line, startColumn: finding.column });
     });
   });
