@@ -9,12 +9,16 @@ import { runLoop, type Sink } from "./loop.js";
 import { initialState } from "./machine.js";
 import { alertEventJson, isAlertEvent, logLines, logStyle } from "./render.js";
 import { HistoryStore, type HistoryOptions } from "../history/store.js";
-import { WatchMetrics } from "./metrics.js";
+import { WatchMetrics, type LinkMetricsPolicy } from "./metrics.js";
+import { AlertmanagerPusher, type AlertmanagerPolicy, type AlertmanagerTarget } from "../alerting/alertmanager.js";
+import { incidentAlerts, type IncidentAlert } from "../alerting/incidentAlert.js";
 import { Sampler } from "./sampler.js";
 import { serveMetrics, type ListenAddress } from "./server.js";
 import { WebhookSender, type WebhookPolicy } from "./webhook.js";
 
 export interface WatchOptions {
+  /** The `cluster` label of every series and alert. */
+  clusterName: string;
   seeds: HostPort[];
   connection: ConnectionOptions;
   intervalMs: number;
@@ -25,6 +29,9 @@ export interface WatchOptions {
   listen: ListenAddress | null;
   webhooks: URL[];
   webhookPolicy: WebhookPolicy;
+  alertmanagers: AlertmanagerTarget[];
+  alertmanagerPolicy: AlertmanagerPolicy;
+  linkMetrics: LinkMetricsPolicy;
   /** The history database, or null for none. */
   history: { path: string; options: HistoryOptions } | null;
 }
@@ -83,7 +90,7 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
   const sinks: Sink[] = [printer(options, io)];
   if (options.recordFile !== null) sinks.push(recorder(options.recordFile));
   const closers: Array<() => void | Promise<void>> = [() => sampler.close()];
-  const metrics = options.listen === null ? null : new WatchMetrics();
+  const metrics = options.listen === null ? null : new WatchMetrics(options.linkMetrics);
   if (metrics !== null && options.listen !== null) {
     const server = await serveMetrics(metrics.registry, options.listen).catch((error: unknown) => {
       sampler.close();
@@ -91,7 +98,7 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     });
     closers.push(() => void server.close());
     io.stderr(`metrics on http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${options.listen.port}/metrics`);
-    sinks.push((output, snapshot) => metrics.update(output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000));
+    sinks.push((output, snapshot) => metrics.update(options.clusterName, output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000));
   }
   for (const url of options.webhooks) {
     const sender = new WebhookSender(url, options.webhookPolicy, io.stderr);
@@ -103,6 +110,15 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
       const left = await sender.close(WEBHOOK_GRACE_MS);
       if (left > 0) io.stderr(`webhook ${url.origin}: ${left} event(s) not delivered before exit`);
     });
+  }
+  if (options.alertmanagers.length > 0) {
+    const pusher = new AlertmanagerPusher(options.alertmanagers, options.alertmanagerPolicy, io.stderr);
+    const memory = new Map<number, IncidentAlert>();
+    sinks.push((output) => {
+      pusher.update(incidentAlerts(options.clusterName, output, memory));
+      for (const { host, stats } of pusher.stats()) metrics?.updateAlertmanager(host, stats);
+    });
+    closers.push(() => pusher.close(WEBHOOK_GRACE_MS));
   }
   let firstIncidentId = 1;
   if (options.history !== null) {

@@ -18,7 +18,7 @@ export interface WebhookPolicy {
 export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = { capacity: 1000, firstRetryMs: 500, maxRetryMs: 30_000, requestTimeoutMs: 5000 };
 
 /** The wait before retry number `attempt` (1-based): 0.5 s, 1 s, 2 s... up to the maximum. */
-export function retryDelayMs(policy: WebhookPolicy, attempt: number): number {
+export function retryDelayMs(policy: Pick<WebhookPolicy, "firstRetryMs" | "maxRetryMs">, attempt: number): number {
   return Math.min(policy.maxRetryMs, policy.firstRetryMs * 2 ** Math.max(0, attempt - 1));
 }
 

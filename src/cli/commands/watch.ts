@@ -2,12 +2,14 @@
 import type { Command } from "commander";
 import { noSeedError } from "../../collect/errors.js";
 import { connectionFromFlags, addConnectionOptions, type ConnectionFlags } from "../options/connection.js";
-import { parseDuration, parseInteger } from "../options/values.js";
+import { parseChoice, parseDuration, parseInteger } from "../options/values.js";
+import { DEFAULT_ALERTMANAGER_POLICY, parseAlertmanagerUrl } from "../../alerting/alertmanager.js";
 import { EXIT } from "../exitCodes.js";
 import { UsageError } from "../../errors.js";
 import { startWatch, type WatchOptions } from "../../watch/run.js";
 import { parseListen } from "../../watch/server.js";
 import { DEFAULT_WEBHOOK_POLICY, parseWebhookUrl } from "../../watch/webhook.js";
+import { formatAddress } from "../../cluster/address.js";
 import { defaultHistoryPath } from "../../history/location.js";
 
 const HOUR_MS = 3_600_000;
@@ -33,6 +35,10 @@ interface WatchFlags extends ConnectionFlags {
   json?: boolean;
   record?: string;
   listen?: string;
+  clusterName?: string;
+  alertmanager: string[];
+  linkMetrics: string;
+  linkMetricsLimit: string;
   webhook: string[];
   webhookRetryMax: string;
   webhookQueue: string;
@@ -49,6 +55,7 @@ Examples:
   busdoctor watch 10.0.0.5 --interval 2s --duration 10m
   busdoctor watch 10.0.0.5 --listen 9464             Prometheus metrics on 127.0.0.1:9464/metrics
   busdoctor watch 10.0.0.5 --webhook https://alerts.example/hook
+  busdoctor watch 10.0.0.5 --cluster-name payments --listen 0.0.0.0:9464 --alertmanager http://alertmanager:9093
 
 Alerts: EARLY_WARNING (a peer's pings pending well past the round trip, before any PFAIL, with the
 cause as \`check\` names it), CLUSTER_STATE_FAIL, SLOTS_PFAIL, SLOTS_FAIL, GOSSIP_ASYMMETRY,
@@ -70,6 +77,10 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .option("--duration <duration>", "stop after this long (default: run until interrupted)")
     .option("--json", "print one JSON object per alert event instead of log lines")
     .option("--listen <[host:]port>", "serve Prometheus metrics at http://host:port/metrics (host 127.0.0.1 unless given)")
+    .option("--cluster-name <name>", "the `cluster` label of every metric and alert (default: the first seed, host:port)")
+    .option("--alertmanager <url>", "push each incident to this Alertmanager (API v2; repeatable, e.g. each peer of an Alertmanager cluster)", collect, [])
+    .option("--link-metrics <which>", "per-link series on /metrics: notable (links not healthy) or all", "notable")
+    .option("--link-metrics-limit <n>", "at most this many links per cluster get per-link series", "1000")
     .option("--webhook <url>", "POST every alert event as JSON to this URL (repeatable); retried with backoff", collect, [])
     .option("--webhook-retry-max <duration>", "longest wait between two webhook retries", "30s")
     .option("--webhook-queue <n>", "events held while a webhook receiver is down (the oldest dropped past it)", "1000")
@@ -84,6 +95,7 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
       const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
       const { seeds, connection } = connectionFromFlags(seedArgs, flags, process.env, warn);
       const options: WatchOptions = {
+        clusterName: flags.clusterName ?? formatAddress(seeds[0]?.host ?? "127.0.0.1", seeds[0]?.port ?? 6379),
         seeds,
         connection,
         intervalMs: parseDuration("--interval", flags.interval),
@@ -93,6 +105,12 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
         recordFile: flags.record ?? null,
         listen: flags.listen === undefined ? null : parseListen(flags.listen),
         webhooks: flags.webhook.map(parseWebhookUrl),
+        alertmanagers: flags.alertmanager.map(parseAlertmanagerUrl),
+        alertmanagerPolicy: DEFAULT_ALERTMANAGER_POLICY,
+        linkMetrics: {
+          scope: parseChoice("--link-metrics", flags.linkMetrics, ["notable", "all"] as const),
+          limit: parseInteger("--link-metrics-limit", flags.linkMetricsLimit, 1, 1_000_000),
+        },
         webhookPolicy: {
           ...DEFAULT_WEBHOOK_POLICY,
           maxRetryMs: parseDuration("--webhook-retry-max", flags.webhookRetryMax),
