@@ -1,10 +1,12 @@
 // Debian's Prometheus and Alertmanager, and a webhook receiver, run for real inside a lab's network
 // namespace (on its 127.0.0.1), for the integration tests and bench/alerting.ts. Each program gets its
 // own directory for config and data; everything is stopped by `stop()`.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import type { RunOptions, RunResult } from "../../src/lab/run.js";
+import { fileURLToPath } from "node:url";
+import { parse, stringify } from "yaml";
+import { createServer, type AddressInfo } from "node:net";
+import { runCommand, type RunOptions, type RunResult } from "../../src/lab/run.js";
 import { Background } from "./background.js";
 import { requireDebianTools } from "./debianTools.js";
 import { waitFor } from "./observe.js";
@@ -13,6 +15,21 @@ import { waitFor } from "./observe.js";
 export interface InNamespace {
   namespaceArgv(argv: readonly string[]): string[];
   exec(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+}
+
+/** The test's own network namespace, for what needs no lab (ports from freePort). */
+export const HOST: InNamespace = { namespaceArgv: (argv) => [...argv], exec: (argv, options) => runCommand(argv, options) };
+
+/** A TCP port nothing listens on now, on 127.0.0.1 of the test's own namespace. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** GET inside the namespace (curl); the body, or null when the request failed. */
@@ -67,12 +84,21 @@ export async function startPrometheus(where: InNamespace, dir: string, options: 
   return program;
 }
 
+/** Basic authentication in front of Alertmanager (its --web.config.file), with a bcrypt hash of the password. */
+export interface BasicAuth {
+  user: string;
+  password: string;
+  bcrypt: string;
+}
+
 /** Starts a single Alertmanager (no HA gossip) with this YAML config and waits until it is ready. */
-export async function startAlertmanager(where: InNamespace, dir: string, port: number, configYaml: string): Promise<Background> {
+export async function startAlertmanager(where: InNamespace, dir: string, port: number, configYaml: string, auth?: BasicAuth): Promise<Background> {
   requireDebianTools("prometheus-alertmanager");
   mkdirSync(join(dir, "data"), { recursive: true });
   const file = join(dir, "alertmanager.yml");
   writeFileSync(file, configYaml);
+  const webConfig = join(dir, "web.yml");
+  if (auth) writeFileSync(webConfig, stringify({ basic_auth_users: { [auth.user]: auth.bcrypt } }));
   const address = `127.0.0.1:${port}`;
   const program = new Background(
     where.namespaceArgv([
@@ -80,11 +106,12 @@ export async function startAlertmanager(where: InNamespace, dir: string, port: n
       `--config.file=${file}`,
       `--storage.path=${join(dir, "data")}`,
       `--web.listen-address=${address}`,
+      ...(auth ? [`--web.config.file=${webConfig}`] : []),
       "--cluster.listen-address=",
       "--log.level=warn",
     ]),
   );
-  await started(where, program, "Alertmanager", `http://${address}/-/ready`);
+  await started(where, program, "Alertmanager", `http://${auth ? `${auth.user}:${auth.password}@` : ""}${address}/-/ready`);
   return program;
 }
 
@@ -133,4 +160,35 @@ export class Receiver {
   stop(): Promise<void> {
     return this.program.stop();
   }
+}
+
+const EXAMPLE_AM = fileURLToPath(new URL("../../prometheus/alertmanager-example.yml", import.meta.url));
+
+/** "30s", "5m", "4h" -> seconds. */
+function durationSeconds(text: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(text);
+  if (!match) throw new Error(`unexpected duration ${text} in alertmanager-example.yml`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
+}
+
+/**
+ * prometheus/alertmanager-example.yml as shipped (routes, grouping, inhibition), with its webhook
+ * receivers at http://127.0.0.1:<port>/<receiver name> and every timing divided by `speedup`, so a test
+ * sees in seconds what production sees in minutes.
+ */
+export function exampleAlertmanagerConfig(receiverPort: number, speedup = 20): string {
+  const config = parse(readFileSync(EXAMPLE_AM, "utf8")) as {
+    route: Record<string, unknown> & { routes?: Array<Record<string, unknown>> };
+    receivers: Array<{ name: string; webhook_configs: Array<{ url: string }> }>;
+  };
+  const scale = (route: Record<string, unknown>): void => {
+    for (const key of ["group_wait", "group_interval", "repeat_interval"]) {
+      const value = route[key];
+      if (typeof value === "string") route[key] = `${Math.ceil(durationSeconds(value) / speedup)}s`;
+    }
+  };
+  scale(config.route);
+  for (const route of config.route.routes ?? []) scale(route);
+  for (const receiver of config.receivers) for (const webhook of receiver.webhook_configs) webhook.url = `http://127.0.0.1:${receiverPort}/${receiver.name}`;
+  return stringify(config);
 }
