@@ -31,6 +31,8 @@ case "${1:-}" in
     ;;
   test)
     shift
+    # Everything is type-checked, tests, benchmarks and scripts included (the build checks src only).
+    npm run --silent typecheck
     results=$(mktemp)
     status=0
     npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?

@@ -1,8 +1,8 @@
 // A synthetic, healthy N-node cluster snapshot (N/2 masters, N/2 replicas), built as real replies
 // would look: every node's own CLUSTER NODES (N lines), CLUSTER INFO, INFO, CLUSTER LINKS, probes.
 import { createHash } from "node:crypto";
-import type { CommandResult, NodeSnapshot, RawReply, Snapshot } from "../src/model/snapshot.js";
-import { SNAPSHOT_FORMAT } from "../src/model/snapshot.js";
+import type { CommandResult, NodeSnapshot, RawReply, Snapshot } from "../../src/model/snapshot.js";
+import { SNAPSHOT_FORMAT } from "../../src/model/snapshot.js";
 
 const ok = (reply: RawReply): CommandResult => ({ ok: true, reply, ms: 1 });
 
