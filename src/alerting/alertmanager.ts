@@ -158,8 +158,10 @@ class AlertmanagerClient {
       await response.arrayBuffer().catch(() => undefined);
       return response.ok ? null : `HTTP ${response.status}`;
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return cause ?? (error instanceof Error ? error.name : "request failed");
+      // fetch says "fetch failed"; the cause says why (ECONNREFUSED, a timeout, "bad port"). The URL it
+      // may mention carries no credentials: they went into the header.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : "request failed");
     }
   }
 
