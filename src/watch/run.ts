@@ -55,7 +55,7 @@ function printer(options: WatchOptions, io: WatchIo): Sink {
   return (output) => {
     for (const event of output.events) {
       if (options.json) {
-        if (isAlertEvent(event)) io.stdout(JSON.stringify(alertEventJson(event)));
+        if (isAlertEvent(event)) io.stdout(JSON.stringify({ ...alertEventJson(event), cluster: options.clusterName }));
       } else {
         for (const line of logLines(event, style)) io.stdout(line);
       }
@@ -103,7 +103,7 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
   for (const url of options.webhooks) {
     const sender = new WebhookSender(url, options.webhookPolicy, io.stderr);
     sinks.push((output) => {
-      for (const event of output.events) if (isAlertEvent(event)) sender.send(alertEventJson(event));
+      for (const event of output.events) if (isAlertEvent(event)) sender.send({ ...alertEventJson(event), cluster: options.clusterName });
       metrics?.updateWebhook(url.host, sender.stats());
     });
     closers.push(async () => {

@@ -19,8 +19,15 @@ export function parseListen(text: string): ListenAddress {
   return { host, port };
 }
 
-export function serveMetrics(registry: Registry, address: ListenAddress): Promise<Server> {
+/** `jsonRoutes` are served as JSON beside /metrics (the fleet's /sd). */
+export function serveMetrics(registry: Registry, address: ListenAddress, jsonRoutes: Record<string, () => unknown> = {}): Promise<Server> {
   const server = createServer((request, response) => {
+    const json = request.method === "GET" ? jsonRoutes[(request.url ?? "").split("?")[0] ?? ""] : undefined;
+    if (json !== undefined) {
+      response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      response.end(JSON.stringify(json()));
+      return;
+    }
     if (request.method !== "GET" || (request.url !== "/metrics" && !request.url?.startsWith("/metrics?"))) {
       response.writeHead(request.url === "/" ? 200 : 404, { "content-type": "text/plain; charset=utf-8" });
       response.end(request.url === "/" ? "busdoctor watch: metrics at /metrics\n" : "not found: metrics are at /metrics\n");

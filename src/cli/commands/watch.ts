@@ -10,6 +10,10 @@ import { startWatch, type WatchOptions } from "../../watch/run.js";
 import { parseListen } from "../../watch/server.js";
 import { DEFAULT_WEBHOOK_POLICY, parseWebhookUrl } from "../../watch/webhook.js";
 import { formatAddress } from "../../cluster/address.js";
+import { CLUSTER_NAME } from "../../fleet/clusters.js";
+import { startFleet } from "../../fleet/run.js";
+import { inShard, parseShard } from "../../fleet/shard.js";
+import { loadClusters } from "../options/clusters.js";
 import { defaultHistoryPath } from "../../history/location.js";
 
 const HOUR_MS = 3_600_000;
@@ -36,6 +40,8 @@ interface WatchFlags extends ConnectionFlags {
   record?: string;
   listen?: string;
   clusterName?: string;
+  clusters?: string;
+  shard?: string;
   alertmanager: string[];
   linkMetrics: string;
   linkMetricsLimit: string;
@@ -56,6 +62,7 @@ Examples:
   busdoctor watch 10.0.0.5 --listen 9464             Prometheus metrics on 127.0.0.1:9464/metrics
   busdoctor watch 10.0.0.5 --webhook https://alerts.example/hook
   busdoctor watch 10.0.0.5 --cluster-name payments --listen 0.0.0.0:9464 --alertmanager http://alertmanager:9093
+  busdoctor watch --clusters clusters.yaml --shard 0/2 --listen 0.0.0.0:9464 --alertmanager http://alertmanager:9093
 
 Alerts: EARLY_WARNING (a peer's pings pending well past the round trip, before any PFAIL, with the
 cause as \`check\` names it), CLUSTER_STATE_FAIL, SLOTS_PFAIL, SLOTS_FAIL, GOSSIP_ASYMMETRY,
@@ -77,6 +84,8 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .option("--duration <duration>", "stop after this long (default: run until interrupted)")
     .option("--json", "print one JSON object per alert event instead of log lines")
     .option("--listen <[host:]port>", "serve Prometheus metrics at http://host:port/metrics (host 127.0.0.1 unless given)")
+    .option("--clusters <file>", "watch every cluster listed in this YAML file in one process (see docs/deploy.md)")
+    .option("--shard <i/N>", "with --clusters: watch only the clusters of shard i (0 to N-1) of N, split by name")
     .option("--cluster-name <name>", "the `cluster` label of every metric and alert (default: the first seed, host:port)")
     .option("--alertmanager <url>", "push each incident to this Alertmanager (API v2; repeatable, e.g. each peer of an Alertmanager cluster)", collect, [])
     .option("--link-metrics <which>", "per-link series on /metrics: notable (links not healthy) or all", "notable")
@@ -94,15 +103,12 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .action(async (seedArgs: string[], flags: WatchFlags) => {
       const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
       const { seeds, connection } = connectionFromFlags(seedArgs, flags, process.env, warn);
-      const options: WatchOptions = {
-        clusterName: flags.clusterName ?? formatAddress(seeds[0]?.host ?? "127.0.0.1", seeds[0]?.port ?? 6379),
-        seeds,
-        connection,
+      const io = { stdout: (line: string) => void process.stdout.write(`${line}\n`), stderr: warn };
+      const shared = {
         intervalMs: parseDuration("--interval", flags.interval),
         durationMs: flags.duration === undefined ? null : parseDuration("--duration", flags.duration),
         json: flags.json === true,
         color: flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined),
-        recordFile: flags.record ?? null,
         listen: flags.listen === undefined ? null : parseListen(flags.listen),
         webhooks: flags.webhook.map(parseWebhookUrl),
         alertmanagers: flags.alertmanager.map(parseAlertmanagerUrl),
@@ -124,11 +130,31 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
                 options: { stepMs: parseDuration("--history-step", flags.historyStep), retentionMs: parseRetention(flags.retention) },
               },
       };
-      const watch = await startWatch(options, {
-        stdout: (line) => void process.stdout.write(`${line}\n`),
-        stderr: warn,
-        noSeed: (failures) => noSeedError(failures, connection.user),
-      });
+      let watch: { done: Promise<void>; stop(): void };
+      if (flags.clusters !== undefined) {
+        if (seedArgs.length > 0 || flags.host !== undefined) throw new UsageError("--clusters: the seeds are in the file; give none on the command line");
+        for (const [flag, given] of [["--cluster-name", flags.clusterName], ["--record", flags.record]] as const) {
+          if (given !== undefined) throw new UsageError(`--clusters: ${flag} is for a single cluster (the names are in the file)`);
+        }
+        const all = loadClusters(flags.clusters, connection, parseInteger("--port", flags.port, 1, 65535), process.env);
+        const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+        const clusters = shard === null ? all : inShard(all, shard);
+        if (clusters.length === 0) throw new UsageError(`--shard ${flags.shard}: none of the ${all.length} cluster(s) of ${flags.clusters} falls in this shard`);
+        watch = await startFleet({ ...shared, clusters }, io);
+      } else {
+        if (flags.shard !== undefined) throw new UsageError("--shard splits the clusters of --clusters FILE between replicas");
+        if (flags.clusterName !== undefined && !CLUSTER_NAME.test(flags.clusterName)) {
+          throw new UsageError(`--cluster-name: "${flags.clusterName}" must be 1-64 letters, digits, ".", "_", ":" or "-"`);
+        }
+        const options: WatchOptions = {
+          ...shared,
+          clusterName: flags.clusterName ?? formatAddress(seeds[0]?.host ?? "127.0.0.1", seeds[0]?.port ?? 6379),
+          seeds,
+          connection,
+          recordFile: flags.record ?? null,
+        };
+        watch = await startWatch(options, { ...io, noSeed: (failures) => noSeedError(failures, connection.user) });
+      }
       const stop = (): void => watch.stop();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);

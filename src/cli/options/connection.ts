@@ -36,21 +36,24 @@ export function addConnectionOptions(command: Command): Command {
     .option("--timeout <ms>", "per-node timeout for connecting, each command round and each probe", "1000");
 }
 
+/** The first line of a password file; `what` names it in the error (never the password). */
+export function readPasswordFile(what: string, file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new InputError(`${what}: cannot read it (${code})`);
+  }
+  return text.split(/\r?\n/)[0] ?? "";
+}
+
 function readPassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv, warn: (line: string) => void): string | null {
   if (flags.pass !== undefined) {
     warn("warning: a password on the command line may be seen by other users (ps); prefer REDISCLI_AUTH or --pass-file");
     return flags.pass;
   }
-  if (flags.passFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(flags.passFile, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      throw new InputError(`--pass-file ${flags.passFile}: cannot read it (${code})`);
-    }
-    return text.split(/\r?\n/)[0] ?? "";
-  }
+  if (flags.passFile !== undefined) return readPasswordFile(`--pass-file ${flags.passFile}`, flags.passFile);
   return env["REDISCLI_AUTH"] ?? null;
 }
 
