@@ -1,5 +1,7 @@
 // clusters.yaml, --shard and the http_sd target groups: the fleet's pure parts.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { parseClusters } from "../../../src/fleet/clusters.js";
 import { targetGroups } from "../../../src/fleet/discovery.js";
 import { clusterHistoryPath } from "../../../src/fleet/run.js";
@@ -122,5 +124,23 @@ describe("a fleet's history", () => {
   it("keeps one database per cluster beside the path a single watch would use", () => {
     expect(clusterHistoryPath("/var/lib/busdoctor/history.db", "payments")).toBe("/var/lib/busdoctor/history-payments.db");
     expect(clusterHistoryPath("/var/lib/busdoctor/state", "eu-1")).toBe("/var/lib/busdoctor/state-eu-1.db");
+  });
+});
+
+describe("docs/deploy.md", () => {
+  const doc = readFileSync(new URL("../../../docs/deploy.md", import.meta.url), "utf8");
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
+
+  it("its clusters.yaml and its Kubernetes ConfigMap's are what busdoctor reads", () => {
+    const example = blocks.find((block) => block.startsWith("# clusters.yaml"));
+    expect(parseClusters(example ?? "", "clusters.yaml", 6379).map((cluster) => cluster.name)).toEqual(["payments", "sessions"]);
+    const manifests = parseAllDocuments(blocks.find((block) => block.includes("kind: ConfigMap")) ?? "").map((document) => document.toJS() as { kind: string; data?: Record<string, string> });
+    expect(manifests.map((manifest) => manifest.kind)).toEqual(["ConfigMap", "Deployment"]);
+    expect(parseClusters(manifests[0]?.data?.["clusters.yaml"] ?? "", "configmap", 6379)).toHaveLength(2);
+  });
+
+  it("every YAML example is valid YAML", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(6);
+    for (const block of blocks) for (const document of parseAllDocuments(block)) expect(document.errors, block.slice(0, 60)).toEqual([]);
   });
 });
