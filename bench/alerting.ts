@@ -11,8 +11,7 @@
 // place to the first firing notification (and whether it named the node), notifications per incident,
 // distinct alerts Alertmanager received per incident; beside the issue's baseline.
 // Run as root after `npm run build`: npx tsx bench/alerting.ts [trials]
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
@@ -20,10 +19,9 @@ import { Lab } from "../src/lab/index.js";
 import type { AlertEventJson } from "../src/watch/render.js";
 import { Background, sleep } from "../test/support/background.js";
 import { observe, waitFor } from "../test/support/observe.js";
-import { exampleAlertmanagerConfig, httpGet, Receiver, startAlertmanager, startPrometheus, type Notification } from "../test/support/prometheusStack.js";
+import { exampleAlertmanagerConfig, httpGet, Receiver, Started, startAlertmanager, startPrometheusWithShippedRules, type Notification } from "../test/support/prometheusStack.js";
 
 const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
-const RULES = fileURLToPath(new URL("../prometheus/busdoctor-alerts.yml", import.meta.url));
 const trials = Number(process.argv[2] ?? 4);
 const PORTS = { rulesReceiver: 5001, pushReceiver: 5002, amRules: 9093, amPush: 9094, prometheus: 9090, watch: 9464, exporter: 9121 };
 const EXPORTER_ALERT = "RedisExporterClusterStateDown";
@@ -76,42 +74,39 @@ function stats(values: readonly number[]): string {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "busdoctor-bench-alerting-"));
   const lab = await Lab.up({ name: "bench-alerting", nodeTimeoutMs: 15000 });
-  const programs: Array<{ stop(): Promise<void> }> = [];
+  const started = new Started("bench-alerting");
   try {
-    const rulesReceiver = await Receiver.start(lab, PORTS.rulesReceiver);
-    const pushReceiver = await Receiver.start(lab, PORTS.pushReceiver);
-    programs.push(rulesReceiver, pushReceiver);
-    programs.push(await startAlertmanager(lab, join(dir, "am-rules"), PORTS.amRules, rulesAlertmanagerConfig()));
-    programs.push(await startAlertmanager(lab, join(dir, "am-push"), PORTS.amPush, exampleAlertmanagerConfig(PORTS.pushReceiver)));
-    const watch = new Background(
-      lab.busdoctorArgv(["watch", lab.node(1).endpoint, "--cluster-name", "lab", "--json", "--no-history", "--listen", `127.0.0.1:${PORTS.watch}`, "--alertmanager", `http://127.0.0.1:${PORTS.amPush}`], CLI),
+    const rulesReceiver = started.add(await Receiver.start(lab, PORTS.rulesReceiver));
+    const pushReceiver = started.add(await Receiver.start(lab, PORTS.pushReceiver));
+    started.add(await startAlertmanager(lab, join(started.dir, "am-rules"), PORTS.amRules, rulesAlertmanagerConfig()));
+    started.add(await startAlertmanager(lab, join(started.dir, "am-push"), PORTS.amPush, exampleAlertmanagerConfig(PORTS.pushReceiver)));
+    const watch = started.add(
+      new Background(
+        lab.busdoctorArgv(["watch", lab.node(1).endpoint, "--cluster-name", "lab", "--json", "--no-history", "--listen", `127.0.0.1:${PORTS.watch}`, "--alertmanager", `http://127.0.0.1:${PORTS.amPush}`], CLI),
+      ),
     );
-    const exporter = new Background(lab.namespaceArgv(["prometheus-redis-exporter", `-web.listen-address=127.0.0.1:${PORTS.exporter}`, "-redis-only-metrics"]));
-    programs.push(watch, exporter);
-    const exporterRules = join(dir, "redis-exporter-rules.yml");
+    started.add(new Background(lab.namespaceArgv(["prometheus-redis-exporter", `-web.listen-address=127.0.0.1:${PORTS.exporter}`, "-redis-only-metrics"])));
+    const exporterRules = join(started.dir, "redis-exporter-rules.yml");
     writeFileSync(exporterRules, stringify({ groups: [{ name: "redis-exporter", rules: [{ alert: EXPORTER_ALERT, expr: "redis_cluster_state == 0", labels: { severity: "critical" } }] }] }));
-    programs.push(
-      await startPrometheus(lab, join(dir, "prometheus"), {
-        port: PORTS.prometheus,
-        scrapeIntervalSeconds: 1,
-        ruleFiles: [RULES, exporterRules],
-        alertmanagers: [`127.0.0.1:${PORTS.amRules}`],
-        jobs: [
-          { job_name: "busdoctor", static_configs: [{ targets: [`127.0.0.1:${PORTS.watch}`] }] },
-          {
-            job_name: "redis",
-            metrics_path: "/scrape",
-            static_configs: [{ targets: lab.endpoints.map((endpoint) => `redis://${endpoint}`) }],
-            relabel_configs: [
-              { source_labels: ["__address__"], target_label: "__param_target" },
-              { source_labels: ["__param_target"], target_label: "instance" },
-              { target_label: "__address__", replacement: `127.0.0.1:${PORTS.exporter}` },
-            ],
-          },
-        ],
-      }),
+    await startPrometheusWithShippedRules(
+      lab,
+      started,
+      { prometheus: PORTS.prometheus, alertmanager: PORTS.amRules },
+      [
+        { job_name: "busdoctor", static_configs: [{ targets: [`127.0.0.1:${PORTS.watch}`] }] },
+        {
+          job_name: "redis",
+          metrics_path: "/scrape",
+          static_configs: [{ targets: lab.endpoints.map((endpoint) => `redis://${endpoint}`) }],
+          relabel_configs: [
+            { source_labels: ["__address__"], target_label: "__param_target" },
+            { source_labels: ["__param_target"], target_label: "instance" },
+            { target_label: "__address__", replacement: `127.0.0.1:${PORTS.exporter}` },
+          ],
+        },
+      ],
+      [exporterRules],
     );
     await waitFor("Prometheus reads redis_cluster_state of every node", async () => {
       const body = await httpGet(lab, `http://127.0.0.1:${PORTS.prometheus}/api/v1/query?query=count(redis_cluster_state)`);
@@ -178,9 +173,8 @@ async function main(): Promise<void> {
       console.log(`  ${title.padEnd(44)}${stats(latencies).padEnd(38)}${`${right}/${trials}`.padEnd(12)}${notifications.padEnd(24)}${alerts.padEnd(33)}${baseline}`);
     }
   } finally {
-    for (const program of programs.reverse()) await program.stop();
+    await started.stopAll();
     await lab.down();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

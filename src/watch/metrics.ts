@@ -81,32 +81,37 @@ export class WatchMetrics {
   constructor(private readonly linkPolicy: LinkMetricsPolicy = DEFAULT_LINK_METRICS) {
     const registers = [this.registry];
     const clusters = (): Array<[string, ClusterSeries]> => [...this.clusters];
-    /** A gauge whose series are this scrape's rows, nothing left over from earlier ones. */
-    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], rows: () => Iterable<Row<L>>): void => {
-      new Gauge<L>({
-        name: `${PREFIX}${name}`,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset();
-          for (const [labels, value] of rows()) this.set(labels, value);
-        },
-      });
+    /**
+     * A gauge, or a counter showing running totals kept per cluster, whose series are this scrape's rows,
+     * nothing left over from earlier ones (prom-client counters have no set(): reset, then add).
+     */
+    const filled = <L extends string>(kind: "gauge" | "counter", name: string, help: string, labelNames: readonly L[], rows: () => Iterable<Row<L>>): void => {
+      const refill = (metric: Gauge<L> | Counter<L>): void => {
+        metric.reset();
+        for (const [labels, value] of rows()) {
+          if (metric instanceof Gauge) metric.set(labels, value);
+          else metric.inc(labels, value);
+        }
+      };
+      const config = { name: `${PREFIX}${name}`, help, labelNames, registers };
+      if (kind === "gauge") {
+        new Gauge<L>({
+          ...config,
+          collect() {
+            refill(this);
+          },
+        });
+      } else {
+        new Counter<L>({
+          ...config,
+          collect() {
+            refill(this);
+          },
+        });
+      }
     };
-    /** A counter showing running totals kept per cluster (prom-client has no set(): reset, then add). */
-    const totals = <L extends string>(name: string, help: string, labelNames: readonly L[], rows: () => Iterable<Row<L>>): void => {
-      new Counter<L>({
-        name: `${PREFIX}${name}`,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset();
-          for (const [labels, value] of rows()) this.inc(labels, value);
-        },
-      });
-    };
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], rows: () => Iterable<Row<L>>): void => filled("gauge", name, help, labelNames, rows);
+    const totals = <L extends string>(name: string, help: string, labelNames: readonly L[], rows: () => Iterable<Row<L>>): void => filled("counter", name, help, labelNames, rows);
     const perNode = (read: (node: SampleSignals["nodes"][number]) => number | null) =>
       function* (): Iterable<Row<"cluster" | "node">> {
         for (const [cluster, series] of clusters()) {

@@ -3,10 +3,8 @@
 // both scraped by Debian's Prometheus with the shipped rules and pushing to Debian's Alertmanager with the
 // shipped routes. A fault in one cluster must page once, for that cluster only, with the right labels; a
 // cluster whose nodes all hang must not slow the others; --shard must split the clusters.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,16 +12,14 @@ import type { AlertEventJson } from "../../src/watch/render.js";
 import { Background, sleep } from "../support/background.js";
 import { requireDebianTools } from "../support/debianTools.js";
 import { waitFor } from "../support/observe.js";
-import { exampleAlertmanagerConfig, httpGet, Receiver, startAlertmanager, startPrometheus } from "../support/prometheusStack.js";
+import { exampleAlertmanagerConfig, httpGet, Receiver, Started, startAlertmanager, startPrometheusWithShippedRules } from "../support/prometheusStack.js";
 import { ExtraCluster } from "./support/fleetLab.js";
 import { useLab } from "./support/lab.js";
 
 const lab = useLab({ name: "fleet-e2e", masters: 3, replicasPerMaster: 0, nodeTimeoutMs: 5000 });
-const RULES = fileURLToPath(new URL("../../prometheus/busdoctor-alerts.yml", import.meta.url));
 const PORTS = { receiver: 5001, alertmanager: 9093, prometheus: 9090, replicas: [9464, 9465] };
-const dir = mkdtempSync(join(tmpdir(), "busdoctor-fleet-"));
-const CLUSTERS_FILE = join(dir, "clusters.yaml");
-const programs: Array<{ stop(): Promise<void> }> = [];
+const started = new Started("fleet");
+const CLUSTERS_FILE = join(started.dir, "clusters.yaml");
 let beta: ExtraCluster;
 let gamma: ExtraCluster;
 let receiver: Receiver;
@@ -56,39 +52,25 @@ beforeAll(async () => {
     CLUSTERS_FILE,
     ["clusters:", ...Object.entries({ alpha: lab().endpoints, beta: beta.endpoints, gamma: gamma.endpoints }).map(([name, nodes]) => `  - name: ${name}\n    seeds: [${nodes[0]}]`)].join("\n"),
   );
-  receiver = await Receiver.start(lab(), PORTS.receiver);
-  programs.push(receiver);
-  programs.push(await startAlertmanager(lab(), join(dir, "alertmanager"), PORTS.alertmanager, exampleAlertmanagerConfig(PORTS.receiver)));
+  receiver = started.add(await Receiver.start(lab(), PORTS.receiver));
+  started.add(await startAlertmanager(lab(), join(started.dir, "alertmanager"), PORTS.alertmanager, exampleAlertmanagerConfig(PORTS.receiver)));
   for (const port of PORTS.replicas) {
-    const replica = new Background(
-      lab().busdoctorArgv(["watch", "--clusters", CLUSTERS_FILE, "--listen", `127.0.0.1:${port}`, "--alertmanager", `http://127.0.0.1:${PORTS.alertmanager}`, "--json", "--no-history"]),
+    replicas.push(
+      started.add(new Background(lab().busdoctorArgv(["watch", "--clusters", CLUSTERS_FILE, "--listen", `127.0.0.1:${port}`, "--alertmanager", `http://127.0.0.1:${PORTS.alertmanager}`, "--json", "--no-history"]))),
     );
-    replicas.push(replica);
-    programs.push(replica);
   }
   for (const port of PORTS.replicas) {
     await waitFor(`replica :${port} samples every cluster`, async () => new Set(samples((await scrape(port)).families, "busdoctor_node_up").map((s) => s.labels["cluster"])).size === 3, 30_000);
   }
-  programs.push(
-    await startPrometheus(lab(), join(dir, "prometheus"), {
-      port: PORTS.prometheus,
-      scrapeIntervalSeconds: 1,
-      ruleFiles: [RULES],
-      alertmanagers: [`127.0.0.1:${PORTS.alertmanager}`],
-      jobs: [
-        { job_name: "busdoctor", static_configs: [{ targets: PORTS.replicas.map((port) => `127.0.0.1:${port}`) }] },
-        // The nodes busdoctor discovered, as a redis_exporter multi-target job would take them.
-        { job_name: "redis-nodes", http_sd_configs: [{ url: `http://127.0.0.1:${PORTS.replicas[0]}/sd`, refresh_interval: "5s" }] },
-      ],
-    }),
-  );
+  await startPrometheusWithShippedRules(lab(), started, PORTS, [
+    { job_name: "busdoctor", static_configs: [{ targets: PORTS.replicas.map((port) => `127.0.0.1:${port}`) }] },
+    // The nodes busdoctor discovered, as a redis_exporter multi-target job would take them.
+    { job_name: "redis-nodes", http_sd_configs: [{ url: `http://127.0.0.1:${PORTS.replicas[0]}/sd`, refresh_interval: "5s" }] },
+  ]);
   await sleep(5000);
 }, 240_000);
 
-afterAll(async () => {
-  for (const program of programs.reverse()) await program.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => started.stopAll());
 
 describe("busdoctor watch --clusters: three clusters in one process", () => {
   it("labels every per-cluster series with its cluster, passes promtool check metrics, and serves the nodes for http_sd", async () => {

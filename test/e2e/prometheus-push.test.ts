@@ -3,24 +3,20 @@
 // divided by 20) behind Basic authentication. The incidents are those of a real recorded fault (a node
 // killed: first a warning, then critical) replayed through the state machine, so no lab is needed; the
 // integration with a live watch, Prometheus and the rules is test/e2e/prometheus-stack.test.ts.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertmanagerPusher, DEFAULT_ALERTMANAGER_POLICY, parseAlertmanagerUrl, type AlertmanagerPolicy } from "../../src/alerting/alertmanager.js";
 import { incidentAlerts, type IncidentAlert, type IncidentAlerts } from "../../src/alerting/incidentAlert.js";
 import { initialState, step } from "../../src/watch/machine.js";
-import type { Background } from "../support/background.js";
 import { waitFor } from "../support/observe.js";
-import { exampleAlertmanagerConfig, freePort, HOST, httpGet, Receiver, startAlertmanager, type BasicAuth } from "../support/prometheusStack.js";
+import { exampleAlertmanagerConfig, freePort, HOST, httpGet, Receiver, Started, startAlertmanager, type BasicAuth } from "../support/prometheusStack.js";
 import { loadRecording } from "../unit/watch/replay.js";
 
 /** A bcrypt hash (cost 4) of the test-only password, made once with Python's crypt.crypt: Alertmanager only takes hashes. */
 const AUTH: BasicAuth = { user: "ops", password: "s3cret-pw", bcrypt: "$2b$04$jf5TzOFYa9K1XCYV1tvTIueYkE6KZakQTkeHwCjxGh7A.Qt0xP7MC" };
 const POLICY: AlertmanagerPolicy = { ...DEFAULT_ALERTMANAGER_POLICY, resendMs: 1000, firstRetryMs: 100, maxRetryMs: 500 };
 
-const dir = mkdtempSync(join(tmpdir(), "busdoctor-am-push-"));
-let alertmanager: Background;
+const started = new Started("am-push");
 let receiver: Receiver;
 let amUrl = "";
 
@@ -48,17 +44,13 @@ async function alertsInAlertmanager(): Promise<AmAlert[]> {
 
 beforeAll(async () => {
   const receiverPort = await freePort();
-  receiver = await Receiver.start(HOST, receiverPort);
+  receiver = started.add(await Receiver.start(HOST, receiverPort));
   const port = await freePort();
   amUrl = String(port);
-  alertmanager = await startAlertmanager(HOST, join(dir, "am"), port, exampleAlertmanagerConfig(receiverPort), AUTH);
+  started.add(await startAlertmanager(HOST, join(started.dir, "am"), port, exampleAlertmanagerConfig(receiverPort), AUTH));
 });
 
-afterAll(async () => {
-  await alertmanager?.stop();
-  await receiver?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => started.stopAll());
 
 describe("--alertmanager push to a real Alertmanager (the shipped example config)", () => {
   it("pages once per incident naming the node, keeps it through a severity change, resolves it once", async () => {

@@ -5,23 +5,18 @@
 // (prometheus/alertmanager-example.yml, timings divided by 20), and a webhook receiver. A fault must reach
 // the receiver as the documented alerts, one page naming the node, the classic signs inhibited under it;
 // the heal must resolve it without a new page.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Background, sleep } from "../support/background.js";
 import { waitFor } from "../support/observe.js";
-import { exampleAlertmanagerConfig, httpGet, Receiver, startAlertmanager, startPrometheus, type Notification } from "../support/prometheusStack.js";
+import { exampleAlertmanagerConfig, httpGet, Receiver, Started, startAlertmanager, startPrometheusWithShippedRules, type Notification } from "../support/prometheusStack.js";
 import { useLab } from "./support/lab.js";
 
 const lab = useLab({ name: "prom-stack-e2e", nodeTimeoutMs: 5000 });
 const FAULTY = 3;
-const RULES = fileURLToPath(new URL("../../prometheus/busdoctor-alerts.yml", import.meta.url));
 const PORTS = { receiver: 5001, alertmanager: 9093, prometheus: 9090, rulesWatch: 9464, pushWatch: 9465 };
-const dir = mkdtempSync(join(tmpdir(), "busdoctor-prom-stack-"));
-const programs: Array<Background | Receiver> = [];
+const started = new Started("prom-stack");
 let receiver: Receiver;
 
 interface PromAlert {
@@ -63,29 +58,16 @@ async function faultAndHeal(holdMs: number): Promise<{ faultAt: number; healAt: 
 }
 
 beforeAll(async () => {
-  receiver = await Receiver.start(lab(), PORTS.receiver);
-  programs.push(receiver);
-  programs.push(await startAlertmanager(lab(), join(dir, "alertmanager"), PORTS.alertmanager, exampleAlertmanagerConfig(PORTS.receiver)));
-  const watch = new Background(watchArgv(["--listen", `127.0.0.1:${PORTS.rulesWatch}`]));
-  programs.push(watch);
+  receiver = started.add(await Receiver.start(lab(), PORTS.receiver));
+  started.add(await startAlertmanager(lab(), join(started.dir, "alertmanager"), PORTS.alertmanager, exampleAlertmanagerConfig(PORTS.receiver)));
+  started.add(new Background(watchArgv(["--listen", `127.0.0.1:${PORTS.rulesWatch}`])));
   await waitFor("the watch serves metrics", async () => (await httpGet(lab(), `http://127.0.0.1:${PORTS.rulesWatch}/metrics`)) !== null, 30_000);
-  programs.push(
-    await startPrometheus(lab(), join(dir, "prometheus"), {
-      port: PORTS.prometheus,
-      scrapeIntervalSeconds: 1,
-      ruleFiles: [RULES],
-      alertmanagers: [`127.0.0.1:${PORTS.alertmanager}`],
-      jobs: [{ job_name: "redis-bus", static_configs: [{ targets: [`127.0.0.1:${PORTS.rulesWatch}`] }] }],
-    }),
-  );
+  await startPrometheusWithShippedRules(lab(), started, PORTS, [{ job_name: "redis-bus", static_configs: [{ targets: [`127.0.0.1:${PORTS.rulesWatch}`] }] }]);
   await waitFor("Prometheus scrapes the watch", async () => (await httpGet(lab(), `http://127.0.0.1:${PORTS.prometheus}/api/v1/query?query=busdoctor_node_up`))?.includes("127.0.0.6:6379") === true, 30_000);
   await sleep(5000); // baselines: the watch's round trip, the rules' windows
 }, 180_000);
 
-afterAll(async () => {
-  for (const program of programs.reverse()) await program.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => started.stopAll());
 
 describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => {
   it("a steady cluster raises nothing", async () => {
@@ -130,10 +112,9 @@ describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => 
   it("pushed straight to Alertmanager as well (--alertmanager): the same alert, sooner, still one page; credentials never shown", async () => {
     const faulty = lab().node(FAULTY).endpoint;
     // A second watch pushes, beside the first one's rules path; a second Alertmanager URL refuses, with a password in it.
-    const pushWatch = new Background(
+    const pushWatch = started.add(new Background(
       watchArgv(["--listen", `127.0.0.1:${PORTS.pushWatch}`, "--alertmanager", `http://127.0.0.1:${PORTS.alertmanager}`, "--alertmanager", "http://ops:hunter2-secret@127.0.0.1:2/"]),
-    );
-    programs.push(pushWatch);
+    ));
     await waitFor("the pushing watch samples", async () => pushWatch.stderr.some((entry) => entry.line.includes("watching")), 30_000);
     await sleep(5000);
     const run = await faultAndHeal(10_000);

@@ -1,7 +1,8 @@
 // Debian's Prometheus and Alertmanager, and a webhook receiver, run for real inside a lab's network
 // namespace (on its 127.0.0.1), for the integration tests and bench/alerting.ts. Each program gets its
 // own directory for config and data; everything is stopped by `stop()`.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
@@ -191,4 +192,43 @@ export function exampleAlertmanagerConfig(receiverPort: number, speedup = 20): s
   for (const route of config.route.routes ?? []) scale(route);
   for (const receiver of config.receivers) for (const webhook of receiver.webhook_configs) webhook.url = `http://127.0.0.1:${receiverPort}/${receiver.name}`;
   return stringify(config);
+}
+
+/** The programs a test or bench started and their scratch directory: stopped in reverse order, then removed. */
+export class Started {
+  readonly dir: string;
+  private readonly programs: Array<{ stop(): Promise<void> }> = [];
+
+  constructor(name: string) {
+    this.dir = mkdtempSync(join(tmpdir(), `busdoctor-${name}-`));
+  }
+
+  add<T extends { stop(): Promise<void> }>(program: T): T {
+    this.programs.push(program);
+    return program;
+  }
+
+  async stopAll(): Promise<void> {
+    for (const program of this.programs.reverse()) await program.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+const SHIPPED_RULES = fileURLToPath(new URL("../../prometheus/busdoctor-alerts.yml", import.meta.url));
+
+/** Prometheus as the tests and the bench run it: every second, prometheus/busdoctor-alerts.yml (and `extraRules`), one Alertmanager. */
+export function startPrometheusWithShippedRules(
+  where: InNamespace,
+  started: Started,
+  ports: { prometheus: number; alertmanager: number },
+  jobs: ScrapeJob[],
+  extraRules: string[] = [],
+): Promise<Background> {
+  return startPrometheus(where, join(started.dir, "prometheus"), {
+    port: ports.prometheus,
+    scrapeIntervalSeconds: 1,
+    ruleFiles: [SHIPPED_RULES, ...extraRules],
+    alertmanagers: [`127.0.0.1:${ports.alertmanager}`],
+    jobs,
+  }).then((program) => started.add(program));
 }
