@@ -5,17 +5,18 @@
 import { basename, dirname, extname, join } from "node:path";
 import type { HostPort } from "../cluster/address.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import { HistoryStore, type HistoryOptions } from "../history/store.js";
-import { AlertmanagerPusher, type AlertmanagerPolicy, type AlertmanagerTarget } from "../alerting/alertmanager.js";
+import { HistoryStore } from "../history/store.js";
+import { AlertmanagerPusher } from "../alerting/alertmanager.js";
 import { incidentAlerts, type IncidentAlert } from "../alerting/incidentAlert.js";
 import { runLoop, type Sink } from "../watch/loop.js";
 import { initialState } from "../watch/machine.js";
-import { WatchMetrics, type LinkMetricsPolicy } from "../watch/metrics.js";
+import { WatchMetrics } from "../watch/metrics.js";
 import { alertEventJson, isAlertEvent, logLines, logStyle } from "../watch/render.js";
 import { Sampler } from "../watch/sampler.js";
-import { serveMetrics, type ListenAddress } from "../watch/server.js";
+import type { WatchOutputOptions } from "../watch/run.js";
+import { serveMetrics } from "../watch/server.js";
 import type { SampleSignals } from "../watch/signals.js";
-import { WebhookSender, type WebhookPolicy } from "../watch/webhook.js";
+import { WebhookSender } from "../watch/webhook.js";
 import { targetGroups } from "./discovery.js";
 
 export interface FleetCluster {
@@ -24,20 +25,8 @@ export interface FleetCluster {
   connection: ConnectionOptions;
 }
 
-export interface FleetOptions {
+export interface FleetOptions extends WatchOutputOptions {
   clusters: FleetCluster[];
-  intervalMs: number;
-  durationMs: number | null;
-  json: boolean;
-  color: boolean;
-  listen: ListenAddress | null;
-  webhooks: URL[];
-  webhookPolicy: WebhookPolicy;
-  alertmanagers: AlertmanagerTarget[];
-  alertmanagerPolicy: AlertmanagerPolicy;
-  linkMetrics: LinkMetricsPolicy;
-  /** The history database path a single watch would use: each cluster gets `<name>-<cluster>.db` beside it. */
-  history: { path: string; options: HistoryOptions } | null;
 }
 
 export interface FleetIo {

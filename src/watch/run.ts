@@ -16,16 +16,12 @@ import { Sampler } from "./sampler.js";
 import { serveMetrics, type ListenAddress } from "./server.js";
 import { WebhookSender, type WebhookPolicy } from "./webhook.js";
 
-export interface WatchOptions {
-  /** The `cluster` label of every series and alert. */
-  clusterName: string;
-  seeds: HostPort[];
-  connection: ConnectionOptions;
+/** What a watch of one cluster and of a fleet have in common: sampling, output and outlets. */
+export interface WatchOutputOptions {
   intervalMs: number;
   durationMs: number | null;
   json: boolean;
   color: boolean;
-  recordFile: string | null;
   listen: ListenAddress | null;
   webhooks: URL[];
   webhookPolicy: WebhookPolicy;
@@ -34,6 +30,14 @@ export interface WatchOptions {
   linkMetrics: LinkMetricsPolicy;
   /** The history database, or null for none. */
   history: { path: string; options: HistoryOptions } | null;
+}
+
+export interface WatchOptions extends WatchOutputOptions {
+  /** The `cluster` label of every series and alert. */
+  clusterName: string;
+  seeds: HostPort[];
+  connection: ConnectionOptions;
+  recordFile: string | null;
 }
 
 /** How long a stopping watch gives webhooks to deliver what is queued. */
