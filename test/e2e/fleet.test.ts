@@ -159,6 +159,24 @@ describe("busdoctor watch --clusters: three clusters in one process", () => {
     await gamma.waitUntilSettled();
   }, 120_000);
 
+  it("says in one line what is wrong with a fleet's arguments (exit 3), never repeating a password", async () => {
+    const badFile = join(started.dir, "bad.yaml");
+    writeFileSync(badFile, "clusters:\n  - name: alpha\n    seeds: [127.0.0.1:6379]\n    password: Tr0ub4dor-3\n");
+    for (const [args, message] of [
+      [["--clusters", CLUSTERS_FILE, "127.0.0.1:6379"], "--clusters: the seeds are in the file; give none on the command line"],
+      [["--clusters", CLUSTERS_FILE, "--cluster-name", "x"], "--clusters: --cluster-name is for a single cluster (the names are in the file)"],
+      [["--shard", "0/2", "127.0.0.1:6379"], "--shard splits the clusters of --clusters FILE between replicas"],
+      [["--clusters", CLUSTERS_FILE, "--shard", "2/2"], '--shard: expected i/N with 0 <= i < N, such as 0/3, got "2/2"'],
+      [["--clusters", join(started.dir, "missing.yaml")], `--clusters ${join(started.dir, "missing.yaml")}: cannot read it (ENOENT)`],
+      [["--clusters", badFile], 'cluster "alpha": no passwords in this file: name a file (passFile) or an environment variable (passEnv)'],
+    ] as const) {
+      const result = await lab().runBusdoctor(["watch", ...args, "--no-history"], { timeoutMs: 30_000 });
+      expect(result.code, args.join(" ")).toBe(3);
+      expect(result.stderr.trim().split("\n")[0], args.join(" ")).toBe(`busdoctor: ${message}`);
+      expect(result.stderr).not.toContain("Tr0ub4dor");
+    }
+  });
+
   it("--shard i/N splits the clusters between replicas: each on exactly one", async () => {
     const watched = await Promise.all(
       ["0/2", "1/2"].map(async (shard) => {
