@@ -7,65 +7,17 @@
 // Gauges are filled at scrape time from each cluster's latest sample (prom-client's `collect`), so a
 // node or link that is gone simply has no series; counters keep running totals per cluster.
 import { Counter, Gauge, Histogram, Registry, type LabelValues } from "prom-client";
-import { incidentAlerts, type IncidentAlert } from "../alerting/incidentAlert.js";
 import type { PushStats } from "../alerting/alertmanager.js";
 import { VERSION } from "../version.js";
-import type { Alert } from "./events.js";
+import { ClusterSeries, DEFAULT_LINK_METRICS, messageType, type LinkMetricsPolicy } from "./clusterSeries.js";
 import type { StepOutput } from "./machine.js";
-import { linkIsNotable, type LinkSignals, type SampleSignals } from "./signals.js";
+import type { LinkSignals, SampleSignals } from "./signals.js";
 import type { WebhookStats } from "./webhook.js";
 import { processMetrics } from "./processMetrics.js";
 
 const PREFIX = "busdoctor_";
 
-/** Which links get per-link series: only those not healthy (the default), or all, and at most how many. */
-export interface LinkMetricsPolicy {
-  scope: "notable" | "all";
-  /** Per cluster; the links with the longest pending PING first. */
-  limit: number;
-}
-
-export const DEFAULT_LINK_METRICS: LinkMetricsPolicy = { scope: "notable", limit: 1000 };
-
-/** The links to export: the notable ones (or all), worst first, at most `limit`. */
-export function linksToExport(links: readonly LinkSignals[], policy: LinkMetricsPolicy): { exported: LinkSignals[]; notable: number } {
-  const notable = links.filter(linkIsNotable);
-  const chosen = policy.scope === "all" ? [...links] : notable;
-  if (chosen.length > policy.limit) chosen.sort((a, b) => (b.pingPendingMs ?? 0) - (a.pingPendingMs ?? 0) || Number(b.flag !== null) - Number(a.flag !== null));
-  return { exported: chosen.slice(0, policy.limit), notable: notable.length };
-}
-
-/** One cluster's latest sample, and the running totals its counters show. */
-interface ClusterSeries {
-  signals: SampleSignals;
-  links: LinkSignals[];
-  notableLinks: number;
-  firing: Alert[];
-  incidents: IncidentAlert[];
-  incidentMemory: Map<number, IncidentAlert>;
-  incidentsOpen: number;
-  thresholdSeconds: number;
-  roundTripSeconds: number;
-  /** node -> cluster_stats_messages_* name -> total since the monitor started, and the last raw values. */
-  messageTotals: Map<string, Map<string, number>>;
-  messageLast: Map<string, Record<string, number>>;
-  /** observer -> link objects re-created; "observer|peer" -> the signals' running count last seen. */
-  recreationTotals: Map<string, number>;
-  recreationLast: Map<string, number>;
-}
-
 type Row<L extends string> = [LabelValues<L>, number];
-
-/** cluster_stats_messages_ping_sent -> type ping, direction sent ("sent" and "received" are the totals). */
-function messageType(name: string): { type: string; direction: string } | null {
-  const split = name.lastIndexOf("_");
-  return split <= 0 ? null : { type: name.slice(0, split), direction: name.slice(split + 1) };
-}
-
-/** Adds the increase since the last reading; a counter that went down restarted with its node. */
-function advance(totals: Map<string, number>, key: string, now: number, last: number | undefined): void {
-  totals.set(key, (totals.get(key) ?? 0) + (last === undefined ? 0 : now >= last ? now - last : now));
-}
 
 export class WatchMetrics {
   readonly registry = new Registry();
@@ -232,58 +184,11 @@ export class WatchMetrics {
 
   /** Replaces the cluster's series with this sample's and advances its counters. */
   update(cluster: string, output: StepOutput, sampleSeconds: number): void {
-    const { signals } = output;
-    const series = this.clusters.get(cluster) ?? {
-      signals,
-      links: [],
-      notableLinks: 0,
-      firing: [],
-      incidents: [],
-      incidentMemory: new Map(),
-      incidentsOpen: 0,
-      thresholdSeconds: 0,
-      roundTripSeconds: 0,
-      messageTotals: new Map(),
-      messageLast: new Map(),
-      recreationTotals: new Map(),
-      recreationLast: new Map(),
-    };
+    const series = this.clusters.get(cluster) ?? new ClusterSeries(cluster, this.linkPolicy);
     this.clusters.set(cluster, series);
-    const { exported, notable } = linksToExport(signals.links, this.linkPolicy);
-    Object.assign(series, {
-      signals,
-      links: exported,
-      notableLinks: notable,
-      firing: output.firing,
-      incidents: incidentAlerts(cluster, output, series.incidentMemory).open,
-      incidentsOpen: output.state.book.open.length,
-      thresholdSeconds: output.thresholdMs / 1000,
-      roundTripSeconds: output.roundTripMs / 1000,
-    });
-    this.advanceCounters(series);
+    series.take(output);
     this.samples.inc({ cluster });
     this.sampleSeconds.observe({ cluster }, sampleSeconds);
-  }
-
-  private advanceCounters(series: ClusterSeries): void {
-    const members = new Set(series.signals.nodes.map((node) => node.address));
-    for (const node of series.signals.nodes) {
-      if (node.messages === null) continue;
-      const last = series.messageLast.get(node.address);
-      const totals = series.messageTotals.get(node.address) ?? new Map<string, number>();
-      // Redis prints a message type only once it has counted one: absent before means 0 before.
-      for (const [name, value] of Object.entries(node.messages)) advance(totals, name, value, last === undefined ? undefined : (last[name] ?? 0));
-      series.messageTotals.set(node.address, totals);
-      series.messageLast.set(node.address, node.messages);
-    }
-    for (const link of series.signals.links) {
-      const pair = `${link.observer}|${link.peer}`;
-      advance(series.recreationTotals, link.observer, link.linkRecreations, series.recreationLast.get(pair) ?? 0);
-      series.recreationLast.set(pair, link.linkRecreations);
-    }
-    // Nodes that left the cluster take their counters with them.
-    for (const map of [series.messageTotals, series.messageLast, series.recreationTotals]) for (const address of map.keys()) if (!members.has(address)) map.delete(address);
-    for (const pair of series.recreationLast.keys()) if (!members.has(pair.slice(0, pair.indexOf("|")))) series.recreationLast.delete(pair);
   }
 
   /** Pushes to Alertmanager, by its host (never the URL: it may hold credentials). */

@@ -39,7 +39,7 @@ export interface LinkSignals {
 }
 
 /** A PING pending this long is worth recording; a healthy link's PING is pending for a few ms at most. */
-export const NOTABLE_PENDING_MS = 100;
+const NOTABLE_PENDING_MS = 100;
 
 /**
  * Whether a link is not in its healthy state: a PING pending 100 ms or more, a flag, failure reports.
