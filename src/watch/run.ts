@@ -15,6 +15,8 @@ import { AlertmanagerPusher, type AlertmanagerPolicy, type AlertmanagerTarget } 
 import { incidentAlerts, type IncidentAlert } from "../alerting/incidentAlert.js";
 import { Sampler } from "./sampler.js";
 import { serveMetrics, type ListenAddress } from "./server.js";
+import type { SampleSignals } from "./signals.js";
+import { targetGroups } from "../fleet/discovery.js";
 import { WebhookSender, type WebhookPolicy } from "./webhook.js";
 
 /** What a watch of one cluster and of a fleet have in common: sampling, output and outlets. */
@@ -97,7 +99,9 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
   const closers: Array<() => void | Promise<void>> = [() => sampler.close()];
   const metrics = options.listen === null ? null : new WatchMetrics(options.linkMetrics);
   if (metrics !== null && options.listen !== null) {
-    const server = await serveMetrics(metrics.registry, options.listen).catch((error: unknown) => {
+    const latest = new Map<string, SampleSignals>();
+    sinks.push((output) => void latest.set(options.clusterName, output.signals));
+    const server = await serveMetrics(metrics.registry, options.listen, { "/sd": () => targetGroups(latest) }).catch((error: unknown) => {
       sampler.close();
       throw error;
     });

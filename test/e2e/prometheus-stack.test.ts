@@ -70,10 +70,17 @@ beforeAll(async () => {
 afterAll(() => started.stopAll());
 
 describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => {
-  it("a steady cluster raises nothing", async () => {
+  it("a steady cluster raises nothing; /sd lists its nodes, three masters and three replicas", async () => {
     await sleep(10_000);
     expect(await prometheusAlerts()).toEqual([]);
     expect(receiver.notifications()).toEqual([]);
+    const sd = JSON.parse((await httpGet(lab(), `http://127.0.0.1:${PORTS.rulesWatch}/sd`)) ?? "[]") as Array<{ targets: string[]; labels: Record<string, string> }>;
+    expect(sd.map((group) => group.labels)).toEqual([
+      { cluster: "lab", __meta_busdoctor_role: "master" },
+      { cluster: "lab", __meta_busdoctor_role: "replica" },
+    ]);
+    expect(sd.flatMap((group) => group.targets).sort()).toEqual([...lab().endpoints].sort());
+    expect(sd.map((group) => group.targets.length)).toEqual([3, 3]);
   });
 
   it("a blocked bus port: one page through the rules naming the node, the classic signs inhibited, one resolution after the heal", async () => {
