@@ -212,3 +212,15 @@ export async function collectSampled(
   await sleep(sampleMs);
   return { ...(await snapshotWith(seeds, options, settings, progress)), baseline };
 }
+
+/**
+ * The second of two looks, carrying the first (and its `--sample` baseline) inside it: the snapshot
+ * file then replays the decision that needed both. `reasons`: why one look was not enough.
+ */
+export function withFirstLook(second: Snapshot, first: Snapshot, reasons: readonly string[]): Snapshot {
+  return {
+    ...second,
+    baseline: first.baseline,
+    firstLook: { takenAtMs: first.takenAtMs, finishedAtMs: first.finishedAtMs, nodes: first.nodes, reasons: [...reasons] },
+  };
+}

@@ -13,14 +13,14 @@ export interface ClientSettings {
   tls: TlsConnectionOptions | null;
 }
 
-/** The wire form of each command; INFO with three sections is one call on Redis 7. */
+/** The wire form of each command; INFO with four sections is one call on Redis 7 (replication: whether a master was promoted). */
 export const COMMAND_ARGS: Record<NodeCommand, readonly string[]> = {
   ping: ["PING"],
   clusterMyid: ["CLUSTER", "MYID"],
   clusterInfo: ["CLUSTER", "INFO"],
   clusterNodes: ["CLUSTER", "NODES"],
   clusterLinks: ["CLUSTER", "LINKS"],
-  info: ["INFO", "server", "clients", "cluster"],
+  info: ["INFO", "server", "clients", "cluster", "replication"],
   configNodeTimeout: ["CONFIG", "GET", "cluster-node-timeout"],
   configClusterPort: ["CONFIG", "GET", "cluster-port"],
 };

@@ -13,6 +13,7 @@ const STEP_NAMES: Record<StepKind, string> = {
   failover: "failover",
   heal: "heal",
   recovery: "recovery",
+  phase: "phase",
 };
 
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 23);

@@ -29,7 +29,7 @@ export type NodeCommand =
   | "clusterInfo"
   | "clusterNodes"
   | "clusterLinks"
-  | "info" // INFO server clients cluster
+  | "info" // INFO server clients cluster replication
   | "configNodeTimeout" // CONFIG GET cluster-node-timeout
   | "configClusterPort"; // CONFIG GET cluster-port
 
@@ -73,6 +73,20 @@ export interface NodeSnapshot {
   probes: NodeProbes;
 }
 
+/**
+ * The first of two looks, when one snapshot could not tell a fresh fault from a path only busdoctor's
+ * host lacks, one-way from both ways, down from unreachable, or a fault from a heal: `check` looked
+ * again a moment later and the snapshot holding this is the second look. Diagnosing compares the two,
+ * so the decision replays from the file alone. `watch` passes its previous sample the same way.
+ */
+export interface SnapshotLook {
+  takenAtMs: number;
+  finishedAtMs: number;
+  nodes: NodeSnapshot[];
+  /** Why one look was not enough, in the words the report uses. */
+  reasons: string[];
+}
+
 /** CLUSTER INFO of every node taken `--sample` earlier, for rates of the gossip counters. */
 export interface SnapshotBaseline {
   takenAtMs: number;
@@ -94,4 +108,6 @@ export interface Snapshot {
   };
   nodes: NodeSnapshot[];
   baseline: SnapshotBaseline | null;
+  /** The first look when there were two (absent in snapshots written before it existed: one look). */
+  firstLook?: SnapshotLook | null;
 }

@@ -27,7 +27,15 @@ function idsByAddress(views: readonly NodeView[], addresses: ReadonlySet<string>
   return byAddress;
 }
 
-export function analyze(snapshot: Snapshot): ClusterAnalysis {
+export interface AnalyzeOptions {
+  /**
+   * Count a PING pending longer than this as a fault, instead of the threshold derived from the node
+   * timeout: `watch` reads its samples with a few hundred ms (well past the round trip it observes).
+   */
+  pendingThresholdMs?: number;
+}
+
+export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): ClusterAnalysis {
   const shared = new SharedNodeValues();
   const entryTallies = new EntryTallies();
   const nodeIndexes: number[] = []; // refilled by each readView
@@ -45,7 +53,8 @@ export function analyze(snapshot: Snapshot): ClusterAnalysis {
     return summarize(node, view, id, tallies);
   });
   const nodeTimeoutMs = majority(views.map((view) => view.nodeTimeoutMs).filter((value): value is number => value !== null));
-  const thresholds = linkThresholds(nodeTimeoutMs);
+  const derived = linkThresholds(nodeTimeoutMs);
+  const thresholds = options.pendingThresholdMs === undefined ? derived : { ...derived, pendingMs: options.pendingThresholdMs };
   return {
     nodes,
     views,

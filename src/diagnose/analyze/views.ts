@@ -74,7 +74,7 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
   return { view, linksPerEntry: nodes === null || linkBits === null ? null : inEntryOrder(linkBits, nodeIndexes) };
 }
 
-const COMMAND_NAMES: Record<NodeCommand, string> = {
+export const COMMAND_NAMES: Record<NodeCommand, string> = {
   ping: "PING",
   clusterMyid: "CLUSTER MYID",
   clusterInfo: "CLUSTER INFO",

@@ -5,8 +5,14 @@ import type { CutDirection } from "../bus.js";
 
 export interface BusTarget {
   ip: string;
+  /** Whose host the rules are on, in words: "127.0.0.3", or "127.0.0.12 and 127.0.0.13" for one cause on several nodes. */
+  hosts: string;
   clientPort: number;
   busPort: number;
+}
+
+function hostWord(target: BusTarget): string {
+  return target.hosts === target.ip ? "host" : "hosts";
 }
 
 function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: readonly string[]): Fix[] {
@@ -22,8 +28,8 @@ function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: 
     iptables.push(`iptables -I OUTPUT -p tcp -d ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
   }
   return [
-    { where: `nftables on the host of ${target.ip}`, lines },
-    { where: `iptables on the host of ${target.ip}`, lines: iptables },
+    { where: `nftables on the ${hostWord(target)} of ${target.hosts}`, lines },
+    { where: `iptables on the ${hostWord(target)} of ${target.hosts}`, lines: iptables },
   ];
 }
 
@@ -94,8 +100,9 @@ export function busBlockedFixes(target: BusTarget, direction: CutDirection, peer
 export function busNotListeningFixes(target: BusTarget): Fix[] {
   return [
     {
-      where: `the host of ${target.ip}`,
+      where: `the ${hostWord(target)} of ${target.hosts}`,
       lines: [
+        ...(target.hosts === target.ip ? [] : [`# on each of them (shown for ${target.ip}):`]),
         `ss -ltnp 'sport = :${target.busPort}'   # is redis-server listening on the bus port?`,
         `redis-cli -h ${target.ip} -p ${target.clientPort} CONFIG GET cluster-port`,
         `redis-cli -h ${target.ip} -p ${target.clientPort} CONFIG GET cluster-announce-bus-port   # must be the port peers can dial`,

@@ -1,9 +1,10 @@
 // Small readings shared by the bus rules, so each fault is classified the same way everywhere.
 import type { NodeSummary } from "../../model/analysis.js";
-import type { Evidence } from "../../model/finding.js";
+import type { Evidence, Fix } from "../../model/finding.js";
 import { hostOf } from "../../cluster/address.js";
 import { defaultBusPort } from "../../cluster/ports.js";
 import { probeEvidence } from "../evidence.js";
+import { byAddress, joinNames } from "../words.js";
 import type { BusTarget } from "../fixes/bus.js";
 import type { RuleContext } from "../rule.js";
 
@@ -13,7 +14,30 @@ export function refusesBus(node: NodeSummary | undefined): boolean {
 }
 
 export function busTarget(node: NodeSummary): BusTarget {
-  return { ip: hostOf(node.address), clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
+  const ip = hostOf(node.address);
+  return { ip, hosts: ip, clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
+}
+
+/** One target for several nodes of one cause (they share the port): the first node's, naming every host. */
+export function groupTarget(nodes: readonly NodeSummary[]): BusTarget {
+  const first = busTarget(nodes[0] as NodeSummary);
+  return { ...first, hosts: joinNames(nodes.map((node) => hostOf(node.address))) };
+}
+
+/** Fixes written for the first node of a group, saying they apply to each. */
+export function forEachNode(fixes: Fix[], addresses: readonly string[]): Fix[] {
+  if (addresses.length <= 1) return fixes;
+  return fixes.map((fix) => ({ ...fix, lines: [`# for each of ${joinNames(addresses)} (shown for the first):`, ...fix.lines] }));
+}
+
+/** Nodes grouped by a key (same code, port and direction make one cause), in address order. */
+export function groupBy<T extends { address: string }>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of [...items].sort((a, b) => byAddress(a.address, b.address))) {
+    const key = keyOf(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
 }
 
 export function busPortOf(node: NodeSummary): number {

@@ -24,6 +24,16 @@ export function renderMatrix(analysis: ClusterAnalysis, style: Style, width: num
   ];
 }
 
+/** Compact: how many links are ok, and the first few that are not. */
+export function renderLinkSummary(analysis: ClusterAnalysis, style: Style, shown = 5): string[] {
+  const { total, ok } = countLinks(analysis);
+  if (total === 0) return [`${style.heading("BUS LINKS")}  no node gave its view of the others`];
+  if (ok === total) return [`${style.heading("BUS LINKS")}  all ${total} observer -> peer links ok`];
+  const lines = notOkList(analysis);
+  const more = lines.length > shown ? [`    ... (--verbose: the grid and every link that is not ok)`] : [];
+  return [`${style.heading("BUS LINKS")}  ${ok} of ${total} observer -> peer links ok; not ok:`, ...lines.slice(0, shown), ...more];
+}
+
 function grid(analysis: ClusterAnalysis, style: Style, width: number): string[] {
   const { addresses, rows } = buildLinkGrid(analysis);
   const numberWidth = String(addresses.length).length;
