@@ -155,11 +155,11 @@ function writeTest(recording: RecordedSeries): void {
   for (const time of range(fault + 5, heal - 1)) {
     const info = infoAt(time);
     if (info === null) throw new Error(`no busdoctor_incident_info at ${time} s, during the fault: the recording shows no incident`);
-    const { incident = "", cause = "", severity = "", nodes = "", summary = "", check = "" } = info;
+    const { incident = "", cause = "", severity = "", phase = "", nodes = "", summary = "", check = "" } = info;
     alertTests.push({
       eval_time: at(time),
       alertname: "BusdoctorIncident",
-      exp_alerts: [{ exp_labels: { cluster: CLUSTER, node: faulty }, exp_annotations: { incident, cause, severity, nodes, summary, check } }],
+      exp_alerts: [{ exp_labels: { cluster: CLUSTER, node: faulty }, exp_annotations: { incident, cause, severity, phase, nodes, summary, check } }],
     });
   }
   never(`ALERTS{alertname="BusdoctorIncident",node!=${JSON.stringify(faulty)}}`, end);

@@ -9,6 +9,7 @@
 // node, so Alertmanager de-duplicates them.
 import type { Severity } from "../model/finding.js";
 import type { Alert, Incident } from "../watch/events.js";
+import { incidentPhase } from "../watch/incidents.js";
 import type { StepOutput } from "../watch/machine.js";
 
 export const INCIDENT_ALERT_NAME = "BusdoctorIncident";
@@ -26,6 +27,8 @@ export interface IncidentAlertAnnotations {
   /** The root cause's finding code (BUS_PORT_BLOCKED...), or the first alert's code before one is named. */
   cause: string;
   severity: Severity;
+  /** developing, settled (the fault holds still), recovering, resolved; "" before busdoctor can tell. */
+  phase: string;
   /** Every node of the incident, comma-separated. */
   nodes: string;
   summary: string;
@@ -66,6 +69,7 @@ function incidentAlert(cluster: string, incident: Incident, alerts: readonly Ale
       incident: String(incident.id),
       cause: incident.cause?.code ?? first?.code ?? "UNKNOWN",
       severity: alerts.length > 0 ? incidentSeverity(alerts) : (before?.annotations.severity ?? "warning"),
+      phase: incident.closedAt !== null ? "resolved" : (incidentPhase(incident) ?? ""),
       nodes: nodes.join(","),
       summary: incident.title,
       check: checkCommand(nodes),

@@ -144,12 +144,12 @@ export class WatchMetrics {
     gauge(
       "incident_info",
       "1 for each open incident: `node` (with `cluster`) is its identity, the node it started on; the other labels describe it now.",
-      ["cluster", "node", "incident", "cause", "severity", "nodes", "summary", "check"],
+      ["cluster", "node", "incident", "cause", "severity", "phase", "nodes", "summary", "check"],
       function* () {
         for (const [, series] of clusters()) {
           for (const { labels, annotations } of series.incidents) {
-            const { incident, cause, severity, nodes, summary, check } = annotations;
-            yield [{ cluster: labels.cluster, node: labels.node, incident, cause, severity, nodes, summary, check }, 1];
+            const { incident, cause, severity, phase, nodes, summary, check } = annotations;
+            yield [{ cluster: labels.cluster, node: labels.node, incident, cause, severity, phase, nodes, summary, check }, 1];
           }
         }
       },

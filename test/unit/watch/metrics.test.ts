@@ -218,7 +218,7 @@ describe("prometheus/busdoctor-alerts.yml", () => {
     const incident = rules.find((rule) => rule.alert === "BusdoctorIncident");
     expect(incident?.expr).toMatch(/^max by \(cluster, node\)/);
     expect(incident?.labels).toBeUndefined();
-    expect(Object.keys(incident?.annotations ?? {}).sort()).toEqual(["cause", "check", "incident", "nodes", "severity", "summary"]);
+    expect(Object.keys(incident?.annotations ?? {}).sort()).toEqual(["cause", "check", "incident", "nodes", "phase", "severity", "summary"]);
     for (const rule of rules.filter((candidate) => candidate !== incident)) expect(rule.labels?.["severity"], rule.alert).toMatch(/^(warning|critical)$/);
   });
 });
