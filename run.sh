@@ -16,10 +16,12 @@ command -v curl >/dev/null || missing+=(curl)
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
 command -v prometheus-redis-exporter >/dev/null || missing+=(prometheus-redis-exporter)
+# The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "run.sh: installing ${missing[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # Debian starts a redis-server on 127.0.0.1:6379 (and Prometheus, Alertmanager and redis_exporter on
 # their default ports) after install; the lab never uses the host's network namespace, and the tests

@@ -3,7 +3,7 @@
 import type { Incident, IncidentStep, StepKind } from "../watch/events.js";
 import type { IncidentRecord, StoredAlert } from "./store.js";
 
-const STEP_NAMES: Record<StepKind, string> = {
+export const STEP_NAMES: Record<StepKind, string> = {
   "first-pending-ping": "first pending ping",
   "early-warning": "early warning",
   "cause-refined": "cause refined",

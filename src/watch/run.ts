@@ -1,4 +1,5 @@
-// Wires a watch together: the sampler, the state machine's loop and the sinks that act on its output.
+// Wires a watch of one cluster together: the sampler, the state machine's loop, the live dashboard and the
+// outlets (outlets.ts) its output goes to. A fleet of clusters is src/fleet/run.ts, on the same outlets.
 import { appendFileSync } from "node:fs";
 import type { CollectError } from "../collect/errors.js";
 import type { ConnectionOptions } from "../collect/options.js";
@@ -7,33 +8,11 @@ import { InputError } from "../errors.js";
 import type { NodeSnapshot } from "../model/snapshot.js";
 import { runLoop, type Sink } from "./loop.js";
 import { initialState } from "./machine.js";
-import { alertEventJson, isAlertEvent, logLines, logStyle } from "./render.js";
-import { HistoryStore, type HistoryOptions } from "../history/store.js";
-import type { LinkMetricsPolicy } from "./clusterSeries.js";
-import { WatchMetrics } from "./metrics.js";
-import { AlertmanagerPusher, type AlertmanagerPolicy, type AlertmanagerTarget } from "../alerting/alertmanager.js";
-import { incidentAlerts, type IncidentAlert } from "../alerting/incidentAlert.js";
+import { HistoryStore } from "../history/store.js";
 import { Sampler } from "./sampler.js";
-import { serveMetrics, type ListenAddress } from "./server.js";
-import type { SampleSignals } from "./signals.js";
-import { targetGroups } from "../fleet/discovery.js";
-import { WebhookSender, type WebhookPolicy } from "./webhook.js";
-
-/** What a watch of one cluster and of a fleet have in common: sampling, output and outlets. */
-export interface WatchOutputOptions {
-  intervalMs: number;
-  durationMs: number | null;
-  json: boolean;
-  color: boolean;
-  listen: ListenAddress | null;
-  webhooks: URL[];
-  webhookPolicy: WebhookPolicy;
-  alertmanagers: AlertmanagerTarget[];
-  alertmanagerPolicy: AlertmanagerPolicy;
-  linkMetrics: LinkMetricsPolicy;
-  /** The history database, or null for none. */
-  history: { path: string; options: HistoryOptions } | null;
-}
+import { Dashboard } from "../dashboard/hub.js";
+import { loadAssets, registerDashboard } from "../dashboard/routes.js";
+import { Outlets, type WatchOutputOptions } from "./outlets.js";
 
 export interface WatchOptions extends WatchOutputOptions {
   /** The `cluster` label of every series and alert. */
@@ -42,9 +21,6 @@ export interface WatchOptions extends WatchOutputOptions {
   connection: ConnectionOptions;
   recordFile: string | null;
 }
-
-/** How long a stopping watch gives webhooks to deliver what is queued. */
-const WEBHOOK_GRACE_MS = 5000;
 
 export interface WatchIo {
   stdout(line: string): void;
@@ -55,19 +31,6 @@ export interface WatchIo {
 export interface RunningWatch {
   done: Promise<void>;
   stop(): void;
-}
-
-function printer(options: WatchOptions, io: WatchIo): Sink {
-  const style = logStyle(options.color);
-  return (output) => {
-    for (const event of output.events) {
-      if (options.json) {
-        if (isAlertEvent(event)) io.stdout(JSON.stringify({ ...alertEventJson(event), cluster: options.clusterName }));
-      } else {
-        for (const line of logLines(event, style)) io.stdout(line);
-      }
-    }
-  };
 }
 
 function recorder(file: string): Sink {
@@ -94,63 +57,42 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     throw io.noSeed(first.nodes);
   }
   io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => `${seed.host}:${seed.port}`).join(", ")}`);
-  const sinks: Sink[] = [printer(options, io)];
+  let store: HistoryStore | null = null;
+  try {
+    if (options.history !== null) store = HistoryStore.open(options.history.path, options.history.options);
+  } catch (error) {
+    sampler.close();
+    throw error;
+  }
+  const dashboard = options.listen === null ? null : Dashboard.withDefaults(options.intervalMs, store);
+  let outlets: Outlets;
+  try {
+    outlets = await Outlets.open(
+      options,
+      io,
+      dashboard === null ? null : { register: (router) => registerDashboard(router, dashboard, loadAssets()), served: [{ what: "dashboard", path: "/" }] },
+    );
+  } catch (error) {
+    sampler.close();
+    dashboard?.close();
+    store?.close();
+    throw error;
+  }
+  if (store !== null && options.history !== null) io.stderr(`history in ${options.history.path}`);
+  const sinks = outlets.sinksFor(options.clusterName, "", store);
   if (options.recordFile !== null) sinks.push(recorder(options.recordFile));
-  const closers: Array<() => void | Promise<void>> = [() => sampler.close()];
-  const metrics = options.listen === null ? null : new WatchMetrics(options.linkMetrics);
-  if (metrics !== null && options.listen !== null) {
-    const latest = new Map<string, SampleSignals>();
-    sinks.push((output) => void latest.set(options.clusterName, output.signals));
-    const server = await serveMetrics(metrics.registry, options.listen, { "/sd": () => targetGroups(latest) }).catch((error: unknown) => {
-      sampler.close();
-      throw error;
-    });
-    closers.push(() => void server.close());
-    io.stderr(`metrics on http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${options.listen.port}/metrics`);
-    sinks.push((output, snapshot) => metrics.update(options.clusterName, output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000));
-  }
-  for (const url of options.webhooks) {
-    const sender = new WebhookSender(url, options.webhookPolicy, io.stderr);
-    sinks.push((output) => {
-      for (const event of output.events) if (isAlertEvent(event)) sender.send({ ...alertEventJson(event), cluster: options.clusterName });
-      metrics?.updateWebhook(url.host, sender.stats());
-    });
-    closers.push(async () => {
-      const left = await sender.close(WEBHOOK_GRACE_MS);
-      if (left > 0) io.stderr(`webhook ${url.origin}: ${left} event(s) not delivered before exit`);
-    });
-  }
-  if (options.alertmanagers.length > 0) {
-    const pusher = new AlertmanagerPusher(options.alertmanagers, options.alertmanagerPolicy, io.stderr);
-    const memory = new Map<number, IncidentAlert>();
-    sinks.push((output) => {
-      pusher.update(incidentAlerts(options.clusterName, output, memory));
-      for (const { host, stats } of pusher.stats()) metrics?.updateAlertmanager(host, stats);
-    });
-    closers.push(() => pusher.close(WEBHOOK_GRACE_MS));
-  }
-  let firstIncidentId = 1;
-  if (options.history !== null) {
-    const { path } = options.history;
-    let store: HistoryStore;
-    try {
-      store = HistoryStore.open(path, options.history.options);
-    } catch (error) {
-      for (const close of closers) await close();
-      throw error;
-    }
-    firstIncidentId = store.nextIncidentId();
-    closers.push(() => store.close());
-    io.stderr(`history in ${path}`);
-    sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
-  }
+  if (dashboard !== null) sinks.push((output, snapshot) => dashboard.observe(output, snapshot));
   const abort = new AbortController();
-  const done = runLoop(sampler, initialState(firstIncidentId), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
+  const done = runLoop(sampler, initialState(store?.nextIncidentId() ?? 1), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
     () => undefined,
   );
   return {
     done: done.finally(async () => {
-      for (const close of closers) await close();
+      sampler.close();
+      dashboard?.close();
+      await outlets.close();
+      // Closed last: the dashboard reads past incidents from it until the server is down.
+      store?.close();
     }),
     stop: () => abort.abort(),
   };

@@ -7,6 +7,7 @@ import type { Snapshot } from "../../model/snapshot.js";
 import { createProgress } from "../../render/progress.js";
 import { renderJson } from "../../render/json.js";
 import { renderMarkdown } from "../../render/markdown/index.js";
+import { renderHtml } from "../../render/html/report.js";
 import type { CheckReport } from "../../render/report.js";
 import { renderTerminal } from "../../render/terminal/index.js";
 import { EXIT } from "../exitCodes.js";
@@ -15,7 +16,7 @@ import { parseChoice, parseDuration } from "../options/values.js";
 import { readSnapshotFile, writeSnapshotFile } from "../snapshotFile.js";
 import type { SetExit } from "./index.js";
 
-const FORMATS = ["terminal", "json", "markdown"] as const;
+const FORMATS = ["terminal", "json", "markdown", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface CheckFlags extends ConnectionFlags {
@@ -40,6 +41,7 @@ Examples:
   busdoctor check 10.0.0.5 --record incident.json save everything collected, to replay later
   busdoctor check --from-snapshot incident.json   diagnose a recorded snapshot, no network
   busdoctor check 10.0.0.5 --format markdown      paste into an incident ticket
+  busdoctor check 10.0.0.5 --format html > report.html   one self-contained page to attach to it
 
 When one snapshot cannot tell a fresh fault from a path only this host lacks, one-way from both
 ways, or down from unreachable, check looks again about 2 s later (never longer than the node
@@ -67,6 +69,8 @@ export function renderReport(report: CheckReport, format: Format, color: boolean
       return renderJson(report);
     case "markdown":
       return renderMarkdown(report, { verbose });
+    case "html":
+      return renderHtml(report);
     case "terminal":
       return renderTerminal(report, { color, width: process.stdout.columns ?? 100, verbose });
   }

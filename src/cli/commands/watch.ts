@@ -7,7 +7,8 @@ import { DEFAULT_ALERTMANAGER_POLICY, parseAlertmanagerUrl } from "../../alertin
 import { EXIT } from "../exitCodes.js";
 import { UsageError } from "../../errors.js";
 import { startWatch, type WatchOptions } from "../../watch/run.js";
-import { parseListen } from "../../watch/server.js";
+import { loadHttpAuth } from "../../http/auth.js";
+import { parseListen } from "../../http/listen.js";
 import { DEFAULT_WEBHOOK_POLICY, parseWebhookUrl } from "../../watch/webhook.js";
 import { formatAddress } from "../../cluster/address.js";
 import { CLUSTER_NAME } from "../../fleet/clusters.js";
@@ -45,6 +46,8 @@ interface WatchFlags extends ConnectionFlags {
   alertmanager: string[];
   linkMetrics: string;
   linkMetricsLimit: string;
+  basicAuthFile?: string;
+  bearerTokenFile?: string;
   webhook: string[];
   webhookRetryMax: string;
   webhookQueue: string;
@@ -59,7 +62,8 @@ Examples:
   busdoctor watch 10.0.0.5:6379                     log alerts as they fire and resolve
   busdoctor watch 10.0.0.5:6379 --json              one JSON object per event, for a log pipeline
   busdoctor watch 10.0.0.5 --interval 2s --duration 10m
-  busdoctor watch 10.0.0.5 --listen 9464             Prometheus metrics on 127.0.0.1:9464/metrics
+  busdoctor watch 10.0.0.5 --listen 9464             dashboard on http://127.0.0.1:9464/, Prometheus metrics at /metrics
+  busdoctor watch 10.0.0.5 --listen 0.0.0.0:9464 --basic-auth-file /etc/busdoctor/web-user
   busdoctor watch 10.0.0.5 --webhook https://alerts.example/hook
   busdoctor watch 10.0.0.5 --cluster-name payments --listen 0.0.0.0:9464 --alertmanager http://alertmanager:9093
   busdoctor watch --clusters clusters.yaml --shard 0/2 --listen 0.0.0.0:9464 --alertmanager http://alertmanager:9093
@@ -83,7 +87,9 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .option("--interval <duration>", "time between samples (e.g. 1s, 500ms)", "1s")
     .option("--duration <duration>", "stop after this long (default: run until interrupted)")
     .option("--json", "print one JSON object per alert event instead of log lines")
-    .option("--listen <[host:]port>", "serve Prometheus metrics at http://host:port/metrics (host 127.0.0.1 unless given)")
+    .option("--listen <[host:]port>", "serve the live dashboard at http://host:port/, Prometheus metrics at /metrics and the nodes for http_sd at /sd (host 127.0.0.1 unless given; read-only)")
+    .option("--basic-auth-file <file>", "with --listen: ask for the user:password on this file's first line (basic auth, for browsers)")
+    .option("--bearer-token-file <file>", "with --listen: accept the bearer token on this file's first line (for Prometheus scrapes)")
     .option("--clusters <file>", "watch every cluster listed in this YAML file in one process (see docs/deploy.md)")
     .option("--shard <i/N>", "with --clusters: watch only the clusters of shard i (0 to N-1) of N, split by name")
     .option("--cluster-name <name>", "the `cluster` label of every metric and alert (default: the first seed, host:port)")
@@ -103,6 +109,9 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .action(async (seedArgs: string[], flags: WatchFlags) => {
       const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
       const { seeds, connection } = connectionFromFlags(seedArgs, flags, process.env, warn);
+      if (flags.listen === undefined && (flags.basicAuthFile !== undefined || flags.bearerTokenFile !== undefined)) {
+        throw new UsageError("--basic-auth-file and --bearer-token-file protect the --listen endpoint: give --listen too");
+      }
       const io = { stdout: (line: string) => void process.stdout.write(`${line}\n`), stderr: warn };
       const shared = {
         intervalMs: parseDuration("--interval", flags.interval),
@@ -110,6 +119,7 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
         json: flags.json === true,
         color: flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined),
         listen: flags.listen === undefined ? null : parseListen(flags.listen),
+        httpAuth: loadHttpAuth(flags.basicAuthFile, flags.bearerTokenFile),
         webhooks: flags.webhook.map(parseWebhookUrl),
         alertmanagers: flags.alertmanager.map(parseAlertmanagerUrl),
         alertmanagerPolicy: DEFAULT_ALERTMANAGER_POLICY,

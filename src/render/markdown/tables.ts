@@ -3,24 +3,11 @@
 import type { ClusterAnalysis } from "../../model/analysis.js";
 import { LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
 import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGrid.js";
-import { NODE_COLUMNS, nodeRows, type NodeColumn } from "../nodeRows.js";
+import { NODE_COLUMNS, NODE_HEADERS, nodeRows, type NodeColumn } from "../nodeRows.js";
 import { cellCode, codeSpan, escapeText, table } from "./syntax.js";
 
 /** Past this many nodes a markdown grid is too wide to read; the "not ok" list still has every cell. */
 const MAX_GRID_NODES = 24;
-
-const NODE_HEADERS: Record<NodeColumn, string> = {
-  "#": "#",
-  address: "Address",
-  id: "ID",
-  role: "Role",
-  master: "Master",
-  client: "Client port",
-  bus: "Bus port",
-  state: "Own cluster_state",
-  flagged: "Flagged by others",
-  slots: "Slots",
-};
 
 const CODE_COLUMNS: ReadonlySet<NodeColumn> = new Set(["address", "id"]);
 
