@@ -2,6 +2,7 @@
 // probes) and what it decides from them.
 import type { CommandResult, ProbeResult } from "../model/snapshot.js";
 import type { PortVerdict } from "../preflight/ports.js";
+import type { FirewallSource } from "../firewall/model.js";
 import type { ProcessSockets } from "./sockets.js";
 
 /** A file or a command's output as read, or why it could not be; `absent`: the tool is not installed. */
@@ -61,7 +62,7 @@ export interface PortListening {
 export type FlowDirection = "in" | "out" | "forward-in" | "forward-out";
 
 export interface FirewallBlock {
-  source: "nftables" | "iptables";
+  source: FirewallSource;
   family: string;
   table: string;
   chain: string;
