@@ -73,7 +73,7 @@ export function syntheticSnapshot(count: number, nowMs = 1_795_000_000_000): Sna
         ping: ok("PONG"),
         clusterMyid: ok(id),
         clusterInfo: ok(info),
-        // One flat string, as a reply arrives (from ioredis or JSON.parse): a template literal would make a
+        // One flat string, as a reply arrives (from the node client or JSON.parse): a template literal would make a
         // rope that the first read flattens into a second copy, charged to the analysis.
         clusterNodes: ok([...lines, ""].join("\n")),
         clusterLinks: ok(links),

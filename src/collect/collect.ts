@@ -4,13 +4,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, Snapshot, SnapshotBaseline } from "../model/snapshot.js";
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
-import { discover, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
+import { discover, type DiscoveryBounds, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
 import { CollectError, nodeFailure, noSeedError } from "./errors.js";
-import { closeSession, runPipeline, type ClientSettings } from "./nodeClient.js";
+import { closeSession } from "./nodeClient.js";
 import type { ConnectionOptions } from "./options.js";
 import { probeTcp } from "./probe.js";
+import type { ReadBudget } from "./resp.js";
+import { runSettings, type RunSettings } from "./runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import { loadTls } from "./tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
@@ -39,10 +40,13 @@ const SNAPSHOT_COMMANDS: readonly NodeCommand[] = [
 /** The baseline only needs the counters, plus CLUSTER NODES to find every node. */
 const BASELINE_COMMANDS: readonly NodeCommand[] = ["clusterInfo", "clusterNodes"];
 
-async function clientSettings(seeds: readonly HostPort[], options: ConnectionOptions): Promise<ClientSettings> {
+async function settingsFor(seeds: readonly HostPort[], options: ConnectionOptions): Promise<RunSettings> {
   if (seeds.length === 0) throw new CollectError("no-seed", "no seed address given");
-  const { timeoutMs, user, password, tls } = options;
-  return { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
+  return runSettings(seeds, options);
+}
+
+function boundsOf(settings: RunSettings, budget: ReadBudget): DiscoveryBounds {
+  return { admit: settings.admit, maxNodes: settings.maxNodes, budget };
 }
 
 function answered(node: QueriedNode): boolean {
@@ -108,11 +112,11 @@ function probeBoard(timeoutMs: number, progress: CollectProgress | undefined): (
   };
 }
 
-async function countFailureReports(node: QueriedNode, suspects: readonly string[], timeoutMs: number): Promise<Record<string, CommandResult>> {
+async function countFailureReports(node: QueriedNode, suspects: readonly string[], budget: ReadBudget): Promise<Record<string, CommandResult>> {
   const client = node.session.client;
   if (suspects.length === 0 || client === null || !answered(node)) return {};
   const args = suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]);
-  const results = await runPipeline(client, args, timeoutMs);
+  const results = await client.pipeline(args, budget);
   node.finishedAtMs = Date.now();
   return Object.fromEntries(suspects.flatMap((id, index) => (results[index] ? [[id, results[index]]] : [])));
 }
@@ -120,14 +124,15 @@ async function countFailureReports(node: QueriedNode, suspects: readonly string[
 async function snapshotWith(
   seeds: readonly HostPort[],
   options: ConnectionOptions,
-  settings: ClientSettings,
+  settings: RunSettings,
   progress: CollectProgress | undefined,
 ): Promise<Snapshot> {
   const takenAtMs = Date.now();
+  const budget = settings.newBudget();
   const probe = probeBoard(options.timeoutMs, progress);
   const busPortVotes = new Map<string, BusPortVote[]>();
   const hooks = progressHooks(progress);
-  const queried = await discover(seeds, settings, SNAPSHOT_COMMANDS, {
+  const { nodes: queried, outOfScope } = await discover(seeds, settings.client, SNAPSHOT_COMMANDS, {
     ...hooks,
     onTarget: (target, via) => {
       hooks.onTarget(target, via);
@@ -143,7 +148,7 @@ async function snapshotWith(
         if (target && entry.cport > 0) void probe(target.host, entry.cport);
       }
     },
-  });
+  }, boundsOf(settings, budget));
   try {
     requireAnsweringSeed(queried, options.user);
     const nodes = uniqueNodes(queried);
@@ -153,7 +158,7 @@ async function snapshotWith(
         const { target } = node;
         const busPort = target.id === null ? null : majorityBusPort(busPortVotes.get(target.id) ?? []);
         const [failureReports, client, bus] = await Promise.all([
-          countFailureReports(node, suspects, options.timeoutMs),
+          countFailureReports(node, suspects, budget),
           probe(target.host, target.port),
           busPort === null ? null : probe(target.host, busPort),
         ]);
@@ -180,6 +185,7 @@ async function snapshotWith(
       settings: { timeoutMs: options.timeoutMs, tls: options.tls !== null, auth: options.password !== null, user: options.user },
       nodes: snapshots,
       baseline: null,
+      outOfScope,
     };
   } finally {
     for (const node of queried) closeSession(node.session);
@@ -188,7 +194,7 @@ async function snapshotWith(
 
 /** Queries every node the seeds lead to, in parallel, each bounded by `options.timeoutMs` per step. */
 export async function collectSnapshot(seeds: HostPort[], options: ConnectionOptions, progress?: CollectProgress): Promise<Snapshot> {
-  const settings = await clientSettings(seeds, options);
+  const settings = await settingsFor(seeds, options);
   return snapshotWith(seeds, options, settings, progress);
 }
 
@@ -199,9 +205,9 @@ export async function collectSampled(
   sampleMs: number,
   progress?: CollectProgress,
 ): Promise<Snapshot> {
-  const settings = await clientSettings(seeds, options);
+  const settings = await settingsFor(seeds, options);
   const takenAtMs = Date.now();
-  const queried = await discover(seeds, settings, BASELINE_COMMANDS, progressHooks(progress));
+  const { nodes: queried } = await discover(seeds, settings.client, BASELINE_COMMANDS, progressHooks(progress), boundsOf(settings, settings.newBudget()));
   for (const node of queried) closeSession(node.session);
   requireAnsweringSeed(queried, options.user);
   const clusterInfo = Object.fromEntries(

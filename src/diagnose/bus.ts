@@ -149,10 +149,10 @@ function tally(analysis: ClusterAnalysis, judged: readonly string[], indexOf: Re
 /**
  * The nodes the evidence points at, each with the wait of its oldest unanswered PING. A node is one when
  * it is among the most involved (at least two broken cells, at least half as many as the most involved
- * node), or when it heard nobody since its first unanswered PING while a node it fails with still hears
- * others (that one only lost it). A node whose broken cells are all with a suspect already taken is
- * none; nor are two nodes that fail only with each other and both still hear others: each pinged only
- * the other so far, and which of them is cut off (if not just the pair) is not known yet.
+ * node), or when fewer PONGs reached it since its first unanswered PING than reached every node it fails
+ * with (those still hear others: they only lost it). A node whose broken cells are all with a suspect
+ * already taken is none; nor are two nodes that fail only with each other and heard as many since: each
+ * pinged only the other so far, and which of them is cut off (if not just the pair) is not known yet.
  */
 function suspectOnsets(analysis: ClusterAnalysis, judged: readonly string[], { brokenIn, brokenOut }: Tally): Map<number, number> {
   const cellsOf = judged.map((_, index) => [...(brokenIn[index] ?? []), ...(brokenOut[index] ?? [])]);
@@ -183,12 +183,12 @@ function suspectOnsets(analysis: ClusterAnalysis, judged: readonly string[], { b
     const count = cellsOf[index]?.length ?? 0;
     const others = counterparts[index] as Set<string>;
     if ([...others].every((other) => taken.has(other))) continue;
-    const silent = freshOf(address) === 0 && [...others].some((other) => freshOf(other) > 0);
+    const quieter = [...others].every((other) => freshOf(address) < freshOf(other));
     const strong = count >= 2 && count * 2 >= most;
     const [only] = others;
     const back = only === undefined ? undefined : counterparts[judged.indexOf(only)];
     const pairOnly = others.size === 1 && back?.size === 1 && back.has(address);
-    if (silent || (strong && !pairOnly)) {
+    if (quieter || (strong && !pairOnly)) {
       onsets.set(index, onsetOf.get(address) ?? 0);
       taken.add(address);
     }
@@ -252,6 +252,17 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
     const undecided = (direction === "out" && inKnown === 0) || (direction === "in" && outKnown === 0);
     isolated.push({ node: address, direction, inbound, outbound, probedInbound, undecided });
   }
+
+  // A bus port that refuses busdoctor's handshake (nothing listens there, or a REJECT rule) refuses its
+  // peers too: the first peer that fails to reach it already shows the node's fault, not a pair's.
+  const found = new Set(isolated.map((entry) => entry.node));
+  judged.forEach((address, index) => {
+    const inbound = brokenIn[index] ?? [];
+    if (found.has(address) || inbound.length === 0 || nodeAt.get(address)?.busProbe?.state !== "refused") return;
+    const outbound = brokenOut[index] ?? [];
+    const cutOut = outbound.length * 2 > (knownOut[index] ?? 0);
+    isolated.push({ node: address, direction: cutOut ? "both" : "in", inbound, outbound, probedInbound: false, undecided: false });
+  });
 
   const explained = new Set(isolated.map((entry) => entry.node));
   const groupOf = new Map((partition ?? []).flatMap((group, index) => group.map((node) => [node, index] as const)));

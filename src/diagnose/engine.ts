@@ -3,10 +3,6 @@
 import type { ClusterAnalysis } from "../model/analysis.js";
 import type { Finding, Severity } from "../model/finding.js";
 import type { LinkCell } from "../model/links.js";
-import type { Failover } from "../model/phase.js";
-import type { BusPicture } from "./bus.js";
-import type { GossipRates } from "./gossipRates.js";
-import type { LookComparison } from "./looks.js";
 import type { Rule, RuleContext } from "./rule.js";
 import { RULES } from "./rules/index.js";
 
@@ -97,15 +93,8 @@ export interface Arranged {
   otherFindings: Finding[];
 }
 
-export interface RuleInputs {
-  bus: BusPicture;
-  rates: GossipRates | null;
-  looks: LookComparison | null;
-  failovers: Failover[];
-  nodeTimeoutMs: number;
-  takenAtMs: number;
-  linkAgeMs: (address: string) => number | null;
-}
+/** What the rules read besides the analysis: the context minus the lookups built here. */
+export type RuleInputs = Omit<RuleContext, "analysis" | "nodeAt" | "linksTo" | "linksFrom">;
 
 export function ruleContext(analysis: ClusterAnalysis, inputs: RuleInputs): RuleContext {
   return {

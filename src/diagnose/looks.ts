@@ -23,8 +23,6 @@ export interface LookComparison {
   /** Broken then, working now; working then, broken now. */
   healed: LinkCell[];
   newlyBroken: LinkCell[];
-  /** Nodes flagged fail? or fail by some view in the first look. */
-  flaggedBefore: Set<string>;
 }
 
 /** The first look as a snapshot of its own (same settings and seeds), to analyse it the same way. */
@@ -75,6 +73,5 @@ export function compareLooks(snapshot: Snapshot, analysis: ClusterAnalysis, opti
     brokenBefore: before.size,
     healed: [...healedNow.values()],
     newlyBroken: [...workedBefore.values()],
-    flaggedBefore: new Set(earlier.nodes.filter((node) => node.flaggedAs !== null).map((node) => node.address)),
   };
 }

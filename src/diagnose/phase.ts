@@ -120,15 +120,16 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
     next = { ...next, atMs: Math.max(next.atMs, now) };
     return { name: "developing", summary: `developing: the fault showed ${seconds(age)} ago; next, ${next.what} at about ${clockTime(next.atMs)} (in ${seconds(next.atMs - now)})`, evidence, faultSinceMs: since, next, lookAgainAtMs: next.atMs + MARGIN_MS };
   }
+  const it = nodes.size === 1 ? "it" : "them";
   const done =
     context.failovers.length > 0
-      ? `Redis flagged the node fail and ${joinNames(context.failovers.map((failover) => `${failover.newMaster} took over the slots of ${failover.oldMaster}`))}`
+      ? `Redis flagged ${it} fail and ${joinNames(context.failovers.map((failover) => `${failover.newMaster} took over the slots of ${failover.oldMaster}`))}`
       : failSeen
-        ? "Redis flagged it fail"
+        ? `Redis flagged ${it} fail`
         : pfailDone
           ? failPossible
-            ? "Redis flags it PFAIL, but the masters did not agree on FAIL"
-            : "Redis flags it PFAIL; too few masters outside the fault to agree on FAIL"
+            ? `Redis flags ${it} PFAIL, but the masters did not agree on FAIL`
+            : `Redis flags ${it} PFAIL; too few masters outside the fault to agree on FAIL`
           : `it is older than what Redis needs to act (${seconds(2 * timeout)})`;
   return { name: "settled", summary: `settled: the fault is ${seconds(age)} old and ${done}`, evidence, faultSinceMs: since, next: null, lookAgainAtMs: null };
 }

@@ -18,10 +18,11 @@ function peersHear(context: RuleContext, address: string): boolean {
 
 /**
  * PINGs pending longer than this, while still under the threshold that counts them broken, are worth a
- * second look: a LAN round trip is well under a millisecond, so a PING this old is a fault starting,
- * or a slow pong.
+ * second look: a LAN round trip is well under a millisecond and a healthy view shows no PING pending at
+ * all (none in 24 samples of a lab under redis-benchmark load), so a PING this old is a fault starting
+ * (a node blocked outbound a moment ago shows nothing else yet), or a slow pong.
  */
-const QUIET_PENDING_MS = 250;
+const QUIET_PENDING_MS = 50;
 
 /** How many PINGs the views show pending past QUIET_PENDING_MS but not yet counted broken. */
 function quietPendings(context: RuleContext): number {
@@ -50,12 +51,14 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
   const goneHeard: string[] = [];
   const slowHeard: string[] = [];
   const reachedHere: string[] = [];
+  const refusedHeard: string[] = [];
   // Only nodes in one of these cases have their peers' cells looked at: a healthy 1000-node cluster
   // never groups its million cells by peer.
   for (const node of context.analysis.nodes) {
     const busState = node.busProbe?.state;
     const heard = (): boolean => peersHear(context, node.address);
     if (node.response.kind === "answering" && !involved.has(node.address) && (busState === "timeout" || busState === "unreachable") && heard()) toolOnly.push(node.address);
+    if (node.response.kind === "answering" && !involved.has(node.address) && busState === "refused" && heard()) refusedHeard.push(node.address);
     if (node.response.kind === "unreachable" && heard()) goneHeard.push(node.address);
     if (node.response.kind === "unresponsive" && heard()) slowHeard.push(node.address);
     // Peers cannot reach the node (or most flag it), yet busdoctor's probe of its bus port is answered.
@@ -64,6 +67,7 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
   if (toolOnly.length > 0) reasons.push(`busdoctor gets no answer from the bus port of ${nodeList(toolOnly)} while peers heard it moments ago: a block only this host sees, or a fault seconds old`);
   if (goneHeard.length > 0) reasons.push(`${nodeList(goneHeard)} does not answer busdoctor while peers heard it moments ago: down a moment ago, or cut off from this host only`);
   if (slowHeard.length > 0) reasons.push(`${nodeList(slowHeard)} connected but did not answer in time while peers still hear it: one slow reply, or hung`);
+  if (refusedHeard.length > 0) reasons.push(`the announced bus port of ${nodeList(refusedHeard)} refuses busdoctor while peers still hear it over links made before: they fail as they re-dial it`);
   if (reachedHere.length > 0) reasons.push(`busdoctor reaches the bus port of ${nodeList(reachedHere)} while peers do not (or still flag it): a block between the nodes, or one lifted a moment ago`);
   for (const cell of context.bus.strayPairs) {
     for (const address of [cell.observer, cell.peer]) {
@@ -71,6 +75,13 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
       reasons.push(`the bus port of ${address} gives busdoctor no answer while only ${address === cell.peer ? cell.observer : cell.peer} fails with it so far: one pair, or the start of a block of ${address}`);
     }
   }
+  // A node announcing another bus port than its peers list for it: a change they have not learnt yet.
+  const moving = context.analysis.views.flatMap((view) => {
+    const own = view.nodes?.find((entry) => entry.myself);
+    const listed = context.nodeAt.get(view.observer)?.busPort ?? null;
+    return own && listed !== null && own.cport > 0 && own.cport !== listed ? [`${view.observer} (announces ${own.cport}, listed as ${listed})`] : [];
+  });
+  if (moving.length > 0) reasons.push(`${nodeList(moving)}: a bus port change its peers have not learnt yet`);
   if (phase.name === "developing" && phase.faultSinceMs !== null && context.takenAtMs - phase.faultSinceMs < context.nodeTimeoutMs) {
     reasons.push("the fault is younger than cluster-node-timeout: more peers show it in a moment");
   }

@@ -17,6 +17,7 @@ export const FINDING_CODES = [
   "NODE_NEEDS_REJOIN",
   "SLOT_OWNERSHIP_CONFLICT",
   "GOSSIP_ASYMMETRY",
+  "ADDRESS_OUT_OF_SCOPE",
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

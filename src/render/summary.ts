@@ -5,7 +5,7 @@ import type { Evidence, Finding, Fix } from "../model/finding.js";
 import { plural, type CheckReport } from "./report.js";
 
 /** Evidence lines the compact report shows. */
-export const KEY_EVIDENCE_LINES = 6;
+export const KEY_EVIDENCE_LINES = 5;
 
 /**
  * The commands the "based on" line names, each with the commands it stands for: PING and CLUSTER MYID
@@ -43,10 +43,8 @@ export function basisLines(report: CheckReport): string[] {
   const { analysis, diagnosis } = report;
   const { coverage } = diagnosis;
   const viewed = analysis.views.filter((view) => view.nodes !== null).length;
-  const looks =
-    coverage.looks.count === 2
-      ? `two looks ${seconds(coverage.looks.intervalMs ?? 0)} apart (${coverage.looks.reasons[0] ?? "one could not decide"}${coverage.looks.reasons.length > 1 ? `; and ${coverage.looks.reasons.length - 1} more reason(s)` : ""})`
-      : "one look";
+  // Why a second look was taken is in --verbose and the JSON (coverage.looks.reasons).
+  const looks = coverage.looks.count === 2 ? `two looks ${seconds(coverage.looks.intervalMs ?? 0)} apart` : "one look";
   const lines = [`${viewed} of ${plural(analysis.nodes.length, "node")} gave their view; read ${commandCounts(report)}; ${looks}`];
   for (const missing of coverage.missing) lines.push(`missing: ${missing}`);
   if (coverage.level === "insufficient") lines.push(`needed at least: ${coverage.minimum}`);
@@ -54,10 +52,14 @@ export function basisLines(report: CheckReport): string[] {
   return lines;
 }
 
-/** A CLUSTER NODES cell reads "peer: state | raw line"; the compact report keeps the state. */
-function compactDetail(evidence: Evidence): string {
+/**
+ * One line per evidence on a terminal: a CLUSTER NODES cell ("peer: state | raw line") reads
+ * "observer -> peer: state", a probe "busdoctor probe: ...". --verbose, markdown and the JSON keep the raw lines.
+ */
+export function oneLine(evidence: Evidence): Evidence {
   const cut = evidence.what === "CLUSTER NODES" ? evidence.detail.indexOf(" | ") : -1;
-  return cut < 0 ? evidence.detail : evidence.detail.slice(0, cut);
+  if (cut >= 0) return { source: `${evidence.source} ->`, what: "", detail: evidence.detail.slice(0, cut) };
+  return evidence.what.startsWith("TCP probe") ? { ...evidence, what: "probe" } : evidence;
 }
 
 /** The evidence that proves the causes, a few lines: the root cause's first, then each co-root cause's. */
@@ -69,12 +71,12 @@ export function keyEvidence(report: CheckReport, limit = KEY_EVIDENCE_LINES): { 
   const all = [...lead, ...(causes.length > 0 ? causes.flatMap((finding) => finding.evidence) : phase.evidence.filter(() => lead.length === 0))];
   const each = Math.max(2, Math.floor((limit - lead.length) / Math.max(1, causes.length)));
   const picked = [...lead, ...causes.flatMap((finding) => finding.evidence.slice(0, each))].slice(0, limit);
-  return { shown: picked.map((evidence) => ({ ...evidence, detail: compactDetail(evidence) })), total: all.length };
+  return { shown: picked, total: all.length };
 }
 
 /** "AWS security group of the nodes (the bus has...)" -> "AWS security group": a place named, not explained. */
 function shortPlace(where: string): string {
-  return where.replace(/\s*\(.*$/, "").replace(/ (of|on|selecting) the .*$/, "");
+  return where.replace(/\s*\(.*$/, "").replace(/ (of|on|selecting) the .*$/, "").replace(/ and .*$/, "");
 }
 
 function fixKey(fix: Fix): string {

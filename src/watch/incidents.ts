@@ -1,7 +1,7 @@
 // One incident per root cause: the alerts a blocked port sets off (the early warning, then PFAIL, FAIL,
 // cluster_state:fail...) are grouped under one incident instead of paging once each, and the incident
 // keeps its timeline: first pending ping, PFAIL, FAIL, cluster_state fail, failover, heal, recovery. Pure.
-import type { PhaseName } from "../model/phase.js";
+import { PHASE_NAMES, type PhaseName } from "../model/phase.js";
 import type { Alert, Incident, IncidentStep, Reading, StepKind } from "./events.js";
 import type { LinkSignals, SampleSignals } from "./signals.js";
 
@@ -101,7 +101,7 @@ export type IncidentPhase = PhaseName | "resolved";
 export function incidentPhase(incident: Incident): IncidentPhase | null {
   const last = incident.steps.findLast((step) => step.kind === "phase");
   const name = last?.detail.split(":")[0];
-  return name === "developing" || name === "settled" || name === "recovering" || name === "resolved" ? name : null;
+  return name === "resolved" ? name : (PHASE_NAMES.find((phase) => phase === name) ?? null);
 }
 
 /** A phase step each time the incident enters another phase (developing, settled, recovering, resolved). */

@@ -14,6 +14,7 @@ import type { StepOutput } from "./machine.js";
 import type { LinkSignals, SampleSignals } from "./signals.js";
 import type { WebhookStats } from "./webhook.js";
 import { processMetrics } from "./processMetrics.js";
+import { OutputFailures } from "./outputFailures.js";
 
 const PREFIX = "busdoctor_";
 
@@ -30,7 +31,10 @@ export class WatchMetrics {
   private readonly alertmanagerCounters: Record<keyof PushStats, Counter<"alertmanager">>;
   private readonly alertmanagerSeen = new Map<string, PushStats>();
 
-  constructor(private readonly linkPolicy: LinkMetricsPolicy = DEFAULT_LINK_METRICS) {
+  constructor(
+    private readonly linkPolicy: LinkMetricsPolicy = DEFAULT_LINK_METRICS,
+    failures: OutputFailures = new OutputFailures(),
+  ) {
     const registers = [this.registry];
     const clusters = (): Array<[string, ClusterSeries]> => [...this.clusters];
     /**
@@ -158,6 +162,7 @@ export class WatchMetrics {
     gauge("early_warning_threshold_seconds", "A PING pending longer than this raises the early warning.", ["cluster"], perCluster((s) => s.thresholdSeconds));
     gauge("bus_round_trip_seconds", "The observed bus PING round trip the early-warning threshold is derived from.", ["cluster"], perCluster((s) => s.roundTripSeconds));
     gauge("last_sample_timestamp_seconds", "When the cluster's last sample was taken (Unix time): a watch of a hung cluster falls behind.", ["cluster"], perCluster((s) => s.signals.at / 1000));
+    totals("output_failures_total", "Times an output (log, metrics, sd, alertmanager, webhook, history, record, dashboard) threw on a sample; the watch went on.", ["cluster", "output"], () => failures.totals());
     this.samples = new Counter({ name: `${PREFIX}samples_total`, help: "Samples taken (every node queried once).", labelNames: ["cluster"], registers });
     this.sampleSeconds = new Histogram({
       name: `${PREFIX}sample_duration_seconds`,

@@ -1,7 +1,8 @@
 // What a watch's samples go out to, shared by one cluster (`watch SEEDS`) and a fleet (`watch --clusters`):
 // the HTTP endpoint (/metrics, /sd, and whatever the caller adds, such as the dashboard), the Alertmanager
-// push, the webhooks; and, per cluster, the lines on stdout and the history. Every event and series
-// carries the cluster's name. Delivery runs beside the sampling: a dead receiver never delays a sample.
+// push, the webhooks; and, per cluster, the lines on stdout. Every event and series carries the cluster's
+// name. Delivery runs beside the sampling: a dead receiver never delays a sample. An output that throws
+// is counted and reported (outputFailures.ts) while the others go on.
 import { AlertmanagerPusher, type AlertmanagerPolicy, type AlertmanagerTarget } from "../alerting/alertmanager.js";
 import { incidentAlerts, type IncidentAlert } from "../alerting/incidentAlert.js";
 import { targetGroups } from "../fleet/discovery.js";
@@ -9,14 +10,15 @@ import type { HttpAuth } from "../http/auth.js";
 import { exposureWarning, isLoopbackHost, listenUrl, type ListenAddress } from "../http/listen.js";
 import { Router, sendJson } from "../http/router.js";
 import { startHttpServer } from "../http/server.js";
-import type { HistoryOptions, HistoryStore } from "../history/store.js";
+import type { HistoryOptions } from "../history/store.js";
 import type { LinkMetricsPolicy } from "./clusterSeries.js";
 import type { Sink } from "./loop.js";
 import { WatchMetrics } from "./metrics.js";
 import { metricsRoute } from "./metricsRoute.js";
 import { alertEventJson, isAlertEvent, logLines, logStyle } from "./render.js";
 import type { SampleSignals } from "./signals.js";
-import { WebhookSender, type WebhookPolicy } from "./webhook.js";
+import { OutputFailures, type OutputName } from "./outputFailures.js";
+import { webhookName, WebhookSender, type WebhookPolicy } from "./webhook.js";
 
 /** What a watch of one cluster and of a fleet have in common: sampling, output and outlets. */
 export interface WatchOutputOptions {
@@ -53,6 +55,7 @@ export interface ExtraRoutes {
 
 export class Outlets {
   readonly closers: Array<() => void | Promise<void>> = [];
+  private readonly failures = new OutputFailures();
   private metrics: WatchMetrics | null = null;
   private pusher: AlertmanagerPusher | null = null;
   private readonly webhooks: WebhookSender[] = [];
@@ -67,7 +70,7 @@ export class Outlets {
   static async open(options: WatchOutputOptions, io: OutletIo, extra: ExtraRoutes | null = null): Promise<Outlets> {
     const outlets = new Outlets(options, io);
     if (options.listen !== null) {
-      const metrics = new WatchMetrics(options.linkMetrics);
+      const metrics = new WatchMetrics(options.linkMetrics, outlets.failures);
       const router = new Router({ auth: options.httpAuth, loopbackOnly: isLoopbackHost(options.listen.host) });
       router.get("/metrics", metricsRoute(metrics.registry));
       router.get("/sd", (_request, response) => sendJson(response, targetGroups(outlets.latest)));
@@ -91,44 +94,64 @@ export class Outlets {
       outlets.webhooks.push(sender);
       outlets.closers.push(async () => {
         const left = await sender.close(GRACE_MS);
-        if (left > 0) io.stderr(`webhook ${url.origin}: ${left} event(s) not delivered before exit`);
+        if (left > 0) io.stderr(`webhook ${webhookName(url)}: ${left} event(s) not delivered before exit`);
       });
     }
     return outlets;
   }
 
-  /** What one cluster's samples feed: its lines on stdout (after `prefix`), every outlet, its history. */
-  sinksFor(cluster: string, prefix: string, store: HistoryStore | null): Sink[] {
+  /** What one cluster's samples feed: its lines on stdout (after `prefix`) and every outlet. */
+  sinksFor(cluster: string, prefix: string): Sink[] {
     const { options, io, metrics, pusher } = this;
     const style = logStyle(options.color);
     const sinks: Sink[] = [
-      (output) => {
-        for (const event of output.events) {
-          if (options.json) {
-            if (isAlertEvent(event)) io.stdout(JSON.stringify({ ...alertEventJson(event), cluster }));
-          } else {
-            for (const line of logLines(event, style)) io.stdout(`${prefix}${line}`);
+      {
+        output: "log",
+        take: (output) => {
+          for (const event of output.events) {
+            if (options.json) {
+              if (isAlertEvent(event)) io.stdout(JSON.stringify({ ...alertEventJson(event), cluster }));
+            } else {
+              for (const line of logLines(event, style)) io.stdout(`${prefix}${line}`);
+            }
           }
-        }
+        },
       },
-      (output) => void this.latest.set(cluster, output.signals),
+      { output: "sd", take: (output) => void this.latest.set(cluster, output.signals) },
     ];
-    if (metrics !== null) sinks.push((output, snapshot) => metrics.update(cluster, output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000));
+    if (metrics !== null) sinks.push({ output: "metrics", take: (output, snapshot) => metrics.update(cluster, output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000) });
     if (pusher !== null) {
       const memory = new Map<number, IncidentAlert>();
-      sinks.push((output) => {
-        pusher.update(incidentAlerts(cluster, output, memory));
-        for (const { host, stats } of pusher.stats()) metrics?.updateAlertmanager(host, stats);
+      sinks.push({
+        output: "alertmanager",
+        take: (output) => {
+          pusher.update(incidentAlerts(cluster, output, memory));
+          for (const { host, stats } of pusher.stats()) metrics?.updateAlertmanager(host, stats);
+        },
       });
     }
     for (const sender of this.webhooks) {
-      sinks.push((output) => {
-        for (const event of output.events) if (isAlertEvent(event)) sender.send({ ...alertEventJson(event), cluster });
-        metrics?.updateWebhook(sender.url.host, sender.stats());
+      sinks.push({
+        output: "webhook",
+        take: (output) => {
+          for (const event of output.events) if (isAlertEvent(event)) sender.send({ ...alertEventJson(event), cluster });
+          metrics?.updateWebhook(sender.url.host, sender.stats());
+        },
       });
     }
-    if (store !== null) sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
     return sinks;
+  }
+
+  /**
+   * What the cluster's loop calls when one of `sinks` throws: counted in busdoctor_output_failures_total
+   * (served at 0 from the start) and said through `say` at most once a minute per output.
+   */
+  failureHandler(cluster: string, sinks: readonly Sink[], say: (line: string) => void): (output: OutputName, error: unknown) => void {
+    for (const sink of sinks) this.failures.expect(cluster, sink.output);
+    return (output, error) => {
+      const line = this.failures.failed(cluster, output, error);
+      if (line !== null) say(line);
+    };
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 // nodes blocked at once, a check 0.3 s after a block, a block only busdoctor's host sees, a master
 // killed a moment ago, a partition checked at once, the minutes after a heal that followed a
 // failover, and users allowed too little to diagnose. One lab for the file, put back between cases.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { redisCli } from "../../src/lab/cluster.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { isFlaggedFail, observe, waitFor, waitUntilCut } from "../support/observe.js";
@@ -19,7 +19,15 @@ function linksOf(target: Lab, node: number): Array<[number, number]> {
   return target.nodes.filter((other) => other.index !== node).flatMap((other): Array<[number, number]> => [[other.index, node], [node, other.index]]);
 }
 
+/** Whether the report says Redis is still acting, or has failed the node over already (a check takes ~4 s). */
+function developingOrFailedOver(report: { phase: { name: string }; failovers: Array<{ oldMaster: string }> }, node: string): boolean {
+  return report.phase.name === "developing" || (report.phase.name === "settled" && report.failovers.some((failover) => failover.oldMaster === node));
+}
+
 describe("check in every phase of an incident", () => {
+  // Put back after every case, also one that failed: the next must not start with its fault.
+  afterEach(async () => restoreLab(lab()));
+
   it("two masters blocked at once: one root cause naming both, the same from a healthy seed and from a blocked one", async () => {
     const start = Date.now();
     await lab().fault({ kind: "bus", node: 2, direction: "both", action: "drop" });
@@ -44,7 +52,6 @@ describe("check in every phase of an incident", () => {
       });
       expect(code).toBe(2);
     }
-    await restoreLab(lab());
   });
 
   it("0.3 s after a block: looks again and names the blocked node, developing, critical (never healthy)", async () => {
@@ -54,11 +61,10 @@ describe("check in every phase of an incident", () => {
     const { code, report } = await runCheck(lab(), [at(1)]);
     expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes }, summaryOf(report)).toEqual({ code: "BUS_PORT_BLOCKED", nodes: [at(3)] });
     expect(report.coverage.looks.count, summaryOf(report)).toBe(2);
-    expect(report.phase.name).toBe("developing");
-    expect(report.phase.next?.atMs).toBeGreaterThan(Date.parse(report.generatedAt));
+    expect(developingOrFailedOver(report, at(3)), summaryOf(report)).toBe(true);
+    if (report.phase.name === "developing") expect(report.phase.next?.atMs).toBeGreaterThan(Date.parse(report.generatedAt));
     expect(dataRiskLines(report)).toEqual([]);
     expect(code).toBe(2);
-    await restoreLab(lab());
   });
 
   it("a bus port blocked for busdoctor's host only: looks again, a note, exit 0", async () => {
@@ -69,7 +75,6 @@ describe("check in every phase of an incident", () => {
     expect(report.findings.map((finding) => [finding.code, finding.severity, finding.nodes])).toEqual([["BUS_PORT_BLOCKED", "info", [at(3)]]]);
     expect(report.health).toBe("healthy");
     expect(code).toBe(0);
-    await restoreLab(lab());
   });
 
   it("a client port blocked for busdoctor's host only: this host's path, a warning, no journalctl", async () => {
@@ -81,7 +86,6 @@ describe("check in every phase of an incident", () => {
     expect(report.rootCause?.fix.flatMap((fix) => fix.lines).join("\n")).not.toMatch(/journalctl|systemctl/);
     expect(report.phase.name).toBe("settled");
     expect(code).toBe(1);
-    await restoreLab(lab());
   });
 
   it("a partition checked at once: every node named, exit 2", async () => {
@@ -93,7 +97,6 @@ describe("check in every phase of an incident", () => {
     expect([...(report.rootCause?.nodes ?? [])].sort()).toEqual(lab().endpoints.sort());
     expect(dataRiskLines(report)).toEqual([]);
     expect(code).toBe(2);
-    await restoreLab(lab());
   });
 
   it("a master killed 0.3 s ago: down (both ports refused, peers disconnected), not 'alive for the cluster'", async () => {
@@ -103,7 +106,7 @@ describe("check in every phase of an incident", () => {
     const { code, report } = await runCheck(lab(), [at(1)]);
     expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, severity: report.rootCause?.severity }, summaryOf(report)).toEqual({ code: "NODE_UNREACHABLE", nodes: [at(3)], severity: "critical" });
     expect(report.rootCause?.summary).toMatch(/^127\.0\.0\.13:6379 is down: nothing answers on its client port 6379 \(refused\)/);
-    expect(report.phase.name).toBe("developing");
+    expect(developingOrFailedOver(report, at(3)), summaryOf(report)).toBe(true);
     expect(dataRiskLines(report)).toEqual([]);
     expect(code).toBe(2);
     // Once its replica took over, the report says so.
@@ -116,7 +119,6 @@ describe("check in every phase of an incident", () => {
     expect(settled.report.failovers.map((failover) => failover.oldMaster)).toEqual([at(3)]);
     expect(settled.report.rootCause?.summary).toMatch(/A replica took over: 127\.0\.0\.1\d:6379 took over its slots/);
     expect(settled.report.phase.name).toBe("settled");
-    await restoreLab(lab());
   });
 
   it("after a heal that followed a failover: recovering or settled at +0.3, +2, +5 s, healthy at +15 s; never critical, never a step that can lose data", async () => {
@@ -148,7 +150,6 @@ describe("check in every phase of an incident", () => {
     await until(healed, 15_000);
     const last = await runCheck(lab(), [at(1)]);
     expect({ health: last.report.health, phase: last.report.phase.name, code: last.code }).toEqual({ health: "healthy", phase: "settled", code: 0 });
-    await restoreLab(lab());
   });
 
   it("users allowed too little: PING only is never healthy (could not diagnose, exit 3); without config|get the diagnosis holds, the node timeout assumed", async () => {
@@ -174,6 +175,5 @@ describe("check in every phase of an incident", () => {
     expect(noConfig.report.phase.nodeTimeoutAssumed).toBe(true);
     expect(noConfig.report.coverage.assumptions[0]).toMatch(/^cluster-node-timeout assumed 15000 ms/);
     expect(noConfig.code).toBe(2);
-    await restoreLab(lab());
   });
 });

@@ -62,5 +62,6 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Clust
     nodeTimeoutMs,
     pendingThresholdMs: thresholds.pendingMs,
     pongStaleThresholdMs: thresholds.pongStaleMs,
+    outOfScope: snapshot.outOfScope ?? [],
   };
 }

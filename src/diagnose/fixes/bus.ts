@@ -15,7 +15,7 @@ function hostWord(target: BusTarget): string {
   return target.hosts === target.ip ? "host" : "hosts";
 }
 
-function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: readonly string[]): Fix[] {
+export function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: readonly string[]): Fix[] {
   const peers = peerIps.length > 0 ? `{ ${peerIps.join(", ")} }` : "<peer addresses>";
   const lines: string[] = [`# find the rule that drops or rejects the bus port, then delete it by its handle:`, `nft -a list ruleset | grep -n ${target.busPort}`, `nft delete rule <family> <table> <chain> handle <N>`];
   const iptables: string[] = [`iptables -S | grep ${target.busPort}   # find the DROP/REJECT rule`];
@@ -33,7 +33,7 @@ function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: 
   ];
 }
 
-function cloudFixes(target: BusTarget, direction: CutDirection): Fix[] {
+export function cloudFixes(target: BusTarget, direction: CutDirection): Fix[] {
   const port = target.busPort;
   const aws: string[] = [];
   if (direction !== "out") {
@@ -55,7 +55,7 @@ function cloudFixes(target: BusTarget, direction: CutDirection): Fix[] {
   ];
 }
 
-function kubernetesFixes(target: BusTarget): Fix[] {
+export function kubernetesFixes(target: BusTarget): Fix[] {
   return [
     {
       where: "Kubernetes NetworkPolicy selecting the Redis pods (ingress and, if egress is restricted, egress)",

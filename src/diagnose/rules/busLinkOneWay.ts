@@ -7,10 +7,8 @@ import type { NodeSummary } from "../../model/analysis.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import { someCells } from "../evidence.js";
 import { busBlockedFixes } from "../fixes/bus.js";
-import type { IsolatedNode } from "../bus.js";
 import type { Rule, RuleContext } from "../rule.js";
-import { joinNames } from "../words.js";
-import { anyViewFailing, busPortOf, busProbeEvidence, busTarget, groupBy, groupTarget, peerIps, refusesBus } from "./busShared.js";
+import { anyViewFailing, busPortOf, busProbeEvidence, busTarget, groupTarget, isolatedGroups, peerIps, refusesBus, type IsolatedEntry } from "./busShared.js";
 
 const LATENT =
   "Redis 7 treats any data received from a node as a sign of life, so a one-way block can leave cluster_state:ok with no PFAIL: a latent fault that becomes an outage with the next rule change, node restart or failover (votes need both directions).";
@@ -30,19 +28,10 @@ function contrast(context: RuleContext, node: NodeSummary, inbound: boolean): Ev
 
 /** Nodes cut one way; those cut the same way on the same port make one finding naming all of them. */
 function isolatedFindings(context: RuleContext): Finding[] {
-  const cut = context.bus.isolated
-    .filter((isolated) => isolated.direction !== "both")
-    .map((isolated) => ({ isolated, node: context.nodeAt.get(isolated.node) }))
-    // An inbound cut with a refusing port is BUS_PORT_NOT_LISTENING, the more precise name.
-    .filter((entry): entry is { isolated: IsolatedNode; node: NodeSummary } => entry.node !== undefined && !(entry.isolated.direction === "in" && refusesBus(entry.node)))
-    .map((entry) => ({ ...entry, address: entry.node.address }));
-  return groupBy(cut, (entry) => `${entry.isolated.direction} ${busPortOf(entry.node)}`).map((group) => {
-    const nodes = group.map((entry) => entry.node);
-    const addresses = nodes.map((node) => node.address);
-    const names = joinNames(addresses);
-    const one = nodes.length === 1;
-    const port = busPortOf(nodes[0] as NodeSummary);
-    const inbound = group[0]?.isolated.direction === "in";
+  // An inbound cut with a refusing port is BUS_PORT_NOT_LISTENING, the more precise name.
+  const keep = ({ isolated, node }: IsolatedEntry): boolean => isolated.direction !== "both" && !(isolated.direction === "in" && refusesBus(node));
+  return isolatedGroups(context, keep, (entry) => `${entry.isolated.direction} ${busPortOf(entry.node)}`).map(({ entries, nodes, addresses, names, one, port }) => {
+    const inbound = entries[0]?.isolated.direction === "in";
     const share = Math.max(2, Math.floor(6 / nodes.length));
     return {
       code: "BUS_LINK_ONE_WAY",
@@ -51,7 +40,7 @@ function isolatedFindings(context: RuleContext): Finding[] {
       summary: inbound
         ? `peers cannot reach the bus port of ${names} (${port}), while ${one ? "it reaches" : "they reach"} theirs: inbound bus traffic to ${names} is blocked`
         : `${names} cannot reach ${one ? "its" : "their"} peers' bus ports, while they reach ${one ? "its own" : "theirs"}: outbound bus traffic from ${names} is blocked`,
-      evidence: group.flatMap(({ node, isolated }) =>
+      evidence: entries.flatMap(({ node, isolated }) =>
         inbound
           ? [...busProbeEvidence(node), ...someCells(isolated.inbound, share), contrast(context, node, true)]
           : [...someCells(isolated.outbound, share), contrast(context, node, false), ...busProbeEvidence(node)],

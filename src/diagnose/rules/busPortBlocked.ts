@@ -9,7 +9,7 @@ import { busBlockedFixes } from "../fixes/bus.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { byAddress, joinNames, seconds } from "../words.js";
 import { afterFailover } from "./afterFailover.js";
-import { busPortOf, busProbeEvidence, busTarget, failureReportEvidence, groupBy, groupTarget, peerIps, refusesBus } from "./busShared.js";
+import { busPortOf, busProbeEvidence, busTarget, failureReportEvidence, groupBy, groupTarget, isolatedGroups, peerIps, refusesBus, type IsolatedEntry } from "./busShared.js";
 
 const PROBED_IN = "TCP probe of the announced bus port, since the fault (it answered before)";
 
@@ -43,16 +43,8 @@ function blockedEvidence(context: RuleContext, node: NodeSummary, isolated: Isol
 
 /** Nodes blocked both ways; those sharing a bus port (one rule, most likely) make one finding naming all of them. */
 function isolatedNodes(context: RuleContext): Finding[] {
-  const blocked = context.bus.isolated
-    .filter((isolated) => isolated.direction === "both")
-    .map((isolated) => ({ isolated, node: context.nodeAt.get(isolated.node) }))
-    .filter((entry): entry is { isolated: IsolatedNode; node: NodeSummary } => entry.node !== undefined && !refusesBus(entry.node))
-    .map((entry) => ({ ...entry, address: entry.node.address }));
-  return groupBy(blocked, (entry) => String(busPortOf(entry.node))).map((group) => {
-    const nodes = group.map((entry) => entry.node);
-    const addresses = nodes.map((node) => node.address);
-    const port = busPortOf(nodes[0] as NodeSummary);
-    const one = nodes.length === 1;
+  const keep = ({ isolated, node }: IsolatedEntry): boolean => isolated.direction === "both" && !refusesBus(node);
+  return isolatedGroups(context, keep, (entry) => String(busPortOf(entry.node))).map(({ entries: group, nodes, addresses, one, port }) => {
     const probedOnly = group.every((entry) => entry.isolated.probedInbound);
     const open = nodes.every((node) => node.busProbe?.state === "open");
     const after = afterFailover(context, addresses, "critical");

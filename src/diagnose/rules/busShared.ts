@@ -5,6 +5,7 @@ import { hostOf } from "../../cluster/address.js";
 import { defaultBusPort } from "../../cluster/ports.js";
 import { probeEvidence } from "../evidence.js";
 import { byAddress, joinNames } from "../words.js";
+import type { IsolatedNode } from "../bus.js";
 import type { BusTarget } from "../fixes/bus.js";
 import type { RuleContext } from "../rule.js";
 
@@ -92,4 +93,36 @@ export function failureReportEvidence(context: RuleContext, node: NodeSummary): 
       detail: `${best.count} master(s) currently report ${node.address} as failing`,
     },
   ];
+}
+
+/** An isolated node of the bus picture with its summary. */
+export interface IsolatedEntry {
+  isolated: IsolatedNode;
+  node: NodeSummary;
+  address: string;
+}
+
+/** Nodes of one cause (same code, port and direction): what a finding naming all of them needs. */
+export interface IsolatedGroup {
+  entries: IsolatedEntry[];
+  nodes: NodeSummary[];
+  addresses: string[];
+  /** "A", "A and B": every node, for the summary. */
+  names: string;
+  one: boolean;
+  port: number;
+}
+
+/** The isolated nodes `keep` accepts, grouped by `keyOf` (nodes in address order). */
+export function isolatedGroups(context: RuleContext, keep: (entry: IsolatedEntry) => boolean, keyOf: (entry: IsolatedEntry) => string): IsolatedGroup[] {
+  const entries = context.bus.isolated
+    .map((isolated) => ({ isolated, node: context.nodeAt.get(isolated.node) }))
+    .filter((entry): entry is { isolated: IsolatedNode; node: NodeSummary } => entry.node !== undefined)
+    .map((entry) => ({ ...entry, address: entry.node.address }))
+    .filter(keep);
+  return groupBy(entries, keyOf).map((group) => {
+    const nodes = group.map((entry) => entry.node);
+    const addresses = nodes.map((node) => node.address);
+    return { entries: group, nodes, addresses, names: joinNames(addresses), one: nodes.length === 1, port: busPortOf(nodes[0] as NodeSummary) };
+  });
 }

@@ -20,8 +20,9 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 22px 0 6p
 .verdict.critical { background: var(--crit-bg); color: var(--crit-fg); border-color: var(--crit-fg); }
 .verdict.warning { background: var(--warn-bg); color: var(--warn-fg); border-color: var(--warn-fg); }
 .verdict.healthy { background: var(--ok-bg); color: var(--ok-fg); border-color: var(--ok-fg); }
+.verdict.unknown { border-color: var(--unknown); border-style: dashed; }
 .label { font-weight: 700; letter-spacing: 0.04em; }
-.label.critical::before { content: "✖ "; } .label.warning::before { content: "⚠ "; } .label.healthy::before { content: "✓ "; }
+.label.critical::before { content: "✖ "; } .label.warning::before { content: "⚠ "; } .label.healthy::before { content: "✓ "; } .label.unknown::before { content: "? "; }
 table { border-collapse: collapse; }
 .data td, .data th { border-top: 1px solid var(--border); padding: 3px 6px; text-align: left; vertical-align: top; }
 .data { width: 100%; }

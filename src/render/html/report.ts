@@ -8,6 +8,7 @@ import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGri
 import { NODE_COLUMNS, NODE_HEADERS, nodeRows } from "../nodeRows.js";
 import { groupProblems, nodeList } from "../problems.js";
 import { HEALTH_LABEL, plural, verdictText, type CheckReport } from "../report.js";
+import { basisLines } from "../summary.js";
 import { html, type Html } from "./escape.js";
 import { evidenceTable, htmlPage } from "./page.js";
 
@@ -20,6 +21,7 @@ export function renderHtml(report: CheckReport): string {
   <div class="verdict ${diagnosis.health}" id="verdict" data-health="${diagnosis.health}">
     <h1><span class="label ${diagnosis.health}">${label}</span> ${verdict}</h1>
     <div>busdoctor check of ${plural(analysis.nodes.length, "node")} (seeds ${report.seeds.join(", ")}), snapshot ${report.generatedAt}, collected in ${report.durationMs} ms, exit code ${report.exitCode}.</div>
+    ${phaseAndBasis(report)}
   </div>
 </header>
 <main>
@@ -33,6 +35,12 @@ ${problems(analysis)}
   return htmlPage(`${label}: ${verdict}`, body);
 }
 
+function phaseAndBasis(report: CheckReport): Html {
+  const [first = "", ...more] = basisLines(report);
+  return html`<p id="phase"><strong>Phase:</strong> ${report.diagnosis.phase.summary}</p>
+    <p id="basis"><strong>Based on:</strong> ${first}</p>${more.length > 0 ? html`<ul>${more.map((line) => html`<li>${line}</li>`)}</ul>` : ""}`;
+}
+
 function findingBody(finding: Finding): Html {
   return html`
 ${finding.nodes.length > 0 ? html`<p>Nodes: ${finding.nodes.map((node, index) => html`${index > 0 ? ", " : ""}<code>${node}</code>`)}</p>` : ""}
@@ -42,12 +50,13 @@ ${finding.fix.map((fix, index) => html`<details class="fix"${index === 0 ? html`
 }
 
 function rootCause({ diagnosis }: CheckReport): Html {
-  const { rootCause: cause, consequences } = diagnosis;
+  const { rootCause: cause, coRootCauses, consequences } = diagnosis;
   if (cause === null) return html``;
   return html`<section id="root-cause">
 <h2>Root cause: <span class="badge ${cause.severity}">${cause.code}</span> (${cause.severity})</h2>
 <p><strong>${cause.summary}</strong>${consequences.length > 0 ? "; the rest follows from it." : ""}</p>
 ${findingBody(cause)}
+${coRootCauses.map((finding) => html`<h3>Also, independent of it (fix each): <span class="badge ${finding.severity}">${finding.code}</span> (${finding.severity})</h3><p>${finding.summary}</p>${findingBody(finding)}`)}
 ${consequences.length > 0
     ? html`<h3>Consequences</h3><ul>${consequences.map(
         (finding) => html`<li><span class="badge ${finding.severity}">${finding.code}</span> ${finding.severity}: ${finding.summary}${finding.nodes.length > 0 ? ` (${finding.nodes.join(", ")})` : ""}</li>`,

@@ -63,7 +63,7 @@ function fixSection(report: CheckReport): string[] {
   const { fixes, elsewhere } = leadFixes(report);
   if (fixes.length === 0) return [];
   const lines = ["## Fix", ...fixes.flatMap(fixBlock)];
-  if (elsewhere.length > 0) lines.push("", `Where the rule lives elsewhere: ${escapeText(elsewhere.join("; "))} (\`--verbose\` shows each).`);
+  if (elsewhere.length > 0) lines.push("", `Or where the rule lives (\`--verbose\` shows each): ${escapeText(elsewhere.join("; "))}.`);
   return lines;
 }
 

@@ -5,7 +5,7 @@
 
 import type { Diagnosis, Finding, Fix } from "../../model/finding.js";
 import { plural, verdictText, type CheckReport } from "../report.js";
-import { keyEvidence, leadFixes, uniqueFixes } from "../summary.js";
+import { keyEvidence, leadFixes, oneLine, uniqueFixes } from "../summary.js";
 import { wrap } from "./layout.js";
 import type { Style } from "./style.js";
 
@@ -27,7 +27,7 @@ export function renderCauses(diagnosis: Diagnosis, style: Style, width: number):
   const paint = style.severity(rootCause.severity);
   const said = verdictText(diagnosis).startsWith(rootCause.summary);
   const lines = [`${style.heading(paint("ROOT CAUSE"))}  ${paint(rootCause.code)} (${rootCause.severity})`, ...(said ? [] : wrap(rootCause.summary, width, "  "))];
-  if (rootCause.nodes.length > 1) lines.push(...wrap(`Nodes: ${rootCause.nodes.join(", ")}`, width, "    ", "  "));
+  if (rootCause.nodes.length > 0) lines.push(...wrap(`Nodes: ${rootCause.nodes.join(", ")}`, width, "    ", "  "));
   if (coRootCauses.length > 0) lines.push("  Also, independent of it (fix each):", ...codeLines(coRootCauses, style, width));
   if (consequences.length > 0) lines.push("  Follows from it:", ...codeLines(consequences, style, width));
   return lines;
@@ -42,19 +42,20 @@ export function renderLeadFix(report: CheckReport, style: Style, width: number):
   const { fixes, elsewhere } = leadFixes(report);
   if (fixes.length === 0) return [];
   const lines = [style.heading("FIX"), ...fixes.flatMap((fix) => fixBlock(fix, "  "))];
-  if (elsewhere.length > 0) lines.push(...wrap(`Or, where the rule lives elsewhere: ${elsewhere.join("; ")} (--verbose shows each)`, width, "    ", "  ").map(style.dim));
+  if (elsewhere.length > 0) lines.push(...wrap(`Or where the rule lives (--verbose shows each): ${elsewhere.join("; ")}`, width, "    ", "  ").map(style.dim));
   return lines;
 }
 
 /** A few evidence lines, with how many more --verbose shows. */
 export function renderKeyEvidence(report: CheckReport, style: Style, width: number): string[] {
-  const { shown, total } = keyEvidence(report);
+  const { shown: raw, total } = keyEvidence(report);
+  const shown = raw.map(oneLine);
   if (shown.length === 0) return [];
   const more = total > shown.length ? ` (${shown.length} of ${total} lines; --verbose or --json for all)` : "";
   return [
     `${style.heading("EVIDENCE")}${style.dim(more)}`,
     ...shown.flatMap((evidence) => {
-      const label = `  ${evidence.source} ${evidence.what}:`;
+      const label = evidence.what === "" ? `  ${evidence.source}` : `  ${evidence.source} ${evidence.what}:`;
       const line = `${style.dim(label)} ${evidence.detail}`;
       return label.length + 1 + evidence.detail.length <= width ? [line] : [style.dim(label), `    ${evidence.detail}`];
     }),

@@ -151,6 +151,38 @@ describe("derived from real snapshots", () => {
     expect(diagnosis.coverage.level).toBe("full");
   });
 
+  it("a bus port that refuses busdoctor's handshake is the node's fault from the first peer that fails to reach it, not a pair's", () => {
+    const snapshot = loadSnapshot("healthy");
+    // Node 3 announces a port nothing listens on, and so far only node 1 has tried it (real output
+    // shows this for a moment after CONFIG SET cluster-announce-bus-port): one PING pending 1500 ms.
+    nodeAt(snapshot, node(3)).probes.bus = { host: "127.0.0.3", port: 17000, state: "refused", ms: 0.3, error: "connect ECONNREFUSED 127.0.0.3:17000" };
+    const observer = nodeAt(snapshot, node(1));
+    const now = serverNowMs(observer);
+    editLines(observer, "127.0.0.3:6379", (fields) => {
+      fields[4] = String(now - 1500);
+    });
+    const { diagnosis } = diagnose(snapshot);
+    expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ code: "BUS_PORT_NOT_LISTENING", nodes: [node(3)] });
+  });
+
+  it("a node announcing a bus port nothing listens on is named before any peer fails with it, and a second look is asked for", () => {
+    const snapshot = loadSnapshot("healthy");
+    // Right after CONFIG SET cluster-announce-bus-port 17000 (it still listens on 16379): the views list
+    // @17000 already, the links made before still work, busdoctor's probe of 17000 is refused.
+    for (const entry of snapshot.nodes) {
+      editLines(entry, "127.0.0.3:6379", (fields) => {
+        fields[1] = "127.0.0.3:6379@17000";
+      });
+      const reply = entry.commands.clusterNodes;
+      if (entry.address === node(3) && reply?.ok && typeof reply.reply === "string") reply.reply = reply.reply.replace("127.0.0.3:6379@16379 myself", "127.0.0.3:6379@17000 myself");
+    }
+    nodeAt(snapshot, node(3)).probes.bus = { host: "127.0.0.3", port: 17000, state: "refused", ms: 0.2, error: "connect ECONNREFUSED 127.0.0.3:17000" };
+    const { diagnosis } = diagnose(snapshot);
+    expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes, severity: diagnosis.rootCause?.severity }).toEqual({ code: "BUS_PORT_NOT_LISTENING", nodes: [node(3)], severity: "warning" });
+    expect(diagnosis.rootCause?.summary).toBe("127.0.0.3:6379 announces bus port 17000, which refuses connections: it listens on 16379; peers that re-dial it will fail");
+    expect(diagnosis.secondLook).toEqual([expect.stringMatching(/^the announced bus port of 127\.0\.0\.3:6379 refuses busdoctor while peers still hear it/)]);
+  });
+
   it("a malformed CLUSTER NODES reply from one node is reported on that view and the run goes on", () => {
     const snapshot = loadSnapshot("bus-blocked-both");
     const garbled = nodeAt(snapshot, node(6));

@@ -39,6 +39,9 @@ describe("check --format html", () => {
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain(`id="verdict" data-health="${report.diagnosis.health}"`);
     expect(page).toContain('<section id="nodes">');
+    expect(page).toContain(`<strong>Phase:</strong> ${escapeHtml(report.diagnosis.phase.summary)}`);
+    expect(page).toContain("<strong>Based on:</strong> ");
+    for (const cause of report.diagnosis.coRootCauses) expect(page).toContain(`<span class="badge ${cause.severity}">${cause.code}</span>`);
     for (const node of report.analysis.nodes) expect(page).toContain(escapeHtml(node.address));
     if (report.analysis.links.length > 0) expect(page).toContain('<table class="matrix"');
     const root = report.diagnosis.rootCause;

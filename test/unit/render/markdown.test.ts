@@ -41,7 +41,7 @@ describe("renderMarkdown: an incident ticket", () => {
     const fix = busPortBlocked.fix[0];
     const title = all.indexOf(`**Fix: ${fix?.where}**`);
     expect(all.slice(title + 2, title + 4 + (fix?.lines.length ?? 0))).toEqual(["```", ...(fix?.lines ?? []), "```"]);
-    expect(text).toContain("Where the rule lives elsewhere: AWS security group (`--verbose` shows each).");
+    expect(text).toContain("Or where the rule lives (`--verbose` shows each): AWS security group.");
   });
 
   it("--verbose: every fix block, each once", () => {

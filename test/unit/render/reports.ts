@@ -98,6 +98,7 @@ export function analysis(overrides: Partial<ClusterAnalysis> = {}): ClusterAnaly
     nodeTimeoutMs: 3000,
     pendingThresholdMs: 1500,
     pongStaleThresholdMs: 1500,
+    outOfScope: [],
     ...overrides,
   };
 }

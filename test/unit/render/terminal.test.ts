@@ -59,7 +59,7 @@ describe("renderTerminal: the compact report", () => {
     const fix = busPortBlocked.fix[0];
     const at = all.indexOf(`  Fix (${fix?.where}):`);
     expect(all.slice(at + 1, at + 1 + (fix?.lines.length ?? 0)).map((line) => line.trim())).toEqual(fix?.lines);
-    expect(text).toContain("Or, where the rule lives elsewhere: AWS security group (--verbose shows each)");
+    expect(text).toContain("Or where the rule lives (--verbose shows each): AWS security group");
     expect(text).not.toContain(busPortBlocked.fix[1]?.lines[0] ?? "?");
     expect(text.split("Fix (").length - 1).toBe(1);
   });
@@ -69,7 +69,7 @@ describe("renderTerminal: the compact report", () => {
     const at = indexOfLine(text, "EVIDENCE");
     // A detail too long for the line goes whole on the next one.
     expect(all.slice(at + 1, at + 5)).toEqual([
-      "  busdoctor TCP probe: 127.0.0.3:16379 timeout after 1000 ms",
+      "  busdoctor probe: 127.0.0.3:16379 timeout after 1000 ms",
       "  127.0.0.1:6379 CLUSTER NODES:",
       `    ${busPortBlocked.evidence[1]?.detail}`,
       "  127.0.0.3:6379 CLUSTER INFO: cluster_state:fail",
