@@ -9,7 +9,7 @@
 // like webhook URLs, never appear in output, logs or metrics (only the host does).
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../errors.js";
-import { VERSION } from "../version.js";
+import { postJson } from "../http/post.js";
 import { retryDelayMs } from "../watch/webhook.js";
 import type { IncidentAlert, IncidentAlerts } from "./incidentAlert.js";
 
@@ -143,26 +143,10 @@ class AlertmanagerClient {
     });
   }
 
-  private async post(body: PostableAlert[]): Promise<string | null> {
-    try {
-      const response = await fetch(this.target.endpoint, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": `busdoctor/${VERSION}`,
-          ...(this.target.authorization === null ? {} : { authorization: this.target.authorization }),
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([AbortSignal.timeout(this.policy.requestTimeoutMs), this.stopping]),
-      });
-      await response.arrayBuffer().catch(() => undefined);
-      return response.ok ? null : `HTTP ${response.status}`;
-    } catch (error) {
-      // fetch says "fetch failed"; the cause says why (ECONNREFUSED, a timeout, "bad port"). The URL it
-      // may mention carries no credentials: they went into the header.
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : "request failed");
-    }
+  private post(body: PostableAlert[]): Promise<string | null> {
+    const signal = AbortSignal.any([AbortSignal.timeout(this.policy.requestTimeoutMs), this.stopping]);
+    // The credentials go in a header; a redirect to another host is not followed (src/http/post.ts).
+    return postJson(this.target.endpoint, JSON.stringify(body), this.target.authorization === null ? {} : { authorization: this.target.authorization }, signal);
   }
 
   private async drain(): Promise<void> {

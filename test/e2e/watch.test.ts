@@ -74,7 +74,7 @@ interface TimelineJson {
   id: number;
   closedAt: string | null;
   cause: { code: string; nodes: string[] } | null;
-  steps: Array<{ kind: string; at: string }>;
+  steps: Array<{ kind: string; at: string; detail: string }>;
 }
 
 async function timeline(id: number): Promise<TimelineJson> {
@@ -192,7 +192,9 @@ describe("watch on a real cluster", () => {
     expect(first.cause).toMatchObject({ code: "BUS_PORT_BLOCKED", nodes: [lab().node(FAULTY).endpoint] });
     const kinds = first.steps.map((step) => step.kind);
     expect(kinds[0]).toBe("first-pending-ping");
-    expect(kinds.at(-1)).toBe("recovery");
+    // It ends with its recovery and the phase that names it resolved.
+    expect(kinds.slice(-2)).toEqual(["recovery", "phase"]);
+    expect(first.steps.at(-1)?.detail).toMatch(/^resolved: /);
     const order = ["first-pending-ping", "early-warning", "heal", "recovery"].map((kind) => kinds.indexOf(kind));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(order.every((index) => index >= 0)).toBe(true);
