@@ -8,8 +8,7 @@
 // A URL may carry credentials (http://user:password@am:9093): they become a Basic authorization header and,
 // like webhook URLs, never appear in output, logs or metrics (only the host does).
 import { setTimeout as sleep } from "node:timers/promises";
-import { UsageError } from "../errors.js";
-import { postJson } from "../http/post.js";
+import { parseReceiverUrl, postJson } from "../http/post.js";
 import { retryDelayMs } from "../watch/webhook.js";
 import type { IncidentAlert, IncidentAlerts } from "./incidentAlert.js";
 
@@ -44,14 +43,7 @@ export interface AlertmanagerTarget {
 
 /** "http://am:9093", "https://user:pw@am.example/prefix" (Alertmanager's --web.route-prefix) or the full API URL. */
 export function parseAlertmanagerUrl(text: string): AlertmanagerTarget {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // The text may hold a password: say what is wrong without repeating it.
-    throw new UsageError("--alertmanager: not a URL (expected http://host:9093 or https://user:password@host/prefix)");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--alertmanager: ${url.protocol} is not http or https`);
+  const url = parseReceiverUrl("--alertmanager", text, "http://host:9093 or https://user:password@host/prefix");
   const authorization =
     url.username === "" && url.password === "" ? null : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
   const endpoint = new URL(url.href);

@@ -2,8 +2,21 @@
 // read up to a cap and dropped, a redirect is followed only on the same origin (a 307 elsewhere would
 // carry the alerts, and an Alertmanager's credentials, to another host), and what went wrong comes back
 // as one printable line that names no URL (webhook paths and queries often hold a token).
+import { UsageError } from "../errors.js";
 import { printable } from "../text/printable.js";
 import { VERSION } from "../version.js";
+
+/** Checks a receiver's URL given to `flag`; errors never repeat the text (it may hold a token or a password). */
+export function parseReceiverUrl(flag: string, text: string, expected: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${flag}: not a URL (expected ${expected})`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${flag}: expected an http or https URL, got ${printable(url.protocol, 20)}`);
+  return url;
+}
 
 /** A receiver's reply body is read up to this much (to free the connection), the rest dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;

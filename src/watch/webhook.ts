@@ -6,8 +6,7 @@
 // (https://user:pass@host/) is refused at start without echoing it.
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../errors.js";
-import { printable } from "../text/printable.js";
-import { postJson } from "../http/post.js";
+import { parseReceiverUrl, postJson } from "../http/post.js";
 import type { AlertEventJson } from "./render.js";
 
 export interface WebhookPolicy {
@@ -61,13 +60,7 @@ export function webhookName(url: URL): string {
 
 /** Checks a --webhook URL; errors never repeat it, since a webhook URL is often a secret. */
 export function parseWebhookUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError("--webhook: not a URL (expected http://host:port/path or https://...)");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--webhook: expected an http or https URL, got ${printable(url.protocol, 20)}`);
+  const url = parseReceiverUrl("--webhook", text, "http://host:port/path or https://...");
   if (url.username !== "" || url.password !== "") {
     throw new UsageError("--webhook: a URL with a user name or password (user:pass@host) is refused, as it would show in logs and process lists; use a receiver that takes a secret path or query token");
   }

@@ -89,11 +89,16 @@ describe("busdoctor watch --clusters: three clusters in one process", () => {
 
     const sd = JSON.parse((await httpGet(lab(), `http://127.0.0.1:${PORTS.replicas[0]}/sd`)) ?? "[]") as Array<{ targets: string[]; labels: Record<string, string> }>;
     expect(sd).toEqual(Object.entries(endpoints()).map(([cluster, nodes]) => ({ targets: [...nodes].sort(), labels: { cluster, __meta_busdoctor_role: "master" } })));
-    // Prometheus takes them: nine targets of the redis-nodes job, each with its cluster label.
-    await waitFor("Prometheus discovers the nodes", async () => ((await httpGet(lab(), `http://127.0.0.1:${PORTS.prometheus}/api/v1/targets`)) ?? "").includes(gamma.endpoints[2] ?? "?"), 30_000);
-    const targets = (JSON.parse((await httpGet(lab(), `http://127.0.0.1:${PORTS.prometheus}/api/v1/targets`)) ?? "{}") as { data: { activeTargets: Array<{ labels: Record<string, string> }> } }).data.activeTargets;
-    const discovered = targets.filter((target) => target.labels["job"] === "redis-nodes").map((target) => `${target.labels["cluster"]} ${target.labels["instance"]}`);
-    expect(discovered.sort()).toEqual(Object.entries(endpoints()).flatMap(([cluster, nodes]) => nodes.map((node) => `${cluster} ${node}`)).sort());
+    // Prometheus takes them: nine targets of the redis-nodes job, each with its cluster label (its first
+    // look at /sd may have come before every cluster's second sample listed all of its nodes).
+    const expected = Object.entries(endpoints()).flatMap(([cluster, nodes]) => nodes.map((node) => `${cluster} ${node}`)).sort();
+    const discovered = async (): Promise<string[]> => {
+      const body = (await httpGet(lab(), `http://127.0.0.1:${PORTS.prometheus}/api/v1/targets`)) ?? "{}";
+      const targets = (JSON.parse(body) as { data?: { activeTargets: Array<{ labels: Record<string, string> }> } }).data?.activeTargets ?? [];
+      return targets.filter((target) => target.labels["job"] === "redis-nodes").map((target) => `${target.labels["cluster"]} ${target.labels["instance"]}`).sort();
+    };
+    await waitFor("Prometheus discovers the nodes", async () => (await discovered()).length === expected.length, 30_000);
+    expect(await discovered()).toEqual(expected);
   });
 
   it("a blocked bus port in one cluster: one page from two replicas, for that cluster and node only; resolved once after the heal", async () => {

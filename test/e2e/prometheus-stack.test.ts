@@ -104,7 +104,10 @@ describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => 
     expect(pages.map((n) => n.status)).toEqual(["firing", "resolved"]);
     for (const page of pages) {
       expect(page.alerts.map((alert) => alert.labels)).toEqual([{ alertname: "BusdoctorIncident", cluster: "lab", node: faulty }]);
-      expect(page.alerts[0]?.annotations).toMatchObject({ cause: "BUS_PORT_BLOCKED", severity: "critical", nodes: faulty, check: `busdoctor check ${faulty}` });
+      expect(page.alerts[0]?.annotations).toMatchObject({ cause: "BUS_PORT_BLOCKED", nodes: faulty, check: `busdoctor check ${faulty}` });
+      // The first samples may read the block as one way (warning) before both ways (critical): the page
+      // carries what the incident read when it fired, and a change does not page again.
+      expect(["warning", "critical"]).toContain(page.alerts[0]?.annotations["severity"]);
     }
     expect((pages[0]?.at ?? Infinity) - run.faultAt).toBeLessThan(10_000);
     // The classic rules did fire (about the blocked node), and Alertmanager held them under the incident.

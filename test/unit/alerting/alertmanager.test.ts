@@ -35,7 +35,7 @@ describe("--alertmanager URL", () => {
   it("rejects what is not an http(s) URL without repeating it (it may hold a password)", () => {
     expect(() => parseAlertmanagerUrl("am:9093 pass=hunter2")).toThrow(UsageError);
     expect(() => parseAlertmanagerUrl("am:9093 pass=hunter2")).not.toThrow(/hunter2/);
-    expect(() => parseAlertmanagerUrl("ftp://am:9093")).toThrow(/ftp: is not http or https/);
+    expect(() => parseAlertmanagerUrl("ftp://am:9093")).toThrow(/^--alertmanager: expected an http or https URL, got ftp:$/);
   });
 });
 
