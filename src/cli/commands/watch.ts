@@ -112,17 +112,7 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
       if (flags.listen === undefined && (flags.basicAuthFile !== undefined || flags.bearerTokenFile !== undefined)) {
         throw new UsageError("--basic-auth-file and --bearer-token-file protect the --listen endpoint: give --listen too");
       }
-      // A stdout that fails (a reader gone: EPIPE; a full disk) fails the log output from then on, which
-      // the loop counts and reports (src/watch/outputFailures.ts) while the watch goes on.
-      let stdoutFailure: string | null = null;
-      process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-        stdoutFailure ??= error.code ?? error.message;
-      });
-      const stdout = (line: string): void => {
-        if (stdoutFailure !== null) throw new Error(`stdout: ${stdoutFailure}`);
-        process.stdout.write(`${line}\n`);
-      };
-      const io = { stdout, stderr: warn };
+      const io = { stdout: (line: string) => void process.stdout.write(`${line}\n`), stderr: warn };
       const shared = {
         intervalMs: parseDuration("--interval", flags.interval),
         durationMs: flags.duration === undefined ? null : parseDuration("--duration", flags.duration),
