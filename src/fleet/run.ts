@@ -35,7 +35,7 @@ export function clusterHistoryPath(path: string, cluster: string): string {
 
 async function watchCluster(cluster: FleetCluster, files: LocalFiles, options: FleetOptions, outlets: Outlets, signal: AbortSignal, io: OutletIo): Promise<void> {
   const say = (line: string): void => io.stderr(`cluster ${cluster.name}: ${line}`);
-  const { sampler } = await openSampler(cluster.seeds, cluster.connection, say);
+  const { sampler } = await openSampler(cluster.seeds, cluster.connection, say, `cluster "${cluster.name}"`);
   try {
     say(`watching from ${cluster.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")} every ${options.intervalMs} ms`);
     const sinks = [...outlets.sinksFor(cluster.name, `[${cluster.name}] `), ...files.sinks];

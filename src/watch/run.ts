@@ -112,7 +112,13 @@ function membershipLines(change: MembershipChange, maxNodes: number): string[] {
  * Connects to the seeds and takes a first sample, reporting membership changes through `say`. Refuses a
  * cluster that lists more nodes than --max-nodes: a watch of part of it would judge from part of it.
  */
-export async function openSampler(seeds: HostPort[], connection: ConnectionOptions, say: (line: string) => void): Promise<{ sampler: Sampler; first: Snapshot }> {
+export async function openSampler(
+  seeds: HostPort[],
+  connection: ConnectionOptions,
+  say: (line: string) => void,
+  /** "the cluster", or a fleet's `cluster "payments"`. */
+  subject = "the cluster",
+): Promise<{ sampler: Sampler; first: Snapshot }> {
   const maxNodes = connection.maxNodes ?? DEFAULT_MAX_NODES;
   const sampler = await Sampler.open(seeds, connection, {
     onMembership: (change) => {
@@ -123,7 +129,7 @@ export async function openSampler(seeds: HostPort[], connection: ConnectionOptio
     const first = await sampler.sample();
     if (sampler.overLimit > 0) {
       const listed = sampler.addresses.length + sampler.overLimit;
-      throw new CollectError("too-many-nodes", `the cluster lists ${listed} nodes or more, more than --max-nodes ${maxNodes}; give --max-nodes ${listed} or more to watch them all`);
+      throw new CollectError("too-many-nodes", `${subject} lists ${listed} nodes or more, more than --max-nodes ${maxNodes}; give --max-nodes ${listed} or more to watch them all`);
     }
     return { sampler, first };
   } catch (error) {
