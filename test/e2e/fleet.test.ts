@@ -185,6 +185,10 @@ describe("busdoctor watch --clusters: three clusters in one process", () => {
       expect(result.stderr.trim().split("\n")[0], args.join(" ")).toBe(`busdoctor: ${message}`);
       expect(result.stderr).not.toContain("Tr0ub4dor");
     }
+    // Every cluster lists 3 nodes: the first to find out stops the fleet, naming itself, as the last line.
+    const over = await lab().runBusdoctor(["watch", "--clusters", CLUSTERS_FILE, "--max-nodes", "2", "--no-history"], { timeoutMs: 30_000 });
+    expect(over.code).toBe(3);
+    expect(over.stderr.trim().split("\n").at(-1)).toMatch(/^busdoctor: cluster "(alpha|beta|gamma)" lists 3 nodes or more, more than --max-nodes 2; give --max-nodes 3 or more to watch them all$/);
   });
 
   it("--shard i/N splits the clusters between replicas: each on exactly one", async () => {
