@@ -2,8 +2,11 @@
 // resolving and loading ~100 small modules was most of a `busdoctor check` run's wall time.
 // Also bundles the dashboard's browser code (Preact, htm, uPlot and src/dashboard/client) into
 // dist/assets/dashboard/: watch serves these files, so nothing is fetched from a network at run time.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
+// Chunk names carry a content hash: chunks of an earlier build would pile up next to the new ones.
+rmSync("dist/bundle", { recursive: true, force: true });
 await build({
   entryPoints: ["dist/cli/main.js"],
   outdir: "dist/bundle",
