@@ -4,7 +4,7 @@
 // check.js, not the ~100 compiled modules nor the dozen chunks code splitting made of them.
 // Also bundles the dashboard's browser code (Preact, htm, uPlot and src/dashboard/client) into
 // dist/assets/dashboard/: watch serves these files, so nothing is fetched from a network at run time.
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -60,6 +60,9 @@ await build({
     ),
   ],
 });
+// What `busdoctor --version` prints; bin/busdoctor reads it without loading any module.
+const { VERSION } = await import("../dist/version.js");
+writeFileSync(`${OUT}/version.txt`, `${VERSION}\n`);
 await build({
   ...common,
   entryPoints: commandModules.map((name) => resolve(COMMANDS_DIR, name)),
