@@ -13,6 +13,7 @@ import type { ReadBudget } from "./resp.js";
 import { runSettings, type RunSettings } from "./runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
+import { naturalCompare } from "../text/naturalOrder.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
 export type CollectEvent =
@@ -81,7 +82,7 @@ function uniqueNodes(nodes: readonly QueriedNode[]): QueriedNode[] {
   const ordered = [...nodes].sort(
     (a, b) =>
       Number(b.target.origin === "seed") - Number(a.target.origin === "seed") ||
-      a.target.address.localeCompare(b.target.address, "en", { numeric: true }),
+      naturalCompare(a.target.address, b.target.address),
   );
   const ids = new Set<string>();
   return ordered.filter(({ target: { id } }) => {
