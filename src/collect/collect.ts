@@ -14,6 +14,7 @@ import { runSettings, type RunSettings } from "./runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { majorityBusPort, type BusPortVote } from "../cluster/ports.js";
 import { suspectNodeIds } from "../cluster/nodeView.js";
+import { naturalCompare } from "../text/naturalOrder.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
 export type CollectEvent =
@@ -82,7 +83,7 @@ function uniqueNodes(nodes: readonly QueriedNode[]): QueriedNode[] {
   const ordered = [...nodes].sort(
     (a, b) =>
       Number(b.target.origin === "seed") - Number(a.target.origin === "seed") ||
-      a.target.address.localeCompare(b.target.address, "en", { numeric: true }),
+      naturalCompare(a.target.address, b.target.address),
   );
   const ids = new Set<string>();
   return ordered.filter(({ target: { id } }) => {

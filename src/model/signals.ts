@@ -1,5 +1,6 @@
 // What the monitor reads off each sample (watch/signals.ts computes them): per node and per
-// observer -> peer. Plain data: the history stores them, the dashboard draws them.
+// observer -> peer. Plain data (and which links are worth keeping): the history stores them, the
+// dashboard draws them, the metrics export them.
 import type { NodeRole } from "./cluster.js";
 
 export interface NodeSignals {
@@ -31,6 +32,17 @@ export interface LinkSignals {
   linkRecreations: number;
   /** CLUSTER COUNT-FAILURE-REPORTS <peer> on the observer, when the peer is suspected. */
   failureReports: number | null;
+}
+
+/** A PING pending this long is worth recording; a healthy link's PING is pending for a few ms at most. */
+const NOTABLE_PENDING_MS = 100;
+
+/**
+ * Whether a link is not in its healthy state: a PING pending 100 ms or more, a flag, failure reports.
+ * Only such links are kept in the history and exported as per-link metrics by default.
+ */
+export function linkIsNotable(link: LinkSignals): boolean {
+  return (link.pingPendingMs ?? 0) >= NOTABLE_PENDING_MS || link.flag !== null || (link.failureReports ?? 0) > 0;
 }
 
 export interface SampleSignals {
