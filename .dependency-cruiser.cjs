@@ -10,13 +10,15 @@ const PURE = [
   "^src/check/report[.]ts$",
   "^src/fix/(plan/|model|apply|checks|evidence|health|json|reading|render)",
   "^src/(preflight|hostaudit)/",
-  "^src/watch/(classic|early|earlyReadings|incidents|looks|machine|membership|render|roundTrip|signals|tracker|unreadable)[.]ts$",
+  "^src/watch/(classic|clusterSeries|early|earlyReadings|incidents|looks|machine|membership|outputFailures|render|roundTrip|signals|tracker|unreadable)[.]ts$",
+  "^src/alerting/incidentAlert[.]ts$",
 ];
 
 /** The I/O shell: network, disk, processes, the SQLite history, the HTTP server. */
 const IO = [
-  "^src/(collect|lab|http|history|files|dashboard)/",
-  "^src/watch/(loop|run|sampler|webhook|metrics|metricsRoute)[.]ts$",
+  "^src/(collect|lab|http|history|files|dashboard|fleet)/",
+  "^src/watch/(loop|run|sampler|webhook|metrics|metricsRoute|outlets|processMetrics)[.]ts$",
+  "^src/alerting/alertmanager[.]ts$",
   "^src/fix/(client|gather|session)[.]ts$",
   "^src/(preflight|hostaudit)/gather[.]ts$",
   "^src/check/run[.]ts$",

@@ -8,8 +8,7 @@
 // A URL may carry credentials (http://user:password@am:9093): they become a Basic authorization header and,
 // like webhook URLs, never appear in output, logs or metrics (only the host does).
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseReceiverUrl, postJson } from "../http/post.js";
-import { retryDelayMs } from "../watch/webhook.js";
+import { parseReceiverUrl, postJson, retryDelayMs } from "../http/post.js";
 import type { IncidentAlert, IncidentAlerts } from "./incidentAlert.js";
 
 export interface AlertmanagerPolicy {

@@ -8,9 +8,7 @@
 // Two replicas watching the same cluster name the same labels for a fault they both first see on the same
 // node, so Alertmanager de-duplicates them.
 import type { Severity } from "../model/finding.js";
-import type { Alert, Incident } from "../model/events.js";
-import { incidentPhase } from "../watch/incidents.js";
-import type { StepOutput } from "../watch/machine.js";
+import { incidentPhase, type Alert, type Incident, type StepIncidents } from "../model/events.js";
 
 export const INCIDENT_ALERT_NAME = "BusdoctorIncident";
 
@@ -90,7 +88,7 @@ export interface IncidentAlerts {
  * Reads the incidents of one step's output. `memory` holds each open incident's last alert by incident
  * id (so the identity never moves and a closing incident still has its annotations); it is updated.
  */
-export function incidentAlerts(cluster: string, output: Pick<StepOutput, "state" | "events">, memory: Map<number, IncidentAlert>): IncidentAlerts {
+export function incidentAlerts(cluster: string, output: StepIncidents, memory: Map<number, IncidentAlert>): IncidentAlerts {
   const { book, alertsById } = output.state;
   const alertsOf = (incident: Incident): Alert[] => incident.alertIds.flatMap((id) => alertsById.get(id) ?? []);
   const open = book.open.map((incident) => {

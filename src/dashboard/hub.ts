@@ -2,7 +2,7 @@
 // and streams each sample to the open pages. Without a page it only appends one small point per sample;
 // the full state (analysis, matrix, shards, slots) is built when a page is there or asks for it.
 import type { Snapshot } from "../model/snapshot.js";
-import type { Alert, Incident, WatchEvent } from "../model/events.js";
+import type { Incident, StepIncidents } from "../model/events.js";
 import type { SampleSignals } from "../model/signals.js";
 import { openIncidents, updateMarks, wireIncident } from "./incidents.js";
 import { buildState, roleChanges, wirePoint, type Capture } from "./state.js";
@@ -14,12 +14,10 @@ import { DASHBOARD_API_VERSION, type WireIncident, type WireIncidentList, type W
  * What the dashboard reads of one watch step: the fields of watch/machine.ts's StepOutput it draws
  * (declared here so the dashboard does not import the watch, which serves it).
  */
-export interface ObservedStep {
+export interface ObservedStep extends StepIncidents {
   signals: SampleSignals;
-  events: readonly WatchEvent[];
   thresholdMs: number;
   roundTripMs: number;
-  state: { book: { open: readonly Incident[] }; alertsById: ReadonlyMap<string, Alert> };
 }
 
 export interface IncidentSource {

@@ -66,3 +66,8 @@ export async function postJson(url: URL, body: string, headers: Record<string, s
     return printable(cause ?? (error instanceof Error ? error.message : String(error)), 200);
   }
 }
+
+/** The wait before retry number `attempt` (1-based): 0.5 s, 1 s, 2 s... up to the maximum; webhooks and Alertmanager pushes alike. */
+export function retryDelayMs(policy: { firstRetryMs: number; maxRetryMs: number }, attempt: number): number {
+  return Math.min(policy.maxRetryMs, policy.firstRetryMs * 2 ** Math.max(0, attempt - 1));
+}

@@ -1,6 +1,7 @@
 // What the monitor tells the world: alerts that fire and resolve, grouped into incidents, one per root
 // cause. Codes are a public contract (JSON lines, webhooks, Prometheus labels, the history database).
 import type { Evidence, FindingCode, Severity } from "./finding.js";
+import { PHASE_NAMES, type PhaseName } from "./phase.js";
 
 export const ALERT_CODES = [
   /** A peer's pings pending well past the observed round trip, before any PFAIL; the cause named as `check` names it. */
@@ -100,4 +101,23 @@ export type StoredAlert = Omit<Alert, "key" | "support">;
 export interface IncidentRecord {
   incident: Incident;
   alerts: StoredAlert[];
+}
+
+/** The phases an incident goes through, as its phase steps name them. */
+export type IncidentPhase = PhaseName | "resolved";
+
+/** The phase an incident is in: the name its last phase step starts with, or null before the first. */
+export function incidentPhase(incident: Incident): IncidentPhase | null {
+  const last = incident.steps.findLast((step) => step.kind === "phase");
+  const name = last?.detail.split(":")[0];
+  return name === "resolved" ? name : (PHASE_NAMES.find((phase) => phase === name) ?? null);
+}
+
+/**
+ * What the monitor's outputs read of one step: its events and its open incidents with their alerts
+ * (watch/machine.ts's StepOutput has these and more; declared here so outputs need not import the watch).
+ */
+export interface StepIncidents {
+  events: readonly WatchEvent[];
+  state: { book: { open: readonly Incident[] }; alertsById: ReadonlyMap<string, Alert> };
 }

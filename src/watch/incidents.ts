@@ -1,8 +1,7 @@
 // One incident per root cause: the alerts a blocked port sets off (the early warning, then PFAIL, FAIL,
 // cluster_state:fail...) are grouped under one incident instead of paging once each, and the incident
 // keeps its timeline: first pending ping, PFAIL, FAIL, cluster_state fail, failover, heal, recovery. Pure.
-import { PHASE_NAMES, type PhaseName } from "../model/phase.js";
-import type { Alert, Incident, IncidentStep, Reading, StepKind } from "../model/events.js";
+import { incidentPhase, type Alert, type Incident, type IncidentPhase, type IncidentStep, type Reading, type StepKind } from "../model/events.js";
 import type { LinkSignals, SampleSignals } from "../model/signals.js";
 
 export interface IncidentBook {
@@ -93,15 +92,6 @@ export function signalSteps(incident: Incident, signals: SampleSignals, previous
 /** Whether every alert of the incident has resolved: then it is over. */
 export function allResolved(incident: Incident, alerts: ReadonlyMap<string, Alert>): boolean {
   return incident.alertIds.every((id) => alerts.get(id)?.endedAt !== null);
-}
-
-export type IncidentPhase = PhaseName | "resolved";
-
-/** The phase an incident is in: the name its last phase step starts with, or null before the first. */
-export function incidentPhase(incident: Incident): IncidentPhase | null {
-  const last = incident.steps.findLast((step) => step.kind === "phase");
-  const name = last?.detail.split(":")[0];
-  return name === "resolved" ? name : (PHASE_NAMES.find((phase) => phase === name) ?? null);
 }
 
 /** A phase step each time the incident enters another phase (developing, settled, recovering, resolved). */

@@ -5,7 +5,7 @@
 // is counted and reported (outputFailures.ts) while the others go on.
 import { AlertmanagerPusher, type AlertmanagerPolicy, type AlertmanagerTarget } from "../alerting/alertmanager.js";
 import { incidentAlerts, type IncidentAlert } from "../alerting/incidentAlert.js";
-import { targetGroups } from "../fleet/discovery.js";
+import { targetGroups } from "../render/targetGroups.js";
 import type { HttpAuth } from "../http/auth.js";
 import { exposureWarning, isLoopbackHost, listenUrl, type ListenAddress } from "../http/listen.js";
 import { Router, sendJson } from "../http/router.js";

@@ -6,7 +6,7 @@
 // (https://user:pass@host/) is refused at start without echoing it.
 import { setTimeout as sleep } from "node:timers/promises";
 import { UsageError } from "../errors.js";
-import { parseReceiverUrl, postJson } from "../http/post.js";
+import { parseReceiverUrl, postJson, retryDelayMs } from "../http/post.js";
 import type { AlertEventJson } from "./render.js";
 
 export interface WebhookPolicy {
@@ -19,11 +19,6 @@ export interface WebhookPolicy {
 }
 
 export const DEFAULT_WEBHOOK_POLICY: WebhookPolicy = { capacity: 1000, firstRetryMs: 500, maxRetryMs: 30_000, requestTimeoutMs: 5000 };
-
-/** The wait before retry number `attempt` (1-based): 0.5 s, 1 s, 2 s... up to the maximum. */
-export function retryDelayMs(policy: Pick<WebhookPolicy, "firstRetryMs" | "maxRetryMs">, attempt: number): number {
-  return Math.min(policy.maxRetryMs, policy.firstRetryMs * 2 ** Math.max(0, attempt - 1));
-}
 
 /** A FIFO that keeps the newest `capacity` items. Pure bookkeeping, no I/O. */
 export class BoundedQueue<T> {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { parseClusters } from "../../../src/fleet/clusters.js";
-import { targetGroups } from "../../../src/fleet/discovery.js";
+import { targetGroups } from "../../../src/render/targetGroups.js";
 import { clusterHistoryPath } from "../../../src/fleet/run.js";
 import { inShard, parseShard, shardOf } from "../../../src/fleet/shard.js";
 import type { NodeSignals, SampleSignals } from "../../../src/model/signals.js";

@@ -1,6 +1,7 @@
 // The webhook's bookkeeping: the bounded queue, the retry schedule and the URL check.
 import { describe, expect, it } from "vitest";
-import { BoundedQueue, DEFAULT_WEBHOOK_POLICY, parseWebhookUrl, retryDelayMs, webhookName } from "../../../src/watch/webhook.js";
+import { retryDelayMs } from "../../../src/http/post.js";
+import { BoundedQueue, DEFAULT_WEBHOOK_POLICY, parseWebhookUrl, webhookName } from "../../../src/watch/webhook.js";
 
 describe("webhook queue and retries", () => {
   it("keeps the newest events in order and counts what it dropped", () => {
