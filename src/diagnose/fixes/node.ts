@@ -71,3 +71,23 @@ export function rejoinFixes(ip: string, port: number, busPort: number | null, he
     },
   ];
 }
+
+/**
+ * A node that forgot the cluster: met again (CLUSTER MEET only introduces an address), then made the
+ * replica it was. CLUSTER REPLICATE refuses a master that holds keys or slots, so it cannot lose data.
+ */
+export function forgottenFixes(ip: string, port: number, busPort: number | null, healthyPeer: string | null, oldMasterId: string | null): Fix[] {
+  const [peerHost, peerPort] = healthyPeer ? splitAddress(healthyPeer) : ["<healthy ip>", "<port>"];
+  return [
+    {
+      where: "redis-cli (the node runs; only the cluster's memory of it is gone)",
+      lines: [
+        `redis-cli -h ${peerHost} -p ${peerPort} CLUSTER MEET ${ip} ${port}${busPort ? ` ${busPort}` : ""}`,
+        oldMasterId === null
+          ? `# then, if it was a replica: redis-cli -h ${ip} -p ${port} CLUSTER REPLICATE <master id>`
+          : `redis-cli -h ${ip} -p ${port} CLUSTER REPLICATE ${oldMasterId}   # the master its old line (noaddr) followed`,
+        `redis-cli --cluster check ${peerHost}:${peerPort}`,
+      ],
+    },
+  ];
+}
