@@ -7,9 +7,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { redisCli } from "../src/lab/cluster.js";
 import { Lab } from "../src/lab/lab.js";
-import type { LabNode } from "../src/lab/layout.js";
 import { isFlaggedFail, observe, waitFor, waitUntilCut } from "../test/support/observe.js";
-import { restoreLab, sleep, until } from "../test/e2e/support/check.js";
+import { configSet, rejoin, replicaOf, resetHard, restoreLab, sleep, until } from "../test/e2e/support/check.js";
 
 const OUT = join(import.meta.dirname, "..", "test", "fixtures", "v7.0.15", "phases");
 const AT_ONCE_MS = 300;
@@ -149,44 +148,13 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
    * node, and from the reset node alone; then met again, made the replica it was, and its old id forgotten.
    */
   async "reset-replica"(lab) {
-    const replica = await replicaOf(lab, 3);
-    const view = await observe(lab, 1);
-    const masterId = view?.entries.find((entry) => entry.address === lab.node(3).endpoint)?.id;
-    if (!masterId) throw new Error("node 3 has no id");
-    const oldId = view?.entries.find((entry) => entry.address === replica.endpoint)?.id;
-    if (!oldId) throw new Error(`${replica.endpoint} has no id`);
-    const reset = await redisCli(lab.namespace, replica, ["cluster", "reset", "hard"]);
-    if (!reset.ok) throw new Error(`CLUSTER RESET HARD on ${replica.endpoint}: ${reset.error}`);
+    const reset = await resetHard(lab, await replicaOf(lab, 3));
     await sleep(3 * 2000 + 2000);
-    await record(lab, "reset-replica.settled", [lab.node(1).endpoint, replica.endpoint]);
-    await record(lab, "reset-replica.settled.seed-reset", [replica.endpoint]);
-    const seed = lab.node(1);
-    const meet = await redisCli(lab.namespace, replica, ["cluster", "meet", seed.address, String(seed.port), String(seed.clusterPort)]);
-    if (!meet.ok) throw new Error(`CLUSTER MEET from ${replica.endpoint}: ${meet.error}`);
-    await waitFor("the reset replica knows node 3 again", async () => {
-      const own = await observe(lab, replica.index);
-      return own !== null && own.entries.some((entry) => entry.id === masterId);
-    });
-    const again = await redisCli(lab.namespace, replica, ["cluster", "replicate", masterId]);
-    if (!again.ok) throw new Error(`CLUSTER REPLICATE on ${replica.endpoint}: ${again.error}`);
-    // The peers keep its old id as `:0@0 slave,noaddr` until told to forget it.
-    for (const peer of lab.nodes.filter((node) => node !== replica)) await redisCli(lab.namespace, peer, ["cluster", "forget", oldId]);
+    await record(lab, "reset-replica.settled", [lab.node(1).endpoint, reset.node.endpoint]);
+    await record(lab, "reset-replica.settled.seed-reset", [reset.node.endpoint]);
+    await rejoin(lab, reset);
   },
 };
-
-/** The lab node that replicates node `index`, in node 1's view. */
-async function replicaOf(lab: Lab, index: number): Promise<LabNode> {
-  const view = await observe(lab, 1);
-  const masterId = view?.entries.find((entry) => entry.address === lab.node(index).endpoint)?.id;
-  const replica = lab.nodes.find((node) => view?.entries.find((entry) => entry.address === node.endpoint)?.masterId === masterId);
-  if (!masterId || !replica) throw new Error(`node ${index} has no replica`);
-  return replica;
-}
-
-async function configSet(lab: Lab, node: LabNode, name: string, value: string): Promise<void> {
-  const reply = await redisCli(lab.namespace, node, ["config", "set", name, value]);
-  if (!reply.ok) throw new Error(`CONFIG SET ${name} on ${node.endpoint}: ${reply.error}`);
-}
 
 async function setNodeTimeout(lab: Lab, ms: number): Promise<void> {
   for (const node of lab.nodes) {

@@ -73,20 +73,18 @@ export function rejoinFixes(ip: string, port: number, busPort: number | null, he
 }
 
 /**
- * A node that forgot the cluster: met again (CLUSTER MEET only introduces an address), then made the
- * replica it was. CLUSTER REPLICATE refuses a master that holds keys or slots, so it cannot lose data.
+ * A node that forgot the cluster is a new, empty node: redis-cli --cluster add-node refuses one that
+ * holds keys or knows other nodes, so it cannot merge two clusters or lose data (a bare CLUSTER MEET
+ * checks neither).
  */
-export function forgottenFixes(ip: string, port: number, busPort: number | null, healthyPeer: string | null, oldMasterId: string | null): Fix[] {
-  const [peerHost, peerPort] = healthyPeer ? splitAddress(healthyPeer) : ["<healthy ip>", "<port>"];
+export function forgottenFixes(node: string, healthyPeer: string | null, oldMasterId: string | null): Fix[] {
+  const peer = healthyPeer ?? "<ip:port of a node of the cluster>";
   return [
     {
       where: "redis-cli (the node runs; only the cluster's memory of it is gone)",
       lines: [
-        `redis-cli -h ${peerHost} -p ${peerPort} CLUSTER MEET ${ip} ${port}${busPort ? ` ${busPort}` : ""}`,
-        oldMasterId === null
-          ? `# then, if it was a replica: redis-cli -h ${ip} -p ${port} CLUSTER REPLICATE <master id>`
-          : `redis-cli -h ${ip} -p ${port} CLUSTER REPLICATE ${oldMasterId}   # the master its old line (noaddr) followed`,
-        `redis-cli --cluster check ${peerHost}:${peerPort}`,
+        `redis-cli --cluster add-node ${node} ${peer} --cluster-slave${oldMasterId === null ? "   # --cluster-master-id <id> to follow a given master" : ` --cluster-master-id ${oldMasterId}   # the master its old line (noaddr) followed`}`,
+        `redis-cli --cluster check ${peer}`,
       ],
     },
   ];

@@ -118,13 +118,12 @@ describe("phase recordings", () => {
     expect({ health: later.health, phase: later.phase.name }).toEqual({ health: "healthy", phase: "settled" });
   });
 
-  it("a replica that forgot the cluster (CLUSTER RESET HARD) is stuck, not recovering: met again, never --cluster fix", () => {
+  it("a replica that forgot the cluster (CLUSTER RESET HARD) is stuck, not recovering: added again as a new node, never --cluster fix", () => {
     for (const name of ["reset-replica.settled", "reset-replica.settled.seed-reset"]) {
       const { diagnosis } = diagnose(load(name));
       expect({ name, phase: diagnosis.phase.name, lookAgain: diagnosis.phase.lookAgainAtMs }).toEqual({ name, phase: "settled", lookAgain: null });
-      expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ code: "NODE_NEEDS_REJOIN", nodes: [node(8)] });
+      expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ code: "NODE_FORGOT_CLUSTER", nodes: [node(8)] });
       expect(diagnosis.rootCause?.summary).toMatch(/^127\.0\.0\.18:6379 answers but knows no other node and serves no slot: it forgot the cluster/);
-      expect(diagnosis.rootCause?.fix.flatMap((fix) => fix.lines)[0]).toMatch(/CLUSTER MEET 127\.0\.0\.18 6379 16379$/);
       // Its lone view says nothing of the cluster's slots or state.
       expect(findings(diagnosis).map((finding) => finding.code)).not.toContain("SLOTS_UNCOVERED");
       expect(findings(diagnosis).map((finding) => finding.code)).not.toContain("CLUSTER_STATE_FAIL");
@@ -133,7 +132,10 @@ describe("phase recordings", () => {
     }
     // From a healthy seed the peers' leftover line of its old id names the master to follow again.
     const { diagnosis } = diagnose(load("reset-replica.settled"));
-    expect(diagnosis.rootCause?.fix.flatMap((fix) => fix.lines)[1]).toMatch(/^redis-cli -h 127\.0\.0\.18 -p 6379 CLUSTER REPLICATE [0-9a-f]{40}   # the master its old line \(noaddr\) followed$/);
+    expect(diagnosis.rootCause?.fix.flatMap((fix) => fix.lines)[0]).toMatch(
+      /^redis-cli --cluster add-node 127\.0\.0\.18:6379 127\.0\.0\.11:6379 --cluster-slave --cluster-master-id [0-9a-f]{40}   # the master its old line \(noaddr\) followed$/,
+    );
+    expect(diagnose(load("reset-replica.settled.seed-reset")).diagnosis.rootCause?.summary).toMatch(/busdoctor reached no node of a cluster: give a seed that is one$/);
   });
 
   it("a master whose only replica has nofailover: no failover is promised, at once, once flagged FAIL or settled", () => {
