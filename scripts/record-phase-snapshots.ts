@@ -60,14 +60,8 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
     await record(lab, "partition.at-once", [lab.node(4).endpoint]);
   },
   async killed(lab) {
-    const start = Date.now();
-    await lab.kill(3);
-    await until(start, AT_ONCE_MS);
-    await record(lab, "killed.at-once", [lab.node(1).endpoint]);
-    await waitFor("a replica took over the slots of node 3", async () => {
-      const view = await observe(lab, 1);
-      return view !== null && isFlaggedFail(view, lab.node(3).endpoint) && view.state === "ok";
-    });
+    await killAndRecord(lab, "killed.at-once");
+    await untilNode3Failed(lab, "a replica took over the slots of node 3", true);
     await sleep(500);
     await record(lab, "killed.failed-over", [lab.node(1).endpoint]);
   },
@@ -127,14 +121,8 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
     await configSet(lab, replica, "cluster-replica-no-failover", "yes");
     try {
       await sleep(1000); // the flag reaches the peers with the next gossip
-      const start = Date.now();
-      await lab.kill(3);
-      await until(start, AT_ONCE_MS);
-      await record(lab, "no-failover.at-once", [lab.node(1).endpoint]);
-      await waitFor("node 3 is flagged fail", async () => {
-        const view = await observe(lab, 1);
-        return view !== null && isFlaggedFail(view, lab.node(3).endpoint);
-      });
+      const start = await killAndRecord(lab, "no-failover.at-once");
+      await untilNode3Failed(lab, "node 3 is flagged fail", false);
       await record(lab, "no-failover.flagged", [lab.node(1).endpoint]);
       await until(start, 4 * 2000 + 2000);
       await record(lab, "no-failover.settled", [lab.node(1).endpoint]);
@@ -155,6 +143,23 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
     await rejoin(lab, reset);
   },
 };
+
+/** Kills node 3 and records a check from node 1 0.3 s later; returns when the kill began. */
+async function killAndRecord(lab: Lab, file: string): Promise<number> {
+  const start = Date.now();
+  await lab.kill(3);
+  await until(start, AT_ONCE_MS);
+  await record(lab, file, [lab.node(1).endpoint]);
+  return start;
+}
+
+/** Until node 1's view flags node 3 fail (and, with `servedAgain`, reports cluster_state:ok again). */
+async function untilNode3Failed(lab: Lab, what: string, servedAgain: boolean): Promise<void> {
+  await waitFor(what, async () => {
+    const view = await observe(lab, 1);
+    return view !== null && isFlaggedFail(view, lab.node(3).endpoint) && (!servedAgain || view.state === "ok");
+  });
+}
 
 async function setNodeTimeout(lab: Lab, ms: number): Promise<void> {
   for (const node of lab.nodes) {
