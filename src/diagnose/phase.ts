@@ -126,7 +126,8 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
   for (const node of summaries.filter((candidate) => candidate.flaggedAs !== null)) {
     evidence.push({ source: TOOL, what: "phase", detail: `${node.flaggedBy} of ${node.listedBy} views flag ${node.address} ${node.flaggedAs}` });
   }
-  evidence.push(...noFailoverEvidence(context, summaries));
+  const noTakeover = noFailoverEvidence(context, summaries);
+  evidence.push(...noTakeover);
   if (!failPossible) evidence.push({ source: TOOL, what: "phase", detail: "too few masters outside the fault to make the majority that flags a node FAIL" });
   for (const failover of context.failovers) {
     evidence.push({ source: TOOL, what: "phase", detail: `${failover.newMaster} took over the slots of ${failover.oldMaster} (config epoch ${failover.configEpoch})` });
@@ -146,7 +147,7 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
     context.failovers.length > 0
       ? `Redis flagged ${it} fail and ${joinNames(context.failovers.map((failover) => `${failover.newMaster} took over the slots of ${failover.oldMaster}`))}`
       : failSeen
-        ? `Redis flagged ${it} fail`
+        ? `Redis flagged ${it} fail${noTakeover.length > 0 ? "; no replica will take over (see the evidence)" : ""}`
         : pfailDone
           ? failPossible
             ? `Redis flags ${it} PFAIL, but the masters did not agree on FAIL`
