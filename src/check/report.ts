@@ -1,11 +1,12 @@
 // A `check` run as the renderers read it: the snapshot diagnosed. The report carries the health; only
 // src/cli turns it into an exit code.
-import { diagnose } from "../diagnose/index.js";
+import { diagnose, type DiagnosisResult } from "../diagnose/index.js";
 import type { Snapshot } from "../model/snapshot.js";
 import type { CheckReport } from "../render/report.js";
 
-export function buildReport(snapshot: Snapshot): CheckReport {
-  const { analysis, diagnosis } = diagnose(snapshot);
+/** `diagnosed`: diagnose(snapshot) when the caller already has it. */
+export function buildReport(snapshot: Snapshot, diagnosed: DiagnosisResult = diagnose(snapshot)): CheckReport {
+  const { analysis, diagnosis } = diagnosed;
   const first = snapshot.firstLook;
   return {
     generatedAt: new Date(snapshot.takenAtMs).toISOString(),

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { collectSampled, collectSnapshot, withFirstLook, type CollectProgress } from "../collect/collect.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import type { HostPort } from "../cluster/address.js";
-import { diagnose } from "../diagnose/index.js";
+import { diagnose, type DiagnosisResult } from "../diagnose/index.js";
 import type { Snapshot } from "../model/snapshot.js";
 
 const SECOND_LOOK_MS = 2000;
@@ -26,14 +26,21 @@ export function secondLookDelayMs(nodeTimeoutMs: number | null): number {
   return Math.max(MIN_SECOND_LOOK_MS, Math.min(SECOND_LOOK_MS, nodeTimeoutMs ?? SECOND_LOOK_MS));
 }
 
-export async function collectForCheck(seeds: HostPort[], connection: ConnectionOptions, collection: CheckCollection, progress: CheckProgress): Promise<Snapshot> {
+/** The snapshot to report on, and its diagnosis when deciding on a second look already made it (diagnose is pure: no need to run it twice). */
+export interface CheckCollected {
+  snapshot: Snapshot;
+  diagnosed: DiagnosisResult | null;
+}
+
+export async function collectForCheck(seeds: HostPort[], connection: ConnectionOptions, collection: CheckCollection, progress: CheckProgress): Promise<CheckCollected> {
   const first =
     collection.sampleMs === null ? await collectSnapshot(seeds, connection, progress) : await collectSampled(seeds, connection, collection.sampleMs, progress);
-  if (!collection.resample) return first;
-  const { analysis, diagnosis } = diagnose(first);
-  if (diagnosis.secondLook.length === 0) return first;
+  if (!collection.resample) return { snapshot: first, diagnosed: null };
+  const diagnosed = diagnose(first);
+  const { analysis, diagnosis } = diagnosed;
+  if (diagnosis.secondLook.length === 0) return { snapshot: first, diagnosed };
   const waitMs = secondLookDelayMs(analysis.nodeTimeoutMs);
   progress.onSecondLook(waitMs, diagnosis.secondLook);
   await sleep(Math.max(0, waitMs - (Date.now() - first.finishedAtMs)));
-  return withFirstLook(await collectSnapshot(seeds, connection, progress), first, diagnosis.secondLook);
+  return { snapshot: withFirstLook(await collectSnapshot(seeds, connection, progress), first, diagnosis.secondLook), diagnosed: null };
 }

@@ -53,7 +53,7 @@ export async function createGatherer(seeds: HostPort[], options: ConnectionOptio
     return { snapshot, reads: await readExtras([...planned, ...also], settings) };
   };
   return {
-    forPlan: async () => withReads(await collectForCheck(seeds, options, { sampleMs: null, resample: true }, progress), []),
+    forPlan: async () => withReads((await collectForCheck(seeds, options, { sampleMs: null, resample: true }, progress)).snapshot, []),
     now: async (also) => withReads(await collectSnapshot(seeds, options, progress), also),
   };
 }

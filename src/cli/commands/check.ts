@@ -1,8 +1,7 @@
 // busdoctor check: collect a snapshot (or read a recorded one), diagnose it, print the report.
 import type { Command } from "commander";
 import { buildReport } from "../../check/report.js";
-import { collectForCheck, type CheckProgress } from "../../check/run.js";
-import type { Snapshot } from "../../model/snapshot.js";
+import { collectForCheck, type CheckCollected, type CheckProgress } from "../../check/run.js";
 import { createProgress } from "../../render/progress.js";
 import { renderJson } from "../../render/json.js";
 import { renderMarkdown } from "../../render/markdown/index.js";
@@ -63,8 +62,8 @@ function renderReport(report: CheckReport, exitCode: number, format: Format, col
   }
 }
 
-async function snapshotFor(seedArgs: string[], flags: CheckFlags): Promise<Snapshot> {
-  if (flags.fromSnapshot !== undefined) return readSnapshotFile(flags.fromSnapshot);
+async function snapshotFor(seedArgs: string[], flags: CheckFlags): Promise<CheckCollected> {
+  if (flags.fromSnapshot !== undefined) return { snapshot: readSnapshotFile(flags.fromSnapshot), diagnosed: null };
   const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
   const { seeds, connection } = connectionFromFlags(seedArgs, flags, process.env, warn);
   const sampleMs = flags.sample === undefined ? null : parseDuration("--sample", flags.sample);
@@ -114,9 +113,9 @@ export function registerCheckCommand(program: Command, setExit: SetExit): void {
     .option("--no-color", "no colour even on a terminal (also: NO_COLOR)")
     .action(async (seedArgs: string[], flags: CheckFlags) => {
       const format: Format = flags.json ? "json" : parseChoice("--format", flags.format, FORMATS);
-      const snapshot = await snapshotFor(seedArgs, flags);
+      const { snapshot, diagnosed } = await snapshotFor(seedArgs, flags);
       if (flags.record !== undefined) writeSnapshotFile(flags.record, snapshot);
-      const report = buildReport(snapshot);
+      const report = diagnosed === null ? buildReport(snapshot) : buildReport(snapshot, diagnosed);
       const exitCode = exitCodeFor(report.diagnosis.health);
       const color = flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined);
       process.stdout.write(renderReport(report, exitCode, format, color, flags.verbose === true));
