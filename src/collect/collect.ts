@@ -5,11 +5,14 @@ import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, Snapshot, S
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
 import { discover, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
+import type { NodeRegistry } from "./registry.js";
 import { CollectError, nodeFailure, noSeedError } from "./errors.js";
 import { closeSession, runPipeline, type ClientSettings } from "./nodeClient.js";
 import type { ConnectionOptions } from "./options.js";
 import { probeTcp } from "./probe.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
+import { busProbeHost } from "../cluster/busAddress.js";
+import { announceConfigOf, type AnnounceConfig } from "../parse/config.js";
 import { loadTls } from "./tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
 
@@ -34,6 +37,7 @@ const SNAPSHOT_COMMANDS: readonly NodeCommand[] = [
   "info",
   "configNodeTimeout",
   "configClusterPort",
+  "configAnnounce",
 ];
 
 /** The baseline only needs the counters, plus CLUSTER NODES to find every node. */
@@ -108,6 +112,24 @@ function probeBoard(timeoutMs: number, progress: CollectProgress | undefined): (
   };
 }
 
+/** What each answering node announces about its own addresses, for busProbeHost. */
+class BusHosts {
+  private readonly own = new Map<string, AnnounceConfig>();
+  private clientIps = false;
+
+  learn(node: QueriedNode): void {
+    const config = announceConfigOf(node.commands.configAnnounce);
+    if (node.target.id === null || config === null) return;
+    this.own.set(node.target.id, config);
+    if (config.clientIps.length > 0) this.clientIps = true;
+  }
+
+  /** Where to probe the bus of node `id`, which the tool knows as `host`; null: unknown. */
+  hostFor(id: string, host: string): string | null {
+    return busProbeHost({ host, own: this.own.get(id) ?? null, clusterAnnouncesClientIps: this.clientIps });
+  }
+}
+
 async function countFailureReports(node: QueriedNode, suspects: readonly string[], timeoutMs: number): Promise<Record<string, CommandResult>> {
   const client = node.session.client;
   if (suspects.length === 0 || client === null || !answered(node)) return {};
@@ -126,21 +148,32 @@ async function snapshotWith(
   const takenAtMs = Date.now();
   const probe = probeBoard(options.timeoutMs, progress);
   const busPortVotes = new Map<string, BusPortVote[]>();
+  const busHosts = new BusHosts();
   const hooks = progressHooks(progress);
+  let registry: NodeRegistry | null = null;
   const queried = await discover(seeds, settings, SNAPSHOT_COMMANDS, {
     ...hooks,
     onTarget: (target, via) => {
       hooks.onTarget(target, via);
       void probe(target.host, target.port);
     },
-    // Bus probes start as soon as a view announces a port, so a filtered one overlaps the queries.
-    onView: (_observer, view, registry) => {
+    onView: (_observer, view, known) => {
+      registry = known;
       for (const entry of view) {
         const votes = busPortVotes.get(entry.id) ?? [];
         votes.push({ cport: entry.cport, own: entry.myself });
         busPortVotes.set(entry.id, votes);
-        const target = registry.targetFor(entry);
-        if (target && entry.cport > 0) void probe(target.host, entry.cport);
+      }
+    },
+    // Bus probes start as soon as a node has answered (its view, and its own announced addresses,
+    // which say where its bus is), so a filtered one overlaps the queries of the others.
+    onDone: (node) => {
+      hooks.onDone(node);
+      busHosts.learn(node);
+      for (const entry of node.view ?? []) {
+        const target = registry?.targetFor(entry);
+        const host = target === undefined ? null : busHosts.hostFor(entry.id, target.host);
+        if (host !== null && entry.cport > 0) void probe(host, entry.cport);
       }
     },
   });
@@ -152,10 +185,11 @@ async function snapshotWith(
       nodes.map(async (node): Promise<NodeSnapshot> => {
         const { target } = node;
         const busPort = target.id === null ? null : majorityBusPort(busPortVotes.get(target.id) ?? []);
+        const busHost = target.id === null ? null : busHosts.hostFor(target.id, target.host);
         const [failureReports, client, bus] = await Promise.all([
           countFailureReports(node, suspects, options.timeoutMs),
           probe(target.host, target.port),
-          busPort === null ? null : probe(target.host, busPort),
+          busPort === null || busHost === null ? null : probe(busHost, busPort),
         ]);
         return {
           address: target.address,

@@ -5,8 +5,10 @@ import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
 import { COMMAND_ARGS, openSession, runPipeline, type ClientSettings, type NodeSession } from "./nodeClient.js";
+import { retryOlderForms } from "./olderForms.js";
 import { NodeRegistry, type NodeTarget } from "./registry.js";
 import type { HostPort } from "../cluster/address.js";
+import { tlsServerName } from "../cluster/busAddress.js";
 
 export interface QueriedNode {
   target: NodeTarget;
@@ -48,7 +50,7 @@ function unauthenticated(commands: Partial<Record<NodeCommand, CommandResult>>):
 
 async function queryNode(target: NodeTarget, settings: ClientSettings, commands: readonly NodeCommand[]): Promise<QueriedNode> {
   const startedAtMs = Date.now();
-  const session = await openSession(target.host, target.port, settings);
+  const session = await openSession(target.host, target.port, settings, tlsServerName(target.host, target.hostname));
   let connection = session.connection;
   let results: Partial<Record<NodeCommand, CommandResult>> = {};
   if (session.client) {
@@ -57,6 +59,7 @@ async function queryNode(target: NodeTarget, settings: ClientSettings, commands:
       const reply = replies[index];
       if (reply) results[command] = reply;
     });
+    await retryOlderForms(session.client, results, settings.timeoutMs);
     const denied = unauthenticated(results);
     if (denied) {
       connection = { ...denied, ms: connection.ms + denied.ms };

@@ -23,6 +23,7 @@ export const COMMAND_ARGS: Record<NodeCommand, readonly string[]> = {
   info: ["INFO", "server", "clients", "cluster"],
   configNodeTimeout: ["CONFIG", "GET", "cluster-node-timeout"],
   configClusterPort: ["CONFIG", "GET", "cluster-port"],
+  configAnnounce: ["CONFIG", "GET", "cluster-announce-*"],
 };
 
 export interface NodeSession {
@@ -43,11 +44,12 @@ function failed(error: unknown, timeoutMs: number, started: number): CommandResu
 }
 
 /**
- * Connects and, when a password is given, sends AUTH itself. ioredis' own `username`/`password` options are
+ * Connects and, when a password is given, sends AUTH itself. `servername`: the TLS server name to
+ * verify the certificate against, when it is not `host` (see tlsServerName). ioredis' own `username`/`password` options are
  * not used: with them a rejected AUTH only surfaces as an 'error' event while the connection carries on as
  * the `default` user (seen with ioredis 5.9 and Redis 7.0), so WRONGPASS would go unnoticed.
  */
-export async function openSession(host: string, port: number, settings: ClientSettings): Promise<NodeSession> {
+export async function openSession(host: string, port: number, settings: ClientSettings, servername?: string): Promise<NodeSession> {
   const { timeoutMs, user, password, tls } = settings;
   const started = performance.now();
   const client = new Redis({
@@ -66,7 +68,7 @@ export async function openSession(host: string, port: number, settings: ClientSe
     // disconnect() ends the socket and waits this long for the peer to close it: 2 s by default, during
     // which a paused peer or an already-failed socket would keep the CLI process alive.
     disconnectTimeout: 0,
-    ...(tls === null ? {} : { tls }),
+    ...(tls === null ? {} : { tls: servername === undefined ? tls : { ...tls, servername } }),
   });
   // connect() rejects with a bare "Connection is closed."; the socket's real error (ECONNREFUSED...) comes here.
   let socketError: unknown = null;

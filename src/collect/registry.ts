@@ -13,6 +13,8 @@ export interface NodeTarget {
   origin: "seed" | "discovered";
   /** The node id, once its own reply or another view tells it. */
   id: string | null;
+  /** The hostname a view announces for it (`ip:port@cport,hostname`): its TLS server name, never dialed. */
+  hostname: string | null;
 }
 
 export class NodeRegistry {
@@ -24,7 +26,7 @@ export class NodeRegistry {
   addSeed(seed: HostPort): NodeTarget | null {
     const address = formatAddress(seed.host, seed.port);
     if (this.byAddress.has(address)) return null;
-    const target: NodeTarget = { host: seed.host, port: seed.port, address, origin: "seed", id: null };
+    const target: NodeTarget = { host: seed.host, port: seed.port, address, origin: "seed", id: null, hostname: null };
     this.remember(target);
     return target;
   }
@@ -60,7 +62,7 @@ export class NodeRegistry {
         }
         continue;
       }
-      const target: NodeTarget = { host: entry.ip, port: entry.port, address: entry.address, origin: "discovered", id: entry.id };
+      const target: NodeTarget = { host: entry.ip, port: entry.port, address: entry.address, origin: "discovered", id: entry.id, hostname: entry.hostname };
       this.remember(target);
       discovered.push(target);
     }

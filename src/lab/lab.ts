@@ -2,17 +2,21 @@
 // faults. Used by the e2e tests, the demo and `busdoctor lab`. All state lives in a state dir, so one
 // process can bring a lab up and a later one attach to it.
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { busdoctorInNamespaceArgv } from "./cliArgv.js";
-import { createCluster, redisCli, waitForPing, waitUntilSettled } from "./cluster.js";
+import { makeLabCertificates } from "./certs.js";
+import { createCluster, redisCli, redisCliCommand, waitForPing, waitUntilSettled, type LabCli } from "./cluster.js";
 import { nftRules, type FaultLayout, type LabFault } from "./faults.js";
 import { teardownOnExit } from "./guard.js";
 import {
   checkLabName,
+  checkServerSupports,
   DEFAULT_LAB_NAME,
   DEFAULT_STATE_ROOT,
   labStateDir,
   namespaceName,
+  nodeAt,
   planNodes,
   redisServerArgs,
   resolveLabOptions,
@@ -20,10 +24,12 @@ import {
   type LabOptions,
   type ResolvedLabOptions,
 } from "./layout.js";
-import { createNamespace, namespaceArgv, namespaceInode } from "./namespace.js";
+import { addLoopbackAddresses, createNamespace, namespaceArgv, namespaceInode } from "./namespace.js";
 import { addNftRules, deleteLabNftTable } from "./nft.js";
-import { checkLabPrerequisites } from "./preconditions.js";
-import { isLabRedis, processState, readPidfile, sendSignal, startRedisServer, waitForProcessState } from "./processes.js";
+import { checkLabPrerequisites, NETWORK_PROGRAMS, SERVER_PROGRAMS } from "./preconditions.js";
+import { isLabRedis, processState, readPidfile, sendSignal, startRedisServer, stopProcess, waitForProcessState } from "./processes.js";
+import { detectLabServer } from "./programs.js";
+import { serverName, type ServerProfile } from "./server.js";
 import { runCommand, type RunOptions, type RunResult } from "./run.js";
 import { loadState, LAB_STATE_FORMAT, saveState, type LabState } from "./state.js";
 import { labStatus, type LabStatus } from "./status.js";
@@ -43,13 +49,17 @@ export class Lab {
    * until it has settled. On failure or interruption nothing is left behind.
    */
   static async up(options: LabOptions = {}, onProgress: ProgressListener = () => undefined): Promise<Lab> {
-    checkLabPrerequisites();
+    checkLabPrerequisites([...NETWORK_PROGRAMS, ...(options.server === undefined ? SERVER_PROGRAMS : []), ...(options.tls ? ["openssl"] : [])]);
     const resolved = resolveLabOptions(options);
+    const server = await detectLabServer(resolved.server, resolved.tls);
+    checkServerSupports(resolved, server.profile, serverName(server.profile));
     const where = labLocation(resolved.name, resolved.stateRoot);
     if (await destroyLab(where)) onProgress(`removed a stale lab named "${resolved.name}"`);
     const state: LabState = {
       format: LAB_STATE_FORMAT,
       options: resolved,
+      server,
+      tls: null,
       ...where,
       nodes: planNodes(resolved),
       faults: [],
@@ -58,21 +68,19 @@ export class Lab {
     const disarm = teardownOnExit(() => destroyLabSync(where));
     try {
       await Promise.all(state.nodes.map((node) => mkdir(node.dir, { recursive: true })));
+      if (resolved.tls) state.tls = await makeLabCertificates(state.stateDir, resolved.name, state.nodes);
       await saveState(state);
       await createNamespace(state.namespace);
-      const first = state.nodes[0]?.address;
-      const last = state.nodes.at(-1)?.address;
-      onProgress(
-        `starting ${state.nodes.length} redis-server nodes on ${first}-${last} (port ${resolved.port}, ` +
-          `bus ${resolved.clusterPort}) in namespace ${state.namespace}`,
-      );
-      await Promise.all(state.nodes.map((node) => startRedisServer(state.namespace, redisServerArgs(node, resolved.nodeTimeoutMs))));
-      await waitForPing(state.namespace, state.nodes, 10_000);
+      await addLoopbackAddresses(state.namespace, state.nodes.map((node) => node.address));
+      const lab = new Lab(state);
+      onProgress(`starting ${state.nodes.length} nodes of ${lab.describeServer()} on ${lab.describeAddresses()} in namespace ${state.namespace}`);
+      await Promise.all(state.nodes.map((node) => lab.startNode(node)));
+      await waitForPing(lab.cli, state.nodes, 10_000);
       onProgress(`creating the cluster: ${resolved.masters} masters, ${resolved.replicasPerMaster} replica(s) each`);
-      await createCluster(state.namespace, state.nodes, resolved.replicasPerMaster);
+      await createCluster(lab.cli, state.nodes, resolved.replicasPerMaster);
       onProgress("waiting until every node reports cluster_state:ok, sees every peer healthy and replicas are in sync");
-      await waitUntilSettled(state.namespace, state.nodes, resolved.settleTimeoutMs);
-      return new Lab(state);
+      await waitUntilSettled(lab.cli, state.nodes, resolved.settleTimeoutMs);
+      return lab;
     } catch (error) {
       await destroyLab(where);
       throw error;
@@ -83,7 +91,7 @@ export class Lab {
 
   /** The lab a previous `up` (maybe in another process) left running. */
   static async attach(name = DEFAULT_LAB_NAME, stateRoot = DEFAULT_STATE_ROOT): Promise<Lab> {
-    checkLabPrerequisites();
+    checkLabPrerequisites(NETWORK_PROGRAMS);
     const where = labLocation(checkLabName(name), stateRoot);
     const state = await loadState(where.stateDir);
     if (state === null) throw new EnvironmentError(`there is no lab named "${name}" (no ${where.stateDir}): start one with \`busdoctor lab up --name ${name}\``);
@@ -92,7 +100,7 @@ export class Lab {
 
   /** Destroys the named lab whatever state it is in; false when there was none. */
   static async destroy(name = DEFAULT_LAB_NAME, stateRoot = DEFAULT_STATE_ROOT): Promise<boolean> {
-    checkLabPrerequisites();
+    checkLabPrerequisites(NETWORK_PROGRAMS);
     return destroyLab(labLocation(checkLabName(name), stateRoot));
   }
 
@@ -114,9 +122,48 @@ export class Lab {
   get faults(): readonly LabFault[] {
     return this.state.faults;
   }
+  /** What the nodes run and what the lab knows of its version. */
+  get server(): ServerProfile {
+    return this.state.server.profile;
+  }
   /** "ip:port" of every node, in index order: seeds for `busdoctor check`. */
   get endpoints(): string[] {
     return this.state.nodes.map((node) => node.endpoint);
+  }
+  /**
+   * `--tls --cacert CA` (and the tools' certificate) for `busdoctor check` and redis-cli in a TLS
+   * lab; nothing otherwise.
+   */
+  get tlsArgs(): string[] {
+    const { tls } = this.state;
+    return tls === null ? [] : ["--tls", "--cacert", tls.caFile, "--cert", tls.clientCertFile, "--key", tls.clientKeyFile];
+  }
+
+  /** "Redis 7.0.15 (/usr/bin/redis-server), TLS". */
+  describeServer(): string {
+    const { options, server } = this.state;
+    const extras = [options.tls ? "TLS" : null, options.hostnames ? "hostnames" : null, options.clientAnnounce ? "client addresses" : null];
+    return [`${serverName(server.profile)} (${server.serverPath})`, ...extras.filter((extra) => extra !== null)].join(", ");
+  }
+
+  private describeAddresses(): string {
+    const { nodes, options } = this.state;
+    return `${nodes[0]?.address}-${nodes.at(-1)?.address} (port ${options.port}, bus ${options.clusterPort})`;
+  }
+
+  /** How the lab reaches its nodes with redis-cli. */
+  get cli(): LabCli {
+    return { namespace: this.namespace, cliPath: this.state.server.cliPath, tlsArgs: this.tlsArgs };
+  }
+
+  /** The lab's redis-cli against node `index` (or an address), as run inside the namespace. */
+  redisCliCommand(target: number | { address: string; port: number }, args: readonly string[]): string[] {
+    return redisCliCommand(this.cli, typeof target === "number" ? this.node(target) : target, args);
+  }
+
+  /** The same, prefixed to run inside the namespace. */
+  redisCliArgv(target: number | { address: string; port: number }, args: readonly string[]): string[] {
+    return this.namespaceArgv(this.redisCliCommand(target, args));
   }
 
   node(index: number): LabNode {
@@ -129,7 +176,37 @@ export class Lab {
 
   private get layout(): FaultLayout {
     const { port, clusterPort } = this.state.options;
-    return { addresses: this.state.nodes.map((node) => node.address), port, clusterPort };
+    const clientAddresses = this.state.nodes.flatMap((node) => (node.clientAddress === null ? [] : [node.clientAddress]));
+    return {
+      addresses: this.state.nodes.map((node) => node.address),
+      ...(clientAddresses.length > 0 ? { clientAddresses } : {}),
+      port,
+      clusterPort,
+    };
+  }
+
+  /** Starts a node's redis-server with the lab's settings (and `extraArgs`, which override them). */
+  private async startNode(node: LabNode, announcedBusPort?: number, extraArgs: readonly string[] = []): Promise<void> {
+    const { options, server, tls } = this.state;
+    const settings = { nodeTimeoutMs: options.nodeTimeoutMs, server: server.profile, tlsCaFile: tls?.caFile ?? null };
+    const args = redisServerArgs(node, announcedBusPort === undefined ? settings : { ...settings, announcedBusPort });
+    await startRedisServer(this.namespace, server.serverPath, [...args, ...extraArgs]);
+  }
+
+  /**
+   * A redis-server of the lab's kind at `address` (IPv4 in 127.0.0.0/8) that is not in the cluster:
+   * a node about to join, for preflight. Later arguments override the lab's (`--cluster-enabled no`).
+   * Returns the function that stops it.
+   */
+  async startExtraNode(address: string, extraArgs: readonly string[] = []): Promise<() => Promise<void>> {
+    const node = nodeAt(this.state.options, join(this.stateDir, `extra-${address}`), 0, address);
+    await mkdir(node.dir, { recursive: true });
+    await this.startNode(node, undefined, extraArgs);
+    await waitForPing(this.cli, [node], 10_000);
+    return async () => {
+      const pid = readPidfile(node.pidfile);
+      if (pid !== null && isLabRedis(pid, namespaceInode(this.namespace))) await stopProcess(pid);
+    };
   }
 
   /** The live pid of the node's redis-server, or null when it is not running. */
@@ -167,7 +244,7 @@ export class Lab {
 
   /** 0 means "announce cluster-port", Redis's default. Peers learn the change from the next heartbeat. */
   private async configSetAnnouncedBusPort(node: LabNode, port: number): Promise<void> {
-    const reply = await redisCli(this.namespace, node, ["config", "set", "cluster-announce-bus-port", String(port)]);
+    const reply = await redisCli(this.cli, node, ["config", "set", "cluster-announce-bus-port", String(port)]);
     if (!reply.ok) throw new EnvironmentError(`cannot change the announced bus port of ${node.endpoint}: ${reply.error}`);
   }
 
@@ -203,8 +280,8 @@ export class Lab {
     if (this.livePid(node) !== null) throw new EnvironmentError(`node ${index} (${node.endpoint}) is still running: kill it first`);
     const announced = this.state.faults.find((fault) => fault.kind === "announce-bus-port" && fault.node === index);
     const announcedPort = announced?.kind === "announce-bus-port" ? announced.port : undefined;
-    await startRedisServer(this.namespace, redisServerArgs(node, this.state.options.nodeTimeoutMs, announcedPort));
-    await waitForPing(this.namespace, [node], 10_000);
+    await this.startNode(node, announcedPort);
+    await waitForPing(this.cli, [node], 10_000);
     await this.setStatus(node, "running");
   }
 
@@ -229,11 +306,11 @@ export class Lab {
 
   /** Waits until the cluster is back to a settled state (after heal or restart). */
   async waitUntilSettled(timeoutMs = this.state.options.settleTimeoutMs): Promise<void> {
-    await waitUntilSettled(this.namespace, this.state.nodes, timeoutMs);
+    await waitUntilSettled(this.cli, this.state.nodes, timeoutMs);
   }
 
   status(): Promise<LabStatus> {
-    return labStatus(this.state, this.layout);
+    return labStatus(this.state, this.cli, this.layout);
   }
 
   /** `argv` prefixed to run inside the namespace. */

@@ -34,7 +34,7 @@ export interface ClusterNodeEntry {
   /** The announced bus port: what peers dial. Not always port + 10000. */
   cport: number;
   hostname: string | null;
-  /** "ip:port", the form every finding uses to name nodes. */
+  /** "ip:port" ("[ipv6]:port"), the form every finding uses to name nodes. */
   address: string;
   flags: NodeFlag[];
   role: NodeRole | null;

@@ -12,6 +12,8 @@ export interface Member {
   origin: "seed" | "discovered";
   /** Consecutive rounds in which views answered and none listed this node. */
   unlistedRounds: number;
+  /** The hostname views announce for it (`ip:port@cport,hostname`): its TLS server name. */
+  hostname?: string;
 }
 
 export interface MembershipChange {
@@ -71,6 +73,7 @@ export function updateMembership(members: readonly Member[], views: ReadonlyMap<
   for (const [address, entry] of listed) {
     if (byAddress.has(address)) continue;
     const member: Member = { address, host: entry.ip, port: entry.port, origin: "discovered", unlistedRounds: 0 };
+    if (entry.hostname !== null) member.hostname = entry.hostname;
     byAddress.set(address, member);
     added.push(member);
   }

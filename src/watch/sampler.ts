@@ -9,8 +9,11 @@ import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
 import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings, type NodeSession } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
+import { retryOlderForms } from "../collect/olderForms.js";
 import { probeTcp } from "../collect/probe.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
+import { busProbeHost, tlsServerName } from "../cluster/busAddress.js";
+import { announceConfigOf } from "../parse/config.js";
 import { loadTls } from "../collect/tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "../collect/views.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
@@ -41,6 +44,8 @@ interface NodeHandle {
   connecting: Promise<void> | null;
   /** CONFIG GET cluster-node-timeout, asked once per session: it rarely changes and is often denied. */
   nodeTimeout: CommandResult | undefined;
+  /** CONFIG GET cluster-announce-*, asked once per session: where the node's bus is (busProbeHost). */
+  announce: CommandResult | undefined;
   clientProbe: ProbeResult | null;
   busProbe: ProbeResult | null;
   busProbedAt: number;
@@ -116,6 +121,7 @@ export class Sampler {
       lastConnection: notConnected(),
       connecting: null,
       nodeTimeout: undefined,
+      announce: undefined,
       clientProbe: null,
       busProbe: null,
       busProbedAt: 0,
@@ -130,24 +136,35 @@ export class Sampler {
   /** Connects (with a client-port probe beside it, to tell a dead node from a hung one) unless already trying. */
   private connect(handle: NodeHandle): Promise<void> {
     handle.connecting ??= (async () => {
-      const { host, port } = handle.member;
-      const [session, probe] = await Promise.all([openSession(host, port, this.settings), probeTcp(host, port, this.settings.timeoutMs)]);
+      const { host, port, hostname } = handle.member;
+      const [session, probe] = await Promise.all([
+        openSession(host, port, this.settings, tlsServerName(host, hostname ?? null)),
+        probeTcp(host, port, this.settings.timeoutMs),
+      ]);
       handle.clientProbe = probe;
       if (!session.client) {
         handle.lastConnection = session.connection;
         return;
       }
-      const [timeout] = await runPipeline(session.client, [COMMAND_ARGS.configNodeTimeout], this.settings.timeoutMs);
+      const [timeout, announce] = await runPipeline(session.client, [COMMAND_ARGS.configNodeTimeout, COMMAND_ARGS.configAnnounce], this.settings.timeoutMs);
       if (handle.dropped) {
         closeSession(session);
         return;
       }
       handle.session = session;
       handle.nodeTimeout = timeout;
+      handle.announce = announce;
     })().finally(() => {
       handle.connecting = null;
     });
     return handle.connecting;
+  }
+
+  /** Where the node's bus is: not a client address it announces (Valkey), when it says so; null: unknown. */
+  private busHost(handle: NodeHandle): string | null {
+    const own = announceConfigOf(handle.announce);
+    const clusterAnnouncesClientIps = [...this.handles.values()].some((other) => (announceConfigOf(other.announce)?.clientIps.length ?? 0) > 0);
+    return busProbeHost({ host: handle.member.host, own, clusterAnnouncesClientIps });
   }
 
   private dropSession(handle: NodeHandle, why: CommandResult): void {
@@ -158,9 +175,10 @@ export class Sampler {
 
   /** Starts a TCP probe of the node's announced bus port in the background; the next rounds report it. */
   private refreshBusProbe(handle: NodeHandle, timeoutMs: number): void {
-    if (handle.busPort === null || handle.busProbing) return;
+    const host = this.busHost(handle);
+    if (handle.busPort === null || handle.busProbing || host === null) return;
     handle.busProbing = true;
-    void probeTcp(handle.member.host, handle.busPort, timeoutMs).then((probe) => {
+    void probeTcp(host, handle.busPort, timeoutMs).then((probe) => {
       handle.busProbe = probe;
       handle.busProbedAt = Date.now();
       handle.busProbing = false;
@@ -195,7 +213,9 @@ export class Sampler {
       const reply = replies[index];
       if (reply) results[command] = reply;
     });
+    await retryOlderForms(client, results, this.settings.timeoutMs);
     if (handle.nodeTimeout) results.configNodeTimeout = handle.nodeTimeout;
+    if (handle.announce) results.configAnnounce = handle.announce;
     const connection = handle.session.connection;
     handle.timedOutRounds = failedWith(replies, "timeout") ? handle.timedOutRounds + 1 : 0;
     if (failedWith(replies, "connection") || handle.timedOutRounds >= TIMED_OUT_ROUNDS_BEFORE_RECONNECT) {

@@ -83,6 +83,7 @@ const COMMAND_NAMES: Record<NodeCommand, string> = {
   info: "INFO",
   configNodeTimeout: "CONFIG GET cluster-node-timeout",
   configClusterPort: "CONFIG GET cluster-port",
+  configAnnounce: "CONFIG GET cluster-announce-*",
 };
 
 /**

@@ -1,0 +1,37 @@
+// Commands whose wire form an older server refuses, and the form it takes instead. One extra round
+// trip, only on the servers that need it; the reply recorded is the one the server really gave.
+import type { Redis } from "ioredis";
+import type { CommandResult, NodeCommand } from "../model/snapshot.js";
+import { runPipeline } from "./nodeClient.js";
+
+interface OlderForm {
+  args: readonly string[];
+  /** The error reply that means "this server wants the older form". */
+  refusal: RegExp;
+}
+
+const OLDER_FORMS: Partial<Record<NodeCommand, OlderForm>> = {
+  // Redis 6.2 takes at most one INFO section: `INFO server clients cluster` gets "ERR syntax error".
+  // Plain INFO (the default sections) holds all three.
+  info: { args: ["INFO"], refusal: /^ERR syntax error/ },
+};
+
+/** The commands among `results` that the server refused in their newer form. */
+export function refusedNewerForms(results: Partial<Record<NodeCommand, CommandResult>>): NodeCommand[] {
+  return (Object.keys(results) as NodeCommand[]).filter((command) => {
+    const result = results[command];
+    const older = OLDER_FORMS[command];
+    return older !== undefined && result !== undefined && !result.ok && result.kind === "error" && older.refusal.test(result.error);
+  });
+}
+
+/** Sends the older form of every refused command in one pipeline and puts its results in place. */
+export async function retryOlderForms(client: Redis, results: Partial<Record<NodeCommand, CommandResult>>, timeoutMs: number): Promise<void> {
+  const refused = refusedNewerForms(results);
+  if (refused.length === 0) return;
+  const replies = await runPipeline(client, refused.map((command) => OLDER_FORMS[command]?.args ?? []), timeoutMs);
+  refused.forEach((command, index) => {
+    const reply = replies[index];
+    if (reply) results[command] = reply;
+  });
+}
