@@ -29,7 +29,8 @@ import { addNftRules, deleteLabNftTable } from "./nft.js";
 import { checkLabPrerequisites, NETWORK_PROGRAMS, SERVER_PROGRAMS } from "./preconditions.js";
 import { isLabRedis, processState, readPidfile, sendSignal, startRedisServer, stopProcess, waitForProcessState } from "./processes.js";
 import { detectLabServer } from "./programs.js";
-import { serverName, type ServerProfile } from "./server.js";
+import { serverLabel } from "../cluster/server.js";
+import type { ServerProfile } from "./server.js";
 import { runCommand, type RunOptions, type RunResult } from "./run.js";
 import { loadState, LAB_STATE_FORMAT, saveState, type LabState } from "./state.js";
 import { labStatus, type LabStatus } from "./status.js";
@@ -52,7 +53,7 @@ export class Lab {
     checkLabPrerequisites([...NETWORK_PROGRAMS, ...(options.server === undefined ? SERVER_PROGRAMS : []), ...(options.tls ? ["openssl"] : [])]);
     const resolved = resolveLabOptions(options);
     const server = await detectLabServer(resolved.server, resolved.tls);
-    checkServerSupports(resolved, server.profile, serverName(server.profile));
+    checkServerSupports(resolved, server.profile);
     const where = labLocation(resolved.name, resolved.stateRoot);
     if (await destroyLab(where)) onProgress(`removed a stale lab named "${resolved.name}"`);
     const state: LabState = {
@@ -143,7 +144,7 @@ export class Lab {
   describeServer(): string {
     const { options, server } = this.state;
     const extras = [options.tls ? "TLS" : null, options.hostnames ? "hostnames" : null, options.clientAnnounce ? "client addresses" : null];
-    return [`${serverName(server.profile)} (${server.serverPath})`, ...extras.filter((extra) => extra !== null)].join(", ");
+    return [`${serverLabel(server.profile)} (${server.serverPath})`, ...extras.filter((extra) => extra !== null)].join(", ");
   }
 
   private describeAddresses(): string {

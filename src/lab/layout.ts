@@ -4,6 +4,7 @@ import { isIPv6 } from "node:net";
 import { join } from "node:path";
 import { formatAddress } from "../cluster/address.js";
 import { BUS_PORT_OFFSET, defaultBusPort } from "../cluster/ports.js";
+import { serverLabel } from "../cluster/server.js";
 import { UsageError } from "../errors.js";
 import { clientAddresses, DEFAULT_IPV6_BASE, nodeAddresses } from "./addresses.js";
 import { nodeCertFiles } from "./certs.js";
@@ -142,7 +143,8 @@ export function resolveLabOptions(options: LabOptions = {}): ResolvedLabOptions 
  * has no `cluster-port` (its bus is always port + 10000) and no hostnames; only Valkey 8+ announces
  * client addresses.
  */
-export function checkServerSupports(options: ResolvedLabOptions, server: ServerProfile, serverName: string): void {
+export function checkServerSupports(options: ResolvedLabOptions, server: ServerProfile): void {
+  const serverName = serverLabel(server);
   if (!server.clusterPortOption && options.clusterPort !== defaultBusPort(options.port)) {
     throw new UsageError(`${serverName} has no cluster-port setting: its bus port is always port + ${BUS_PORT_OFFSET}, so drop --cluster-port`);
   }

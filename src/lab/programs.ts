@@ -5,7 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { findOnPath, isExecutable } from "./preconditions.js";
 import { runCommand } from "./run.js";
-import { parseServerVersion, serverName, serverProfile, type ServerProfile } from "./server.js";
+import { serverLabel } from "../cluster/server.js";
+import { parseServerVersion, serverProfile, type ServerProfile } from "./server.js";
 
 export interface LabServer {
   /** Absolute path of the redis-server every node runs. */
@@ -52,7 +53,7 @@ export async function detectLabServer(option: string | null, tls: boolean): Prom
   // A build without TLS (make BUILD_TLS=no) has a redis-cli that does not know --tls either.
   if (tls && (await firstLine([cliPath, "--tls", "--version"])).code !== 0) {
     throw new EnvironmentError(
-      `${serverName(profile)} at ${serverPath} was built without TLS (${cliPath} does not know --tls): ` +
+      `${serverLabel(profile)} at ${serverPath} was built without TLS (${cliPath} does not know --tls): ` +
         "a TLS lab needs a build with TLS, such as Debian's redis-server",
     );
   }

@@ -2,14 +2,10 @@
 // `redis-server --version` names the server and its version, e.g.
 //   Redis server v=6.2.16 sha=00000000:0 malloc=libc bits=64 build=6802c2fb3baf080c
 //   Valkey server v=8.0.1 sha=00000000:1 malloc=libc bits=64 build=7e68a1a1cf24f61e
+import { serverLabel, type ServerIdentity } from "../cluster/server.js";
 import { UsageError } from "../errors.js";
 
-export type ServerFlavor = "redis" | "valkey";
-
-export interface ServerVersion {
-  flavor: ServerFlavor;
-  /** "7.0.15" */
-  version: string;
+export interface ServerVersion extends ServerIdentity {
   major: number;
   minor: number;
 }
@@ -57,8 +53,7 @@ function supported({ flavor, major, minor }: ServerVersion): boolean {
 /** The profile of a supported server; a UsageError naming the supported ones otherwise. */
 export function serverProfile(server: ServerVersion, path: string): ServerProfile {
   if (!supported(server)) {
-    const name = server.flavor === "valkey" ? "Valkey" : "Redis";
-    throw new UsageError(`${path} is ${name} ${server.version}; the lab runs ${SUPPORTED_SERVERS}`);
+    throw new UsageError(`${path} is ${serverLabel(server)}; the lab runs ${SUPPORTED_SERVERS}`);
   }
   const redis7 = server.flavor === "valkey" || server.major >= 7;
   return {
@@ -69,9 +64,4 @@ export function serverProfile(server: ServerVersion, path: string): ServerProfil
     clientAnnounce: server.flavor === "valkey" && server.major >= 8,
     clusterLinks: redis7,
   };
-}
-
-/** "Redis 6.2.16", "Valkey 8.0.1". */
-export function serverName(server: ServerVersion): string {
-  return `${server.flavor === "valkey" ? "Valkey" : "Redis"} ${server.version}`;
 }

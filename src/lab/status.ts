@@ -4,7 +4,7 @@ import { redisCli, type CliReply, type LabCli } from "./cluster.js";
 import { describeFault, type FaultLayout, type LabFault } from "./faults.js";
 import { namespaceInode } from "./namespace.js";
 import { isLabRedis, processState, readPidfile, type ProcessState } from "./processes.js";
-import { serverName } from "./server.js";
+import { serverLabel } from "../cluster/server.js";
 import type { LabState } from "./state.js";
 
 export interface LabNodeStatus {
@@ -69,7 +69,7 @@ export async function labStatus(state: LabState, cli: LabCli, layout: FaultLayou
   );
   return {
     name: state.options.name,
-    server: serverName(state.server.profile),
+    server: serverLabel(state.server.profile),
     serverPath: state.server.serverPath,
     tls: state.options.tls,
     namespace: state.namespace,

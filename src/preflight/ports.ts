@@ -20,15 +20,25 @@ export interface BusPortChoice {
 }
 
 /**
+ * CONFIG GET cluster-port as chooseBusPort takes it: the number, or "no-setting" when the server
+ * answered without it (`[]`: Redis 6.2 has no cluster-port and always listens on port + 10000).
+ */
+export type ConfiguredBusPort = number | "no-setting";
+
+/**
  * The bus port the node itself listens on. `configuredPort` is CONFIG GET cluster-port ("0" means
  * port + 10000), null when the command was denied or failed; `myself` is the node's own CLUSTER NODES
  * line, null when that failed. A port past 65535 cannot be a default: then none is returned.
  */
-export function chooseBusPort(clientPort: number, configuredPort: number | null, myself: ClusterNodeEntry | null): BusPortChoice | null {
+export function chooseBusPort(clientPort: number, configuredPort: ConfiguredBusPort | null, myself: ClusterNodeEntry | null): BusPortChoice | null {
+  const defaultPort = defaultBusPort(clientPort);
+  if (configuredPort === "no-setting") {
+    if (defaultPort === null) return null;
+    return { port: defaultPort, source: "config-default", sourceText: `no cluster-port setting (Redis 6.2): client port + ${BUS_PORT_OFFSET}` };
+  }
   if (configuredPort !== null && configuredPort > 0) {
     return { port: configuredPort, source: "config", sourceText: `CONFIG GET cluster-port is ${configuredPort}` };
   }
-  const defaultPort = defaultBusPort(clientPort);
   if (configuredPort === 0 && defaultPort !== null) {
     return { port: defaultPort, source: "config-default", sourceText: `CONFIG GET cluster-port is 0: client port + ${BUS_PORT_OFFSET}` };
   }

@@ -1,7 +1,9 @@
 // Short words for model values, shared by the terminal and markdown renderers so both say the same
 // thing the same way (the JSON renderer keeps the raw values instead).
 
-import type { NodeResponse, NodeSummary } from "../model/analysis.js";
+import { formatAddress } from "../cluster/address.js";
+import { serverLabel, type ServerIdentity } from "../cluster/server.js";
+import type { ClusterAnalysis, NodeResponse, NodeSummary } from "../model/analysis.js";
 import type { NodeRole, SlotRange } from "../model/cluster.js";
 import type { LinkState } from "../model/links.js";
 import type { ProbeResult } from "../model/snapshot.js";
@@ -57,10 +59,32 @@ function timings(pendingMs: number | null, pongAgeMs: number | null): string {
   return pending + pong;
 }
 
-/** "16379 timeout": the port and what a TCP connect from the tool's host got. */
-export function describePort(port: number | null, probe: ProbeResult | null): string {
+/**
+ * "16379 timeout": the port and what a TCP connect from the tool's host got; the probed host too when
+ * it is not the node's (Valkey's client address apart from the bus address): "127.0.0.3:16379 timeout".
+ */
+export function describePort(port: number | null, probe: ProbeResult | null, nodeHost?: string): string {
   if (port === null) return "?";
-  return probe === null ? `${port} not probed` : `${port} ${probe.state}`;
+  if (probe === null) return `${port} not probed`;
+  const where = nodeHost === undefined || probe.host === nodeHost ? String(port) : formatAddress(probe.host, port);
+  return `${where} ${probe.state}`;
+}
+
+/** "127.0.0.1:6379 (redis-1.example)": a node's address with the hostname it announces. */
+export function addressLabel(node: Pick<NodeSummary, "address" | "hostname">): string {
+  return node.hostname === null ? node.address : `${node.address} (${node.hostname})`;
+}
+
+/**
+ * Says which rows of the link matrix rest on CLUSTER NODES alone (servers without CLUSTER LINKS, Redis
+ * 6.2): no per-direction connections there. Null when every answering node had CLUSTER LINKS.
+ */
+export function linkSourceNote(analysis: Pick<ClusterAnalysis, "linksFromNodesOnly" | "views">): string | null {
+  const observers = analysis.linksFromNodesOnly;
+  if (observers.length === 0) return null;
+  const servers = [...new Set(analysis.views.filter((view) => observers.includes(view.observer) && view.server !== null).map((view) => serverLabel(view.server as ServerIdentity)))];
+  const who = observers.length === analysis.views.length ? "every observer" : `${observers.length} of ${analysis.views.length} observers`;
+  return `links of ${who} read from CLUSTER NODES alone: ${servers.join(", ") || "their server"} has no CLUSTER LINKS`;
 }
 
 export function roleLabel(role: NodeRole | null): string {

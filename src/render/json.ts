@@ -28,6 +28,7 @@ export type JsonNodeResponse =
 
 export interface JsonNode {
   address: string;
+  hostname: string | null;
   id: string | null;
   role: "master" | "replica" | null;
   masterAddress: string | null;
@@ -75,6 +76,8 @@ export interface JsonCheckReport {
   nodeTimeoutMs: number | null;
   pendingThresholdMs: number;
   pongStaleThresholdMs: number;
+  servers: Array<{ server: string; nodes: number }>;
+  linksFromNodesOnly: string[];
   nodes: JsonNode[];
   linkMatrix: JsonLinkCell[];
   rootCause: JsonFinding | null;
@@ -96,6 +99,8 @@ export function toJsonReport(report: CheckReport): JsonCheckReport {
     nodeTimeoutMs: analysis.nodeTimeoutMs,
     pendingThresholdMs: analysis.pendingThresholdMs,
     pongStaleThresholdMs: analysis.pongStaleThresholdMs,
+    servers: analysis.servers.map(({ server, nodes }) => ({ server, nodes })),
+    linksFromNodesOnly: [...analysis.linksFromNodesOnly],
     nodes: analysis.nodes.map(jsonNode),
     linkMatrix: analysis.links.map(jsonLinkCell),
     rootCause: findings.find((finding) => finding.role === "root-cause") ?? null,
@@ -112,6 +117,7 @@ export function renderJson(report: CheckReport): string {
 function jsonNode(node: NodeSummary): JsonNode {
   return {
     address: node.address,
+    hostname: node.hostname,
     id: node.id,
     role: node.role === null ? null : node.role === "slave" ? "replica" : "master",
     masterAddress: node.masterAddress,

@@ -89,6 +89,7 @@ export function summarize(node: NodeSnapshot, view: NodeView, id: string | null,
   const busPort = entries ? majorityOf(entries, (entry) => entry.cport) : (tally?.first.cport ?? null);
   return {
     address: node.address,
+    hostname: (own ?? tally?.first)?.hostname ?? null,
     id,
     role,
     masterAddress: masterId === null ? null : (tallies.addressById.get(masterId) ?? null),

@@ -1,7 +1,7 @@
 // The node table and the observer -> peer matrix as markdown tables, numbered like the terminal's.
 
 import type { ClusterAnalysis } from "../../model/analysis.js";
-import { LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
+import { LINK_LEGEND, LINK_SYMBOL, linkSourceNote, SELF_SYMBOL } from "../describe.js";
 import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGrid.js";
 import { NODE_COLUMNS, nodeRows, type NodeColumn } from "../nodeRows.js";
 import { cellCode, codeSpan, escapeText, table } from "./syntax.js";
@@ -35,7 +35,9 @@ export function linkSection(analysis: ClusterAnalysis): string[] {
   const { total, ok } = countLinks(analysis);
   const title = "## Bus links (observer -> peer)";
   if (total === 0) return [title, "", "No node gave its view of the others."];
-  if (ok === total) return [title, "", `All ${total} observer -> peer links are ok.`];
+  const note = linkSourceNote(analysis);
+  const source = note === null ? [] : ["", `${escapeText(note.charAt(0).toUpperCase() + note.slice(1))}.`];
+  if (ok === total) return [title, "", `All ${total} observer -> peer links are ok.`, ...source];
   const legend = LINK_LEGEND.map(([symbol, meaning]) => `${codeSpan(symbol)} ${escapeText(meaning)}`).join(", ");
   const notOk = notOkLinks(analysis).map(
     (link) =>
@@ -45,6 +47,7 @@ export function linkSection(analysis: ClusterAnalysis): string[] {
     title,
     "",
     `${ok} of ${total} links are ok. Rows are observers (each node's own CLUSTER NODES), columns are peers.`,
+    ...source,
     "",
     ...grid(analysis),
     "",

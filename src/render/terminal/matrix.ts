@@ -2,7 +2,7 @@
 // peers numbered like the node table; below it, every cell that is not ok with its exact value.
 
 import type { ClusterAnalysis } from "../../model/analysis.js";
-import { LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
+import { LINK_LEGEND, LINK_SYMBOL, linkSourceNote, SELF_SYMBOL } from "../describe.js";
 import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGrid.js";
 import { plural } from "../report.js";
 import { alignColumns, type Paint } from "./layout.js";
@@ -14,9 +14,12 @@ export const MAX_NOT_OK_LINES = 30;
 export function renderMatrix(analysis: ClusterAnalysis, style: Style, width: number): string[] {
   const { total, ok } = countLinks(analysis);
   if (total === 0) return [`${style.heading("BUS LINKS")}  no node gave its view of the others`];
-  if (ok === total) return [`${style.heading("BUS LINKS")}  all ${total} observer -> peer links ok`];
+  const note = linkSourceNote(analysis);
+  const source = note === null ? [] : [style.dim(`  (${note})`)];
+  if (ok === total) return [`${style.heading("BUS LINKS")}  all ${total} observer -> peer links ok`, ...source];
   return [
     `${style.heading("BUS LINKS")}  observer -> peer, ${ok} of ${total} ok; rows are observers, columns peers`,
+    ...source,
     ...grid(analysis, style, width),
     ...legend(width),
     "  Not ok:",

@@ -120,13 +120,12 @@ describe("checkServerSupports", () => {
       message: "Redis 7.0.15 cannot announce a client address apart from the bus address (cluster-announce-client-ipv4 is Valkey 8+)",
     },
   ])("refuses $options on $server.version", ({ options, server, message }) => {
-    const name = `${server.flavor === "valkey" ? "Valkey" : "Redis"} ${server.version}`;
-    expect(() => checkServerSupports(resolveLabOptions(options), server, name)).toThrow(new UsageError(message));
+    expect(() => checkServerSupports(resolveLabOptions(options), server)).toThrow(new UsageError(message));
   });
 
   it("accepts the default bus port on 6.2 and client addresses on Valkey 8", () => {
-    expect(() => checkServerSupports(resolveLabOptions({ port: 7000, clusterPort: 17000 }), REDIS_6_2, "Redis 6.2.16")).not.toThrow();
-    expect(() => checkServerSupports(resolveLabOptions({ clientAnnounce: true }), VALKEY_8, "Valkey 8.0.1")).not.toThrow();
+    expect(() => checkServerSupports(resolveLabOptions({ port: 7000, clusterPort: 17000 }), REDIS_6_2)).not.toThrow();
+    expect(() => checkServerSupports(resolveLabOptions({ clientAnnounce: true }), VALKEY_8)).not.toThrow();
   });
 });
 

@@ -1,0 +1,14 @@
+// Which server a node runs, as the lab and the report name it. Valkey reports a Redis version for
+// compatibility (`redis_version:7.2.4`) beside its own (`valkey_version:8.0.1`, `server_name:valkey`).
+export type ServerFlavor = "redis" | "valkey";
+
+export interface ServerIdentity {
+  flavor: ServerFlavor;
+  /** "7.0.15", "8.0.1": the server's own version (Valkey's, not the Redis one it reports too). */
+  version: string;
+}
+
+/** "Redis 6.2.16", "Valkey 8.0.1". */
+export function serverLabel(server: ServerIdentity): string {
+  return `${server.flavor === "valkey" ? "Valkey" : "Redis"} ${server.version}`;
+}
