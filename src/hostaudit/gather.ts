@@ -7,7 +7,7 @@ import { networkInterfaces } from "node:os";
 import { AuthError, UsageError } from "../errors.js";
 import { closeSession, COMMAND_ARGS, openSession, runPipeline } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import type { HostPort } from "../cluster/address.js";
+import { formatAddress, type HostPort } from "../cluster/address.js";
 import { loadTls } from "../collect/tls.js";
 import type { CommandResult } from "../model/snapshot.js";
 import { isLocalAddress } from "./flows.js";
@@ -50,12 +50,12 @@ async function queryNode(request: HostAuditRequest): Promise<HostAuditFacts["nod
   const { host, port } = request.node;
   const { timeoutMs, user, password, tls } = request.connection;
   const session = await openSession(host, port, { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) });
-  requireAuthenticated(`${host}:${port}`, [session.connection]);
+  requireAuthenticated(formatAddress(host, port), [session.connection]);
   if (session.client === null) return { host, port, connection: session.connection, replies: {} };
   try {
     const names = Object.keys(AUDIT_COMMANDS) as AuditCommand[];
     const results = await runPipeline(session.client, names.map((name) => AUDIT_COMMANDS[name]), timeoutMs);
-    requireAuthenticated(`${host}:${port}`, results);
+    requireAuthenticated(formatAddress(host, port), results);
     const replies = Object.fromEntries(names.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
     return { host, port, connection: session.connection, replies };
   } finally {

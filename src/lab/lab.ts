@@ -5,7 +5,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { busdoctorInNamespaceArgv } from "./cliArgv.js";
-import { makeLabCertificates } from "./certs.js";
+import { makeLabCertificates, type LabTlsFiles } from "./certs.js";
 import { createCluster, redisCli, redisCliCommand, waitForPing, waitUntilSettled, type LabCli } from "./cluster.js";
 import { nftRules, type FaultLayout, type LabFault } from "./faults.js";
 import { teardownOnExit } from "./guard.js";
@@ -130,6 +130,10 @@ export class Lab {
   /** "ip:port" of every node, in index order: seeds for `busdoctor check`. */
   get endpoints(): string[] {
     return this.state.nodes.map((node) => node.endpoint);
+  }
+  /** The lab's certificates, when it runs TLS. */
+  get tlsFiles(): LabTlsFiles | null {
+    return this.state.tls;
   }
   /**
    * `--tls --cacert CA` (and the tools' certificate) for `busdoctor check` and redis-cli in a TLS

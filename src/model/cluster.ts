@@ -66,6 +66,11 @@ export interface ClusterInfo {
   myEpoch: number;
   /** cluster_stats_messages_* counters without the prefix: `ping_sent`, `pong_received`, `sent`... */
   messages: Record<string, number>;
+  /**
+   * total_cluster_links_buffer_limit_exceeded (Redis 7.0+, Valkey): bus links the node freed because
+   * their send buffer passed cluster-link-sendbuf-limit. Null where the server has no such counter (6.2).
+   */
+  linksBufferLimitExceeded: number | null;
   /** Every field as printed, for evidence. */
   fields: Record<string, string>;
 }

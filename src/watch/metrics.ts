@@ -29,6 +29,7 @@ export class WatchMetrics {
   private readonly typeRate: Gauge<NodeLabels | "type" | "direction">;
   private readonly sentTotal: MirroredCounter;
   private readonly receivedTotal: MirroredCounter;
+  private readonly linksBufferLimitExceeded: MirroredCounter;
   private readonly pingPending: Gauge<LinkLabels>;
   private readonly pongAge: Gauge<LinkLabels>;
   private readonly peerFlag: Gauge<LinkLabels | "flag">;
@@ -69,6 +70,14 @@ export class WatchMetrics {
     this.sentTotal = { counter: counter("cluster_messages_sent_total", "Cluster bus messages the node sent (cluster_stats_messages_sent).", node), last: new Map() };
     this.receivedTotal = {
       counter: counter("cluster_messages_received_total", "Cluster bus messages the node received (cluster_stats_messages_received).", node),
+      last: new Map(),
+    };
+    this.linksBufferLimitExceeded = {
+      counter: counter(
+        "cluster_links_buffer_limit_exceeded_total",
+        "Bus links the node freed because their send buffer passed cluster-link-sendbuf-limit (total_cluster_links_buffer_limit_exceeded; Redis 7.0+ and Valkey, no series on 6.2).",
+        node,
+      ),
       last: new Map(),
     };
     this.pingPending = gauge("bus_ping_pending_seconds", "How long the observer's PING to the peer has waited for its PONG (0: none pending).", link);
@@ -124,6 +133,7 @@ export class WatchMetrics {
       if (node.connectedClients !== null) this.clients.set(labels, node.connectedClients);
       this.mirror(this.sentTotal, node.address, node.messages?.["sent"]);
       this.mirror(this.receivedTotal, node.address, node.messages?.["received"]);
+      this.mirror(this.linksBufferLimitExceeded, node.address, node.linksBufferLimitExceeded ?? undefined);
       for (const [name, rate] of Object.entries(node.messageRates ?? {})) {
         if (name === "sent") this.sentRate.set(labels, rate);
         else if (name === "received") this.receivedRate.set(labels, rate);
@@ -164,7 +174,7 @@ export class WatchMetrics {
   }
 
   private forgetDeparted(members: ReadonlySet<string>): void {
-    for (const mirrored of [this.sentTotal, this.receivedTotal]) {
+    for (const mirrored of [this.sentTotal, this.receivedTotal, this.linksBufferLimitExceeded]) {
       for (const node of mirrored.last.keys()) {
         if (members.has(node)) continue;
         mirrored.counter.remove({ node });

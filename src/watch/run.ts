@@ -2,7 +2,7 @@
 import { appendFileSync } from "node:fs";
 import type { CollectError } from "../collect/errors.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import type { HostPort } from "../cluster/address.js";
+import { formatAddress, type HostPort } from "../cluster/address.js";
 import { InputError } from "../errors.js";
 import type { NodeSnapshot } from "../model/snapshot.js";
 import { runLoop, type Sink } from "./loop.js";
@@ -79,7 +79,7 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     sampler.close();
     throw io.noSeed(first.nodes);
   }
-  io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => `${seed.host}:${seed.port}`).join(", ")}`);
+  io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`);
   const sinks: Sink[] = [printer(options, io)];
   if (options.recordFile !== null) sinks.push(recorder(options.recordFile));
   const closers: Array<() => void | Promise<void>> = [() => sampler.close()];

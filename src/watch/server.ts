@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import { isIPv6 } from "node:net";
 import { EnvironmentError, UsageError } from "../errors.js";
 import type { Registry } from "prom-client";
+import { formatAddress } from "../cluster/address.js";
 
 export interface ListenAddress {
   host: string;
@@ -40,7 +41,7 @@ export function serveMetrics(registry: Registry, address: ListenAddress): Promis
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       const why = error.code === "EADDRINUSE" ? "the address is in use" : error.code === "EADDRNOTAVAIL" ? "no such local address" : error.message;
-      reject(new EnvironmentError(`--listen ${address.host}:${address.port}: cannot listen (${why})`));
+      reject(new EnvironmentError(`--listen ${formatAddress(address.host, address.port)}: cannot listen (${why})`));
     });
     server.listen(address.port, address.host, () => resolve(server));
   });

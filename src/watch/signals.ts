@@ -20,6 +20,8 @@ export interface NodeSignals {
   messages: Record<string, number> | null;
   /** The same per second since the previous sample; null on the first sample or after a counter reset. */
   messageRates: Record<string, number> | null;
+  /** total_cluster_links_buffer_limit_exceeded, where the server has it (Redis 7.0+, Valkey). */
+  linksBufferLimitExceeded: number | null;
 }
 
 export interface LinkSignals {
@@ -144,6 +146,7 @@ export function readSignals(analysis: ClusterAnalysis, snapshot: Snapshot, memor
       slotsPfail: info?.slotsPfail ?? null,
       slotsFail: info?.slotsFail ?? null,
       knownNodes: info?.knownNodes ?? null,
+      linksBufferLimitExceeded: info?.linksBufferLimitExceeded ?? null,
       connectedClients: view ? connectedClients(view) : null,
       messages,
       messageRates: messages === null ? null : ratesSince(messages, memory.messages.get(node.address), seconds),

@@ -1,17 +1,16 @@
 // busdoctor watch against a real 6-node cluster (node timeout 15000 ms, as in production) in a lab: the
 // built CLI runs inside the lab's namespace as a user would run it, and the tests read its JSON lines.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { builtCliScript } from "../../src/lab/cliArgv.js";
 import { runCommand } from "../../src/lab/run.js";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import type { AlertEventJson } from "../../src/watch/render.js";
 import { observe, waitFor } from "../support/observe.js";
+import { Background } from "./support/background.js";
 import { useLab } from "./support/lab.js";
 
 const lab = useLab({ name: "watch-helper-e2e", nodeTimeoutMs: 15000 });
@@ -22,33 +21,6 @@ const dir = mkdtempSync(join(tmpdir(), "busdoctor-watch-e2e-"));
 const HISTORY = join(dir, "history.db");
 /** A webhook receiver: prints each POST body on a line, answers 200. */
 const RECEIVER = `require("http").createServer((q, s) => { let b = ""; q.on("data", (c) => (b += c)); q.on("end", () => { console.log(b); s.end("ok"); }); }).listen(${WEBHOOK_PORT}, "127.0.0.1", () => console.error("listening"));`;
-
-/** A long-running process inside the lab, its stdout read line by line. */
-class Background {
-  readonly lines: string[] = [];
-  readonly stderr: string[] = [];
-  private readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-
-  constructor(argv: string[]) {
-    const [program = "", ...args] = argv;
-    this.child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
-    if (this.child.stdout) createInterface({ input: this.child.stdout }).on("line", (line) => this.lines.push(line));
-    if (this.child.stderr) createInterface({ input: this.child.stderr }).on("line", (line) => this.stderr.push(line));
-    this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-  }
-
-  async stop(): Promise<void> {
-    this.signal("SIGTERM");
-    const timer = setTimeout(() => this.signal("SIGKILL"), 5000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
 
 let watch: Background | null = null;
 

@@ -38,6 +38,7 @@ export function rejoinFixes(ip: string, port: number, busPort: number | null, he
         `redis-cli -h ${peerHost} -p ${peerPort} CLUSTER MEET ${ip} ${port}${busPort ? ` ${busPort}` : ""}`,
         `# if it stays failed: on ${ip}, CLUSTER RESET SOFT, then MEET it again and make it a replica:`,
         `redis-cli -h ${ip} -p ${port} CLUSTER REPLICATE <id of the master that took over its slots>`,
+        // redis-cli --cluster splits host:port at the last colon and takes no brackets: IPv6 goes bare.
         `redis-cli --cluster check ${peerHost}:${peerPort}`,
       ],
     },

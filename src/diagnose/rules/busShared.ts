@@ -12,8 +12,13 @@ export function refusesBus(node: NodeSummary | undefined): boolean {
   return node?.busProbe?.state === "refused";
 }
 
+/** Where a node's bus is: where it was probed (not a Valkey client address), else its address's host. */
+function busIp(node: NodeSummary | undefined, address: string): string {
+  return node?.busProbe?.host ?? hostOf(address);
+}
+
 export function busTarget(node: NodeSummary): BusTarget {
-  return { ip: hostOf(node.address), clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
+  return { ip: busIp(node, node.address), clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
 }
 
 export function busPortOf(node: NodeSummary): number {
@@ -21,7 +26,7 @@ export function busPortOf(node: NodeSummary): number {
 }
 
 export function peerIps(context: RuleContext, except: readonly string[]): string[] {
-  return context.bus.judged.filter((address) => !except.includes(address)).map(hostOf);
+  return context.bus.judged.filter((address) => !except.includes(address)).map((address) => busIp(context.nodeAt.get(address), address));
 }
 
 export function busProbeEvidence(node: NodeSummary): Evidence[] {

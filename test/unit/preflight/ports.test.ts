@@ -23,6 +23,15 @@ describe("chooseBusPort", () => {
     expect(chooseBusPort(client, configured, myself)).toMatchObject({ port, source });
   });
 
+  it("reads a server without cluster-port (Redis 6.2 answers []) as port + 10000, and says why", () => {
+    expect(chooseBusPort(7000, "no-setting", announced17000)).toEqual({
+      port: 17000,
+      source: "config-default",
+      sourceText: "no cluster-port setting (Redis 6.2): client port + 10000",
+    });
+    expect(chooseBusPort(60000, "no-setting", null)).toBeNull();
+  });
+
   it("has no default past 65535", () => {
     expect(chooseBusPort(60000, null, null)).toBeNull();
     expect(chooseBusPort(60000, 0, null)).toBeNull();

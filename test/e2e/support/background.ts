@@ -1,0 +1,29 @@
+// A long-running process (watch, a webhook receiver) started for a test, its output read line by line.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+
+export class Background {
+  readonly lines: string[] = [];
+  readonly stderr: string[] = [];
+  private readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+
+  constructor(argv: string[]) {
+    const [program = "", ...args] = argv;
+    this.child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
+    if (this.child.stdout) createInterface({ input: this.child.stdout }).on("line", (line) => this.lines.push(line));
+    if (this.child.stderr) createInterface({ input: this.child.stderr }).on("line", (line) => this.stderr.push(line));
+    this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    this.signal("SIGTERM");
+    const timer = setTimeout(() => this.signal("SIGKILL"), 5000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
