@@ -1,7 +1,7 @@
 // `busdoctor lab ...`: rehearse bus failures on a real local cluster. A thin shell over src/lab.
 import { Command, Option } from "commander";
 import { parseNodeGroup, parseNodeRef, parseWholeNumber } from "../../lab/args.js";
-import { DEFAULT_LAB_NAME, formatLabStatus, Lab, type BusDirection, type FaultAction, type LabFault } from "../../lab/index.js";
+import { DEFAULT_LAB_NAME, formatLabStatus, Lab, type BusDirection, type FaultAction, type LabFault, type LabOptions } from "../../lab/index.js";
 import { runInteractive } from "../../lab/run.js";
 import { EXIT } from "../exitCodes.js";
 import type { SetExit } from "./index.js";
@@ -12,18 +12,13 @@ interface NameOption {
 interface ActionOption extends NameOption {
   action: FaultAction;
 }
-interface UpOptions extends NameOption {
+/** commander hands numbers over as text; the other flags are LabOptions as they are. */
+interface UpOptions extends NameOption, Pick<LabOptions, "baseAddress" | "ipv6" | "server" | "tls" | "hostnames" | "clientAnnounce"> {
   masters: string;
   replicas: string;
   port: string;
   clusterPort?: string;
   nodeTimeout: string;
-  baseAddress?: string;
-  ipv6?: boolean;
-  server?: string;
-  tls?: boolean;
-  hostnames?: boolean;
-  clientAnnounce?: boolean;
 }
 
 const progress = (line: string): void => {
@@ -82,20 +77,15 @@ function registerUp(lab: Command, setExit: SetExit): void {
     )
     .action(async (options: UpOptions) => {
       const started = Date.now();
+      const { masters, replicas, port, clusterPort, nodeTimeout, ...flags } = options;
       const lab = await Lab.up(
         {
-          name: options.name,
-          masters: parseWholeNumber("--masters", options.masters),
-          replicasPerMaster: parseWholeNumber("--replicas", options.replicas),
-          port: parseWholeNumber("--port", options.port),
-          clusterPort: options.clusterPort === undefined ? undefined : parseWholeNumber("--cluster-port", options.clusterPort),
-          nodeTimeoutMs: parseWholeNumber("--node-timeout", options.nodeTimeout),
-          ...(options.baseAddress === undefined ? {} : { baseAddress: options.baseAddress }),
-          ...(options.server === undefined ? {} : { server: options.server }),
-          ipv6: options.ipv6 === true,
-          tls: options.tls === true,
-          hostnames: options.hostnames === true,
-          clientAnnounce: options.clientAnnounce === true,
+          ...flags,
+          masters: parseWholeNumber("--masters", masters),
+          replicasPerMaster: parseWholeNumber("--replicas", replicas),
+          port: parseWholeNumber("--port", port),
+          clusterPort: clusterPort === undefined ? undefined : parseWholeNumber("--cluster-port", clusterPort),
+          nodeTimeoutMs: parseWholeNumber("--node-timeout", nodeTimeout),
         },
         progress,
       );
