@@ -2,7 +2,7 @@
 // trip, only on the servers that need it; the reply recorded is the one the server really gave.
 import type { Redis } from "ioredis";
 import type { CommandResult, NodeCommand } from "../model/snapshot.js";
-import { runPipeline } from "./nodeClient.js";
+import { COMMAND_ARGS, runPipeline } from "./nodeClient.js";
 
 interface OlderForm {
   args: readonly string[];
@@ -25,13 +25,22 @@ export function refusedNewerForms(results: Partial<Record<NodeCommand, CommandRe
   });
 }
 
-/** Sends the older form of every refused command in one pipeline and puts its results in place. */
-export async function retryOlderForms(client: Redis, results: Partial<Record<NodeCommand, CommandResult>>, timeoutMs: number): Promise<void> {
+/**
+ * Sends the older form of every refused command in one pipeline and puts its results in place.
+ * Returns the commands that needed it: a session that asks again can send their older form at once.
+ */
+export async function retryOlderForms(client: Redis, results: Partial<Record<NodeCommand, CommandResult>>, timeoutMs: number): Promise<NodeCommand[]> {
   const refused = refusedNewerForms(results);
-  if (refused.length === 0) return;
-  const replies = await runPipeline(client, refused.map((command) => OLDER_FORMS[command]?.args ?? []), timeoutMs);
+  if (refused.length === 0) return refused;
+  const replies = await runPipeline(client, refused.map((command) => wireForm(command, true)), timeoutMs);
   refused.forEach((command, index) => {
     const reply = replies[index];
     if (reply) results[command] = reply;
   });
+  return refused;
+}
+
+/** The command as sent: its older form when the server is known to want it. */
+export function wireForm(command: NodeCommand, older: boolean): readonly string[] {
+  return (older ? OLDER_FORMS[command]?.args : undefined) ?? COMMAND_ARGS[command];
 }

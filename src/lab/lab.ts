@@ -4,43 +4,23 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
+import type { LabTlsFiles } from "./certs.js";
 import { busdoctorInNamespaceArgv } from "./cliArgv.js";
-import { makeLabCertificates, type LabTlsFiles } from "./certs.js";
-import { createCluster, redisCli, redisCliCommand, waitForPing, waitUntilSettled, type LabCli } from "./cluster.js";
+import { redisCli, redisCliCommand, waitForPing, waitUntilSettled, type LabCli } from "./cluster.js";
 import { nftRules, type FaultLayout, type LabFault } from "./faults.js";
-import { teardownOnExit } from "./guard.js";
-import {
-  checkLabName,
-  checkServerSupports,
-  DEFAULT_LAB_NAME,
-  DEFAULT_STATE_ROOT,
-  labStateDir,
-  namespaceName,
-  nodeAt,
-  planNodes,
-  redisServerArgs,
-  resolveLabOptions,
-  type LabNode,
-  type LabOptions,
-  type ResolvedLabOptions,
-} from "./layout.js";
-import { addLoopbackAddresses, createNamespace, namespaceArgv, namespaceInode } from "./namespace.js";
+import { checkLabName, DEFAULT_LAB_NAME, DEFAULT_STATE_ROOT, nodeAt, type LabNode, type LabOptions, type ResolvedLabOptions } from "./layout.js";
+import { namespaceArgv, namespaceInode } from "./namespace.js";
 import { addNftRules, deleteLabNftTable } from "./nft.js";
-import { checkLabPrerequisites, NETWORK_PROGRAMS, SERVER_PROGRAMS } from "./preconditions.js";
-import { isLabRedis, processState, readPidfile, sendSignal, startRedisServer, stopProcess, waitForProcessState } from "./processes.js";
-import { detectLabServer } from "./programs.js";
-import { serverLabel } from "../cluster/server.js";
+import { checkLabPrerequisites, NETWORK_PROGRAMS } from "./preconditions.js";
+import { isLabRedis, processState, readPidfile, sendSignal, stopProcess, waitForProcessState } from "./processes.js";
 import type { ServerProfile } from "./server.js";
 import { runCommand, type RunOptions, type RunResult } from "./run.js";
-import { loadState, LAB_STATE_FORMAT, saveState, type LabState } from "./state.js";
+import { bringUp, describeServer, labCli, labLocation, startLabNode, tlsArgsOf, type ProgressListener } from "./start.js";
+import { loadState, saveState, type LabState } from "./state.js";
 import { labStatus, type LabStatus } from "./status.js";
-import { destroyLab, destroyLabSync, type LabLocation } from "./teardown.js";
+import { destroyLab, destroyLabSync } from "./teardown.js";
 
-export type ProgressListener = (line: string) => void;
-
-function labLocation(name: string, stateRoot: string): LabLocation {
-  return { namespace: namespaceName(name), stateDir: labStateDir(stateRoot, name) };
-}
+export type { ProgressListener } from "./start.js";
 
 export class Lab {
   private constructor(private state: LabState) {}
@@ -50,44 +30,7 @@ export class Lab {
    * until it has settled. On failure or interruption nothing is left behind.
    */
   static async up(options: LabOptions = {}, onProgress: ProgressListener = () => undefined): Promise<Lab> {
-    checkLabPrerequisites([...NETWORK_PROGRAMS, ...(options.server === undefined ? SERVER_PROGRAMS : []), ...(options.tls ? ["openssl"] : [])]);
-    const resolved = resolveLabOptions(options);
-    const server = await detectLabServer(resolved.server, resolved.tls);
-    checkServerSupports(resolved, server.profile);
-    const where = labLocation(resolved.name, resolved.stateRoot);
-    if (await destroyLab(where)) onProgress(`removed a stale lab named "${resolved.name}"`);
-    const state: LabState = {
-      format: LAB_STATE_FORMAT,
-      options: resolved,
-      server,
-      tls: null,
-      ...where,
-      nodes: planNodes(resolved),
-      faults: [],
-      createdAt: new Date().toISOString(),
-    };
-    const disarm = teardownOnExit(() => destroyLabSync(where));
-    try {
-      await Promise.all(state.nodes.map((node) => mkdir(node.dir, { recursive: true })));
-      if (resolved.tls) state.tls = await makeLabCertificates(state.stateDir, resolved.name, state.nodes);
-      await saveState(state);
-      await createNamespace(state.namespace);
-      await addLoopbackAddresses(state.namespace, state.nodes.map((node) => node.address));
-      const lab = new Lab(state);
-      onProgress(`starting ${state.nodes.length} nodes of ${lab.describeServer()} on ${lab.describeAddresses()} in namespace ${state.namespace}`);
-      await Promise.all(state.nodes.map((node) => lab.startNode(node)));
-      await waitForPing(lab.cli, state.nodes, 10_000);
-      onProgress(`creating the cluster: ${resolved.masters} masters, ${resolved.replicasPerMaster} replica(s) each`);
-      await createCluster(lab.cli, state.nodes, resolved.replicasPerMaster);
-      onProgress("waiting until every node reports cluster_state:ok, sees every peer healthy and replicas are in sync");
-      await waitUntilSettled(lab.cli, state.nodes, resolved.settleTimeoutMs);
-      return lab;
-    } catch (error) {
-      await destroyLab(where);
-      throw error;
-    } finally {
-      disarm();
-    }
+    return new Lab(await bringUp(options, onProgress));
   }
 
   /** The lab a previous `up` (maybe in another process) left running. */
@@ -140,25 +83,17 @@ export class Lab {
    * lab; nothing otherwise.
    */
   get tlsArgs(): string[] {
-    const { tls } = this.state;
-    return tls === null ? [] : ["--tls", "--cacert", tls.caFile, "--cert", tls.clientCertFile, "--key", tls.clientKeyFile];
+    return tlsArgsOf(this.state.tls);
   }
 
   /** "Redis 7.0.15 (/usr/bin/redis-server), TLS". */
   describeServer(): string {
-    const { options, server } = this.state;
-    const extras = [options.tls ? "TLS" : null, options.hostnames ? "hostnames" : null, options.clientAnnounce ? "client addresses" : null];
-    return [`${serverLabel(server.profile)} (${server.serverPath})`, ...extras.filter((extra) => extra !== null)].join(", ");
-  }
-
-  private describeAddresses(): string {
-    const { nodes, options } = this.state;
-    return `${nodes[0]?.address}-${nodes.at(-1)?.address} (port ${options.port}, bus ${options.clusterPort})`;
+    return describeServer(this.state);
   }
 
   /** How the lab reaches its nodes with redis-cli. */
   get cli(): LabCli {
-    return { namespace: this.namespace, cliPath: this.state.server.cliPath, tlsArgs: this.tlsArgs };
+    return labCli(this.state);
   }
 
   /** The lab's redis-cli against node `index` (or an address), as run inside the namespace. */
@@ -190,14 +125,6 @@ export class Lab {
     };
   }
 
-  /** Starts a node's redis-server with the lab's settings (and `extraArgs`, which override them). */
-  private async startNode(node: LabNode, announcedBusPort?: number, extraArgs: readonly string[] = []): Promise<void> {
-    const { options, server, tls } = this.state;
-    const settings = { nodeTimeoutMs: options.nodeTimeoutMs, server: server.profile, tlsCaFile: tls?.caFile ?? null };
-    const args = redisServerArgs(node, announcedBusPort === undefined ? settings : { ...settings, announcedBusPort });
-    await startRedisServer(this.namespace, server.serverPath, [...args, ...extraArgs]);
-  }
-
   /**
    * A redis-server of the lab's kind at `address` (IPv4 in 127.0.0.0/8) that is not in the cluster:
    * a node about to join, for preflight. Later arguments override the lab's (`--cluster-enabled no`).
@@ -206,7 +133,7 @@ export class Lab {
   async startExtraNode(address: string, extraArgs: readonly string[] = []): Promise<() => Promise<void>> {
     const node = nodeAt(this.state.options, join(this.stateDir, `extra-${address}`), 0, address);
     await mkdir(node.dir, { recursive: true });
-    await this.startNode(node, undefined, extraArgs);
+    await startLabNode(this.state, node, undefined, extraArgs);
     await waitForPing(this.cli, [node], 10_000);
     return async () => {
       const pid = readPidfile(node.pidfile);
@@ -285,7 +212,7 @@ export class Lab {
     if (this.livePid(node) !== null) throw new EnvironmentError(`node ${index} (${node.endpoint}) is still running: kill it first`);
     const announced = this.state.faults.find((fault) => fault.kind === "announce-bus-port" && fault.node === index);
     const announcedPort = announced?.kind === "announce-bus-port" ? announced.port : undefined;
-    await this.startNode(node, announcedPort);
+    await startLabNode(this.state, node, announcedPort);
     await waitForPing(this.cli, [node], 10_000);
     await this.setStatus(node, "running");
   }

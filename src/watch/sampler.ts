@@ -9,7 +9,7 @@ import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
 import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings, type NodeSession } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
-import { retryOlderForms } from "../collect/olderForms.js";
+import { retryOlderForms, wireForm } from "../collect/olderForms.js";
 import { probeTcp } from "../collect/probe.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { busProbeHost, tlsServerName } from "../cluster/busAddress.js";
@@ -46,6 +46,8 @@ interface NodeHandle {
   nodeTimeout: CommandResult | undefined;
   /** CONFIG GET cluster-announce-*, asked once per session: where the node's bus is (busProbeHost). */
   announce: CommandResult | undefined;
+  /** Commands this node refused in their newer form (INFO on Redis 6.2): sent in the older one from then on. */
+  olderForms: Set<NodeCommand>;
   clientProbe: ProbeResult | null;
   busProbe: ProbeResult | null;
   busProbedAt: number;
@@ -122,6 +124,7 @@ export class Sampler {
       connecting: null,
       nodeTimeout: undefined,
       announce: undefined,
+      olderForms: new Set(),
       clientProbe: null,
       busProbe: null,
       busProbedAt: 0,
@@ -207,13 +210,13 @@ export class Sampler {
       return { ...base, finishedAtMs: Date.now(), connection: handle.lastConnection, commands: {} };
     }
     const commands: NodeCommand[] = withLinks ? [...ROUND_COMMANDS, "clusterLinks"] : [...ROUND_COMMANDS];
-    const replies = await runPipeline(client, commands.map((command) => COMMAND_ARGS[command]), this.settings.timeoutMs);
+    const replies = await runPipeline(client, commands.map((command) => wireForm(command, handle.olderForms.has(command))), this.settings.timeoutMs);
     const results: Partial<Record<NodeCommand, CommandResult>> = {};
     commands.forEach((command, index) => {
       const reply = replies[index];
       if (reply) results[command] = reply;
     });
-    await retryOlderForms(client, results, this.settings.timeoutMs);
+    for (const command of await retryOlderForms(client, results, this.settings.timeoutMs)) handle.olderForms.add(command);
     if (handle.nodeTimeout) results.configNodeTimeout = handle.nodeTimeout;
     if (handle.announce) results.configAnnounce = handle.announce;
     const connection = handle.session.connection;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CommandResult } from "../../../src/model/snapshot.js";
-import { refusedNewerForms } from "../../../src/collect/olderForms.js";
+import { refusedNewerForms, wireForm } from "../../../src/collect/olderForms.js";
 
 // Redis 6.2.16's reply to INFO with three sections (seen in the lab).
 const syntaxError: CommandResult = { ok: false, kind: "error", error: "ERR syntax error", ms: 0.3 };
@@ -17,5 +17,13 @@ describe("refusedNewerForms", () => {
         clusterLinks: { ok: false, kind: "unknown-command", error: "ERR Unknown subcommand or wrong number of arguments for 'LINKS'. Try CLUSTER HELP.", ms: 0.2 },
       }),
     ).toEqual([]);
+  });
+});
+
+describe("wireForm", () => {
+  it("sends INFO with three sections, or plain INFO once the node is known to want it", () => {
+    expect(wireForm("info", false)).toEqual(["INFO", "server", "clients", "cluster"]);
+    expect(wireForm("info", true)).toEqual(["INFO"]);
+    expect(wireForm("clusterNodes", true)).toEqual(["CLUSTER", "NODES"]);
   });
 });
