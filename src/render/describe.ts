@@ -2,7 +2,7 @@
 // thing the same way (the JSON renderer keeps the raw values instead).
 
 import { formatAddress } from "../cluster/address.js";
-import { serverLabel, type ServerIdentity } from "../cluster/server.js";
+import { serverLabel } from "../cluster/server.js";
 import type { ClusterAnalysis, NodeResponse, NodeSummary } from "../model/analysis.js";
 import type { NodeRole, SlotRange } from "../model/cluster.js";
 import type { LinkState } from "../model/links.js";
@@ -82,9 +82,11 @@ export function addressLabel(node: Pick<NodeSummary, "address" | "hostname">): s
 export function linkSourceNote(analysis: Pick<ClusterAnalysis, "linksFromNodesOnly" | "views">): string | null {
   const observers = analysis.linksFromNodesOnly;
   if (observers.length === 0) return null;
-  const servers = [...new Set(analysis.views.filter((view) => observers.includes(view.observer) && view.server !== null).map((view) => serverLabel(view.server as ServerIdentity)))];
+  const without = new Set(observers);
+  const servers = new Set<string>();
+  for (const view of analysis.views) if (without.has(view.observer) && view.server !== null) servers.add(serverLabel(view.server));
   const who = observers.length === analysis.views.length ? "every observer" : `${observers.length} of ${analysis.views.length} observers`;
-  return `links of ${who} read from CLUSTER NODES alone: ${servers.join(", ") || "their server"} has no CLUSTER LINKS`;
+  return `links of ${who} read from CLUSTER NODES alone: ${[...servers].join(", ") || "their server"} has no CLUSTER LINKS`;
 }
 
 export function roleLabel(role: NodeRole | null): string {

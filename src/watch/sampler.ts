@@ -13,7 +13,7 @@ import { retryOlderForms, wireForm } from "../collect/olderForms.js";
 import { probeTcp } from "../collect/probe.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { busProbeHost, tlsServerName } from "../cluster/busAddress.js";
-import { announceConfigOf } from "../parse/config.js";
+import { announceConfigOf, type AnnounceConfig } from "../parse/config.js";
 import { loadTls } from "../collect/tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "../collect/views.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
@@ -46,6 +46,7 @@ interface NodeHandle {
   nodeTimeout: CommandResult | undefined;
   /** CONFIG GET cluster-announce-*, asked once per session: where the node's bus is (busProbeHost). */
   announce: CommandResult | undefined;
+  announceConfig: AnnounceConfig | null;
   /** Commands this node refused in their newer form (INFO on Redis 6.2): sent in the older one from then on. */
   olderForms: Set<NodeCommand>;
   clientProbe: ProbeResult | null;
@@ -94,6 +95,8 @@ function parsedView(result: CommandResult | undefined): ClusterNodeEntry[] | nul
 export class Sampler {
   private readonly handles = new Map<string, NodeHandle>();
   private round = 0;
+  /** Some node announces client addresses (Valkey): an address a view prints may not carry the bus. */
+  private clientIpsAnnounced = false;
 
   private constructor(
     private readonly seeds: readonly HostPort[],
@@ -124,6 +127,7 @@ export class Sampler {
       connecting: null,
       nodeTimeout: undefined,
       announce: undefined,
+      announceConfig: null,
       olderForms: new Set(),
       clientProbe: null,
       busProbe: null,
@@ -157,6 +161,8 @@ export class Sampler {
       handle.session = session;
       handle.nodeTimeout = timeout;
       handle.announce = announce;
+      handle.announceConfig = announceConfigOf(announce);
+      if ((handle.announceConfig?.clientIps.length ?? 0) > 0) this.clientIpsAnnounced = true;
     })().finally(() => {
       handle.connecting = null;
     });
@@ -165,9 +171,7 @@ export class Sampler {
 
   /** Where the node's bus is: not a client address it announces (Valkey), when it says so; null: unknown. */
   private busHost(handle: NodeHandle): string | null {
-    const own = announceConfigOf(handle.announce);
-    const clusterAnnouncesClientIps = [...this.handles.values()].some((other) => (announceConfigOf(other.announce)?.clientIps.length ?? 0) > 0);
-    return busProbeHost({ host: handle.member.host, own, clusterAnnouncesClientIps });
+    return busProbeHost({ host: handle.member.host, own: handle.announceConfig, clusterAnnouncesClientIps: this.clientIpsAnnounced });
   }
 
   private dropSession(handle: NodeHandle, why: CommandResult): void {
