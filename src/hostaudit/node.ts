@@ -3,7 +3,7 @@ import { formatAddress } from "../cluster/address.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
-import { parseConfigGet } from "../parse/config.js";
+import { announceConfigOf, parseConfigGet } from "../parse/config.js";
 import { parseInfo } from "../parse/info.js";
 import { attempt, okReply, okText } from "../parse/replies.js";
 import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice, type ConfiguredBusPort } from "../preflight/ports.js";
@@ -73,7 +73,7 @@ export function readLocalNode(node: HostAuditFacts["node"]): LocalNode {
     ip: myself !== null && myself.ip !== "" ? myself.ip : givenIp,
     clientPort: node.port,
     bus,
-    announced: announcedBus(myself, node.host),
+    announced: announcedBus(myself, node.host, announceConfigOf(replies.configAnnounce)),
     pid: pidText !== undefined && /^\d+$/.test(pidText) ? Number(pidText) : null,
     bindSourceAddr: bindSource === null || bindSource === "" ? null : bindSource,
     peers,

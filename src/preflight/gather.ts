@@ -13,7 +13,7 @@ import type { ClusterFacts, PreflightFacts, TargetFacts } from "./model.js";
 import { planBusProbes, readTarget } from "./target.js";
 
 /** Read-only, one round trip: everything the node checks need. */
-const TARGET_COMMANDS: readonly NodeCommand[] = ["ping", "clusterMyid", "info", "clusterNodes", "configClusterPort"];
+const TARGET_COMMANDS: readonly NodeCommand[] = ["ping", "clusterMyid", "info", "clusterNodes", "configClusterPort", "configAnnounce"];
 
 export interface PreflightRequest {
   target: HostPort;

@@ -3,6 +3,8 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { ProbeResult } from "../model/snapshot.js";
 import { formatAddress } from "../cluster/address.js";
+import { busProbeHost } from "../cluster/busAddress.js";
+import type { AnnounceConfig } from "../parse/config.js";
 import { BUS_PORT_OFFSET, defaultBusPort } from "../cluster/ports.js";
 
 /** Where the bus port came from, best first. */
@@ -56,9 +58,14 @@ export interface AnnouncedBus {
   line: string;
 }
 
-export function announcedBus(myself: ClusterNodeEntry | null, host: string): AnnouncedBus | null {
+/**
+ * `announce` (the node's CONFIG GET cluster-announce-*) tells a Valkey client address its own line
+ * prints from the bus address peers dial; null when the node does not say where its bus is.
+ */
+export function announcedBus(myself: ClusterNodeEntry | null, host: string, announce: AnnounceConfig | null = null): AnnouncedBus | null {
   if (myself === null || myself.cport <= 0) return null;
-  return { host: myself.ip === "" ? host : myself.ip, port: myself.cport, line: myself.line };
+  const busHost = busProbeHost({ host: myself.ip === "" ? host : myself.ip, own: announce, clusterAnnouncesClientIps: false });
+  return busHost === null ? null : { host: busHost, port: myself.cport, line: myself.line };
 }
 
 /** The word an operator uses for each probe outcome: a dropped SYN is "filtered", not a "timeout". */

@@ -3,7 +3,7 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, RawReply } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
-import { parseConfigGet } from "../parse/config.js";
+import { announceConfigOf, parseConfigGet } from "../parse/config.js";
 import { parseInfo } from "../parse/info.js";
 import type { TargetFacts } from "./model.js";
 import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice, type ConfiguredBusPort } from "./ports.js";
@@ -65,10 +65,10 @@ export function readTarget(target: Pick<TargetFacts, "replies">): TargetView {
   };
 }
 
-export function planBusProbes(target: Pick<TargetFacts, "host" | "port">, view: TargetView): BusPlan {
+export function planBusProbes(target: Pick<TargetFacts, "host" | "port" | "replies">, view: TargetView): BusPlan {
   const myself = view.myself.ok ? view.myself.value : null;
   return {
     listening: chooseBusPort(target.port, view.configuredBusPort.ok ? view.configuredBusPort.value : null, myself),
-    announced: announcedBus(myself, target.host),
+    announced: announcedBus(myself, target.host, announceConfigOf(target.replies.configAnnounce)),
   };
 }
