@@ -91,8 +91,11 @@ export function judge(expected: Expectation, health: Health, code: FindingCode |
   return health === expected.health && code === expected.code && sorted(nodes) === sorted(expected.nodes);
 }
 
-/** The other commands the matrix runs on each server, each a column of its own. */
-export const TOOL_COLUMNS = ["preflight", "host-audit", "watch"] as const;
+/**
+ * The other columns: preflight, host-audit and watch on the same lab; then "announced", a second lab
+ * where the server has hostnames (Redis 7.0+, Valkey) and client addresses (Valkey 8).
+ */
+export const TOOL_COLUMNS = ["preflight", "host-audit", "watch", "announced"] as const;
 
 /**
  * The server x scenario table: each cell the verdict (root cause code and nodes, or health) and
@@ -101,7 +104,7 @@ export const TOOL_COLUMNS = ["preflight", "host-audit", "watch"] as const;
 export function formatMatrix(rows: readonly MatrixRow[]): string {
   const scenarios = [...CORE_SCENARIOS.map((entry) => entry.scenario.name), ...TOOL_COLUMNS];
   const verdict = (cell: MatrixCell | undefined): string => {
-    if (cell === undefined) return "not run";
+    if (cell === undefined) return "-";
     const what = cell.code === null ? cell.health : `${cell.code} ${[...cell.nodes].sort((a, b) => a - b).join(",")}`;
     return `${what} ${cell.correct ? "ok" : "WRONG"}`;
   };

@@ -1,6 +1,7 @@
 // The compatibility matrix: every server named by BUSDOCTOR_COMPAT_SERVERS (plus the redis-server on
 // PATH) through the core scenarios, one lab per server, `busdoctor check` judging each from a healthy
-// seed; preflight, host-audit and watch run on the same lab. Prints a server x scenario table. Part of
+// seed; preflight, host-audit and watch run on the same lab, and where the server has them a second lab
+// announces hostnames and (Valkey 8) client addresses. Prints a server x scenario table. Part of
 // the suite only when the variable is set (vitest.config.ts):
 //   BUSDOCTOR_COMPAT_SERVERS=../shared/redis-servers npx vitest run test/e2e/compat
 // With BUSDOCTOR_E2E_LOCK=/tmp/busdoctor-e2e.lock each lab takes the shared lock for its own run.
@@ -12,10 +13,11 @@ import { findOnPath } from "../../../src/lab/preconditions.js";
 import type { FindingCode, Health } from "../../../src/model/finding.js";
 import type { AlertEventJson } from "../../../src/watch/render.js";
 import { COMPAT_SERVERS_ENV, compatServers, formatMatrix, judge, runCoreScenarios, type MatrixCell, type MatrixRow } from "../../support/compat.js";
-import { waitFor } from "../../support/observe.js";
-import { SCENARIO_NODE_TIMEOUT_MS } from "../../support/scenarios.js";
+import { viewedEndpoint, waitFor } from "../../support/observe.js";
+import { SCENARIO_NODE_TIMEOUT_MS, scenario } from "../../support/scenarios.js";
 import { Background } from "../support/background.js";
 import { takeE2eLock } from "../support/lock.js";
+import { tcpConnect } from "../support/tcp.js";
 
 interface JsonReport {
   health: Health;
@@ -61,6 +63,38 @@ async function healthyTools(lab: Lab, seed: string): Promise<MatrixCell[]> {
   return [toolCell("preflight", preflight.code === 0), toolCell("host-audit", hostAudit.code === 0)];
 }
 
+interface AnnouncedReport extends JsonReport {
+  nodes: Array<{ address: string; hostname: string | null; busProbe: { host: string; state: string } | null }>;
+}
+
+/**
+ * On a lab announcing hostnames (and Valkey client addresses): node 3's bus blocked both ways; check
+ * names it, shows every hostname, and probed node 3's bus at its bus address (not its client address,
+ * whose bus port answers: the node listens there too); preflight finds that bus address filtered.
+ */
+async function announcedAddresses(lab: Lab): Promise<boolean> {
+  const blocked = scenario("bus-blocked-both");
+  await blocked.inject(lab);
+  await blocked.settle(lab);
+  const node3 = viewedEndpoint(lab, 3);
+  const result = await lab.runBusdoctor(["check", viewedEndpoint(lab, 1), "--json", "--timeout", "1000"], { timeoutMs: 30_000 });
+  const report = JSON.parse(result.stdout) as AnnouncedReport;
+  const probe3 = report.nodes.find((node) => node.address === node3)?.busProbe;
+  const preflight = await lab.runBusdoctor(["preflight", node3], { timeoutMs: 30_000 });
+  const clientAddress = lab.node(3).clientAddress;
+  const clientBusAnswers = clientAddress === null || (await tcpConnect(lab, { host: clientAddress, port: 16379 })) === "open";
+  return (
+    clientBusAnswers &&
+    report.rootCause?.code === "BUS_PORT_BLOCKED" &&
+    report.rootCause.nodes.join() === node3 &&
+    report.nodes.every((node) => node.hostname?.endsWith(".busdoctor.test") === true) &&
+    probe3?.host === lab.node(3).address &&
+    probe3.state === "timeout" &&
+    // Redis fails bus-port there; Valkey passes bus-port at the client address and fails what peers dial.
+    preflight.stdout.split("\n").some((line) => line.startsWith("FAIL") && line.includes(`${lab.node(3).address}:16379 filtered`))
+  );
+}
+
 function alertEvents(watch: Background): AlertEventJson[] {
   return watch.lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as AlertEventJson);
 }
@@ -102,6 +136,12 @@ describe.each(servers.map((server, index) => ({ server, index })))("compatibilit
           watch = null;
         }
       });
+      await up.down();
+      lab = null;
+      if (up.server.hostnames) {
+        lab = await Lab.up({ name: `compat-${index + 1}-a`, server, nodeTimeoutMs: SCENARIO_NODE_TIMEOUT_MS, hostnames: true, clientAnnounce: up.server.clientAnnounce });
+        row.cells.push(toolCell("announced", await announcedAddresses(lab)));
+      }
       expect(row.cells.filter((cell) => !cell.correct)).toEqual([]);
     } finally {
       const row = rows.at(-1);
