@@ -47,7 +47,7 @@ describe("announcedBus", () => {
 
   it("takes the bus address, not a Valkey client address the node's own line prints", () => {
     // Valkey 8.0.1 with cluster-announce-client-ipv4 (test/fixtures/valkey-8.0.1/snapshots/announced-healthy.json).
-    const [own] = parseClusterNodes("c1d2c9250c5d6f57fbd6f9b64da4ca3b5e4f1d3e 127.0.1.3:6379@16379,redis-3.rec-compat.busdoctor.test myself,master - 0 0 3 connected 10923-16383");
+    const [own] = parseClusterNodes("261a20c412bc915ef0dcc578b53ebfd29b230720 127.0.1.3:6379@16379,redis-3.rec-compat.busdoctor.test myself,master - 0 0 3 connected 10923-16383");
     expect(announcedBus(own ?? null, "127.0.1.3", { busIp: "127.0.0.3", clientIps: ["127.0.1.3"], hostname: null })).toMatchObject({ host: "127.0.0.3", port: 16379 });
     // Without cluster-announce-ip the node does not say where its bus is: no address rather than the client one.
     expect(announcedBus(own ?? null, "127.0.1.3", { busIp: null, clientIps: ["127.0.1.3"], hostname: null })).toBeNull();
