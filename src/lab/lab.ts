@@ -15,7 +15,7 @@ import { checkLabPrerequisites, NETWORK_PROGRAMS } from "./preconditions.js";
 import { isLabRedis, processState, readPidfile, sendSignal, stopProcess, waitForProcessState } from "./processes.js";
 import type { ServerProfile } from "./server.js";
 import { runCommand, type RunOptions, type RunResult } from "./run.js";
-import { bringUp, describeServer, labCli, labLocation, startLabNode, tlsArgsOf, type ProgressListener } from "./start.js";
+import { bringUp, labCli, labLocation, startLabNode, tlsArgsOf, type ProgressListener } from "./start.js";
 import { loadState, saveState, type LabState } from "./state.js";
 import { labStatus, type LabStatus } from "./status.js";
 import { destroyLab, destroyLabSync } from "./teardown.js";
@@ -84,11 +84,6 @@ export class Lab {
    */
   get tlsArgs(): string[] {
     return tlsArgsOf(this.state.tls);
-  }
-
-  /** "Redis 7.0.15 (/usr/bin/redis-server), TLS". */
-  describeServer(): string {
-    return describeServer(this.state);
   }
 
   /** How the lab reaches its nodes with redis-cli. */

@@ -23,8 +23,6 @@ export interface ServerProfile extends ServerVersion {
   hostnames: boolean;
   /** `cluster-announce-client-ipv4/ipv6` (Valkey 8+): a client address apart from the bus address. */
   clientAnnounce: boolean;
-  /** CLUSTER LINKS (Redis 7.0+). */
-  clusterLinks: boolean;
 }
 
 /** The servers the lab and the compatibility matrix are proven on; anything else is refused. */
@@ -62,6 +60,5 @@ export function serverProfile(server: ServerVersion, path: string): ServerProfil
     bindSourceAddr: redis7,
     hostnames: redis7,
     clientAnnounce: server.flavor === "valkey" && server.major >= 8,
-    clusterLinks: redis7,
   };
 }

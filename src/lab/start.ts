@@ -29,7 +29,7 @@ export function labCli(state: LabState): LabCli {
 }
 
 /** "Redis 7.0.15 (/usr/bin/redis-server), TLS". */
-export function describeServer({ options, server }: Pick<LabState, "options" | "server">): string {
+function describeServer({ options, server }: Pick<LabState, "options" | "server">): string {
   const extras = [options.tls ? "TLS" : null, options.hostnames ? "hostnames" : null, options.clientAnnounce ? "client addresses" : null];
   return [`${serverLabel(server.profile)} (${server.serverPath})`, ...extras.filter((extra) => extra !== null)].join(", ");
 }

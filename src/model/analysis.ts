@@ -3,7 +3,6 @@
 // and by the renderers.
 
 import type { ServerIdentity } from "../cluster/server.js";
-import type { AnnounceConfig } from "../parse/config.js";
 import type { ClusterInfo, ClusterNodeEntry, InfoSections, NodeRole, SlotRange } from "./cluster.js";
 import type { LinkCell } from "./links.js";
 import type { CommandErrorKind, ProbeResult } from "./snapshot.js";
@@ -35,8 +34,6 @@ export interface NodeView {
   server: ServerIdentity | null;
   /** It has no CLUSTER LINKS (Redis 6.2): its row of the link matrix comes from CLUSTER NODES alone. */
   linksUnsupported: boolean;
-  /** CONFIG GET cluster-announce-*: its bus address, client addresses (Valkey) and hostname; null if not read. */
-  announce: AnnounceConfig | null;
   /** Parse failures of this node's replies: "CLUSTER NODES line 3: ...". */
   problems: string[];
 }

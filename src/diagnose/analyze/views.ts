@@ -6,7 +6,7 @@ import { parseClusterInfo } from "../../parse/clusterInfo.js";
 import { linksByNode } from "../../parse/clusterLinks.js";
 import { parseClusterNodes } from "../../parse/clusterNodes.js";
 import type { SharedNodeValues } from "../../parse/nodeValues.js";
-import { parseAnnounceConfig, parseConfigGet } from "../../parse/config.js";
+import { parseConfigGet } from "../../parse/config.js";
 import { parseInfo, serverIdentity } from "../../parse/info.js";
 import { attempt, okReply, okText } from "../../parse/replies.js";
 import { listeningBusPort } from "../../cluster/ports.js";
@@ -55,8 +55,6 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
 
   const clusterPortReply = okReply(commands.configClusterPort);
   const clusterPort = clusterPortReply === undefined ? null : attempt(problems, () => configuredClusterPort(clusterPortReply));
-  const announceReply = okReply(commands.configAnnounce);
-  const announce = announceReply === undefined ? null : attempt(problems, () => parseAnnounceConfig(announceReply));
   problems.push(...commandProblems(node));
 
   const view: NodeView = {
@@ -71,7 +69,6 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
     failureReports: failureReportCounts(node),
     server: serverInfo === null ? null : serverIdentity(serverInfo),
     linksUnsupported: linksUnsupported(commands.clusterLinks),
-    announce,
     problems,
   };
   return { view, linksPerEntry: nodes === null || linkBits === null ? null : inEntryOrder(linkBits, nodeIndexes) };

@@ -26,19 +26,18 @@ describe("serverProfile", () => {
     return serverProfile(version, "/opt/redis-server");
   };
 
-  it("knows what Redis 6.2 lacks: cluster-port, bind-source-addr, hostnames, CLUSTER LINKS", () => {
+  it("knows what Redis 6.2 lacks: cluster-port, bind-source-addr, hostnames", () => {
     expect(profile("Redis server v=6.2.16 sha=0")).toMatchObject({
       clusterPortOption: false,
       bindSourceAddr: false,
       hostnames: false,
-      clusterLinks: false,
       clientAnnounce: false,
     });
   });
 
   it("gives Redis 7 everything but client addresses, Valkey 8 those too", () => {
-    expect(profile("Redis server v=7.4.1 sha=0")).toMatchObject({ clusterPortOption: true, hostnames: true, clusterLinks: true, clientAnnounce: false });
-    expect(profile("Valkey server v=8.0.1 sha=0")).toMatchObject({ clusterPortOption: true, hostnames: true, clusterLinks: true, clientAnnounce: true });
+    expect(profile("Redis server v=7.4.1 sha=0")).toMatchObject({ clusterPortOption: true, hostnames: true, clientAnnounce: false });
+    expect(profile("Valkey server v=8.0.1 sha=0")).toMatchObject({ clusterPortOption: true, hostnames: true, clientAnnounce: true });
   });
 
   it.each([
