@@ -14,6 +14,9 @@ command -v nft >/dev/null || missing+=(nftables)
 command -v ip >/dev/null || missing+=(iproute2)
 # The TLS lab makes its certificates with openssl.
 command -v openssl >/dev/null || missing+=(openssl)
+command -v curl >/dev/null || missing+=(curl)
+# The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "run.sh: installing ${missing[*]}" >&2
   apt-get update -qq
@@ -34,6 +37,8 @@ case "${1:-}" in
     ;;
   test)
     shift
+    # Everything is type-checked, tests, benchmarks and scripts included (the build checks src only).
+    npm run --silent typecheck
     results=$(mktemp)
     status=0
     npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?

@@ -14,7 +14,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
 import { diagnose } from "../src/diagnose/index.js";
-import { syntheticSnapshot } from "./syntheticCluster.js";
+import { syntheticSnapshot } from "./support/syntheticCluster.js";
 
 const RUNS = 3;
 const ONE_RUN = "--one-run";

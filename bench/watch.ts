@@ -5,13 +5,14 @@
 //     commands per second it sends each node (targets: < 2% of one core per 10 nodes, < 5 commands/s/node).
 // Run as root after `npm run build`: npx tsx bench/watch.ts [trials] [seconds]
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Lab } from "../src/lab/lab.js";
 import type { AlertEventJson } from "../src/watch/render.js";
+import { cpuSeconds, peakMegabytes } from "./support/proc.js";
 
 /** What bin/busdoctor runs: the bundle `npm run build` makes. */
 const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
@@ -110,19 +111,6 @@ async function detectionLatency(): Promise<void> {
     await monitor.stop();
     await lab.down();
   }
-}
-
-/** utime + stime of a process, in seconds, from /proc/PID/stat (fields 14 and 15, after the command in parentheses). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** VmHWM (peak resident set) of a process, in MB. */
-function peakMegabytes(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(match?.[1] ?? 0) / 1024;
 }
 
 const WATCH_COMMANDS = ["ping", "info", "cluster|info", "cluster|nodes", "cluster|links", "cluster|count-failure-reports", "config|get"];

@@ -4,7 +4,7 @@
 #   cluster_nodes.txt        CLUSTER NODES, the exact bulk string
 #   cluster_info.txt         CLUSTER INFO, the exact bulk string (\r\n line ends)
 #   info.txt                 INFO server clients cluster replication, the exact bulk string
-#   cluster_links.json       CLUSTER LINKS as ioredis returns it in RESP2 (an array of flat arrays)
+#   cluster_links.json       CLUSTER LINKS as busdoctor reads it in RESP2 (an array of flat arrays)
 #   config_node_timeout.txt  CONFIG GET cluster-node-timeout: the reply's bulk strings, one per line
 # healthy/127.0.0.1_6379/ also gets info_everything.txt (INFO everything) for the INFO parser.
 #
@@ -13,7 +13,7 @@
 # namespace; nothing leaves 127.0.0.0/8 in that namespace.
 #
 # Usage (as root, from anywhere): scripts/record-raw-fixtures.sh
-# Needs: redis-server/redis-cli 7.0.15, nft, ip, node + the repo's node_modules (ioredis).
+# Needs: redis-server/redis-cli 7.0.15, nft, ip, node + the repo's node_modules (tsx).
 set -euo pipefail
 
 NS=busdoctor-rec-raw
@@ -33,7 +33,7 @@ for tool in redis-server redis-cli nft ip node; do
   command -v "$tool" >/dev/null || die "missing $tool (apt-get install redis-server redis-tools nftables; node 20)"
 done
 redis-server --version | grep -q 'v=7\.0\.15 ' || die "need redis-server 7.0.15, found: $(redis-server --version)"
-[ -d "$REPO/node_modules/ioredis" ] || die "run npm ci in $REPO first (the recorder uses ioredis)"
+[ -d "$REPO/node_modules/tsx" ] || die "run npm ci in $REPO first (the recorder runs busdoctor's node client with tsx)"
 
 cli() { local n=$1; shift; redis-cli -h "127.0.0.$n" -p 6379 "$@"; }
 now_ms() { date +%s%3N; }
@@ -201,24 +201,23 @@ nft_block() { # RULE...: one drop rule in the namespace's own input hook
 }
 heal() { nft flush ruleset; wait_for "the cluster to heal" 30 cluster_is_healthy; }
 
-# record SCENARIO [EXTRA_INFO_HOST]: one concurrent pass over every node with ioredis, exactly the
-# replies the collector gets (ioredis in RESP2), written byte for byte.
+# record SCENARIO [EXTRA_INFO_HOST]: one concurrent pass over every node with busdoctor's own node
+# client (src/collect/nodeClient.ts), exactly the replies the collector gets, written byte for byte.
 RECORDER_JS='
 import { mkdir, writeFile } from "node:fs/promises";
-import { Redis } from "ioredis";
+import { openSession } from "./src/collect/nodeClient.ts";
 const { REC_DIR, REC_HOSTS, REC_FULL_INFO_HOST } = process.env;
 const jsonLines = (items) => (items.length === 0 ? "[]\n" : `[\n${items.map((i) => "  " + JSON.stringify(i)).join(",\n")}\n]\n`);
 await Promise.all(REC_HOSTS.split(" ").map(async (host) => {
-  const redis = new Redis({ host, port: 6379, connectTimeout: 2000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const { client } = await openSession(host, 6379, { timeoutMs: 2000, user: null, password: null, tls: null, maxReplyBytes: 64 * 1024 * 1024 });
+  if (client === null) throw new Error(`cannot connect to ${host}`);
   try {
-    const [nodes, clusterInfo, info, links, nodeTimeout, infoEverything] = await Promise.all([
-      redis.call("CLUSTER", "NODES"),
-      redis.call("CLUSTER", "INFO"),
-      redis.call("INFO", "server", "clients", "cluster", "replication"),
-      redis.call("CLUSTER", "LINKS"),
-      redis.call("CONFIG", "GET", "cluster-node-timeout"),
-      host === REC_FULL_INFO_HOST ? redis.call("INFO", "everything") : null,
-    ]);
+    const commands = [["CLUSTER", "NODES"], ["CLUSTER", "INFO"], ["INFO", "server", "clients", "cluster", "replication"], ["CLUSTER", "LINKS"], ["CONFIG", "GET", "cluster-node-timeout"]];
+    if (host === REC_FULL_INFO_HOST) commands.push(["INFO", "everything"]);
+    const results = await client.pipeline(commands);
+    const failed = results.find((result) => !result.ok);
+    if (failed) throw new Error(`${host}: ${failed.error}`);
+    const [nodes, clusterInfo, info, links, nodeTimeout, infoEverything = null] = results.map((result) => result.reply);
     const dir = `${REC_DIR}/${host}_6379`;
     await mkdir(dir, { recursive: true });
     await writeFile(`${dir}/cluster_nodes.txt`, nodes);
@@ -228,7 +227,7 @@ await Promise.all(REC_HOSTS.split(" ").map(async (host) => {
     await writeFile(`${dir}/config_node_timeout.txt`, nodeTimeout.join("\n") + "\n");
     if (infoEverything !== null) await writeFile(`${dir}/info_everything.txt`, infoEverything);
   } finally {
-    redis.disconnect();
+    client.close();
   }
 }));
 '
@@ -236,7 +235,7 @@ record() {
   local scenario=$1 hosts n
   hosts=$(for n in "${NODES[@]}"; do printf '127.0.0.%s ' "$n"; done)
   (cd "$REPO" && REC_DIR="$WORK/raw/$scenario" REC_HOSTS="${hosts% }" REC_FULL_INFO_HOST="${2:-}" \
-    node --input-type=module -e "$RECORDER_JS") || die "recording $scenario failed"
+    node --import tsx --input-type=module -e "$RECORDER_JS") || die "recording $scenario failed"
   log "recorded $scenario"
 }
 

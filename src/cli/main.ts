@@ -4,10 +4,12 @@ import { BusdoctorError, type FailureKind } from "../errors.js";
 import { EXIT } from "./exitCodes.js";
 import { registerCommands } from "./commands/index.js";
 import { VERSION } from "../version.js";
+import { printable } from "../text/printable.js";
 
 const EXAMPLES = `
 Examples:
   busdoctor check 10.0.0.5:6379          diagnose a live cluster from any node
+  busdoctor fix 10.0.0.5:6379            the recovery plan; --apply runs its safe steps one by one
   busdoctor watch 10.0.0.5:6379 --listen 9464
                                           warn before Redis declares a node failed; Prometheus metrics
   busdoctor demo                          reproduce a blocked bus port in a lab and diagnose it (root)
@@ -54,12 +56,13 @@ async function main(argv: string[]): Promise<number> {
       // --help and --version end here with exitCode 0; usage mistakes were already printed.
       return error.exitCode === 0 ? EXIT.healthy : EXIT.cannotDiagnose;
     }
+    // One line, whatever the message quotes (a path, a server's words): printable() escapes newlines and terminal sequences.
     if (error instanceof BusdoctorError) {
-      process.stderr.write(`busdoctor: ${error.message}\n`);
+      process.stderr.write(`busdoctor: ${printable(error.message)}\n`);
       return EXIT_BY_FAILURE[error.kind];
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`busdoctor: unexpected error: ${message}\n`);
+    process.stderr.write(`busdoctor: unexpected error: ${printable(message)}\n`);
     if (process.env["BUSDOCTOR_DEBUG"] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return EXIT.cannotDiagnose;
   }

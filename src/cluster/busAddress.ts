@@ -7,6 +7,7 @@
 //   by the bus.
 import { isIP } from "node:net";
 import type { AnnounceConfig } from "../parse/config.js";
+import type { ScopeVerdict } from "./scope.js";
 
 export interface BusProbeInput {
   /** The address the tool knows the node by: printed in CLUSTER NODES, or a seed as the user gave it. */
@@ -15,17 +16,22 @@ export interface BusProbeInput {
   own: AnnounceConfig | null;
   /** Some node of the cluster announces client addresses: an address it prints may then not carry the bus. */
   clusterAnnouncesClientIps: boolean;
+  /**
+   * The run's scope (checkScope with the seeds'): the bus address a node announces for itself is a
+   * claim like any other, never dialled outside it. Absent where the caller checks the scope itself.
+   */
+  admit?: (host: string) => ScopeVerdict;
 }
 
 /**
  * The host to probe a node's bus port at, or null when it cannot be known: `host` is (or may be) a
- * client address and the node does not say where its bus is (cluster-announce-ip unset or not read).
+ * client address and the node does not say where its bus is (cluster-announce-ip unset or not read),
+ * or it lies outside the run's scope.
  * A guess would probe a host that may not carry the bus and report its answer as the bus's.
  */
-export function busProbeHost({ host, own, clusterAnnouncesClientIps }: BusProbeInput): string | null {
-  if (own === null) return clusterAnnouncesClientIps ? null : host;
-  if (!own.clientIps.includes(host)) return host;
-  return own.busIp;
+export function busProbeHost({ host, own, clusterAnnouncesClientIps, admit }: BusProbeInput): string | null {
+  const busHost = own === null ? (clusterAnnouncesClientIps ? null : host) : own.clientIps.includes(host) ? own.busIp : host;
+  return busHost === null || admit === undefined || admit(busHost).inScope ? busHost : null;
 }
 
 /**

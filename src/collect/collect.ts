@@ -4,16 +4,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, Snapshot, SnapshotBaseline } from "../model/snapshot.js";
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
-import { discover, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
-import type { NodeRegistry } from "./registry.js";
+import { discover, type DiscoveryBounds, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
+import type { Admit, NodeRegistry } from "./registry.js";
 import { CollectError, nodeFailure, noSeedError } from "./errors.js";
-import { closeSession, runPipeline, type ClientSettings } from "./nodeClient.js";
+import { closeSession } from "./nodeClient.js";
 import type { ConnectionOptions } from "./options.js";
 import { probeTcp } from "./probe.js";
+import type { ReadBudget } from "./resp.js";
+import { runSettings, type RunSettings } from "./runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { busProbeHost } from "../cluster/busAddress.js";
 import { announceConfigOf, type AnnounceConfig } from "../parse/config.js";
-import { loadTls } from "./tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
@@ -43,10 +44,13 @@ const SNAPSHOT_COMMANDS: readonly NodeCommand[] = [
 /** The baseline only needs the counters, plus CLUSTER NODES to find every node. */
 const BASELINE_COMMANDS: readonly NodeCommand[] = ["clusterInfo", "clusterNodes"];
 
-async function clientSettings(seeds: readonly HostPort[], options: ConnectionOptions): Promise<ClientSettings> {
+async function settingsFor(seeds: readonly HostPort[], options: ConnectionOptions): Promise<RunSettings> {
   if (seeds.length === 0) throw new CollectError("no-seed", "no seed address given");
-  const { timeoutMs, user, password, tls } = options;
-  return { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
+  return runSettings(seeds, options);
+}
+
+function boundsOf(settings: RunSettings, budget: ReadBudget): DiscoveryBounds {
+  return { admit: settings.admit, maxNodes: settings.maxNodes, budget };
 }
 
 function answered(node: QueriedNode): boolean {
@@ -117,6 +121,8 @@ class BusHosts {
   private readonly own = new Map<string, AnnounceConfig>();
   private clientIps = false;
 
+  constructor(private readonly admit: Admit) {}
+
   learn(node: QueriedNode): void {
     const config = announceConfigOf(node.commands.configAnnounce);
     if (node.target.id === null || config === null) return;
@@ -124,17 +130,17 @@ class BusHosts {
     if (config.clientIps.length > 0) this.clientIps = true;
   }
 
-  /** Where to probe the bus of node `id`, which the tool knows as `host`; null: unknown. */
+  /** Where to probe the bus of node `id`, which the tool knows as `host`; null: unknown, or out of the run's scope. */
   hostFor(id: string, host: string): string | null {
-    return busProbeHost({ host, own: this.own.get(id) ?? null, clusterAnnouncesClientIps: this.clientIps });
+    return busProbeHost({ host, own: this.own.get(id) ?? null, clusterAnnouncesClientIps: this.clientIps, admit: this.admit });
   }
 }
 
-async function countFailureReports(node: QueriedNode, suspects: readonly string[], timeoutMs: number): Promise<Record<string, CommandResult>> {
+async function countFailureReports(node: QueriedNode, suspects: readonly string[], budget: ReadBudget): Promise<Record<string, CommandResult>> {
   const client = node.session.client;
   if (suspects.length === 0 || client === null || !answered(node)) return {};
   const args = suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]);
-  const results = await runPipeline(client, args, timeoutMs);
+  const results = await client.pipeline(args, budget);
   node.finishedAtMs = Date.now();
   return Object.fromEntries(suspects.flatMap((id, index) => (results[index] ? [[id, results[index]]] : [])));
 }
@@ -142,16 +148,17 @@ async function countFailureReports(node: QueriedNode, suspects: readonly string[
 async function snapshotWith(
   seeds: readonly HostPort[],
   options: ConnectionOptions,
-  settings: ClientSettings,
+  settings: RunSettings,
   progress: CollectProgress | undefined,
 ): Promise<Snapshot> {
   const takenAtMs = Date.now();
+  const budget = settings.newBudget();
   const probe = probeBoard(options.timeoutMs, progress);
   const busPortVotes = new Map<string, BusPortVote[]>();
-  const busHosts = new BusHosts();
+  const busHosts = new BusHosts(settings.admit);
   const hooks = progressHooks(progress);
   let registry: NodeRegistry | null = null;
-  const queried = await discover(seeds, settings, SNAPSHOT_COMMANDS, {
+  const { nodes: queried, outOfScope } = await discover(seeds, settings.client, SNAPSHOT_COMMANDS, {
     ...hooks,
     onTarget: (target, via) => {
       hooks.onTarget(target, via);
@@ -176,7 +183,7 @@ async function snapshotWith(
         if (host !== null && entry.cport > 0) void probe(host, entry.cport);
       }
     },
-  });
+  }, boundsOf(settings, budget));
   try {
     requireAnsweringSeed(queried, options.user);
     const nodes = uniqueNodes(queried);
@@ -187,7 +194,7 @@ async function snapshotWith(
         const busPort = target.id === null ? null : majorityBusPort(busPortVotes.get(target.id) ?? []);
         const busHost = target.id === null ? null : busHosts.hostFor(target.id, target.host);
         const [failureReports, client, bus] = await Promise.all([
-          countFailureReports(node, suspects, options.timeoutMs),
+          countFailureReports(node, suspects, budget),
           probe(target.host, target.port),
           busPort === null || busHost === null ? null : probe(busHost, busPort),
         ]);
@@ -214,6 +221,7 @@ async function snapshotWith(
       settings: { timeoutMs: options.timeoutMs, tls: options.tls !== null, auth: options.password !== null, user: options.user },
       nodes: snapshots,
       baseline: null,
+      outOfScope,
     };
   } finally {
     for (const node of queried) closeSession(node.session);
@@ -222,7 +230,7 @@ async function snapshotWith(
 
 /** Queries every node the seeds lead to, in parallel, each bounded by `options.timeoutMs` per step. */
 export async function collectSnapshot(seeds: HostPort[], options: ConnectionOptions, progress?: CollectProgress): Promise<Snapshot> {
-  const settings = await clientSettings(seeds, options);
+  const settings = await settingsFor(seeds, options);
   return snapshotWith(seeds, options, settings, progress);
 }
 
@@ -233,9 +241,9 @@ export async function collectSampled(
   sampleMs: number,
   progress?: CollectProgress,
 ): Promise<Snapshot> {
-  const settings = await clientSettings(seeds, options);
+  const settings = await settingsFor(seeds, options);
   const takenAtMs = Date.now();
-  const queried = await discover(seeds, settings, BASELINE_COMMANDS, progressHooks(progress));
+  const { nodes: queried } = await discover(seeds, settings.client, BASELINE_COMMANDS, progressHooks(progress), boundsOf(settings, settings.newBudget()));
   for (const node of queried) closeSession(node.session);
   requireAnsweringSeed(queried, options.user);
   const clusterInfo = Object.fromEntries(
@@ -245,4 +253,16 @@ export async function collectSampled(
   progress?.onEvent({ type: "sampling", waitMs: sampleMs });
   await sleep(sampleMs);
   return { ...(await snapshotWith(seeds, options, settings, progress)), baseline };
+}
+
+/**
+ * The second of two looks, carrying the first (and its `--sample` baseline) inside it: the snapshot
+ * file then replays the decision that needed both. `reasons`: why one look was not enough.
+ */
+export function withFirstLook(second: Snapshot, first: Snapshot, reasons: readonly string[]): Snapshot {
+  return {
+    ...second,
+    baseline: first.baseline,
+    firstLook: { takenAtMs: first.takenAtMs, finishedAtMs: first.finishedAtMs, nodes: first.nodes, reasons: [...reasons] },
+  };
 }

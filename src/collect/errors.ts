@@ -1,14 +1,15 @@
 // The one error a collection run throws: nothing usable could be collected. Everything a node does
 // wrong after that is recorded in the Snapshot instead, so that the diagnosis can explain it.
-import { BusdoctorError } from "../errors.js";
+import { BusdoctorError, type FailureKind } from "../errors.js";
 import type { CommandErrorKind, CommandResult, NodeSnapshot } from "../model/snapshot.js";
 
 export type CollectErrorReason =
   | "no-seed" // no seed answered a single command
   | "auth" // every seed rejected the credentials (NOAUTH / WRONGPASS)
-  | "tls-file"; // a --cacert / --cert / --key file could not be read
+  | "tls-file" // a --cacert / --cert / --key file could not be read
+  | "too-many-nodes"; // the views list more nodes than --max-nodes
 
-const KIND_OF: Record<CollectErrorReason, "unreachable" | "auth" | "input"> = { "no-seed": "unreachable", auth: "auth", "tls-file": "input" };
+const KIND_OF: Record<CollectErrorReason, FailureKind> = { "no-seed": "unreachable", auth: "auth", "tls-file": "input", "too-many-nodes": "usage" };
 
 export class CollectError extends BusdoctorError {
   constructor(

@@ -1,117 +1,183 @@
-// The thin I/O shell around ioredis: one plain (never cluster-mode) client per node, bounded by the
-// per-node timeout at every step, never retrying, never reconnecting.
-import { Redis } from "ioredis";
-import type { ConnectionOptions as TlsConnectionOptions } from "node:tls";
-import type { CommandResult, NodeCommand, RawReply } from "../model/snapshot.js";
-import { classifyError, isAuthNotNeeded } from "./classify.js";
+// The thin I/O shell that talks to one node: a plain TCP (or TLS) socket speaking RESP2, one pipeline at
+// a time, never retrying or reconnecting by itself. Every step is bounded: the connect by the timeout,
+// each pipeline by the timeout (a connection that timed out is destroyed, so a hung or streaming server
+// cannot keep buffering), each reply by its byte limit and the run's read budget (src/collect/resp.ts).
+// Data nobody asked for ends the connection the same way.
+import { connect as connectTcp, type Socket } from "node:net";
+import { connect as connectTls, type ConnectionOptions as TlsConnectionOptions } from "node:tls";
+import type { CommandResult, NodeCommand } from "../model/snapshot.js";
+import { classifyReplyError, classifySocketError, connectTimeout, isAuthNotNeeded, protocolFailure, replyTimeout, type ClassifiedError } from "./classify.js";
 import { elapsedMs } from "./clock.js";
+import { encodeCommand, RespReader, type ReadBudget } from "./resp.js";
 
 export interface ClientSettings {
   timeoutMs: number;
   user: string | null;
   password: string | null;
   tls: TlsConnectionOptions | null;
+  /** The largest reply busdoctor reads from a node (see replyLimitFor). */
+  maxReplyBytes: number;
 }
 
-/** The wire form of each command; INFO with three sections is one call on Redis 7. */
+/** The wire form of each command; INFO with four sections is one call on Redis 7 (replication: whether a master was promoted). */
 export const COMMAND_ARGS: Record<NodeCommand, readonly string[]> = {
   ping: ["PING"],
   clusterMyid: ["CLUSTER", "MYID"],
   clusterInfo: ["CLUSTER", "INFO"],
   clusterNodes: ["CLUSTER", "NODES"],
   clusterLinks: ["CLUSTER", "LINKS"],
-  info: ["INFO", "server", "clients", "cluster"],
+  info: ["INFO", "server", "clients", "cluster", "replication"],
   configNodeTimeout: ["CONFIG", "GET", "cluster-node-timeout"],
   configClusterPort: ["CONFIG", "GET", "cluster-port"],
   configAnnounce: ["CONFIG", "GET", "cluster-announce-*"],
 };
 
+type Failure = Extract<CommandResult, { ok: false }>;
+
+interface Pending {
+  results: CommandResult[];
+  expected: number;
+  started: number;
+  timer: NodeJS.Timeout;
+  resolve: (results: CommandResult[]) => void;
+}
+
+/** One socket to one node. */
+export class NodeConnection {
+  private readonly reader: RespReader;
+  private pending: Pending | null = null;
+  /** Why the connection ended, once it has: every later pipeline fails with it at once. */
+  private ended: ClassifiedError | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly timeoutMs: number,
+    maxReplyBytes: number,
+  ) {
+    this.reader = new RespReader(maxReplyBytes);
+    socket.on("data", (chunk: Buffer) => this.receive(chunk));
+    // `on`, not `once`: a late second error on a socket with no listener would crash the process.
+    socket.on("error", (error) => this.end(classifySocketError(error, timeoutMs)));
+    socket.on("close", () => this.end({ kind: "connection", error: this.reader.midReply ? "connection closed in the middle of a reply" : "connection closed" }));
+  }
+
+  get alive(): boolean {
+    return this.ended === null;
+  }
+
+  /**
+   * Sends the commands in one write and reads one reply each, timing each separately; never rejects.
+   * Past `timeoutMs` the replies still missing fail and the connection is destroyed. Pipelines on one
+   * connection run one after the other. `budget` is charged with every byte read.
+   */
+  pipeline(commands: readonly (readonly string[])[], budget: ReadBudget | null = null): Promise<CommandResult[]> {
+    const run = this.queue.then(() => this.send(commands, budget));
+    this.queue = run;
+    return run;
+  }
+
+  private send(commands: readonly (readonly string[])[], budget: ReadBudget | null): Promise<CommandResult[]> {
+    const started = performance.now();
+    if (this.ended !== null || commands.length === 0) return Promise.resolve(commands.map(() => this.failure(this.ended ?? { kind: "connection", error: "connection closed" }, started)));
+    this.reader.useBudget(budget);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.end(replyTimeout(this.timeoutMs)), this.timeoutMs);
+      this.pending = { results: [], expected: commands.length, started, timer, resolve };
+      this.socket.write(Buffer.concat(commands.map(encodeCommand)));
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    const { replies, error } = this.reader.push(chunk);
+    const pending = this.pending;
+    for (const reply of replies) {
+      if (pending === null || pending.results.length >= pending.expected) {
+        this.end(protocolFailure("a reply to a command busdoctor did not send", false));
+        return;
+      }
+      pending.results.push(reply.ok ? { ok: true, reply: reply.value, ms: elapsedMs(pending.started) } : this.failure(classifyReplyError(reply.error), pending.started));
+    }
+    if (error !== null) this.end(protocolFailure(error.message, error.tooLarge));
+    else if (pending !== null && pending.results.length === pending.expected) this.settle(pending);
+    // Bytes of a reply nobody asked for, even before it completes: no reason to keep reading them.
+    else if (pending === null && this.reader.midReply) this.end(protocolFailure("data busdoctor did not ask for", false));
+  }
+
+  private settle(pending: Pending): void {
+    clearTimeout(pending.timer);
+    this.pending = null;
+    pending.resolve(pending.results);
+  }
+
+  private failure(why: ClassifiedError, started: number): Failure {
+    return { ok: false, ...why, ms: elapsedMs(started) };
+  }
+
+  /** Ends the connection for `why` (the first reason sticks) and fails what is still unanswered with it. */
+  private end(why: ClassifiedError): void {
+    this.ended ??= why;
+    this.socket.destroy();
+    const pending = this.pending;
+    if (pending === null) return;
+    while (pending.results.length < pending.expected) pending.results.push(this.failure(this.ended, pending.started));
+    this.settle(pending);
+  }
+
+  close(): void {
+    this.end({ kind: "connection", error: "connection closed by busdoctor" });
+  }
+}
+
+/** Opens a TCP (or TLS) connection within `timeoutMs`, or says why not. */
+function openSocket(host: string, port: number, settings: ClientSettings, servername: string | undefined): Promise<{ socket: Socket } | { failure: ClassifiedError }> {
+  return new Promise((resolve) => {
+    const socket = settings.tls === null ? connectTcp({ host, port }) : connectTls({ host, port, ...settings.tls, ...(servername === undefined ? {} : { servername }) });
+    const fail = (failure: ClassifiedError): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ failure });
+    };
+    const timer = setTimeout(() => fail(connectTimeout(settings.timeoutMs)), settings.timeoutMs);
+    const onError = (error: Error): void => fail(classifySocketError(error, settings.timeoutMs));
+    // `on`, not `once`: a second error on a socket with no listener would crash the process.
+    socket.on("error", onError);
+    socket.once(settings.tls === null ? "connect" : "secureConnect", () => {
+      clearTimeout(timer);
+      socket.removeListener("error", onError);
+      socket.setNoDelay(true);
+      resolve({ socket });
+    });
+  });
+}
+
 export interface NodeSession {
   /** null when connecting or authenticating failed. */
-  client: Redis | null;
+  client: NodeConnection | null;
   connection: CommandResult;
 }
 
-/** ioredis returns RESP2 replies as strings, numbers, null and arrays of those (text, not Buffers, via `call`). */
-function toRawReply(value: unknown): RawReply {
-  if (value === null || typeof value === "string" || typeof value === "number") return value;
-  if (Array.isArray(value)) return value.map(toRawReply);
-  return String(value);
-}
-
-function failed(error: unknown, timeoutMs: number, started: number): CommandResult {
-  return { ok: false, ...classifyError(error, timeoutMs), ms: elapsedMs(started) };
-}
-
 /**
- * Connects and, when a password is given, sends AUTH itself. `servername`: the TLS server name to
- * verify the certificate against, when it is not `host` (see tlsServerName). ioredis' own `username`/`password` options are
- * not used: with them a rejected AUTH only surfaces as an 'error' event while the connection carries on as
- * the `default` user (seen with ioredis 5.9 and Redis 7.0), so WRONGPASS would go unnoticed.
+ * Connects and, when a password is given, authenticates (AUTH [user] password) before any other command,
+ * so that WRONGPASS ends the session instead of carrying on as the `default` user. `servername`: the TLS
+ * server name to verify the certificate against, when it is not `host`.
  */
 export async function openSession(host: string, port: number, settings: ClientSettings, servername?: string): Promise<NodeSession> {
-  const { timeoutMs, user, password, tls } = settings;
+  const { timeoutMs, user, password } = settings;
   const started = performance.now();
-  const client = new Redis({
-    host,
-    port,
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    reconnectOnError: () => false,
-    // Both would send commands of their own (INFO, CLIENT SETINFO): busdoctor sends only its read-only set.
-    enableReadyCheck: false,
-    disableClientInfo: true,
-    // disconnect() ends the socket and waits this long for the peer to close it: 2 s by default, during
-    // which a paused peer or an already-failed socket would keep the CLI process alive.
-    disconnectTimeout: 0,
-    ...(tls === null ? {} : { tls: servername === undefined ? tls : { ...tls, servername } }),
-  });
-  // connect() rejects with a bare "Connection is closed."; the socket's real error (ECONNREFUSED...) comes here.
-  let socketError: unknown = null;
-  client.on("error", (error: unknown) => {
-    socketError ??= error;
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    return { client: null, connection: failed(socketError ?? error, timeoutMs, started) };
-  }
+  const opened = await openSocket(host, port, settings, servername);
+  if ("failure" in opened) return { client: null, connection: { ok: false, ...opened.failure, ms: elapsedMs(started) } };
+  const client = new NodeConnection(opened.socket, timeoutMs, settings.maxReplyBytes);
   if (password !== null) {
-    try {
-      await client.call("AUTH", user === null ? [password] : [user, password]);
-    } catch (error) {
-      const { kind, error: text } = classifyError(error, timeoutMs);
-      if (!isAuthNotNeeded(text)) {
-        client.disconnect();
-        return { client: null, connection: { ok: false, kind, error: text, ms: elapsedMs(started) } };
-      }
+    const [auth] = await client.pipeline([user === null ? ["AUTH", password] : ["AUTH", user, password]]);
+    if (auth !== undefined && !auth.ok && !isAuthNotNeeded(auth.error)) {
+      client.close();
+      return { client: null, connection: { ...auth, ms: elapsedMs(started) } };
     }
   }
   return { client, connection: { ok: true, reply: null, ms: elapsedMs(started) } };
 }
 
-/** Sends the commands in one pipeline (one write, one round trip) and times each reply separately. */
-export function runPipeline(client: Redis, commands: readonly (readonly string[])[], timeoutMs: number): Promise<CommandResult[]> {
-  const started = performance.now();
-  const pipeline = client.pipeline();
-  const results = commands.map(
-    ([name = "", ...args]) =>
-      new Promise<CommandResult>((resolve) => {
-        pipeline.call(name, args, (error, reply) => {
-          resolve(error ? failed(error, timeoutMs, started) : { ok: true, reply: toRawReply(reply), ms: elapsedMs(started) });
-        });
-      }),
-  );
-  // Every outcome, errors included, reaches the per-command callbacks above; exec's own promise repeats them.
-  pipeline.exec().catch(() => undefined);
-  return Promise.all(results);
-}
-
 export function closeSession(session: NodeSession): void {
-  session.client?.disconnect();
+  session.client?.close();
 }

@@ -1,5 +1,6 @@
 // How the tool reaches the nodes, as the CLI parsed it from redis-cli style flags.
-// The password lives only here and in the ioredis client: never in a Snapshot, a log or an error message.
+// The password lives only here and in the node client: never in a Snapshot, a log or an error message.
+import type { AllowedRange } from "../cluster/scope.js";
 
 export interface TlsOptions {
   /** --cacert: PEM file with the CA that signed the servers' certificates. */
@@ -19,4 +20,8 @@ export interface ConnectionOptions {
   password: string | null;
   /** null = plain TCP. */
   tls: TlsOptions | null;
+  /** More listed nodes than this end the run (--max-nodes, default DEFAULT_MAX_NODES); it also sizes the reply limits (limits.ts). */
+  maxNodes?: number;
+  /** --allow: ranges dialled beyond the seeds' own scope (src/cluster/scope.ts); none by default. */
+  allow?: AllowedRange[];
 }

@@ -1,7 +1,8 @@
 // Reads the --cacert / --cert / --key files once, before any connection, so a typo fails the run with
-// the file named instead of as a TLS error on every node. The key material stays in memory only.
-import { readFile } from "node:fs/promises";
+// the file named instead of as a TLS error on every node. The key material stays in memory only. Reads
+// are capped (a PEM bundle is kilobytes; /dev/urandom is refused before a byte is read).
 import type { ConnectionOptions as TlsConnectionOptions } from "node:tls";
+import { FileReadError, readCapped } from "../files/boundedRead.js";
 import { CollectError } from "./errors.js";
 import type { TlsOptions } from "./options.js";
 
@@ -11,13 +12,15 @@ const READ_ERRORS: Record<string, string> = {
   EISDIR: "it is a directory",
 };
 
+/** The system's whole CA bundle is about 200 KB. */
+const MAX_PEM_BYTES = 4 * 1024 * 1024;
+
 async function readPem(flag: string, file: string): Promise<Buffer> {
   try {
-    return await readFile(file);
+    return readCapped(file, MAX_PEM_BYTES, { filesOnly: true });
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    const why = (code === undefined ? undefined : READ_ERRORS[code]) ?? message;
-    throw new CollectError("tls-file", `cannot read the ${flag} file ${file}: ${why}`);
+    if (!(error instanceof FileReadError)) throw error;
+    throw new CollectError("tls-file", `cannot read the ${flag} file ${file}: ${READ_ERRORS[error.code] ?? error.why}`);
   }
 }
 

@@ -1,29 +1,10 @@
-// Runs the rules and arranges their findings: one root cause first, what follows from it under it.
+// Runs the rules and arranges their findings: the root cause first, causes independent of it beside
+// it (co-root causes), what follows from them under them, and notes that need no action.
 import type { ClusterAnalysis } from "../model/analysis.js";
-import type { Diagnosis, Finding, Health, Severity } from "../model/finding.js";
+import type { Finding, Severity } from "../model/finding.js";
 import type { LinkCell } from "../model/links.js";
-import { readBus } from "./bus.js";
-import type { GossipRates } from "./gossipRates.js";
 import type { Rule, RuleContext } from "./rule.js";
 import { RULES } from "./rules/index.js";
-
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-
-interface Ranked {
-  finding: Finding;
-  rule: Rule;
-  order: number;
-}
-
-function byImportance(a: Ranked, b: Ranked): number {
-  return SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.order - b.order;
-}
-
-function healthOf(findings: readonly Finding[]): Health {
-  if (findings.some((finding) => finding.severity === "critical")) return "critical";
-  if (findings.some((finding) => finding.severity === "warning")) return "warning";
-  return "healthy";
-}
 
 function groupCells(cells: readonly LinkCell[], keyOf: (cell: LinkCell) => string): Map<string, LinkCell[]> {
   const groups = new Map<string, LinkCell[]>();
@@ -92,35 +73,65 @@ class CellGroups implements ReadonlyMap<string, readonly LinkCell[]> {
   }
 }
 
-export function runRules(analysis: ClusterAnalysis, rates: GossipRates | null, rules: readonly Rule[] = RULES): Diagnosis {
-  const context: RuleContext = {
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+interface Ranked {
+  finding: Finding;
+  rule: Rule;
+  order: number;
+}
+
+function byImportance(a: Ranked, b: Ranked): number {
+  return SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity] || a.order - b.order;
+}
+
+/** What the rules found, arranged: one root cause, independent causes beside it, what follows, notes. */
+export interface Arranged {
+  rootCause: Finding | null;
+  coRootCauses: Finding[];
+  consequences: Finding[];
+  otherFindings: Finding[];
+}
+
+/** What the rules read besides the analysis: the context minus the lookups built here. */
+export type RuleInputs = Omit<RuleContext, "analysis" | "nodeAt" | "linksTo" | "linksFrom">;
+
+export function ruleContext(analysis: ClusterAnalysis, inputs: RuleInputs): RuleContext {
+  return {
     analysis,
-    bus: readBus(analysis),
-    rates,
+    ...inputs,
     nodeAt: new Map(analysis.nodes.map((node) => [node.address, node])),
     linksTo: new CellGroups(analysis.links, (cell) => cell.peer),
     linksFrom: new CellGroups(analysis.links, (cell) => cell.observer),
   };
-  const ranked: Ranked[] = rules.flatMap((rule, order) => rule.check(context).map((finding) => ({ finding, rule, order })));
-  const actionable = ranked.filter((entry) => entry.finding.severity !== "info");
-  // The root cause is the most severe cause; with no cause, the most severe symptom stands in.
-  const causes = actionable.filter((entry) => entry.rule.kind === "cause").sort(byImportance);
-  const root = causes[0] ?? [...actionable].sort(byImportance)[0] ?? null;
-  const rootNodes = new Set(root?.finding.nodes ?? []);
-  const consequences: Finding[] = [];
-  const otherFindings: Finding[] = [];
-  for (const entry of [...ranked].sort(byImportance)) {
-    if (entry === root) continue;
-    const follows =
-      root !== null &&
-      entry.finding.severity !== "info" &&
-      (entry.rule.kind === "symptom" || (entry.order > root.order && entry.finding.nodes.some((node) => rootNodes.has(node))));
-    (follows ? consequences : otherFindings).push(entry.finding);
-  }
-  return {
-    health: healthOf(ranked.map((entry) => entry.finding)),
-    rootCause: root?.finding ?? null,
-    consequences,
-    otherFindings,
-  };
 }
+
+const overlaps = (a: readonly string[], b: readonly string[]): boolean => a.some((node) => b.includes(node));
+
+/**
+ * The root cause is the most severe cause (with no cause, the most severe symptom stands in). Every
+ * other cause that shares no node with a cause already placed is independent and enough on its own: a
+ * co-root cause. Causes about nodes already named, and every symptom, follow from them. Notes (info)
+ * need no action.
+ */
+export function arrange(ranked: readonly Ranked[]): Arranged {
+  const sorted = [...ranked].sort(byImportance);
+  const actionable = sorted.filter((entry) => entry.finding.severity !== "info");
+  const root = actionable.find((entry) => entry.rule.kind === "cause") ?? actionable[0] ?? null;
+  const placed: Finding[] = root ? [root.finding] : [];
+  const arranged: Arranged = { rootCause: root?.finding ?? null, coRootCauses: [], consequences: [], otherFindings: [] };
+  for (const entry of sorted) {
+    if (entry === root) continue;
+    if (entry.finding.severity === "info") arranged.otherFindings.push(entry.finding);
+    else if (entry.rule.kind === "cause" && !placed.some((cause) => overlaps(cause.nodes, entry.finding.nodes))) {
+      arranged.coRootCauses.push(entry.finding);
+      placed.push(entry.finding);
+    } else arranged.consequences.push(entry.finding);
+  }
+  return arranged;
+}
+
+export function runRules(context: RuleContext, rules: readonly Rule[] = RULES): Arranged {
+  return arrange(rules.flatMap((rule, order) => rule.check(context).map((finding) => ({ finding, rule, order }))));
+}
+

@@ -1,18 +1,71 @@
-// diagnose(snapshot): the pure heart of busdoctor. Reads a snapshot, never the network.
+// diagnose(snapshot): the pure heart of busdoctor. Reads a snapshot (and the first look it may hold),
+// never the network.
 import type { ClusterAnalysis } from "../model/analysis.js";
-import type { Diagnosis } from "../model/finding.js";
+import type { Coverage } from "../model/coverage.js";
+import type { Diagnosis, Finding, Health } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
-import { analyze } from "./analyze/index.js";
-import { runRules } from "./engine.js";
+import { analyze, type AnalyzeOptions } from "./analyze/index.js";
+import { DEFAULT_NODE_TIMEOUT_MS } from "./analyze/linkState.js";
+import { readBus } from "./bus.js";
+import { assessCoverage } from "./coverage.js";
+import { ruleContext, runRules, type Arranged } from "./engine.js";
+import { findFailovers } from "./failovers.js";
 import { computeGossipRates } from "./gossipRates.js";
+import { youngestLinkAgeMs } from "./linkAges.js";
+import { compareLooks } from "./looks.js";
+import { applyPhase, decidePhase } from "./phase.js";
+import { secondLookReasons } from "./secondLook.js";
 
 export interface DiagnosisResult {
   analysis: ClusterAnalysis;
   diagnosis: Diagnosis;
 }
 
-export function diagnose(snapshot: Snapshot): DiagnosisResult {
-  const analysis = analyze(snapshot);
+export type DiagnoseOptions = AnalyzeOptions;
+
+/**
+ * The worst severity found. Views missing from some nodes make it at least a warning that says which;
+ * below the minimum evidence it is "unknown" (could not diagnose) unless a critical fault stands on its own.
+ */
+function healthOf(arranged: Arranged, coverage: Coverage): Health {
+  const findings: Finding[] = [arranged.rootCause, ...arranged.coRootCauses, ...arranged.consequences].filter((finding) => finding !== null);
+  const critical = findings.some((finding) => finding.severity === "critical");
+  if (critical) return "critical";
+  if (coverage.level === "insufficient") return "unknown";
+  if (coverage.level === "partial" || findings.some((finding) => finding.severity === "warning")) return "warning";
+  return "healthy";
+}
+
+export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): DiagnosisResult {
+  const analysis = analyze(snapshot, options);
+  const looks = compareLooks(snapshot, analysis, options);
   const rates = snapshot.baseline ? computeGossipRates(snapshot.baseline, analysis.views, snapshot.takenAtMs) : null;
-  return { analysis, diagnosis: runRules(analysis, rates) };
+  const context = ruleContext(analysis, {
+    bus: readBus(analysis, looks?.busAnsweredBefore),
+    rates,
+    looks,
+    failovers: findFailovers(analysis),
+    nodeTimeoutMs: analysis.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+    takenAtMs: snapshot.takenAtMs,
+    linkAgeMs: (address) => youngestLinkAgeMs(snapshot, analysis, address),
+  });
+  const found = runRules(context);
+  const phase = decidePhase(context, found);
+  const arranged = applyPhase(found, phase, snapshot.seeds);
+  const coverage = assessCoverage(snapshot, analysis, {
+    count: looks === null ? 1 : 2,
+    intervalMs: looks?.intervalMs ?? null,
+    reasons: looks?.reasons ?? [],
+  });
+  return {
+    analysis,
+    diagnosis: {
+      health: healthOf(arranged, coverage),
+      ...arranged,
+      phase,
+      coverage,
+      failovers: context.failovers,
+      secondLook: secondLookReasons(context, phase),
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // The history database's file and schema: WAL journal with synchronous=NORMAL (a monitor killed with -9
 // loses at most its last transaction and never corrupts the file), versioned with user_version.
-import { mkdirSync } from "node:fs";
+import { closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { InputError } from "../errors.js";
@@ -65,7 +65,12 @@ CREATE INDEX IF NOT EXISTS link_signals_at ON link_signals (at);
 
 function openFile(path: string, create: boolean): Database.Database {
   try {
-    if (create) mkdirSync(dirname(path), { recursive: true });
+    if (create) {
+      // The history holds the cluster's topology and incidents: only its owner reads it. SQLite makes
+      // its -wal and -shm files with the database file's mode.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
+    }
     return new Database(path, { fileMustExist: !create });
   } catch (error) {
     const code = (error as { code?: string }).code;

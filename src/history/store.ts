@@ -5,6 +5,7 @@
 import type Database from "better-sqlite3";
 import type { Alert, Incident, IncidentStep, WatchEvent } from "../watch/events.js";
 import type { SampleSignals } from "../watch/signals.js";
+import { lockHistory, type HistoryLock } from "./lock.js";
 import { openHistoryDatabase } from "./schema.js";
 
 /** An alert as the history keeps it (without the state machine's bookkeeping). */
@@ -61,11 +62,21 @@ export class HistoryStore {
   private constructor(
     private readonly db: Database.Database,
     private readonly options: HistoryOptions,
+    private readonly lock: HistoryLock | null,
   ) {}
 
-  /** Opens (creating when `create`) the database at `path` and brings its schema up to date. */
-  static open(path: string, options: HistoryOptions, create = true): HistoryStore {
-    return new HistoryStore(openHistoryDatabase(path, create), options);
+  /**
+   * Opens the database at `path` and brings its schema up to date. `writer`: creates it if needed and
+   * takes the one-writer lock (lock.ts), refusing when another watch holds it; else opens it to read.
+   */
+  static open(path: string, options: HistoryOptions, writer = true): HistoryStore {
+    const lock = writer ? lockHistory(path) : null;
+    try {
+      return new HistoryStore(openHistoryDatabase(path, writer), options, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
   }
 
   /** The id the next incident gets: ids go on across restarts. */
@@ -217,5 +228,6 @@ export class HistoryStore {
 
   close(): void {
     this.db.close();
+    this.lock?.release();
   }
 }

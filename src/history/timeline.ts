@@ -3,7 +3,7 @@
 import type { Incident, IncidentStep, StepKind } from "../watch/events.js";
 import type { IncidentRecord, StoredAlert } from "./store.js";
 
-const STEP_NAMES: Record<StepKind, string> = {
+export const STEP_NAMES: Record<StepKind, string> = {
   "first-pending-ping": "first pending ping",
   "early-warning": "early warning",
   "cause-refined": "cause refined",
@@ -13,6 +13,7 @@ const STEP_NAMES: Record<StepKind, string> = {
   failover: "failover",
   heal: "heal",
   recovery: "recovery",
+  phase: "phase",
 };
 
 const clock = (ms: number): string => new Date(ms).toISOString().slice(11, 23);

@@ -73,6 +73,9 @@ export function decideHostAudit(facts: HostAuditFacts): HostAuditReport {
   for (const { peer, probe, verdict } of probes) {
     if (verdict !== "open") problems.push({ severity: "critical", text: `the bus port of peer ${peer}${from}: ${describePortProbe(probe)}` });
   }
+  for (const skipped of facts.outOfScope ?? []) {
+    problems.push({ severity: "warning", text: `the bus port of peer ${skipped.address} not probed: ${skipped.reason}` });
+  }
 
   // Critical first: the line that explains an outage should not hide under the warnings.
   problems.sort((a, b) => Number(b.severity === "critical") - Number(a.severity === "critical"));

@@ -1,8 +1,8 @@
 // Pure: the host's firewalls read from what was captured, and the rules that stop the node's flows.
-import { evaluateFlow, type Blocker } from "./firewall/evaluate.js";
-import { parseIptablesSave } from "./firewall/iptablesSave.js";
-import type { FirewallChain } from "./firewall/model.js";
-import { parseNftRuleset } from "./firewall/nftJson.js";
+import { FirewallEvaluator, type Blocker } from "../firewall/evaluate.js";
+import { parseIptablesSave } from "../firewall/iptables/save.js";
+import type { FirewallChain } from "../firewall/model.js";
+import { parseNftJson } from "../firewall/nft/jsonRuleset.js";
 import type { AuditFlow } from "./flows.js";
 import type { Captured, FirewallBlock, FirewallSourceStatus, HostAuditFacts } from "./model.js";
 
@@ -11,9 +11,12 @@ export interface Firewalls {
   sources: FirewallSourceStatus[];
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function message(what: string, error: unknown): string {
+  return `${what}: ${error instanceof Error ? error.message : String(error)}`;
 }
+
+const NFT_COMMAND = "nft -j list ruleset";
+const IPTABLES_COMMAND = "iptables-save";
 
 function countText(chains: readonly FirewallChain[]): string {
   const tables = new Set(chains.map((chain) => `${chain.family} ${chain.table}`));
@@ -24,10 +27,10 @@ function countText(chains: readonly FirewallChain[]): string {
 function readNft(captured: Captured): { chains: FirewallChain[]; status: FirewallSourceStatus } {
   if (!captured.ok) return { chains: [], status: { source: "nftables", status: captured.absent ? "absent" : "skipped", detail: captured.why } };
   try {
-    const { chains } = parseNftRuleset(captured.text);
-    return { chains, status: { source: "nftables", status: "read", detail: `nft -j list ruleset: ${countText(chains)}` } };
+    const { chains } = parseNftJson(captured.text, NFT_COMMAND);
+    return { chains, status: { source: "nftables", status: "read", detail: `${NFT_COMMAND}: ${countText(chains)}` } };
   } catch (error) {
-    return { chains: [], status: { source: "nftables", status: "skipped", detail: message(error) } };
+    return { chains: [], status: { source: "nftables", status: "skipped", detail: message(NFT_COMMAND, error) } };
   }
 }
 
@@ -43,7 +46,7 @@ export function readFirewalls(facts: Pick<HostAuditFacts, "nft" | "iptables">): 
     return { chains: nft.chains, sources: [nft.status, { source: "iptables", status, detail: facts.iptables.why }] };
   }
   try {
-    const saved = parseIptablesSave(facts.iptables.text);
+    const saved = parseIptablesSave(facts.iptables.text, IPTABLES_COMMAND, "ip");
     const { chains } = saved.ruleset;
     if (chains.length === 0) {
       return { chains: nft.chains, sources: [nft.status, { source: "iptables", status: "read", detail: "iptables-save: no tables" }] };
@@ -56,7 +59,7 @@ export function readFirewalls(facts: Pick<HostAuditFacts, "nft" | "iptables">): 
       sources: [nft.status, { source: "iptables", status: "read", detail: `iptables-save${backend}: ${countText(chains)}` }],
     };
   } catch (error) {
-    return { chains: nft.chains, sources: [nft.status, { source: "iptables", status: "skipped", detail: message(error) }] };
+    return { chains: nft.chains, sources: [nft.status, { source: "iptables", status: "skipped", detail: message(IPTABLES_COMMAND, error) }] };
   }
 }
 
@@ -85,8 +88,9 @@ function blockOf(blocker: Blocker, flow: AuditFlow): FirewallBlock {
  */
 export function firewallBlocks(chains: readonly FirewallChain[], flows: readonly AuditFlow[]): FirewallBlock[] {
   const blocks = new Map<string, FirewallBlock>();
+  const evaluator = new FirewallEvaluator(chains);
   for (const flow of flows) {
-    const outcome = evaluateFlow(chains, flow.flow);
+    const outcome = evaluator.evaluate(flow.flow);
     for (const blocker of outcome.blockers) {
       const forward = flow.direction.startsWith("forward");
       if (forward && (blocker.rule === null || !blocker.rule.conditions.some((condition) => condition.kind === "port" && condition.field === "dport"))) continue;

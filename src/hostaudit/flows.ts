@@ -1,9 +1,9 @@
 // Pure: the connections a cluster node needs through this host's firewall, one per peer and port:
 // peers into its client and bus ports, it out to theirs (replicas sync over the client port), and the
 // same through the forward hook for a node in a container or VM behind this host.
-import { addressValue, parseAddressRange, rangeContains } from "./firewall/addresses.js";
-import type { Flow, InterfaceKind } from "./firewall/evaluate.js";
-import type { Hook, IpVersion } from "./firewall/model.js";
+import { packetAddress, parseAddressRange, rangeContains } from "../firewall/addresses.js";
+import type { Flow, InterfaceKind } from "../firewall/evaluate.js";
+import type { Hook, IpVersion } from "../firewall/model.js";
 import type { FlowDirection, LocalAddress } from "./model.js";
 import type { LocalNode } from "./node.js";
 
@@ -22,7 +22,7 @@ export interface AuditFlow {
  * and passes both the output and the input hooks.
  */
 export function isLocalAddress(address: string, locals: readonly LocalAddress[]): boolean {
-  const value = addressValue(address);
+  const value = packetAddress(address);
   if (value === null) return false;
   return locals.some((local) => {
     const [own = "", length = ""] = local.cidr.split("/");
@@ -47,7 +47,7 @@ interface PeerEnd {
 }
 
 export function buildFlows(node: LocalNode, busPort: number | null, source: string | null, locals: readonly LocalAddress[]): AuditFlow[] {
-  const version: IpVersion = node.ip !== null && addressValue(node.ip)?.version === 6 ? 6 : 4;
+  const version: IpVersion = node.ip !== null && packetAddress(node.ip)?.version === 6 ? 6 : 4;
   const peers: PeerEnd[] =
     node.peers.length > 0
       ? node.peers.map((peer) => ({ label: peer.address, ip: peer.ip, clientPort: peer.port, busPort: peer.busPort }))

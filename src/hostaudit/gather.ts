@@ -1,14 +1,17 @@
 // The I/O half of host-audit, run on the node's host: the node's replies, the kernel's socket tables
-// and the processes holding the sockets, the firewall dumps, and a probe of every peer's bus port.
+// and the processes holding the sockets, the firewall dumps, and a probe of every peer's bus port that
+// lies in scope (the node's address, this host's own interface addresses, --allow): a peer is only
+// what the node's CLUSTER NODES claims.
 import { execFile } from "node:child_process";
 import { readdir, readFile, readlink } from "node:fs/promises";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { AuthError, UsageError } from "../errors.js";
-import { closeSession, COMMAND_ARGS, openSession, runPipeline } from "../collect/nodeClient.js";
+import { closeSession, COMMAND_ARGS, openSession, type ClientSettings } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import { loadTls } from "../collect/tls.js";
+import { retryOlderForms } from "../collect/olderForms.js";
+import { runSettings } from "../collect/runSettings.js";
 import type { CommandResult } from "../model/snapshot.js";
 import { isLocalAddress } from "./flows.js";
 import type { AuditCommand, Captured, HostAuditFacts, LocalAddress } from "./model.js";
@@ -47,17 +50,17 @@ function requireAuthenticated(address: string, results: readonly CommandResult[]
   }
 }
 
-async function queryNode(request: HostAuditRequest): Promise<HostAuditFacts["node"]> {
+async function queryNode(request: HostAuditRequest, settings: ClientSettings): Promise<HostAuditFacts["node"]> {
   const { host, port } = request.node;
-  const { timeoutMs, user, password, tls } = request.connection;
-  const session = await openSession(host, port, { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) });
+  const session = await openSession(host, port, settings);
   requireAuthenticated(formatAddress(host, port), [session.connection]);
   if (session.client === null) return { host, port, connection: session.connection, replies: {} };
   try {
     const names = Object.keys(AUDIT_COMMANDS) as AuditCommand[];
-    const results = await runPipeline(session.client, names.map((name) => AUDIT_COMMANDS[name]), timeoutMs);
+    const results = await session.client.pipeline(names.map((name) => AUDIT_COMMANDS[name]));
     requireAuthenticated(formatAddress(host, port), results);
-    const replies = Object.fromEntries(names.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
+    const replies: HostAuditFacts["node"]["replies"] = Object.fromEntries(names.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
+    await retryOlderForms(session.client, replies, null);
     return { host, port, connection: session.connection, replies };
   } finally {
     closeSession(session);
@@ -126,8 +129,9 @@ export async function gatherHostAudit(request: HostAuditRequest): Promise<HostAu
   if (source !== null && (isIP(source) === 0 || !isLocalAddress(source, locals))) {
     throw new UsageError(`--source ${source}: not an address of this host (it has ${locals.map((local) => local.cidr).join(", ")})`);
   }
+  const settings = await runSettings([request.node], request.connection, locals.map((local) => local.cidr.split("/")[0] ?? ""));
   const [node, procNetTcp, procNetTcp6, nft, iptables] = await Promise.all([
-    queryNode(request),
+    queryNode(request, settings.client),
     readText("/proc/net/tcp"),
     readText("/proc/net/tcp6"),
     runTool("nft", ["-j", "list", "ruleset"]),
@@ -135,9 +139,14 @@ export async function gatherHostAudit(request: HostAuditRequest): Promise<HostAu
   ]);
   const local = readLocalNode(node);
   const ports = new Set([local.clientPort, ...(local.bus === null ? [] : [local.bus.port])]);
+  const inScope = local.peers.filter((peer) => settings.admit(peer.ip).inScope);
+  const outOfScope = local.peers.flatMap((peer) => {
+    const verdict = settings.admit(peer.ip);
+    return verdict.inScope ? [] : [{ address: formatAddress(peer.ip, peer.busPort), kind: verdict.kind, reason: verdict.reason, listedBy: [formatAddress(request.node.host, request.node.port)] }];
+  });
   const [processes, peerProbes] = await Promise.all([
     socketOwners(listeningInodes([procNetTcp, procNetTcp6], ports)),
-    Promise.all(local.peers.map((peer) => probeTcp(peer.ip, peer.busPort, request.connection.timeoutMs, source))),
+    Promise.all(inScope.map((peer) => probeTcp(peer.ip, peer.busPort, request.connection.timeoutMs, source))),
   ]);
-  return { node, procNetTcp, procNetTcp6, processes, nft, iptables, localAddresses: locals, source, peerProbes };
+  return { node, procNetTcp, procNetTcp6, processes, nft, iptables, localAddresses: locals, source, peerProbes, outOfScope };
 }

@@ -1,7 +1,8 @@
 // What host-audit gathers on a node's host (plain facts: raw file and command outputs, replies,
 // probes) and what it decides from them.
-import type { CommandResult, ProbeResult } from "../model/snapshot.js";
+import type { CommandResult, ProbeResult, SkippedAddress } from "../model/snapshot.js";
 import type { PortVerdict } from "../preflight/ports.js";
+import type { FirewallSource } from "../firewall/model.js";
 import type { ProcessSockets } from "./sockets.js";
 
 /** A file or a command's output as read, or why it could not be; `absent`: the tool is not installed. */
@@ -34,6 +35,8 @@ export interface HostAuditFacts {
   /** --source: the local address the peer probes were made from; null = the kernel's choice. */
   source: string | null;
   peerProbes: ProbeResult[];
+  /** Peers' bus addresses not probed because they lie outside the scope (src/cluster/scope.ts); absent in older recordings. */
+  outOfScope?: SkippedAddress[];
 }
 
 export type Severity = "critical" | "warning";
@@ -61,7 +64,7 @@ export interface PortListening {
 export type FlowDirection = "in" | "out" | "forward-in" | "forward-out";
 
 export interface FirewallBlock {
-  source: "nftables" | "iptables";
+  source: FirewallSource;
   family: string;
   table: string;
   chain: string;

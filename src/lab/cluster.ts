@@ -1,5 +1,5 @@
 // Talking to the lab's nodes with redis-cli run inside the namespace (the host cannot reach the
-// namespace's loopback; this is only for the lab's own bookkeeping, busdoctor itself uses ioredis).
+// namespace's loopback; this is only for the lab's own bookkeeping, busdoctor itself uses its own node client).
 import { readFileSync } from "node:fs";
 import type { LabNode } from "./layout.js";
 import { namespaceArgv } from "./namespace.js";

@@ -29,7 +29,13 @@ export type NetworkFault =
   | { kind: "bus-all"; action: FaultAction }
   | { kind: "pair"; from: number; to: number; action: FaultAction }
   | { kind: "partition"; groups: number[][]; action: FaultAction }
-  | { kind: "client"; node: number; action: FaultAction };
+  | { kind: "client"; node: number; action: FaultAction }
+  /**
+   * Only connections from outside the lab's nodes (busdoctor's own probes and queries) to one node's
+   * port, or every node's when `node` is null: the path a monitoring host lacks while the cluster is fine.
+   * Needs a base address other than 127.0.0.1 (see above), or the tool looks like node 1.
+   */
+  | { kind: "outside"; node: number | null; port: "client" | "bus"; action: FaultAction };
 
 /** The node announces (CONFIG SET cluster-announce-bus-port) a bus port nothing listens on. */
 export interface AnnounceBusPortFault {
@@ -115,6 +121,11 @@ export function nftRules(fault: NetworkFault, layout: FaultLayout): string[] {
       const addresses = [addressOf(layout, fault.node), ...(client === undefined ? [] : [client])];
       return [`${ip} daddr ${addressMatch(addresses)} tcp dport ${layout.port} ${verdict(fault.action)}`];
     }
+    case "outside": {
+      const target = fault.node === null ? "" : `${ip} daddr ${addressOf(layout, fault.node)} `;
+      const port = fault.port === "bus" ? layout.clusterPort : layout.port;
+      return [`${ip} saddr != ${addressMatch(layout.addresses)} ${target}tcp dport ${port} ${verdict(fault.action)}`];
+    }
   }
 }
 
@@ -153,6 +164,8 @@ export function describeFault(fault: LabFault, layout: FaultLayout): string {
       return `bus partitioned into ${fault.groups.map((group) => `{${group.join(",")}}`).join(" ")} (${fault.action})`;
     case "client":
       return `client port of ${node(fault.node)} blocked (${fault.action})`;
+    case "outside":
+      return `${fault.port} port of ${fault.node === null ? "every node" : node(fault.node)} blocked from outside the nodes only (${fault.action})`;
     case "announce-bus-port":
       return `${node(fault.node)} announces bus port ${fault.port}`;
   }

@@ -1,96 +1,155 @@
-// busdoctor lint, pure: sources in, findings out. Files of one directory form one scope (a Terraform
-// module, a chart render, a compose project), since their objects refer to each other.
-import { posix } from "node:path";
-import { assembleCompose } from "./assemble/compose.js";
-import { assembleK8s } from "./assemble/k8s.js";
-import { scopeMode, scopePairs } from "./clusterPorts.js";
-import { detectKind } from "./detect.js";
-import { LintInputError } from "./errors.js";
-import { awsPolicies } from "./formats/terraform/aws.js";
-import { azurePolicies } from "./formats/terraform/azure.js";
-import { gcpPolicies } from "./formats/terraform/gcp.js";
+// busdoctor lint, pure: sources in, findings out. Every file is read by its format's parser (one that
+// cannot be read is listed as not read, with the reason); the files of a tree are joined into scopes
+// (tree.ts); each scope's rules run; each finding is graded by what says this Redis is a cluster.
+import { scopePairs } from "./clusterPorts.js";
+import { detectKind, type Detection } from "./detect.js";
+import { judgeItems, NO_EVIDENCE, policyEvidence, scopeEvidence, type Judgement } from "./evidence.js";
+import { readAnsibleVars, type AnsibleVars } from "./formats/ansible.js";
 import type { HclParser } from "./formats/terraform/hcl.js";
-import { readModule } from "./formats/terraform/module.js";
-import type { LintFinding, RedisNodeFacts, ScopeModel } from "./model.js";
-import { parseFile, type LintSource, type ParsedFile } from "./parseFile.js";
+import { yamlDocuments, yamlSource } from "./formats/yamlNodes.js";
+import type { LintSource } from "./load.js";
+import type { EvidenceItem, LintFinding, NotRead, Policy, ScopeModel } from "./model.js";
+import { isAnsibleVarsFile, parseFile, type ParsedFile } from "./parseFile.js";
 import { LINT_RULES } from "./rules/index.js";
-
-export type { LintSource } from "./parseFile.js";
+import { buildScopes, type Scopes } from "./tree.js";
+import { LintInputError } from "./errors.js";
 
 export interface LintResult {
   findings: LintFinding[];
-  /** Files read by a parser, in order (skipped ones not listed). */
+  /** Files read by a parser, in order. */
   read: string[];
+  /** Files (and Helm chart folders) not read, with the reason. */
+  notRead: NotRead[];
 }
 
 /** How many characters of a file format detection looks at. */
 const DETECTION_HEAD = 4096;
 
-/** Whether any source needs the (asynchronously loaded) HCL parser. */
-export function needsHcl(sources: LintSource[]): boolean {
-  return sources.some((source) => detectKind(source.path, source.text.slice(0, DETECTION_HEAD)) === "terraform");
+function detect(source: LintSource): Detection {
+  return detectKind(source.path, source.text.slice(0, DETECTION_HEAD));
 }
 
-function buildScope(dir: string, files: ParsedFile[]): ScopeModel {
-  const scope: ScopeModel = { dir, policies: [], nodes: [], containers: [], services: [], pods: [] };
-  const confs = new Map<string, RedisNodeFacts>();
-  for (const file of files) if (file.kind === "redis-conf") confs.set(posix.normalize(file.path), file.facts);
-  scope.nodes.push(...confs.values());
-  const k8s = assembleK8s(files.flatMap((file) => (file.kind === "k8s" ? [file.manifest] : [])));
-  scope.policies.push(...k8s.policies);
-  scope.nodes.push(...k8s.nodes);
-  scope.containers.push(...k8s.containers);
-  scope.services.push(...k8s.services);
-  scope.pods.push(...k8s.pods);
-  for (const file of files) {
-    if (file.kind === "compose") {
-      const compose = assembleCompose(file.path, file.services, confs);
-      scope.containers.push(...compose.containers);
-      scope.nodes.push(...compose.nodes);
-    } else if (file.kind === "policies") {
-      scope.policies.push(...file.policies);
-    }
-  }
-  const terraform = files.flatMap((file) => (file.kind === "terraform" ? [file.body] : []));
-  if (terraform.length > 0) {
-    const module = readModule(terraform);
-    scope.policies.push(...awsPolicies(module), ...gcpPolicies(module), ...azurePolicies(module));
-  }
-  return scope;
+/** Whether any source needs the (asynchronously loaded) HCL parser. */
+export function needsHcl(sources: readonly LintSource[]): boolean {
+  return sources.some((source) => {
+    const detection = detect(source);
+    return "kind" in detection && detection.kind === "terraform";
+  });
 }
 
 function compareFindings(a: LintFinding, b: LintFinding): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message);
 }
 
-function lintScope(scope: ScopeModel): LintFinding[] {
-  const context = { scope, pairs: scopePairs(scope), mode: scopeMode(scope.nodes) };
-  return LINT_RULES.flatMap((rule) => rule.check(context));
+/** Variables of Ansible roles (`roles/NAME/defaults|vars`) and inventories (`group_vars/all`), by role root. */
+function ansibleVariables(sources: readonly LintSource[], notRead: NotRead[]): (path: string) => AnsibleVars {
+  const global = new Map<string, string | string[]>();
+  const roles = new Map<string, Map<string, string | string[]>>();
+  for (const source of sources) {
+    if (!isAnsibleVarsFile(source.path) || !/\.ya?ml$/.test(source.path)) continue;
+    const role = /^(.*roles\/[^/]+)\/(defaults|vars)\//.exec(source.path)?.[1];
+    const into = role === undefined ? global : (roles.get(role) ?? new Map<string, string | string[]>());
+    if (role !== undefined) roles.set(role, into);
+    try {
+      for (const contents of yamlDocuments(yamlSource(source.text, source.path))) readAnsibleVars(contents, into);
+    } catch (error) {
+      if (!(error instanceof LintInputError)) throw error;
+      notRead.push({ file: source.path, reason: error.reason, ...(error.position ?? {}) });
+    }
+  }
+  return (path) => {
+    const role = /^(.*roles\/[^/]+)\//.exec(path)?.[1];
+    const own = role === undefined ? undefined : roles.get(role);
+    return own === undefined ? global : new Map([...global, ...own]);
+  };
 }
 
-/** Reads every source, groups them by directory, runs every rule; throws LintInputError on unreadable input. */
-export function lint(sources: LintSource[], hcl?: HclParser): LintResult {
-  const byDir = new Map<string, ParsedFile[]>();
-  const read: string[] = [];
-  for (const source of sources) {
-    const kind = detectKind(source.path, source.text.slice(0, DETECTION_HEAD));
-    if (!kind) {
-      if (source.explicit) throw new LintInputError(source.path, "not a format busdoctor lint reads (Kubernetes/compose YAML, .tf, iptables-save, nft ruleset text or JSON, firewalld zone XML, redis.conf)");
-      continue;
-    }
-    const parsed = parseFile(source, kind, hcl);
-    if (parsed.kind === "ignored") continue;
-    read.push(source.path);
-    const dir = posix.dirname(source.path);
-    const list = byDir.get(dir) ?? [];
-    list.push(parsed);
-    byDir.set(dir, list);
-  }
-  const unique = new Map<string, LintFinding>();
-  for (const [dir, files] of byDir) {
-    for (const found of lintScope(buildScope(dir, files))) {
-      unique.set(`${found.ruleId}|${found.file}|${found.line}|${found.column}|${found.message}`, found);
-    }
-  }
-  return { findings: [...unique.values()].sort(compareFindings), read };
+function judge(items: readonly EvidenceItem[], tree: readonly EvidenceItem[]): Judgement {
+  const own = judgeItems(items);
+  if (own) return own;
+  // Nothing in this scope: the tree as a whole decides, when what it holds agrees.
+  const stances = new Set(tree.map((item) => item.stance));
+  const whole = stances.size === 1 ? judgeItems(tree) : undefined;
+  if (whole) return { ...whole, why: `${whole.why} (elsewhere in the tree)` };
+  return { stance: "unknown", why: NO_EVIDENCE };
 }
+
+function lintScope(scope: ScopeModel, tree: readonly EvidenceItem[], checkpoint?: () => void): LintFinding[] {
+  const pairs = scopePairs(scope);
+  const scopeItems = scopeEvidence(scope, pairs);
+  // A policy that opens a bus port with its client port speaks for the scope; one such policy is enough.
+  if (!scopeItems.some((item) => item.stance === "cluster")) {
+    for (const policy of scope.policies) {
+      const item = policyEvidence(policy).find((candidate) => candidate.stance === "cluster");
+      if (item) {
+        scopeItems.push(item);
+        break;
+      }
+    }
+  }
+  const scopeJudgement = judge(scopeItems, tree);
+  const judgements = new Map<Policy, Judgement>();
+  const context = {
+    scope,
+    pairs,
+    judgeScope: () => scopeJudgement,
+    judgePolicy(policy: Policy): Judgement {
+      let judgement = judgements.get(policy);
+      if (judgement === undefined) {
+        judgement = judgeItems(policyEvidence(policy)) ?? scopeJudgement;
+        judgements.set(policy, judgement);
+      }
+      return judgement;
+    },
+  };
+  const findings: LintFinding[] = [];
+  for (const rule of LINT_RULES) {
+    for (const found of rule.check(context)) findings.push(found);
+    checkpoint?.();
+  }
+  return findings;
+}
+
+export interface LintOptions {
+  hcl?: HclParser;
+  /**
+   * Called between stages (every few thousand documents, after each scope's rules): the CLI lets the
+   * garbage collector catch up there, so a 50 MB manifest does not grow a heap of mostly garbage.
+   */
+  checkpoint?: () => void;
+}
+
+/** Every file parsed and joined into scopes; what the parsers read is left behind once the scopes hold it. */
+function readTree(sources: readonly LintSource[], options: LintOptions, read: string[], notRead: NotRead[]): Scopes {
+  const varsFor = ansibleVariables(sources, notRead);
+  const parsed: ParsedFile[] = [];
+  const texts = new Map<string, string>();
+  for (const source of sources) {
+    const file = parseFile(source, detect(source), { ...(options.hcl ? { hcl: options.hcl } : {}), ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), varsFor });
+    options.checkpoint?.();
+    if (file.kind === "not-read") notRead.push({ file: file.path, reason: file.reason, ...(file.position ?? {}) });
+    else if (file.kind !== "ignored") {
+      read.push(source.path);
+      parsed.push(file);
+    }
+    texts.set(source.path, source.text);
+  }
+  return buildScopes(parsed, texts);
+}
+
+/** Reads every source, joins them into scopes, runs every rule; never throws for a file it cannot read. */
+export function lint(sources: readonly LintSource[], options: LintOptions = {}): LintResult {
+  const notRead: NotRead[] = [];
+  const read: string[] = [];
+  const { scopes, treeEvidence } = readTree(sources, options, read, notRead);
+  options.checkpoint?.();
+  const unique = new Map<string, LintFinding>();
+  // Each scope is let go once its rules have run: a tree of thousands of folders is not held at once.
+  for (let index = 0; index < scopes.length; index++) {
+    for (const found of lintScope(scopes[index] as ScopeModel, treeEvidence, options.checkpoint)) unique.set(`${found.ruleId}|${found.file}|${found.line}|${found.column}|${found.message}`, found);
+    scopes[index] = EMPTY_SCOPE;
+  }
+  return { findings: [...unique.values()].sort(compareFindings), read, notRead };
+}
+
+const EMPTY_SCOPE: ScopeModel = { dir: "", policies: [], nodes: [], containers: [], services: [], pods: [], evidence: [] };

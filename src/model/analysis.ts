@@ -5,7 +5,7 @@
 import type { ServerIdentity } from "../cluster/server.js";
 import type { ClusterInfo, ClusterNodeEntry, InfoSections, NodeRole, SlotRange } from "./cluster.js";
 import type { LinkCell } from "./links.js";
-import type { CommandErrorKind, ProbeResult } from "./snapshot.js";
+import type { CommandErrorKind, ProbeResult, SkippedAddress } from "./snapshot.js";
 
 /** How the node itself answered the tool on its client port. */
 export type NodeResponse =
@@ -77,4 +77,6 @@ export interface ClusterAnalysis {
   pendingThresholdMs: number;
   /** No PONG for longer than this (and no ping pending) means the observer stopped hearing the peer. */
   pongStaleThresholdMs: number;
+  /** Addresses the views listed that busdoctor did not dial (outside the seeds' scope), from the snapshot. */
+  outOfScope: SkippedAddress[];
 }

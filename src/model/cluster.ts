@@ -48,7 +48,7 @@ export interface ClusterNodeEntry {
   linkState: "connected" | "disconnected";
   slots: SlotRange[];
   migrations: SlotMigration[];
-  /** The raw line, kept for evidence. */
+  /** The line as the node printed it (surrounding whitespace trimmed), kept for evidence. */
   line: string;
 }
 

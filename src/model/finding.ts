@@ -1,4 +1,6 @@
 // Findings are busdoctor's public contract: users automate on `code`, `severity` and `nodes`.
+import type { Coverage } from "./coverage.js";
+import type { Failover, Phase } from "./phase.js";
 
 export type Severity = "critical" | "warning" | "info";
 
@@ -15,6 +17,7 @@ export const FINDING_CODES = [
   "NODE_NEEDS_REJOIN",
   "SLOT_OWNERSHIP_CONFLICT",
   "GOSSIP_ASYMMETRY",
+  "ADDRESS_OUT_OF_SCOPE",
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -28,6 +31,13 @@ export interface Evidence {
   /** The exact value or line. */
   detail: string;
 }
+
+/**
+ * Commands that can throw data away when run at the wrong moment (a node that still answers and holds
+ * keys, a cluster still converging). busdoctor suggests them only when the evidence shows they are
+ * needed and Redis has settled; `busdoctor fix` owns the steps themselves.
+ */
+export const DATA_RISK_COMMANDS = /CLUSTER\s+RESET|--cluster\s+fix|ADDSLOTS|FAILOVER\s+TAKEOVER|CLUSTER\s+FORGET|FLUSHALL/i;
 
 /** One way to fix it, for one kind of environment, as commands or config to paste. */
 export interface Fix {
@@ -47,14 +57,31 @@ export interface Finding {
   fix: Fix[];
 }
 
-export type Health = "healthy" | "warning" | "critical";
+/** "unknown": the evidence is below the minimum (see coverage.ts): busdoctor could not diagnose. */
+export type Health = "healthy" | "warning" | "critical" | "unknown";
 
-/** What `diagnose(snapshot)` returns: one root cause first, what follows from it under it. */
+/**
+ * What `diagnose(snapshot)` returns: the root cause first, independent causes beside it, what follows
+ * from them under them; the phase of the incident and what the verdict is based on.
+ */
 export interface Diagnosis {
   health: Health;
   rootCause: Finding | null;
-  /** Findings explained by the root cause (CLUSTER_STATE_FAIL after a blocked bus port...). */
+  /**
+   * Causes independent of the root cause and each enough on its own to break the cluster (another
+   * node's port blocked by another rule): fix every one. Never "unrelated".
+   */
+  coRootCauses: Finding[];
+  /** Findings explained by the root cause or a co-root cause (CLUSTER_STATE_FAIL after a blocked bus port...). */
   consequences: Finding[];
-  /** Findings that are neither the root cause nor follow from it. */
+  /** Notes that need no action (severity info), e.g. a bus port only busdoctor's host cannot reach. */
   otherFindings: Finding[];
+  phase: Phase;
+  coverage: Coverage;
+  failovers: Failover[];
+  /**
+   * Why this one snapshot cannot decide (a fresh fault or a path only busdoctor's host lacks, one-way or
+   * both ways...): `check` then looks again a moment later. Empty when it can decide.
+   */
+  secondLook: string[];
 }

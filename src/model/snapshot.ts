@@ -5,7 +5,7 @@
 
 export const SNAPSHOT_FORMAT = 1;
 
-/** A reply as ioredis returns it in RESP2: bulk strings, integers, nil, nested arrays. */
+/** A RESP2 reply as busdoctor reads it (src/collect/resp.ts): bulk and simple strings, integers, nil, nested arrays. */
 export type RawReply = string | number | null | RawReply[];
 
 /** Why a command or a connection failed, classified so rules and the CLI can react to it. */
@@ -15,7 +15,8 @@ export type CommandErrorKind =
   | "unknown-command" // the server does not have it (CLUSTER LINKS before 7.0)
   | "noauth" // the server wants a password and none (or no user) was given
   | "wrongpass" // the password or user was rejected
-  | "connection" // refused, reset, unreachable, TLS failure
+  | "connection" // refused, reset, unreachable, TLS failure, closed
+  | "protocol" // the reply broke RESP or a size limit (garbage, a 200 MB reply, data nobody asked for)
   | "error"; // any other -ERR reply
 
 export type CommandResult =
@@ -29,7 +30,7 @@ export type NodeCommand =
   | "clusterInfo"
   | "clusterNodes"
   | "clusterLinks"
-  | "info" // INFO server clients cluster
+  | "info" // INFO server clients cluster replication
   | "configNodeTimeout" // CONFIG GET cluster-node-timeout
   | "configClusterPort" // CONFIG GET cluster-port
   | "configAnnounce"; // CONFIG GET cluster-announce-* (bus ip, Valkey client addresses, hostname)
@@ -74,10 +75,43 @@ export interface NodeSnapshot {
   probes: NodeProbes;
 }
 
+/**
+ * The first of two looks, when one snapshot could not tell a fresh fault from a path only busdoctor's
+ * host lacks, one-way from both ways, down from unreachable, or a fault from a heal: `check` looked
+ * again a moment later and the snapshot holding this is the second look. Diagnosing compares the two,
+ * so the decision replays from the file alone. `watch` passes its previous sample the same way.
+ */
+export interface SnapshotLook {
+  takenAtMs: number;
+  finishedAtMs: number;
+  nodes: NodeSnapshot[];
+  /** Why one look was not enough, in the words the report uses. */
+  reasons: string[];
+}
+
 /** CLUSTER INFO of every node taken `--sample` earlier, for rates of the gossip counters. */
 export interface SnapshotBaseline {
   takenAtMs: number;
   clusterInfo: Record<string, CommandResult>;
+}
+
+/**
+ * An address some node listed that busdoctor did not dial (nor send credentials to), because it lies
+ * outside the seeds' scope (src/cluster/scope.ts) or too far from the seeds: kept so that the diagnosis
+ * can say so.
+ */
+export interface SkippedAddress {
+  /** "ip:port" as the view listed it. */
+  address: string;
+  /**
+   * outside: --allow would let it in; link-local: only an --allow inside the link-local ranges; special,
+   * host-name: never; far: in scope, but listed only through a chain of nodes longer than discovery follows.
+   */
+  kind: "host-name" | "special" | "link-local" | "outside" | "far";
+  /** Why it is out of scope, in words, e.g. "a link-local address (...)". */
+  reason: string;
+  /** The nodes whose views listed it. */
+  listedBy: string[];
 }
 
 export interface Snapshot {
@@ -95,4 +129,8 @@ export interface Snapshot {
   };
   nodes: NodeSnapshot[];
   baseline: SnapshotBaseline | null;
+  /** Listed addresses left undialled; absent in snapshots older than the scope rule. */
+  outOfScope?: SkippedAddress[];
+  /** The first look when there were two (absent in snapshots written before it existed: one look). */
+  firstLook?: SnapshotLook | null;
 }

@@ -2,6 +2,7 @@ import type { ClusterLink } from "../model/cluster.js";
 import type { RawReply } from "../model/snapshot.js";
 import { ParseError } from "./errors.js";
 import type { KnownNode, SharedNodeValues } from "./nodeValues.js";
+import { quote } from "./text.js";
 
 const WHAT = "CLUSTER LINKS";
 const NODE_ID = /^[0-9a-f]{40}$/;
@@ -9,7 +10,7 @@ const NODE_ID = /^[0-9a-f]{40}$/;
 type Fail = (problem: string) => never;
 
 /**
- * Parses CLUSTER LINKS (Redis 7.0+) as ioredis returns it over RESP2: one flat name/value array per
+ * Parses CLUSTER LINKS (Redis 7.0+) as the node client reads it over RESP2: one flat name/value array per
  * link. Real entry (redis-server 7.0.15):
  *   ["direction","to","node","18adf66ab853bc905ee6fb804ab8ac5a0abc7a0e","create-time",1795668979746,
  *    "events","","send-buffer-allocated",0,"send-buffer-used",0]
@@ -84,7 +85,7 @@ export function linksByNode(reply: RawReply, shared: SharedNodeValues, listed: r
 
 function linkEntries(reply: RawReply): RawReply[] {
   if (!Array.isArray(reply)) {
-    throw new ParseError(WHAT, null, null, `expected an array of links, got ${JSON.stringify(reply)}`);
+    throw new ParseError(WHAT, null, null, `expected an array of links, got ${quote(reply)}`);
   }
   return reply;
 }
@@ -126,19 +127,19 @@ function parseLink(entry: RawReply, entryNumber: number): ClusterLink {
   };
   const text = (name: string): string => {
     const found = value(name);
-    return typeof found === "string" ? found : fail(`expected ${name} as a string, got ${JSON.stringify(found)}`);
+    return typeof found === "string" ? found : fail(`expected ${name} as a string, got ${quote(found)}`);
   };
   const integer = (name: string): number => {
     const found = value(name);
     return isCount(found)
       ? found
-      : fail(`expected ${name} as a non-negative integer, got ${JSON.stringify(found)}`);
+      : fail(`expected ${name} as a non-negative integer, got ${quote(found)}`);
   };
 
   const direction = text("direction");
-  if (direction !== "to" && direction !== "from") fail(`expected direction to or from, got ${JSON.stringify(direction)}`);
+  if (direction !== "to" && direction !== "from") fail(`expected direction to or from, got ${quote(direction)}`);
   const nodeId = text("node");
-  if (!NODE_ID.test(nodeId)) fail(`expected node as a 40-character hex node id, got ${JSON.stringify(nodeId)}`);
+  if (!NODE_ID.test(nodeId)) fail(`expected node as a 40-character hex node id, got ${quote(nodeId)}`);
   return {
     direction,
     nodeId,

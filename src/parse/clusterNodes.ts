@@ -104,7 +104,7 @@ function parseNodeLine(raw: string, number: number, shared: SharedNodeValues, no
     linkState,
     slots: slotFields.slots,
     migrations: slotFields.migrations,
-    line: raw,
+    line,
   };
 }
 

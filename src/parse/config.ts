@@ -1,5 +1,6 @@
 import type { CommandResult, RawReply } from "../model/snapshot.js";
 import { ParseError } from "./errors.js";
+import { quote } from "./text.js";
 
 /**
  * The value of one parameter in a CONFIG GET reply: a flat array of name, value pairs.
@@ -9,7 +10,7 @@ import { ParseError } from "./errors.js";
 export function parseConfigGet(reply: RawReply, name: string): string | null {
   const what = `CONFIG GET ${name}`;
   if (!Array.isArray(reply) || reply.length % 2 !== 0 || !reply.every((item): item is string => typeof item === "string")) {
-    throw new ParseError(what, null, null, `expected a flat array of name, value strings, got ${JSON.stringify(reply)}`);
+    throw new ParseError(what, null, null, `expected a flat array of name, value strings, got ${quote(reply)}`);
   }
   // Parameter names are case-insensitive; the reply spells them in lower case.
   const wanted = name.toLowerCase();

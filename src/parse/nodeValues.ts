@@ -17,6 +17,12 @@ const NODE_ID_LENGTH = 40;
  * the fresh 40-character slice (which must be hashed), and comparing characters in a loop.
  */
 const KEY_DIGITS = 7;
+/**
+ * Real ids are random, so a key is shared by one node, rarely two. Ids made to share their first
+ * digits (a hostile node's 10,000 ids with one prefix) would make every lookup scan them all: past
+ * this many, a key's nodes are found through the Map by full id instead, so parsing stays linear.
+ */
+const MAX_SCANNED = 8;
 const SPACE = 32;
 
 export interface NodeAddress {
@@ -87,7 +93,12 @@ export class SharedNodeValues {
     if (key < 0) return null;
     const candidates = this.nodesByKey.get(key);
     const id = text.slice(start, end);
-    if (candidates) for (const node of candidates) if (node.id === id) return node;
+    if (candidates !== undefined && candidates.length <= MAX_SCANNED) {
+      for (const node of candidates) if (node.id === id) return node;
+    } else if (candidates !== undefined) {
+      const node = this.nodesById.get(id);
+      if (node !== undefined) return node;
+    }
     if (!NODE_ID.test(id)) return null;
     const node: KnownNode = { id: ownString(id), index: this.nodesById.size, head: null, addressField: null, address: null, slotText: null, slots: null };
     if (candidates) candidates.push(node);
@@ -114,8 +125,13 @@ export class SharedNodeValues {
   /** The head `line` starts with, when that is the last head seen for the node its id names. */
   headOf(line: string): LineHead | null {
     const key = line.length > NODE_ID_LENGTH ? hexKey(line, 0) : -1;
-    const candidates = key < 0 ? undefined : this.nodesByKey.get(key);
+    let candidates = key < 0 ? undefined : this.nodesByKey.get(key);
     if (candidates === undefined) return null;
+    if (candidates.length > MAX_SCANNED) {
+      const node = this.nodesById.get(line.slice(0, NODE_ID_LENGTH));
+      if (node === undefined) return null;
+      candidates = [node];
+    }
     for (const { head } of candidates) {
       if (head === null) continue;
       const end = head.text.length;
@@ -173,12 +189,16 @@ function hexKey(text: string, start: number): number {
   return key;
 }
 
+/** Printable ASCII, no space: anything else in an address field is not an address, and must never reach a terminal. */
+const ADDRESS_CHARACTERS = /^[\x21-\x7e]*$/;
+
 /**
  * `127.0.0.1:6379@16379`, `127.0.0.1:6379@16379,redis-1.example` (cluster-announce-hostname), `:0@0`
  * (noaddr: the address was cleared) and IPv6 printed bare as Redis does (`%s:%i@%i`), `::1:6379@16379`,
  * which is why the port is whatever follows the last colon before `@`.
  */
 function parseAddress(field: string): NodeAddress | null {
+  if (!ADDRESS_CHARACTERS.test(field)) return null;
   const comma = field.indexOf(",");
   const endpoint = comma === -1 ? field : field.slice(0, comma);
   const hostname = comma === -1 ? null : field.slice(comma + 1);

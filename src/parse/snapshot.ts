@@ -1,15 +1,20 @@
 // A saved snapshot (`check --record FILE`) read back for `check --from-snapshot FILE`. The file may
-// be hand-edited or come from another version, so its shape is checked field by field and the first
-// problem is named, e.g. `nodes[2].probes.client.state: expected one of open, refused, ...`.
-import { SNAPSHOT_FORMAT, type Snapshot } from "../model/snapshot.js";
+// be hand-edited, come from another version or from someone hostile, so its shape is checked field by
+// field and the first problem is named, e.g. `nodes[2].probes.client.state: expected one of open,
+// refused, ...` (never quoting the file itself), and every text it holds that a report shows (addresses,
+// error texts, names) is made printable: a snapshot must not write to the terminal it is read on.
+// Raw replies stay as recorded; their parsers validate and quote them.
+import { SNAPSHOT_FORMAT, type CommandResult, type NodeSnapshot, type ProbeResult, type SkippedAddress, type Snapshot } from "../model/snapshot.js";
+import { printable } from "../text/printable.js";
 import { ParseError } from "./errors.js";
 
 type Json = unknown;
 
 const PROBE_STATES = ["open", "refused", "timeout", "unreachable", "error"];
+const SKIPPED_KINDS = ["host-name", "special", "link-local", "outside", "far"];
 
 function fail(path: string, expected: string): never {
-  throw new ParseError("snapshot", null, null, `${path}: expected ${expected}`);
+  throw new ParseError("snapshot", null, null, `${printable(path, 200)}: expected ${expected}`);
 }
 
 function object(value: Json, path: string): Record<string, Json> {
@@ -54,6 +59,7 @@ function node(value: Json, path: string): void {
   const entry = object(value, path);
   string(entry["address"], `${path}.address`);
   string(entry["host"], `${path}.host`);
+  if (entry["origin"] !== "seed" && entry["origin"] !== "discovered") fail(`${path}.origin`, "seed or discovered");
   number(entry["port"], `${path}.port`);
   number(entry["startedAtMs"], `${path}.startedAtMs`);
   number(entry["finishedAtMs"], `${path}.finishedAtMs`);
@@ -69,13 +75,78 @@ function node(value: Json, path: string): void {
   if (probes["bus"] !== null) probe(probes["bus"], `${path}.probes.bus`);
 }
 
+function skipped(value: Json, path: string): void {
+  const entry = object(value, path);
+  string(entry["address"], `${path}.address`);
+  if (!SKIPPED_KINDS.includes(entry["kind"] as string)) fail(`${path}.kind`, `one of ${SKIPPED_KINDS.join(", ")}`);
+  string(entry["reason"], `${path}.reason`);
+  array(entry["listedBy"], `${path}.listedBy`).forEach((by, index) => string(by, `${path}.listedBy[${index}]`));
+}
+
+/**
+ * Why JSON.parse refused the text, without the text: Node's messages quote the start of it
+ * (`Unexpected token 'h', "hostname\n" is not valid JSON`), which may be anything, secrets included.
+ */
+function notJson(error: unknown): string {
+  const message = error instanceof Error ? error.message : "";
+  const position = /at position (\d+)/.exec(message)?.[1];
+  if (/end of JSON input/.test(message)) return "not JSON (it ends too early)";
+  return position === undefined ? "not JSON" : `not JSON (the first error is at character ${position})`;
+}
+
+const shown = (value: string): string => printable(value, 1000);
+
+function cleanResult(result: CommandResult): CommandResult {
+  return result.ok ? result : { ...result, error: shown(result.error) };
+}
+
+function cleanResults<T extends Record<string, CommandResult>>(results: T): T {
+  return Object.fromEntries(Object.entries(results).map(([name, result]) => [shown(name), cleanResult(result)])) as T;
+}
+
+function cleanProbe(probe: ProbeResult): ProbeResult {
+  return { ...probe, host: shown(probe.host), ...(probe.error === undefined ? {} : { error: shown(probe.error) }) };
+}
+
+function cleanNode(node: NodeSnapshot): NodeSnapshot {
+  return {
+    ...node,
+    address: shown(node.address),
+    host: shown(node.host),
+    connection: cleanResult(node.connection),
+    commands: cleanResults(node.commands),
+    failureReports: cleanResults(node.failureReports),
+    probes: { client: cleanProbe(node.probes.client), bus: node.probes.bus === null ? null : cleanProbe(node.probes.bus) },
+  };
+}
+
+function cleanSkipped(entry: SkippedAddress): SkippedAddress {
+  return { ...entry, address: shown(entry.address), reason: shown(entry.reason), listedBy: entry.listedBy.map(shown) };
+}
+
+/** The checked snapshot with every text a report may show made printable. */
+function cleaned(snapshot: Snapshot): Snapshot {
+  const { user } = snapshot.settings;
+  return {
+    ...snapshot,
+    seeds: snapshot.seeds.map(shown),
+    settings: { ...snapshot.settings, user: typeof user === "string" ? shown(user) : null },
+    nodes: snapshot.nodes.map(cleanNode),
+    baseline: snapshot.baseline === null || snapshot.baseline === undefined ? null : { ...snapshot.baseline, clusterInfo: cleanResults(snapshot.baseline.clusterInfo) },
+    ...(snapshot.outOfScope === undefined ? {} : { outOfScope: snapshot.outOfScope.map(cleanSkipped) }),
+    ...(snapshot.firstLook === undefined || snapshot.firstLook === null
+      ? {}
+      : { firstLook: { ...snapshot.firstLook, nodes: snapshot.firstLook.nodes.map(cleanNode), reasons: snapshot.firstLook.reasons.map(shown) } }),
+  };
+}
+
 /** Parses and checks a snapshot file's text; throws ParseError naming the first bad field. */
 export function parseSnapshot(text: string): Snapshot {
   let value: Json;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ParseError("snapshot", null, null, `not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ParseError("snapshot", null, null, notJson(error));
   }
   const root = object(value, "snapshot");
   if (root["format"] !== SNAPSHOT_FORMAT) fail("format", `${SNAPSHOT_FORMAT} (a busdoctor snapshot written by check --record)`);
@@ -91,5 +162,14 @@ export function parseSnapshot(text: string): Snapshot {
       commandResult(result, `baseline.clusterInfo.${address}`);
     }
   }
-  return value as Snapshot;
+  if (root["outOfScope"] !== undefined) array(root["outOfScope"], "outOfScope").forEach((entry, index) => skipped(entry, `outOfScope[${index}]`));
+  // The first of two looks (check's second look, format 1 since it exists): absent in older files.
+  if (root["firstLook"] !== null && root["firstLook"] !== undefined) {
+    const look = object(root["firstLook"], "firstLook");
+    number(look["takenAtMs"], "firstLook.takenAtMs");
+    number(look["finishedAtMs"], "firstLook.finishedAtMs");
+    array(look["nodes"], "firstLook.nodes").forEach((entry, index) => node(entry, `firstLook.nodes[${index}]`));
+    array(look["reasons"], "firstLook.reasons").forEach((reason, index) => string(reason, `firstLook.reasons[${index}]`));
+  }
+  return cleaned(value as Snapshot);
 }

@@ -1,4 +1,5 @@
 // Small helpers shared by the text-reply parsers (CLUSTER NODES, CLUSTER INFO, INFO).
+import { printable } from "../text/printable.js";
 
 export interface NumberedLine {
   /** 1-based, counted in the reply as received (blank lines included), so errors point at the right line. */
@@ -86,7 +87,13 @@ export function ownString(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
 }
 
-/** How a bad token is shown in an error: quoted and escaped, so empty or odd text stays visible. */
-export function quote(token: string): string {
-  return JSON.stringify(token);
+/** Past this, a quoted token is cut: it came from a server or a file and may be megabytes long. */
+const MAX_QUOTED_CHARS = 200;
+
+/**
+ * How a bad token or reply value is shown in an error: as JSON (quoted, so empty or odd text stays
+ * visible), made printable and cut, so that what a hostile server sent never acts on a terminal.
+ */
+export function quote(token: unknown): string {
+  return printable(JSON.stringify(token) ?? String(token), MAX_QUOTED_CHARS);
 }

@@ -1,12 +1,14 @@
 // The I/O half of preflight: ask the node, probe its ports, read the cluster's views. Decides nothing
 // beyond which ports to probe (planBusProbes, pure) and when it cannot check at all (bad credentials).
+// The address the node announces is only probed when it lies in the scope of the addresses the user gave.
 import { collectSnapshot } from "../collect/collect.js";
 import { CollectError } from "../collect/errors.js";
-import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings } from "../collect/nodeClient.js";
+import { closeSession, COMMAND_ARGS, openSession, type ClientSettings } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
+import { retryOlderForms } from "../collect/olderForms.js";
 import { probeTcp } from "../collect/probe.js";
+import { runSettings } from "../collect/runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import { loadTls } from "../collect/tls.js";
 import { AuthError } from "../errors.js";
 import type { CommandResult, NodeCommand, ProbeResult } from "../model/snapshot.js";
 import type { ClusterFacts, PreflightFacts, TargetFacts } from "./model.js";
@@ -38,9 +40,10 @@ async function queryTarget(target: HostPort, settings: ClientSettings): Promise<
   requireAuthenticated(address, [session.connection]);
   if (session.client === null) return { host, port, clientProbe, connection: session.connection, replies: {} };
   try {
-    const results = await runPipeline(session.client, TARGET_COMMANDS.map((name) => COMMAND_ARGS[name]), settings.timeoutMs);
+    const results = await session.client.pipeline(TARGET_COMMANDS.map((name) => COMMAND_ARGS[name]));
     requireAuthenticated(address, results);
-    const replies = Object.fromEntries(TARGET_COMMANDS.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
+    const replies: TargetFacts["replies"] = Object.fromEntries(TARGET_COMMANDS.flatMap((name, index) => (results[index] ? [[name, results[index]]] : [])));
+    await retryOlderForms(session.client, replies, null);
     return { host, port, clientProbe, connection: session.connection, replies };
   } finally {
     closeSession(session);
@@ -60,14 +63,15 @@ async function readCluster(seed: HostPort, connection: ConnectionOptions): Promi
 }
 
 export async function gatherPreflight(request: PreflightRequest): Promise<PreflightFacts> {
-  const { timeoutMs, user, password, tls } = request.connection;
-  const settings: ClientSettings = { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
-  const queried = await queryTarget(request.target, settings);
+  const { timeoutMs } = request.connection;
+  const settings = await runSettings(request.seed === null ? [request.target] : [request.target, request.seed], request.connection);
+  const queried = await queryTarget(request.target, settings.client);
   const plan = planBusProbes(queried, readTarget(queried));
   const wanted: Array<{ host: string; port: number }> = [];
   if (plan.listening !== null) wanted.push({ host: queried.host, port: plan.listening.port });
   const { announced } = plan;
-  if (announced !== null && !wanted.some((probe) => probe.host === announced.host && probe.port === announced.port)) wanted.push(announced);
+  const known = announced !== null && wanted.some((probe) => probe.host === announced.host && probe.port === announced.port);
+  if (announced !== null && !known && settings.admit(announced.host).inScope) wanted.push(announced);
   const [busProbes, cluster] = await Promise.all([
     Promise.all(wanted.map(({ host, port }): Promise<ProbeResult> => probeTcp(host, port, timeoutMs))),
     request.seed === null ? null : readCluster(request.seed, request.connection),

@@ -2,8 +2,7 @@
 // thing the same way (the JSON renderer keeps the raw values instead).
 
 import { formatAddress } from "../cluster/address.js";
-import { serverLabel } from "../cluster/server.js";
-import type { ClusterAnalysis, NodeResponse, NodeSummary } from "../model/analysis.js";
+import type { NodeResponse, NodeSummary } from "../model/analysis.js";
 import type { NodeRole, SlotRange } from "../model/cluster.js";
 import type { LinkState } from "../model/links.js";
 import type { ProbeResult } from "../model/snapshot.js";
@@ -73,20 +72,6 @@ export function describePort(port: number | null, probe: ProbeResult | null, nod
 /** "127.0.0.1:6379 (redis-1.example)": a node's address with the hostname it announces. */
 export function addressLabel(node: Pick<NodeSummary, "address" | "hostname">): string {
   return node.hostname === null ? node.address : `${node.address} (${node.hostname})`;
-}
-
-/**
- * Says which rows of the link matrix rest on CLUSTER NODES alone (servers without CLUSTER LINKS, Redis
- * 6.2): no per-direction connections there. Null when every answering node had CLUSTER LINKS.
- */
-export function linkSourceNote(analysis: Pick<ClusterAnalysis, "linksFromNodesOnly" | "views">): string | null {
-  const observers = analysis.linksFromNodesOnly;
-  if (observers.length === 0) return null;
-  const without = new Set(observers);
-  const servers = new Set<string>();
-  for (const view of analysis.views) if (without.has(view.observer) && view.server !== null) servers.add(serverLabel(view.server));
-  const who = observers.length === analysis.views.length ? "every observer" : `${observers.length} of ${analysis.views.length} observers`;
-  return `links of ${who} read from CLUSTER NODES alone: ${[...servers].join(", ") || "their server"} has no CLUSTER LINKS`;
 }
 
 export function roleLabel(role: NodeRole | null): string {

@@ -3,6 +3,8 @@
 // an internal rename must not change the output.
 
 import type { NodeResponse, NodeSummary } from "../model/analysis.js";
+import type { Coverage } from "../model/coverage.js";
+import type { Failover, Phase } from "../model/phase.js";
 import type { SlotRange } from "../model/cluster.js";
 import type { Evidence, FindingCode, Fix, Health, Severity } from "../model/finding.js";
 import type { BusConnections, LinkCell, LinkState } from "../model/links.js";
@@ -71,6 +73,9 @@ export interface JsonCheckReport {
   generatedAt: string;
   seeds: string[];
   durationMs: number;
+  /** With two looks: the first look's collection time and the wait before the second (null: one look). */
+  firstLookMs: number | null;
+  waitedMs: number | null;
   health: Health;
   exitCode: number;
   nodeTimeoutMs: number | null;
@@ -81,9 +86,16 @@ export interface JsonCheckReport {
   nodes: JsonNode[];
   linkMatrix: JsonLinkCell[];
   rootCause: JsonFinding | null;
+  /** Independent causes beside the root cause, each enough on its own: the findings whose role is co-root-cause. */
+  coRootCauses: JsonFinding[];
   findings: JsonFinding[];
   /** Replies busdoctor could not use (denied, unparsable), grouped by message. */
   problems: ProblemGroup[];
+  phase: Phase;
+  coverage: Coverage;
+  failovers: Failover[];
+  /** Why one snapshot could not decide (a second look was then taken unless --no-resample); empty when it could. */
+  secondLook: string[];
 }
 
 export function toJsonReport(report: CheckReport): JsonCheckReport {
@@ -94,6 +106,8 @@ export function toJsonReport(report: CheckReport): JsonCheckReport {
     generatedAt: report.generatedAt,
     seeds: [...report.seeds],
     durationMs: report.durationMs,
+    firstLookMs: report.firstLookMs,
+    waitedMs: report.waitedMs,
     health: diagnosis.health,
     exitCode: report.exitCode,
     nodeTimeoutMs: analysis.nodeTimeoutMs,
@@ -104,8 +118,13 @@ export function toJsonReport(report: CheckReport): JsonCheckReport {
     nodes: analysis.nodes.map(jsonNode),
     linkMatrix: analysis.links.map(jsonLinkCell),
     rootCause: findings.find((finding) => finding.role === "root-cause") ?? null,
+    coRootCauses: findings.filter((finding) => finding.role === "co-root-cause"),
     findings,
     problems: groupProblems(analysis),
+    phase: jsonPhase(diagnosis.phase),
+    coverage: jsonCoverage(diagnosis.coverage),
+    failovers: diagnosis.failovers.map((failover) => ({ ...failover, slots: failover.slots.map((range) => ({ start: range.start, end: range.end })), replicas: [...failover.replicas] })),
+    secondLook: [...diagnosis.secondLook],
   };
 }
 
@@ -179,6 +198,30 @@ function stateDetail(state: LinkState): Pick<JsonLinkCell, "pendingMs" | "pongAg
     case "missing":
       return {};
   }
+}
+
+function jsonPhase(phase: Phase): Phase {
+  return {
+    name: phase.name,
+    summary: phase.summary,
+    evidence: phase.evidence.map((evidence) => ({ source: evidence.source, what: evidence.what, detail: evidence.detail })),
+    nodeTimeoutMs: phase.nodeTimeoutMs,
+    nodeTimeoutAssumed: phase.nodeTimeoutAssumed,
+    faultSinceMs: phase.faultSinceMs,
+    next: phase.next === null ? null : { what: phase.next.what, atMs: phase.next.atMs },
+    lookAgainAtMs: phase.lookAgainAtMs,
+  };
+}
+
+function jsonCoverage(coverage: Coverage): Coverage {
+  return {
+    level: coverage.level,
+    minimum: coverage.minimum,
+    missing: [...coverage.missing],
+    assumptions: [...coverage.assumptions],
+    nodes: coverage.nodes.map((node) => ({ address: node.address, read: [...node.read], notRead: node.notRead.map((entry) => ({ command: entry.command, reason: entry.reason })) })),
+    looks: { count: coverage.looks.count, intervalMs: coverage.looks.intervalMs, reasons: [...coverage.looks.reasons] },
+  };
 }
 
 function jsonFinding({ finding, role }: PlacedFinding): JsonFinding {

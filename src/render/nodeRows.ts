@@ -21,6 +21,20 @@ export const NODE_COLUMNS = [
 
 export type NodeColumn = (typeof NODE_COLUMNS)[number];
 
+/** Column headings for the markdown and HTML tables. */
+export const NODE_HEADERS: Record<NodeColumn, string> = {
+  "#": "#",
+  address: "Address",
+  id: "ID",
+  role: "Role",
+  master: "Master",
+  client: "Client port",
+  bus: "Bus port",
+  state: "Own cluster_state",
+  flagged: "Flagged by others",
+  slots: "Slots",
+};
+
 export interface NodeRow {
   node: NodeSummary;
   cells: Record<NodeColumn, string>;

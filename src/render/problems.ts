@@ -1,6 +1,7 @@
 // What busdoctor could not read (a denied command, a reply that did not parse), grouped by message
 // so that NOPERM on 1000 nodes is one line, not a thousand. The diagnosis used everything else.
 import type { ClusterAnalysis } from "../model/analysis.js";
+export { nodeList } from "../diagnose/words.js";
 
 export interface ProblemGroup {
   problem: string;
@@ -17,10 +18,4 @@ export function groupProblems(analysis: ClusterAnalysis): ProblemGroup[] {
     }
   }
   return [...groups].map(([problem, nodes]) => ({ problem, nodes }));
-}
-
-/** "127.0.0.1:6379", or "127.0.0.1:6379, 127.0.0.2:6379 and 4 more". */
-export function nodeList(nodes: readonly string[], shown = 2): string {
-  const head = nodes.slice(0, shown).join(", ");
-  return nodes.length > shown ? `${head} and ${nodes.length - shown} more` : head;
 }

@@ -3,7 +3,9 @@
 // for up to a second while one-way cannot be told from both-ways. Pure.
 import type { ClusterAnalysis } from "../model/analysis.js";
 import type { Finding } from "../model/finding.js";
-import type { EarlyPicture } from "./early.js";
+import { faultAgeMs } from "../diagnose/bus.js";
+import { byAddress } from "../diagnose/words.js";
+import { namedCauses, type EarlyPicture } from "./early.js";
 import type { Reading } from "./events.js";
 import type { TrackerState } from "./tracker.js";
 
@@ -30,8 +32,7 @@ export const HOLD_RECHECK_MS = 250;
 const UNRESPONSIVE_SAMPLES = 2;
 
 export function causeFindings(picture: EarlyPicture, unresponsiveRounds: ReadonlyMap<string, number>): Finding[] {
-  const { rootCause, otherFindings } = picture.diagnosis;
-  return [...(rootCause ? [rootCause] : []), ...otherFindings].filter(
+  return namedCauses(picture).filter(
     (finding) =>
       CAUSE_CODES.has(finding.code) &&
       finding.severity !== "info" &&
@@ -52,7 +53,8 @@ function brokenAround(picture: EarlyPicture, nodes: readonly string[]): EarlyPic
 
 function earlyEvidenceLine(picture: EarlyPicture, roundTripMs: number, nodeTimeoutMs: number | null, nodes: readonly string[]): Reading["evidence"][number] {
   const cells = brokenAround(picture, nodes);
-  const waits = cells.map((cell) => (cell.state.kind === "ping-pending" ? cell.state.pendingMs : 0));
+  // The same wait the evidence lines show: a flagged cell's pending PING counts as much as an unflagged one's.
+  const waits = cells.map((cell) => faultAgeMs(cell.state));
   const timeout = nodeTimeoutMs === null ? "cluster-node-timeout" : `${nodeTimeoutMs} ms`;
   return {
     source: "busdoctor",
@@ -61,14 +63,20 @@ function earlyEvidenceLine(picture: EarlyPicture, roundTripMs: number, nodeTimeo
   };
 }
 
-/** One early-warning reading per cause, keyed like the alert already about those nodes, if any. */
+/**
+ * One early-warning reading per cause, keyed like the alert already about those nodes, if any. None
+ * while the cluster recovers: the causes named then are the fault's leftovers (pings sent before the
+ * heal, not yet answered), not a new fault.
+ */
 export function earlyReadings(
   tracker: TrackerState,
   picture: EarlyPicture,
   unresponsiveRounds: ReadonlyMap<string, number>,
   roundTripMs: number,
   nodeTimeoutMs: number | null,
+  recovering: boolean,
 ): Reading[] {
+  if (recovering) return [];
   const known = [...tracker.values()].filter((tracked) => tracked.code === "EARLY_WARNING");
   const readings = new Map<string, Reading>();
   for (const finding of causeFindings(picture, unresponsiveRounds)) {
@@ -79,7 +87,8 @@ export function earlyReadings(
       key,
       code: "EARLY_WARNING",
       severity: finding.severity,
-      nodes: same?.firing ? same.reading.nodes : finding.nodes,
+      // A firing alert keeps every node it named and takes in the ones a wider cause adds.
+      nodes: same?.firing ? [...new Set([...same.reading.nodes, ...finding.nodes])].sort(byAddress) : finding.nodes,
       summary: finding.summary,
       evidence: [earlyEvidenceLine(picture, roundTripMs, nodeTimeoutMs, finding.nodes), ...finding.evidence.slice(0, 6)],
       cause: { code: finding.code, nodes: finding.nodes, summary: finding.summary },

@@ -15,6 +15,11 @@ export const ALERT_CODES = [
   "KNOWN_NODES_LOW",
   /** Clients connect and get answers while the node reports cluster_state:fail: the bus-block signature. */
   "CLIENTS_UP_CLUSTER_DOWN",
+  /**
+   * A node that answers (or connects) but whose view cannot be read: errors, garbage, connections closed
+   * mid-reply, commands denied. Down and hung nodes are named by the early warning instead.
+   */
+  "NODE_UNREADABLE",
 ] as const;
 
 export type AlertCode = (typeof ALERT_CODES)[number];
@@ -56,6 +61,8 @@ export const STEP_KINDS = [
   "failover",
   "heal",
   "recovery",
+  /** The incident entered a phase (developing, settled, recovering, resolved): the detail starts with its name. */
+  "phase",
 ] as const;
 
 export type StepKind = (typeof STEP_KINDS)[number];

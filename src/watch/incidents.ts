@@ -1,6 +1,7 @@
 // One incident per root cause: the alerts a blocked port sets off (the early warning, then PFAIL, FAIL,
 // cluster_state:fail...) are grouped under one incident instead of paging once each, and the incident
 // keeps its timeline: first pending ping, PFAIL, FAIL, cluster_state fail, failover, heal, recovery. Pure.
+import { PHASE_NAMES, type PhaseName } from "../model/phase.js";
 import type { Alert, Incident, IncidentStep, Reading, StepKind } from "./events.js";
 import type { LinkSignals, SampleSignals } from "./signals.js";
 
@@ -43,9 +44,9 @@ export function openIncident(book: IncidentBook, reading: Reading, at: number): 
   return incident;
 }
 
-/** Records a step the first time it happens in the incident (cause refinements every time). */
+/** Records a step the first time it happens in the incident (cause refinements and phases every time). */
 export function addStep(incident: Incident, kind: StepKind, at: number, nodes: string[], detail: string): IncidentStep | null {
-  if (kind !== "cause-refined" && incident.steps.some((step) => step.kind === kind)) return null;
+  if (kind !== "cause-refined" && kind !== "phase" && incident.steps.some((step) => step.kind === kind)) return null;
   const step: IncidentStep = { kind, at, nodes, detail };
   incident.steps.push(step);
   return step;
@@ -92,4 +93,22 @@ export function signalSteps(incident: Incident, signals: SampleSignals, previous
 /** Whether every alert of the incident has resolved: then it is over. */
 export function allResolved(incident: Incident, alerts: ReadonlyMap<string, Alert>): boolean {
   return incident.alertIds.every((id) => alerts.get(id)?.endedAt !== null);
+}
+
+export type IncidentPhase = PhaseName | "resolved";
+
+/** The phase an incident is in: the name its last phase step starts with, or null before the first. */
+export function incidentPhase(incident: Incident): IncidentPhase | null {
+  const last = incident.steps.findLast((step) => step.kind === "phase");
+  const name = last?.detail.split(":")[0];
+  return name === "resolved" ? name : (PHASE_NAMES.find((phase) => phase === name) ?? null);
+}
+
+/** A phase step each time the incident enters another phase (developing, settled, recovering, resolved). */
+export function phaseSteps(incident: Incident, phase: IncidentPhase, summary: string, at: number): IncidentStep[] {
+  if (incidentPhase(incident) === phase) return [];
+  // "settled: ..." read as the incident's "resolved: ..." keeps only its words after the name.
+  const words = summary.replace(/^(developing|settled|recovering|resolved): /, "");
+  const step = addStep(incident, "phase", at, incident.nodes, `${phase}: ${words}`);
+  return step ? [step] : [];
 }

@@ -2,16 +2,18 @@
 // warning, the classic warning signs, alerts firing and resolving, incidents and their timelines.
 // The loop around it (sampling, printing, webhooks, metrics, history) only carries out what it says.
 // The state is consumed: pass the returned one to the next call.
-import type { Snapshot } from "../model/snapshot.js";
-import { analyze } from "../diagnose/analyze/index.js";
+import type { ClusterAnalysis } from "../model/analysis.js";
+import type { ProbeResult, Snapshot } from "../model/snapshot.js";
+import { linkThresholds } from "../diagnose/analyze/linkState.js";
 import { advanceGossipWindow, classicReadings, rememberClients, type GossipWindow } from "./classic.js";
-import { earlyPicture } from "./early.js";
-import { rememberBusAnswered } from "./probedInbound.js";
+import { earlyPicture, type EarlyPicture } from "./early.js";
 import { applyHold, causeFindings, countUnresponsive, earlyReadings, HOLD_RECHECK_MS } from "./earlyReadings.js";
 import type { Alert, Incident, Reading, WatchEvent } from "./events.js";
-import { addStep, allResolved, emptyIncidentBook, firstPendingPing, incidentFor, openIncident, signalSteps, type IncidentBook } from "./incidents.js";
+import { addStep, allResolved, emptyIncidentBook, firstPendingPing, incidentFor, openIncident, phaseSteps, signalSteps, type IncidentBook } from "./incidents.js";
+import { previousLook, rememberBusProbes } from "./looks.js";
+import { unreadableReadings } from "./unreadable.js";
 import { earlyThresholdMs, emptyRoundTrip, learnRoundTrip, type RoundTripMemory } from "./roundTrip.js";
-import { emptySignalMemory, readSignals, type SampleSignals, type SignalMemory } from "./signals.js";
+import { emptySignalMemory, quietestPending, readSignals, type SampleSignals, type SignalMemory } from "./signals.js";
 import { track, type Tracked, type TrackerState } from "./tracker.js";
 
 /** A pending ping this many observed round trips old (and at least NOTICE_FLOOR_MS) gets a follow-up sample. */
@@ -33,8 +35,19 @@ export interface WatchState {
   holdSince: number | null;
   /** Consecutive samples in which each node took longer than the timeout to answer. */
   unresponsiveRounds: Map<string, number>;
-  /** Nodes whose bus port answered the monitor's probe: only for those does a silent probe mean "filtered". */
-  busAnswered: Set<string>;
+  /** The last bus probe of each node (kept open once seen, see looks.ts): the first look's probes. */
+  busProbes: Map<string, ProbeResult>;
+  /** The previous sample: the first look `diagnose` compares this one with. */
+  previousSnapshot: Snapshot | null;
+  /** `check`'s pending threshold for the cluster's node timeout, as of the previous sample. */
+  checkThresholdMs: number;
+  /** Directed links broken in the previous sample ("observer>peer"). */
+  brokenBefore: Set<string>;
+  /**
+   * The bus healed and Redis is converging: the causes the picture names are the fault's leftovers
+   * (PINGs sent before the heal), so no early warning fires until a link newly breaks.
+   */
+  recovering: boolean;
 }
 
 export function initialState(nextIncidentId = 1): WatchState {
@@ -50,7 +63,11 @@ export function initialState(nextIncidentId = 1): WatchState {
     firingByKey: new Map(),
     holdSince: null,
     unresponsiveRounds: new Map(),
-    busAnswered: new Set(),
+    busProbes: new Map(),
+    previousSnapshot: null,
+    checkThresholdMs: linkThresholds(null).pendingMs,
+    brokenBefore: new Set(),
+    recovering: false,
   };
 }
 
@@ -68,7 +85,7 @@ export interface StepOutput {
 }
 
 /** Nodes the views list, by id, handshakes aside: what every node's cluster_known_nodes should reach. */
-function expectedNodeCount(analysis: ReturnType<typeof analyze>): number {
+function expectedNodeCount(analysis: ClusterAnalysis): number {
   const ids = new Set<string>();
   for (const view of analysis.views) for (const entry of view.nodes ?? []) if (!entry.flags.includes("handshake")) ids.add(entry.id);
   return ids.size;
@@ -82,13 +99,15 @@ function alertId(incident: Incident, code: string): string {
 
 /**
  * Whether a new reading may replace the cause an early warning names: one about the same or fewer of
- * its nodes, backed by as many broken links; or a wider one (a partition found behind a blocked node)
+ * its nodes, backed by as many broken links; the same cause grown to more nodes (a second node blocked
+ * by the same rule, one more node down); or a wider one (a partition found behind a blocked node)
  * backed by twice as many. A node that misses one sample (a slow reply) must not rename the fault.
  */
 function sharper(alert: Alert, reading: Reading): boolean {
   const before = alert.cause?.nodes ?? alert.nodes;
   const after = reading.cause?.nodes ?? reading.nodes;
   if (after.every((node) => before.includes(node))) return reading.support >= alert.support;
+  if (alert.cause?.code === reading.cause?.code && before.every((node) => after.includes(node))) return true;
   return after.some((node) => before.includes(node)) && reading.support >= 2 * Math.max(1, alert.support);
 }
 
@@ -96,19 +115,37 @@ function sameCause(a: Reading["cause"], b: Reading["cause"]): boolean {
   return a?.code === b?.code && a?.nodes.join(",") === b?.nodes.join(",");
 }
 
+/**
+ * Recovering starts when diagnose says so (links answer again, none newly broken) and lasts until a
+ * link newly breaks (a new fault) or the cluster is settled with nothing broken.
+ */
+function stillRecovering(state: WatchState, picture: EarlyPicture): { recovering: boolean; broken: Set<string> } {
+  const broken = new Set(picture.broken.map((cell) => `${cell.observer}>${cell.peer}`));
+  const newlyBroken = [...broken].some((key) => !state.brokenBefore.has(key));
+  const { phase } = picture.diagnosis;
+  if (phase.name === "recovering") return { recovering: true, broken };
+  if (newlyBroken || (phase.name === "settled" && broken.size === 0)) return { recovering: false, broken };
+  return { recovering: state.recovering, broken };
+}
+
 export function step(state: WatchState, snapshot: Snapshot): StepOutput {
   const at = snapshot.finishedAtMs;
-  const analysis = analyze(snapshot);
+  const thresholdMs = earlyThresholdMs(state.roundTrip, state.checkThresholdMs);
+  const picture = earlyPicture(snapshot, previousLook(state.previousSnapshot, state.busProbes), thresholdMs);
+  const { analysis } = picture;
+  state.busProbes = rememberBusProbes(state.busProbes, snapshot);
+  state.previousSnapshot = snapshot;
+  state.checkThresholdMs = linkThresholds(analysis.nodeTimeoutMs).pendingMs;
+  const healing = stillRecovering(state, picture);
+  state.recovering = healing.recovering;
+  state.brokenBefore = healing.broken;
   const signals = readSignals(analysis, snapshot, state.signalMemory);
-  const thresholdMs = earlyThresholdMs(state.roundTrip, analysis.pendingThresholdMs);
-  state.busAnswered = rememberBusAnswered(state.busAnswered, analysis.nodes);
-  const picture = earlyPicture(analysis, snapshot, thresholdMs, state.busAnswered);
   state.unresponsiveRounds = countUnresponsive(state.unresponsiveRounds, analysis);
   const roundTripMs = state.roundTrip.estimateMs;
   state.roundTrip = learnRoundTrip(state.roundTrip, signals.links, signals.at, thresholdMs);
   state.gossip = advanceGossipWindow(state.gossip, signals);
 
-  const readings = earlyReadings(state.tracker, picture, state.unresponsiveRounds, roundTripMs, analysis.nodeTimeoutMs);
+  const readings = earlyReadings(state.tracker, picture, state.unresponsiveRounds, roundTripMs, analysis.nodeTimeoutMs, state.recovering);
   const held = applyHold(state.holdSince, new Set(state.firingByKey.keys()), picture, readings, at);
   state.holdSince = held.holdSince;
   const classic = classicReadings({
@@ -120,7 +157,7 @@ export function step(state: WatchState, snapshot: Snapshot): StepOutput {
     clientsWhileOk: state.clientsWhileOk,
   });
   state.clientsWhileOk = rememberClients(state.clientsWhileOk, signals);
-  const { transitions } = track(state.tracker, [...held.readings, ...classic], at);
+  const { transitions } = track(state.tracker, [...held.readings, ...classic, ...unreadableReadings(picture.diagnosis, analysis)], at);
   const events: WatchEvent[] = [];
 
   for (const transition of transitions) {
@@ -129,19 +166,23 @@ export function step(state: WatchState, snapshot: Snapshot): StepOutput {
     else if (transition.kind === "update") events.push(...update(state, tracked, at));
     else events.push(...resolve(state, tracked, at));
   }
+  // For an incident, a cluster where the diagnosis finds nothing any more is resolved (its alerts may
+  // still be running out their clear samples).
+  const phase = state.recovering ? "recovering" : picture.diagnosis.health === "healthy" ? "resolved" : picture.diagnosis.phase.name;
   for (const incident of state.book.open) {
     for (const added of signalSteps(incident, signals, state.previous)) events.push({ type: "incident-step", at, incident, step: added });
+    for (const added of phaseSteps(incident, phase, picture.diagnosis.phase.summary, at)) events.push({ type: "incident-step", at, incident, step: added });
   }
   events.push(...closeFinished(state, at));
   state.previous = signals;
 
   const noticeMs = Math.max(NOTICE_FLOOR_MS, NOTICE_ROUND_TRIPS * roundTripMs);
-  const quiet = picture.longestQuietPendingMs;
-  const noticed = quiet !== null && quiet >= noticeMs;
-  const followUps = [held.holding ? HOLD_RECHECK_MS : null, noticed ? thresholdMs - quiet + 25 : null].filter((ms) => ms !== null);
+  const quiet = quietestPending(signals, thresholdMs);
+  const noticed = quiet !== null && quiet.pendingMs >= noticeMs;
+  const followUps = [held.holding ? HOLD_RECHECK_MS : null, noticed ? thresholdMs - quiet.pendingMs + 25 : null].filter((ms) => ms !== null);
   // Both ends of a ping about to cross the threshold get probed now, so the sample that sees it cross
-  // already knows whether the bus port still answers (the inbound side of a block, see probedInbound.ts).
-  const suspects = [...(picture.suspect ? [picture.suspect] : []), ...(noticed ? picture.quietPair : [])];
+  // already knows whether the bus port still answers (the inbound side of a block, see looks.ts).
+  const suspects = [...(picture.suspect ? [picture.suspect] : []), ...(noticed ? [quiet.observer, quiet.peer] : [])];
   return {
     state,
     events,
@@ -204,7 +245,7 @@ function update(state: WatchState, tracked: Tracked, at: number): WatchEvent[] {
   }
   if (!sharper(alert, reading)) return [];
   const refined = reading.cause !== null && !sameCause(alert.cause, reading.cause);
-  Object.assign(alert, { severity: reading.severity, summary: reading.summary, evidence: reading.evidence, cause: reading.cause, support: reading.support });
+  Object.assign(alert, { severity: reading.severity, nodes: reading.nodes, summary: reading.summary, evidence: reading.evidence, cause: reading.cause, support: reading.support });
   const incident = state.book.open.find((candidate) => candidate.id === alert.incidentId);
   if (!reading.cause || !incident) return [];
   // The same cause can read better with more evidence ("down or cut off" once peers stop hearing it).
@@ -234,6 +275,7 @@ function closeFinished(state: WatchState, at: number): WatchEvent[] {
     if (!allResolved(incident, state.alertsById)) return true;
     const recovery = addStep(incident, "recovery", at, incident.nodes, "every alert of the incident resolved");
     if (recovery) events.push({ type: "incident-step", at, incident, step: recovery });
+    for (const added of phaseSteps(incident, "resolved", "resolved: every alert of the incident resolved", at)) events.push({ type: "incident-step", at, incident, step: added });
     incident.closedAt = at;
     for (const id of incident.alertIds) state.alertsById.delete(id);
     events.push({ type: "incident-closed", at, incident });

@@ -1,9 +1,10 @@
 // Wires a watch together: the sampler, the state machine's loop and the sinks that act on its output.
-import { appendFileSync } from "node:fs";
-import type { CollectError } from "../collect/errors.js";
+import { closeSync, writeSync } from "node:fs";
+import { CollectError } from "../collect/errors.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { InputError } from "../errors.js";
+import { openPrivateAppend } from "../files/privateFile.js";
 import type { NodeSnapshot } from "../model/snapshot.js";
 import { runLoop, type Sink } from "./loop.js";
 import { initialState } from "./machine.js";
@@ -11,8 +12,15 @@ import { alertEventJson, isAlertEvent, logLines, logStyle } from "./render.js";
 import { HistoryStore, type HistoryOptions } from "../history/store.js";
 import { WatchMetrics } from "./metrics.js";
 import { Sampler } from "./sampler.js";
-import { serveMetrics, type ListenAddress } from "./server.js";
-import { WebhookSender, type WebhookPolicy } from "./webhook.js";
+import { metricsRoute } from "./metricsRoute.js";
+import type { HttpAuth } from "../http/auth.js";
+import { exposureWarning, isLoopbackHost, listenUrl, type ListenAddress } from "../http/listen.js";
+import { Router } from "../http/router.js";
+import { startHttpServer } from "../http/server.js";
+import { Dashboard } from "../dashboard/hub.js";
+import { loadAssets, registerDashboard } from "../dashboard/routes.js";
+import { DEFAULT_MAX_NODES } from "../collect/limits.js";
+import { webhookName, WebhookSender, type WebhookPolicy } from "./webhook.js";
 
 export interface WatchOptions {
   seeds: HostPort[];
@@ -22,7 +30,9 @@ export interface WatchOptions {
   json: boolean;
   color: boolean;
   recordFile: string | null;
+  /** Where to serve the dashboard and /metrics, and the credentials it asks for. */
   listen: ListenAddress | null;
+  httpAuth: HttpAuth | null;
   webhooks: URL[];
   webhookPolicy: WebhookPolicy;
   /** The history database, or null for none. */
@@ -56,42 +66,111 @@ function printer(options: WatchOptions, io: WatchIo): Sink {
   };
 }
 
-function recorder(file: string): Sink {
-  return (_output, snapshot) => {
-    try {
-      appendFileSync(file, `${JSON.stringify(snapshot)}\n`);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "unwritable";
-      throw new InputError(`--record ${file}: cannot append to it (${code})`);
-    }
+/** --record: every sample appended as one JSON line to a private file (privateFile.ts), opened once. */
+function recorder(file: string): { sink: Sink; close: () => void } {
+  const failed = (error: unknown): InputError => new InputError(`--record ${file}: cannot append to it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
+  let fd: number;
+  try {
+    fd = openPrivateAppend(file);
+  } catch (error) {
+    throw failed(error);
+  }
+  return {
+    sink: (_output, snapshot) => {
+      try {
+        writeSync(fd, `${JSON.stringify(snapshot)}\n`);
+      } catch (error) {
+        throw failed(error);
+      }
+    },
+    close: () => closeSync(fd),
   };
 }
 
+/** Opens the record file and the history (with its one-writer lock) before anything is dialled: a refusal comes first, in one line. */
+function openLocalFiles(options: WatchOptions, io: WatchIo): { sinks: Sink[]; closers: Array<() => void>; firstIncidentId: number; store: HistoryStore | null } {
+  const sinks: Sink[] = [];
+  const closers: Array<() => void> = [];
+  let firstIncidentId = 1;
+  let opened: HistoryStore | null = null;
+  try {
+    if (options.recordFile !== null) {
+      const record = recorder(options.recordFile);
+      sinks.push(record.sink);
+      closers.push(record.close);
+    }
+    if (options.history !== null) {
+      const { path } = options.history;
+      const store = HistoryStore.open(path, options.history.options);
+      opened = store;
+      firstIncidentId = store.nextIncidentId();
+      closers.push(() => store.close());
+      io.stderr(`history in ${path}`);
+      sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
+    }
+  } catch (error) {
+    for (const close of closers) close();
+    throw error;
+  }
+  return { sinks, closers, firstIncidentId, store: opened };
+}
+
 export async function startWatch(options: WatchOptions, io: WatchIo): Promise<RunningWatch> {
-  const sampler = await Sampler.open(options.seeds, options.connection, {
-    onMembership: (change) => {
-      for (const member of change.added) io.stderr(`node ${member.address} joined the sampled set`);
-      for (const member of change.removed) io.stderr(`node ${member.address} is no longer listed by any node: no longer sampled`);
-    },
-  });
-  const first = await sampler.sample();
-  if (!first.nodes.some((node) => node.connection.ok)) {
-    sampler.close();
-    throw io.noSeed(first.nodes);
+  const files = openLocalFiles(options, io);
+  const closers: Array<() => void | Promise<void>> = [];
+  // The files close last: the dashboard reads past incidents from the history until its server is down.
+  const closeAll = async (): Promise<void> => {
+    for (const close of [...closers, ...files.closers]) await close();
+  };
+  let sampler: Sampler;
+  try {
+    sampler = await Sampler.open(options.seeds, options.connection, {
+      onMembership: (change) => {
+        for (const member of change.added) io.stderr(`node ${member.address} joined the sampled set`);
+        const merged = new Map(change.merged);
+        for (const member of change.removed) {
+          const kept = merged.get(member.address);
+          io.stderr(kept === undefined ? `node ${member.address} is no longer listed by any node: no longer sampled` : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`);
+        }
+        if (change.overLimit > 0) io.stderr(`the cluster lists more nodes than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}: ${change.overLimit} not sampled`);
+      },
+    });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const opened = sampler;
+  closers.unshift(() => opened.close());
+  try {
+    const first = await sampler.sample();
+    if (!first.nodes.some((node) => node.connection.ok)) throw io.noSeed(first.nodes);
+    if (sampler.overLimit > 0) {
+      const listed = sampler.addresses.length + sampler.overLimit;
+      throw new CollectError("too-many-nodes", `the cluster lists ${listed} nodes or more, more than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}; give --max-nodes ${listed} or more to watch them all`);
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
   }
   io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`);
-  const sinks: Sink[] = [printer(options, io)];
-  if (options.recordFile !== null) sinks.push(recorder(options.recordFile));
-  const closers: Array<() => void | Promise<void>> = [() => sampler.close()];
+  const sinks: Sink[] = [printer(options, io), ...files.sinks];
   const metrics = options.listen === null ? null : new WatchMetrics();
   if (metrics !== null && options.listen !== null) {
-    const server = await serveMetrics(metrics.registry, options.listen).catch((error: unknown) => {
-      sampler.close();
+    const dashboard = Dashboard.withDefaults(options.intervalMs, files.store);
+    const router = new Router({ auth: options.httpAuth, loopbackOnly: isLoopbackHost(options.listen.host) });
+    router.get("/metrics", metricsRoute(metrics.registry));
+    registerDashboard(router, dashboard, loadAssets());
+    const server = await startHttpServer(router, options.listen).catch(async (error: unknown) => {
+      await closeAll();
       throw error;
     });
-    closers.push(() => void server.close());
-    io.stderr(`metrics on http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${options.listen.port}/metrics`);
+    closers.push(() => dashboard.close(), () => server.close());
+    const warning = exposureWarning(options.listen, options.httpAuth !== null);
+    if (warning !== null) io.stderr(warning);
+    const base = listenUrl(options.listen);
+    io.stderr(`dashboard on ${base}/, metrics on ${base}/metrics`);
     sinks.push((output, snapshot) => metrics.update(output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000));
+    sinks.push((output, snapshot) => dashboard.observe(output, snapshot));
   }
   for (const url of options.webhooks) {
     const sender = new WebhookSender(url, options.webhookPolicy, io.stderr);
@@ -101,32 +180,15 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     });
     closers.push(async () => {
       const left = await sender.close(WEBHOOK_GRACE_MS);
-      if (left > 0) io.stderr(`webhook ${url.origin}: ${left} event(s) not delivered before exit`);
+      if (left > 0) io.stderr(`webhook ${webhookName(url)}: ${left} event(s) not delivered before exit`);
     });
   }
-  let firstIncidentId = 1;
-  if (options.history !== null) {
-    const { path } = options.history;
-    let store: HistoryStore;
-    try {
-      store = HistoryStore.open(path, options.history.options);
-    } catch (error) {
-      for (const close of closers) await close();
-      throw error;
-    }
-    firstIncidentId = store.nextIncidentId();
-    closers.push(() => store.close());
-    io.stderr(`history in ${path}`);
-    sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
-  }
   const abort = new AbortController();
-  const done = runLoop(sampler, initialState(firstIncidentId), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
+  const done = runLoop(sampler, initialState(files.firstIncidentId), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
     () => undefined,
   );
   return {
-    done: done.finally(async () => {
-      for (const close of closers) await close();
-    }),
+    done: done.finally(closeAll),
     stop: () => abort.abort(),
   };
 }

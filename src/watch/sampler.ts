@@ -1,20 +1,23 @@
 // The monitor's I/O: one long-lived session per node and one pipelined round of read-only commands per
-// node per sample, each node bounded by its own timeout. A node that fails is reconnected in the
-// background, so a dead or hung node costs one timeout per sample at most and never stalls the others.
+// node per sample, each node bounded by its own timeout. A node that fails (timeout, error, a reply that
+// breaks RESP or a limit) loses its connection, which is destroyed at once, and is reconnected in the
+// background, so a dead, hung or streaming node costs one timeout per sample at most, never stalls the
+// others and never buffers without bound. Only nodes in the seeds' scope are dialled.
 // Each round becomes a Snapshot, the same contract `check` diagnoses.
 import { parseClusterNodes } from "../parse/clusterNodes.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
-import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, Snapshot } from "../model/snapshot.js";
+import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, SkippedAddress, Snapshot } from "../model/snapshot.js";
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
-import { closeSession, COMMAND_ARGS, openSession, runPipeline, type ClientSettings, type NodeSession } from "../collect/nodeClient.js";
+import { closeSession, COMMAND_ARGS, openSession, type NodeSession } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { retryOlderForms, wireForm } from "../collect/olderForms.js";
 import { probeTcp } from "../collect/probe.js";
+import type { ReadBudget } from "../collect/resp.js";
+import { runSettings, type RunSettings } from "../collect/runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { busProbeHost, tlsServerName } from "../cluster/busAddress.js";
 import { announceConfigOf, type AnnounceConfig } from "../parse/config.js";
-import { loadTls } from "../collect/tls.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "../collect/views.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
 
@@ -58,16 +61,7 @@ interface NodeHandle {
   busPort: number | null;
   /** Set when membership drops the node, so a connect still running closes what it opened. */
   dropped: boolean;
-  /** Consecutive rounds whose commands timed out on this session. */
-  timedOutRounds: number;
 }
-
-/**
- * A timed-out command stays queued in ioredis and its late reply is matched to it, so the session
- * survives a slow round; after this many in a row the node is hung, and the session (with its queue of
- * unanswered commands) is dropped and opened again.
- */
-const TIMED_OUT_ROUNDS_BEFORE_RECONNECT = 3;
 
 export interface SamplerEvents {
   /** Membership changed (after the round that showed it). */
@@ -76,10 +70,6 @@ export interface SamplerEvents {
 
 function notConnected(): CommandResult {
   return { ok: false, kind: "connection", error: "not connected yet", ms: 0 };
-}
-
-function failedWith(results: readonly CommandResult[], kind: "timeout" | "connection"): boolean {
-  return results.some((result) => !result.ok && result.kind === kind);
 }
 
 function parsedView(result: CommandResult | undefined): ClusterNodeEntry[] | null {
@@ -97,26 +87,31 @@ export class Sampler {
   private round = 0;
   /** Some node announces client addresses (Valkey): an address a view prints may not carry the bus. */
   private clientIpsAnnounced = false;
+  /** The bytes this sample may still read from all nodes together. */
+  private budget: ReadBudget;
+  private outOfScope: SkippedAddress[] = [];
+  /** Listed nodes left out because of --max-nodes, as of the last round with views. */
+  overLimit = 0;
 
   private constructor(
     private readonly seeds: readonly HostPort[],
     private readonly options: ConnectionOptions,
-    private readonly settings: ClientSettings,
+    private readonly settings: RunSettings,
     private readonly events: SamplerEvents,
-  ) {}
+  ) {
+    this.budget = settings.newBudget();
+  }
 
   /** Reads TLS files and connects to the seeds (bounded by the timeout) before the first round. */
   static async open(seeds: HostPort[], options: ConnectionOptions, events: SamplerEvents): Promise<Sampler> {
-    const { timeoutMs, user, password, tls } = options;
-    const settings: ClientSettings = { timeoutMs, user, password, tls: tls === null ? null : await loadTls(tls) };
-    const sampler = new Sampler(seeds, options, settings, events);
-    for (const member of seedMembers(seeds, formatAddress)) sampler.handles.set(member.address, sampler.newHandle(member));
+    const sampler = new Sampler(seeds, options, await runSettings(seeds, options), events);
+    for (const member of seedMembers(seeds, formatAddress)) sampler.handles.set(member.key, sampler.newHandle(member));
     await Promise.all([...sampler.handles.values()].map((handle) => sampler.connect(handle)));
     return sampler;
   }
 
   get addresses(): string[] {
-    return [...this.handles.keys()];
+    return [...this.handles.values()].map((handle) => handle.member.address);
   }
 
   private newHandle(member: Member): NodeHandle {
@@ -136,7 +131,6 @@ export class Sampler {
       busOpenSeen: false,
       busPort: null,
       dropped: false,
-      timedOutRounds: 0,
     };
   }
 
@@ -145,17 +139,19 @@ export class Sampler {
     handle.connecting ??= (async () => {
       const { host, port, hostname } = handle.member;
       const [session, probe] = await Promise.all([
-        openSession(host, port, this.settings, tlsServerName(host, hostname ?? null)),
-        probeTcp(host, port, this.settings.timeoutMs),
+        openSession(host, port, this.settings.client, tlsServerName(host, hostname ?? null)),
+        probeTcp(host, port, this.timeoutMs),
       ]);
       handle.clientProbe = probe;
       if (!session.client) {
         handle.lastConnection = session.connection;
         return;
       }
-      const [timeout, announce] = await runPipeline(session.client, [COMMAND_ARGS.configNodeTimeout, COMMAND_ARGS.configAnnounce], this.settings.timeoutMs);
-      if (handle.dropped) {
+      const [timeout, announce] = await session.client.pipeline([COMMAND_ARGS.configNodeTimeout, COMMAND_ARGS.configAnnounce]);
+      if (handle.dropped || !session.client.alive) {
         closeSession(session);
+        // A node that times out or garbles even this one reply is reported as such until it answers.
+        if (timeout !== undefined && !timeout.ok) handle.lastConnection = timeout;
         return;
       }
       handle.session = session;
@@ -169,15 +165,19 @@ export class Sampler {
     return handle.connecting;
   }
 
-  /** Where the node's bus is: not a client address it announces (Valkey), when it says so; null: unknown. */
+  /** Where the node's bus is: not a client address it announces (Valkey), when it says so; null: unknown or out of scope. */
   private busHost(handle: NodeHandle): string | null {
-    return busProbeHost({ host: handle.member.host, own: handle.announceConfig, clusterAnnouncesClientIps: this.clientIpsAnnounced });
+    return busProbeHost({ host: handle.member.host, own: handle.announceConfig, clusterAnnouncesClientIps: this.clientIpsAnnounced, admit: this.settings.admit });
   }
 
   private dropSession(handle: NodeHandle, why: CommandResult): void {
     if (handle.session) closeSession(handle.session);
     handle.session = null;
     handle.lastConnection = why;
+  }
+
+  private get timeoutMs(): number {
+    return this.settings.client.timeoutMs;
   }
 
   /** Starts a TCP probe of the node's announced bus port in the background; the next rounds report it. */
@@ -199,9 +199,9 @@ export class Sampler {
    * nodes' security group) gets the ordinary timeout: its silence says nothing about the fault.
    */
   probeSuspect(address: string): void {
-    const handle = this.handles.get(address);
+    const handle = [...this.handles.values()].find((candidate) => candidate.member.address === address);
     if (!handle || Date.now() - handle.busProbedAt < SUSPECT_PROBE_GAP_MS) return;
-    this.refreshBusProbe(handle, handle.busOpenSeen ? Math.min(SUSPECT_PROBE_TIMEOUT_MS, this.settings.timeoutMs) : this.settings.timeoutMs);
+    this.refreshBusProbe(handle, handle.busOpenSeen ? Math.min(SUSPECT_PROBE_TIMEOUT_MS, this.timeoutMs) : this.timeoutMs);
   }
 
   private async queryNode(handle: NodeHandle, withLinks: boolean): Promise<Omit<NodeSnapshot, "failureReports" | "probes">> {
@@ -214,21 +214,19 @@ export class Sampler {
       return { ...base, finishedAtMs: Date.now(), connection: handle.lastConnection, commands: {} };
     }
     const commands: NodeCommand[] = withLinks ? [...ROUND_COMMANDS, "clusterLinks"] : [...ROUND_COMMANDS];
-    const replies = await runPipeline(client, commands.map((command) => wireForm(command, handle.olderForms.has(command))), this.settings.timeoutMs);
+    const replies = await client.pipeline(commands.map((command) => wireForm(command, handle.olderForms.has(command))), this.budget);
     const results: Partial<Record<NodeCommand, CommandResult>> = {};
     commands.forEach((command, index) => {
       const reply = replies[index];
       if (reply) results[command] = reply;
     });
-    for (const command of await retryOlderForms(client, results, this.settings.timeoutMs)) handle.olderForms.add(command);
+    for (const command of await retryOlderForms(client, results, this.budget)) handle.olderForms.add(command);
     if (handle.nodeTimeout) results.configNodeTimeout = handle.nodeTimeout;
     if (handle.announce) results.configAnnounce = handle.announce;
     const connection = handle.session.connection;
-    handle.timedOutRounds = failedWith(replies, "timeout") ? handle.timedOutRounds + 1 : 0;
-    if (failedWith(replies, "connection") || handle.timedOutRounds >= TIMED_OUT_ROUNDS_BEFORE_RECONNECT) {
-      // Reported as this round's failure; the next rounds use a fresh connection.
+    if (!client.alive) {
+      // Timed out, closed or unreadable: reported as this round's failure; the next rounds use a fresh connection.
       this.dropSession(handle, replies.find((reply) => !reply.ok) ?? connection);
-      handle.timedOutRounds = 0;
       void this.connect(handle);
     }
     return { ...base, finishedAtMs: Date.now(), connection, commands: results };
@@ -237,13 +235,14 @@ export class Sampler {
   private async failureReports(handle: NodeHandle, suspects: readonly string[]): Promise<Record<string, CommandResult>> {
     const client = handle.session?.client;
     if (suspects.length === 0 || !client) return {};
-    const results = await runPipeline(client, suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]), this.settings.timeoutMs);
+    const results = await client.pipeline(suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]), this.budget);
     return Object.fromEntries(suspects.flatMap((id, index) => (results[index] ? [[id, results[index]]] : [])));
   }
 
   /** One round over every known node; resolves within about one timeout whatever the nodes do. */
   async sample(): Promise<Snapshot> {
     this.round += 1;
+    this.budget = this.settings.newBudget();
     const takenAtMs = Date.now();
     const withLinks = this.round % LINKS_EVERY === 1;
     const handles = [...this.handles.values()];
@@ -273,6 +272,7 @@ export class Sampler {
       settings: { timeoutMs: this.options.timeoutMs, tls: this.options.tls !== null, auth: this.options.password !== null, user: this.options.user },
       nodes,
       baseline: null,
+      outOfScope: this.outOfScope,
     };
   }
 
@@ -281,27 +281,35 @@ export class Sampler {
    * port as it was before the fault, so past this age it is left out of the snapshot.
    */
   private freshBusProbe(handle: NodeHandle): ProbeResult | null {
-    const maxAgeMs = Math.max(BUS_PROBE_MAX_AGE_MS, 3 * this.settings.timeoutMs);
+    const maxAgeMs = Math.max(BUS_PROBE_MAX_AGE_MS, 3 * this.timeoutMs);
     return Date.now() - handle.busProbedAt <= maxAgeMs ? handle.busProbe : null;
   }
 
-  /** The bus port most views announce for each node; a node whose port changes gets probed again. */
+  /**
+   * The bus port most views announce for each node (matched by id, as views may list a node under
+   * another address than its own); a node whose port changes gets probed again.
+   */
   private learnBusPorts(views: ReadonlyMap<string, readonly ClusterNodeEntry[]>): void {
-    const votes = new Map<string, BusPortVote[]>();
+    const byId = new Map<string, BusPortVote[]>();
+    const byAddress = new Map<string, BusPortVote[]>();
     for (const entries of views.values()) {
       for (const entry of entries) {
-        const list = votes.get(entry.address) ?? [];
-        list.push({ cport: entry.cport, own: entry.myself });
-        votes.set(entry.address, list);
+        const vote = { cport: entry.cport, own: entry.myself };
+        for (const [votes, key] of [[byId, entry.id], [byAddress, entry.address]] as const) {
+          const list = votes.get(key);
+          if (list) list.push(vote);
+          else votes.set(key, [vote]);
+        }
       }
     }
-    for (const [address, handle] of this.handles) {
-      const busPort = majorityBusPort(votes.get(address) ?? []);
+    for (const handle of this.handles.values()) {
+      const { id, address } = handle.member;
+      const busPort = majorityBusPort((id === null ? undefined : byId.get(id)) ?? byAddress.get(address) ?? []);
       if (busPort === null || busPort === handle.busPort) continue;
       handle.busPort = busPort;
       handle.busProbe = null;
       handle.busOpenSeen = false;
-      this.refreshBusProbe(handle, this.settings.timeoutMs);
+      this.refreshBusProbe(handle, this.timeoutMs);
     }
   }
 
@@ -309,29 +317,31 @@ export class Sampler {
     const change = updateMembership(
       [...this.handles.values()].map((handle) => handle.member),
       views,
+      { admit: this.settings.admit, maxNodes: this.settings.maxNodes },
     );
-    for (const [from, to] of change.renamed) {
-      const handle = this.handles.get(from);
-      this.handles.delete(from);
-      if (handle) this.handles.set(to, handle);
+    const newlyOverLimit = change.overLimit > 0 && this.overLimit === 0;
+    if (change.outOfScope !== null) {
+      this.outOfScope = change.outOfScope;
+      this.overLimit = change.overLimit;
     }
-    for (const member of change.members) {
-      const handle = this.handles.get(member.address);
-      if (handle) handle.member = member;
-    }
+    // Handles are keyed by Member.key, which never changes: a renamed member keeps its connection.
     for (const member of change.removed) {
-      const handle = this.handles.get(member.address);
+      const handle = this.handles.get(member.key);
       if (!handle) continue;
       handle.dropped = true;
       if (handle.session) closeSession(handle.session);
-      this.handles.delete(member.address);
+      this.handles.delete(member.key);
+    }
+    for (const member of change.members) {
+      const handle = this.handles.get(member.key);
+      if (handle) handle.member = member;
     }
     for (const member of change.added) {
       const handle = this.newHandle(member);
-      this.handles.set(member.address, handle);
+      this.handles.set(member.key, handle);
       void this.connect(handle);
     }
-    if (change.added.length > 0 || change.removed.length > 0 || change.renamed.length > 0) this.events.onMembership(change);
+    if (change.added.length > 0 || change.removed.length > 0 || change.renamed.length > 0 || newlyOverLimit) this.events.onMembership(change);
   }
 
   close(): void {

@@ -166,3 +166,14 @@ export function readSignals(analysis: ClusterAnalysis, snapshot: Snapshot, memor
   }
   return { at, nodes, links };
 }
+
+/** The longest wait of a PING still below the early threshold, and its ends: a sample just after it crosses settles whether it is a fault. */
+export function quietestPending(signals: SampleSignals, thresholdMs: number): { pendingMs: number; observer: string; peer: string } | null {
+  let quiet: { pendingMs: number; observer: string; peer: string } | null = null;
+  for (const link of signals.links) {
+    const pending = link.pingPendingMs;
+    if (pending === null || pending > thresholdMs || link.flag !== null) continue;
+    if (quiet === null || pending > quiet.pendingMs) quiet = { pendingMs: pending, observer: link.observer, peer: link.peer };
+  }
+  return quiet;
+}

@@ -20,6 +20,8 @@ const POLICIES: Record<AlertCode, Policy> = {
   // Membership gossip takes a few rounds to reach everyone after a node joins.
   KNOWN_NODES_LOW: { fireAfter: 3, resolveAfter: 3 },
   CLIENTS_UP_CLUSTER_DOWN: { fireAfter: 1, resolveAfter: 3 },
+  // One reply lost to a busy host is no alert; two in a row are.
+  NODE_UNREADABLE: { fireAfter: 2, resolveAfter: 3 },
 };
 
 /** A condition back within this long of its alert resolving is a flap. */

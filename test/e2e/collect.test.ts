@@ -302,7 +302,7 @@ describe("collectSnapshot over TLS", () => {
   it.each([
     ["without the CA the server's certificate is refused", () => ({ certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, insecure: false }),
       `no seed reachable: ${address} self-signed certificate in certificate chain`],
-    ["plain TCP to a TLS port is closed by the server", () => null, `no seed reachable: ${address} connection closed`],
+    ["plain TCP to a TLS port is closed by the server", () => null, `no seed reachable: ${address} connection reset by peer`],
   ])("%s", (_name, tls, message) => {
     expect(failureOf({ seeds: [address], options: { ...plain, tls: tls() } })).toEqual({ name: "CollectError", reason: "no-seed", message });
   });

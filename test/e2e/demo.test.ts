@@ -17,7 +17,12 @@ describe("busdoctor demo", () => {
     const diagnosed = out.slice(out.indexOf("=== 3."), out.indexOf("=== 4."));
     expect(diagnosed).toMatch(/ROOT CAUSE {2}BUS_PORT_BLOCKED \(critical\)/);
     expect(diagnosed).toContain("Nodes: 127.0.0.3:6379");
-    expect(out.slice(out.indexOf("=== 4."))).toMatch(/HEALTHY/);
+    const plan = out.slice(out.indexOf("=== 4."), out.indexOf("=== 5."));
+    expect(plan).toMatch(/Step 1 \[safe\] open the bus port of 127\.0\.0\.3:6379/);
+    expect(plan).toMatch(/Step 2 \[safe\] once the bus is open, wait/);
+    expect(plan).not.toMatch(/Step 3/);
+    expect(out.slice(out.indexOf("=== 5."), out.indexOf("=== 6."))).toMatch(/HEALTHY/);
+    expect(out.slice(out.indexOf("=== 6."))).toContain("busdoctor fix: nothing to do");
     expect(out).toContain("Demo complete");
     expect(result.status).toBe(0);
     expect(execFileSync("ip", ["netns", "list"], { encoding: "utf8" })).not.toContain("busdoctor-demo");

@@ -1,6 +1,7 @@
 // busdoctor demo: the README's main command. A real 6-node cluster in a lab, a healthy check, one
 // master's bus port blocked with a real nftables rule (PING still answers, clients get CLUSTERDOWN),
-// the check that names it, the heal, the recovery, and the lab torn down whatever happens.
+// the check that names it, the recovery plan of `busdoctor fix`, the heal, the recovery, an empty
+// plan, and the lab torn down whatever happens.
 import type { Command } from "commander";
 import { teardownOnExit } from "../../lab/guard.js";
 import { Lab } from "../../lab/lab.js";
@@ -27,8 +28,9 @@ async function show(lab: Lab, argv: string[]): Promise<string> {
   return text;
 }
 
-async function check(lab: Lab, seed: string, color: boolean): Promise<number> {
-  const args = ["check", seed, ...(color ? ["--color"] : [])];
+/** Runs `busdoctor <command> <seed>` inside the lab and prints it as a user would see it. */
+async function busdoctor(lab: Lab, command: "check" | "fix", seed: string, color: boolean): Promise<number> {
+  const args = [command, seed, ...(color ? ["--color"] : [])];
   say(`$ busdoctor ${args.join(" ")}`);
   const result = await lab.runBusdoctor(args, { timeoutMs: 60_000 });
   process.stdout.write(result.stdout);
@@ -62,7 +64,7 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   try {
     const seed = lab.node(1).endpoint;
     const blocked = lab.node(BLOCKED);
-    const healthyExit = await check(lab, seed, color);
+    const healthyExit = await busdoctor(lab, "check", seed, color);
 
     step(`2. A firewall rule drops ${blocked.address}'s bus port ${blocked.clusterPort}, both ways; its client port stays open`);
     await lab.fault({ kind: "bus", node: BLOCKED, direction: "both", action: "drop" });
@@ -72,9 +74,12 @@ async function runDemo(flags: DemoFlags): Promise<number> {
     await show(lab, ["redis-cli", "-h", blocked.address, "-p", String(blocked.port), "GET", "user:42"]);
 
     step("3. busdoctor names the root cause");
-    const faultExit = await check(lab, seed, color);
+    const faultExit = await busdoctor(lab, "check", seed, color);
 
-    step("4. The rule is removed; the cluster recovers on its own");
+    step("4. busdoctor fix plans the recovery: the firewall rule, then a wait; it refuses what would lose keys");
+    const planExit = await busdoctor(lab, "fix", seed, color);
+
+    step("5. The rule is removed; the cluster recovers on its own");
     await lab.heal();
     await waitUntil("every node is ok again and sees every peer healthy", async () => {
       try {
@@ -84,10 +89,14 @@ async function runDemo(flags: DemoFlags): Promise<number> {
         return false;
       }
     }, 60_000);
-    const recoveredExit = await check(lab, seed, color);
+    const recoveredExit = await busdoctor(lab, "check", seed, color);
 
-    const asExpected = healthyExit === EXIT.healthy && faultExit === EXIT.critical && recoveredExit === EXIT.healthy;
-    step(asExpected ? "Demo complete: healthy, diagnosed, recovered" : "Demo finished, but a check did not give the expected result");
+    step("6. Nothing left to fix");
+    const emptyPlanExit = await busdoctor(lab, "fix", seed, color);
+
+    const asExpected =
+      healthyExit === EXIT.healthy && faultExit === EXIT.critical && planExit === EXIT.warnings && recoveredExit === EXIT.healthy && emptyPlanExit === EXIT.healthy;
+    step(asExpected ? "Demo complete: healthy, diagnosed, planned, recovered" : "Demo finished, but a check or plan did not give the expected result");
     return asExpected ? EXIT.healthy : EXIT.critical;
   } finally {
     if (flags.keep) say(`\nthe lab is still up: busdoctor lab status --name demo; busdoctor lab down --name demo`);
@@ -101,7 +110,7 @@ export function registerDemoCommand(program: Command, setExit: SetExit): void {
     .command("demo")
     .summary("reproduce a blocked bus port on this machine and diagnose it (needs root and nftables)")
     .description(
-      "Starts a real 6-node cluster in a private network namespace, runs a healthy check, blocks one master's bus port with an nftables rule, shows that PING still works while clients get CLUSTERDOWN, runs the check that names the root cause, heals and shows the recovery. Everything is torn down at the end.",
+      "Starts a real 6-node cluster in a private network namespace, runs a healthy check, blocks one master's bus port with an nftables rule, shows that PING still works while clients get CLUSTERDOWN, runs the check that names the root cause and the fix plan, heals, shows the recovery and an empty plan. Everything is torn down at the end.",
     )
     .option("--node-timeout <ms>", "cluster-node-timeout of the lab cluster", "3000")
     .option("--keep", "leave the lab running at the end (then: busdoctor lab down --name demo)")

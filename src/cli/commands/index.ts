@@ -11,6 +11,7 @@ type Register = (program: Command, setExit: SetExit) => void;
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   check: async () => (await import("./check.js")).registerCheckCommand,
+  fix: async () => (await import("./fix.js")).registerFixCommand,
   demo: async () => (await import("./demo.js")).registerDemoCommand,
   lab: async () => (await import("./lab.js")).registerLabCommand,
   lint: async () => (await import("./lint.js")).registerLintCommand,

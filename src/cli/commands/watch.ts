@@ -6,7 +6,8 @@ import { parseDuration, parseInteger } from "../options/values.js";
 import { EXIT } from "../exitCodes.js";
 import { UsageError } from "../../errors.js";
 import { startWatch, type WatchOptions } from "../../watch/run.js";
-import { parseListen } from "../../watch/server.js";
+import { loadHttpAuth } from "../../http/auth.js";
+import { parseListen } from "../../http/listen.js";
 import { DEFAULT_WEBHOOK_POLICY, parseWebhookUrl } from "../../watch/webhook.js";
 import { defaultHistoryPath } from "../../history/location.js";
 
@@ -33,6 +34,8 @@ interface WatchFlags extends ConnectionFlags {
   json?: boolean;
   record?: string;
   listen?: string;
+  basicAuthFile?: string;
+  bearerTokenFile?: string;
   webhook: string[];
   webhookRetryMax: string;
   webhookQueue: string;
@@ -47,7 +50,8 @@ Examples:
   busdoctor watch 10.0.0.5:6379                     log alerts as they fire and resolve
   busdoctor watch 10.0.0.5:6379 --json              one JSON object per event, for a log pipeline
   busdoctor watch 10.0.0.5 --interval 2s --duration 10m
-  busdoctor watch 10.0.0.5 --listen 9464             Prometheus metrics on 127.0.0.1:9464/metrics
+  busdoctor watch 10.0.0.5 --listen 9464             dashboard on http://127.0.0.1:9464/, Prometheus metrics at /metrics
+  busdoctor watch 10.0.0.5 --listen 0.0.0.0:9464 --basic-auth-file /etc/busdoctor/web-user
   busdoctor watch 10.0.0.5 --webhook https://alerts.example/hook
 
 Alerts: EARLY_WARNING (a peer's pings pending well past the round trip, before any PFAIL, with the
@@ -69,7 +73,9 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .option("--interval <duration>", "time between samples (e.g. 1s, 500ms)", "1s")
     .option("--duration <duration>", "stop after this long (default: run until interrupted)")
     .option("--json", "print one JSON object per alert event instead of log lines")
-    .option("--listen <[host:]port>", "serve Prometheus metrics at http://host:port/metrics (host 127.0.0.1 unless given)")
+    .option("--listen <[host:]port>", "serve the live dashboard at http://host:port/ and Prometheus metrics at /metrics (host 127.0.0.1 unless given; read-only)")
+    .option("--basic-auth-file <file>", "with --listen: ask for the user:password on this file's first line (basic auth, for browsers)")
+    .option("--bearer-token-file <file>", "with --listen: accept the bearer token on this file's first line (for Prometheus scrapes)")
     .option("--webhook <url>", "POST every alert event as JSON to this URL (repeatable); retried with backoff", collect, [])
     .option("--webhook-retry-max <duration>", "longest wait between two webhook retries", "30s")
     .option("--webhook-queue <n>", "events held while a webhook receiver is down (the oldest dropped past it)", "1000")
@@ -83,6 +89,9 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .action(async (seedArgs: string[], flags: WatchFlags) => {
       const warn = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
       const { seeds, connection } = connectionFromFlags(seedArgs, flags, process.env, warn);
+      if (flags.listen === undefined && (flags.basicAuthFile !== undefined || flags.bearerTokenFile !== undefined)) {
+        throw new UsageError("--basic-auth-file and --bearer-token-file protect the --listen endpoint: give --listen too");
+      }
       const options: WatchOptions = {
         seeds,
         connection,
@@ -92,6 +101,7 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
         color: flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined),
         recordFile: flags.record ?? null,
         listen: flags.listen === undefined ? null : parseListen(flags.listen),
+        httpAuth: loadHttpAuth(flags.basicAuthFile, flags.bearerTokenFile),
         webhooks: flags.webhook.map(parseWebhookUrl),
         webhookPolicy: {
           ...DEFAULT_WEBHOOK_POLICY,

@@ -1,10 +1,13 @@
-// redis-cli style connection flags, shared by every command that talks to a cluster.
+// redis-cli style connection flags, shared by every command that talks to a cluster, and the bounds of
+// what it dials and reads (--allow, --max-nodes).
 // The password may come from --pass/-a (visible in `ps`, warned about), --pass-file or REDISCLI_AUTH.
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { DEFAULT_MAX_NODES, MAX_MAX_NODES } from "../../collect/limits.js";
 import type { ConnectionOptions } from "../../collect/options.js";
 import { parseHostPort, type HostPort } from "../../cluster/address.js";
-import { InputError, UsageError } from "../../errors.js";
+import { parseAllow } from "../../cluster/scope.js";
+import { UsageError } from "../../errors.js";
+import { readFirstLine } from "../../files/boundedRead.js";
 import { parseInteger } from "./values.js";
 
 export interface ConnectionFlags {
@@ -19,7 +22,12 @@ export interface ConnectionFlags {
   key?: string;
   insecure?: boolean;
   timeout: string;
+  maxNodes: string;
+  allow: string[];
 }
+
+/** The password file holds one line; anything longer is not a password file (or is /dev/zero). */
+const MAX_PASSWORD_FILE_BYTES = 4096;
 
 export function addConnectionOptions(command: Command): Command {
   return command
@@ -33,7 +41,14 @@ export function addConnectionOptions(command: Command): Command {
     .option("--cert <file>", "client certificate for mutual TLS (implies --tls)")
     .option("--key <file>", "client private key for mutual TLS (implies --tls)")
     .option("--insecure", "with TLS, do not verify the server certificate")
-    .option("--timeout <ms>", "per-node timeout for connecting, each command round and each probe", "1000");
+    .option("--timeout <ms>", "per-node timeout for connecting, each command round and each probe", "1000")
+    .option("--max-nodes <n>", "stop with an error when the cluster lists more nodes than this", String(DEFAULT_MAX_NODES))
+    .option(
+      "--allow <cidr>",
+      "also dial listed nodes in this range (repeatable); by default only addresses like the seeds' (loopback, private, or the seeds themselves)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    );
 }
 
 function readPassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv, warn: (line: string) => void): string | null {
@@ -41,16 +56,7 @@ function readPassword(flags: ConnectionFlags, env: NodeJS.ProcessEnv, warn: (lin
     warn("warning: a password on the command line may be seen by other users (ps); prefer REDISCLI_AUTH or --pass-file");
     return flags.pass;
   }
-  if (flags.passFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(flags.passFile, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      throw new InputError(`--pass-file ${flags.passFile}: cannot read it (${code})`);
-    }
-    return text.split(/\r?\n/)[0] ?? "";
-  }
+  if (flags.passFile !== undefined) return readFirstLine("--pass-file", flags.passFile, MAX_PASSWORD_FILE_BYTES);
   return env["REDISCLI_AUTH"] ?? null;
 }
 
@@ -86,6 +92,8 @@ export function connectionFromFlags(
             insecure: flags.insecure === true,
           }
         : null,
+      maxNodes: parseInteger("--max-nodes", flags.maxNodes, 1, MAX_MAX_NODES),
+      allow: flags.allow.map(parseAllow),
     },
   };
 }

@@ -11,7 +11,13 @@ export function parseInteger(option: string, text: string, min: number, max: num
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
-/** "5s", "1500ms", "1m", or a bare number of seconds. */
+/**
+ * The longest duration any option takes: 24 days, just under the longest timer Node.js can set
+ * (2^31 - 1 ms, about 24.8 days); past that a timer fires after 1 ms instead (`--sample 40000m`).
+ */
+const MAX_DURATION_MS = 24 * 24 * 3_600_000;
+
+/** "5s", "1500ms", "1m", or a bare number of seconds; at most 24 days. */
 export function parseDuration(option: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
   const amount = match ? Number(match[1]) : Number.NaN;
@@ -20,6 +26,7 @@ export function parseDuration(option: string, text: string): number {
   if (!match || !Number.isFinite(ms) || ms <= 0) {
     throw new UsageError(`${option}: expected a duration such as 5s, 1500ms or 1m, got "${text}"`);
   }
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${option}: expected a duration of at most 24 days (34560m), got "${text}"`);
   return ms;
 }
 

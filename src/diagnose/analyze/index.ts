@@ -37,7 +37,15 @@ function serverCounts(views: readonly NodeView[]): ClusterAnalysis["servers"] {
   return [...counts].map(([server, nodes]) => ({ server, nodes })).sort((a, b) => b.nodes - a.nodes || a.server.localeCompare(b.server));
 }
 
-export function analyze(snapshot: Snapshot): ClusterAnalysis {
+export interface AnalyzeOptions {
+  /**
+   * Count a PING pending longer than this as a fault, instead of the threshold derived from the node
+   * timeout: `watch` reads its samples with a few hundred ms (well past the round trip it observes).
+   */
+  pendingThresholdMs?: number;
+}
+
+export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): ClusterAnalysis {
   const shared = new SharedNodeValues();
   const entryTallies = new EntryTallies();
   const nodeIndexes: number[] = []; // refilled by each readView
@@ -55,7 +63,8 @@ export function analyze(snapshot: Snapshot): ClusterAnalysis {
     return summarize(node, view, id, tallies);
   });
   const nodeTimeoutMs = majority(views.map((view) => view.nodeTimeoutMs).filter((value): value is number => value !== null));
-  const thresholds = linkThresholds(nodeTimeoutMs);
+  const derived = linkThresholds(nodeTimeoutMs);
+  const thresholds = options.pendingThresholdMs === undefined ? derived : { ...derived, pendingMs: options.pendingThresholdMs };
   return {
     nodes,
     views,
@@ -65,5 +74,6 @@ export function analyze(snapshot: Snapshot): ClusterAnalysis {
     nodeTimeoutMs,
     pendingThresholdMs: thresholds.pendingMs,
     pongStaleThresholdMs: thresholds.pongStaleMs,
+    outOfScope: snapshot.outOfScope ?? [],
   };
 }

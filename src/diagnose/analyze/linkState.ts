@@ -9,13 +9,16 @@ export interface LinkThresholds {
   pongStaleMs: number;
 }
 
+/** Redis's default cluster-node-timeout, assumed when CONFIG GET is denied everywhere. */
+export const DEFAULT_NODE_TIMEOUT_MS = 15_000;
+
 /**
  * Redis pings every peer whose last PONG is older than node-timeout/2, and one random peer a second;
  * the PONG normally clears ping-sent within a round trip. So a ping pending for more than a second
  * (half the node timeout when that is shorter) is already a fault, long before PFAIL.
  */
 export function linkThresholds(nodeTimeoutMs: number | null): LinkThresholds {
-  const timeout = nodeTimeoutMs ?? 15_000;
+  const timeout = nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
   const pendingMs = Math.min(1000, Math.max(500, timeout / 2));
   return { pendingMs, pongStaleMs: timeout / 2 + pendingMs };
 }

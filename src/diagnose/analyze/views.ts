@@ -83,7 +83,7 @@ function configuredClusterPort(reply: RawReply): number {
   return text === null ? 0 : Number(text);
 }
 
-const COMMAND_NAMES: Record<NodeCommand, string> = {
+export const COMMAND_NAMES: Record<NodeCommand, string> = {
   ping: "PING",
   clusterMyid: "CLUSTER MYID",
   clusterInfo: "CLUSTER INFO",

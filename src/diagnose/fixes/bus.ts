@@ -6,11 +6,17 @@ import type { CutDirection } from "../bus.js";
 
 export interface BusTarget {
   ip: string;
+  /** Whose host the rules are on, in words: "127.0.0.3", or "127.0.0.12 and 127.0.0.13" for one cause on several nodes. */
+  hosts: string;
   clientPort: number;
   busPort: number;
 }
 
-function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: readonly string[]): Fix[] {
+function hostWord(target: BusTarget): string {
+  return target.hosts === target.ip ? "host" : "hosts";
+}
+
+export function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: readonly string[]): Fix[] {
   const peers = peerIps.length > 0 ? `{ ${peerIps.join(", ")} }` : "<peer addresses>";
   // IPv6 peers are matched by `ip6 saddr` in nft and live in ip6tables.
   const [ip, iptablesCommand] = isIPv6(target.ip) ? ["ip6", "ip6tables"] : ["ip", "iptables"];
@@ -25,12 +31,12 @@ function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: 
     iptables.push(`${iptablesCommand} -I OUTPUT -p tcp -d ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
   }
   return [
-    { where: `nftables on the host of ${target.ip}`, lines },
-    { where: `${iptablesCommand} on the host of ${target.ip}`, lines: iptables },
+    { where: `nftables on the ${hostWord(target)} of ${target.hosts}`, lines },
+    { where: `${iptablesCommand} on the ${hostWord(target)} of ${target.hosts}`, lines: iptables },
   ];
 }
 
-function cloudFixes(target: BusTarget, direction: CutDirection): Fix[] {
+export function cloudFixes(target: BusTarget, direction: CutDirection): Fix[] {
   const port = target.busPort;
   const aws: string[] = [];
   if (direction !== "out") {
@@ -52,7 +58,7 @@ function cloudFixes(target: BusTarget, direction: CutDirection): Fix[] {
   ];
 }
 
-function kubernetesFixes(target: BusTarget): Fix[] {
+export function kubernetesFixes(target: BusTarget): Fix[] {
   return [
     {
       where: "Kubernetes NetworkPolicy selecting the Redis pods (ingress and, if egress is restricted, egress)",
@@ -97,8 +103,9 @@ export function busBlockedFixes(target: BusTarget, direction: CutDirection, peer
 export function busNotListeningFixes(target: BusTarget): Fix[] {
   return [
     {
-      where: `the host of ${target.ip}`,
+      where: `the ${hostWord(target)} of ${target.hosts}`,
       lines: [
+        ...(target.hosts === target.ip ? [] : [`# on each of them (shown for ${target.ip}):`]),
         `ss -ltnp 'sport = :${target.busPort}'   # is redis-server listening on the bus port?`,
         `redis-cli -h ${target.ip} -p ${target.clientPort} CONFIG GET cluster-port`,
         `redis-cli -h ${target.ip} -p ${target.clientPort} CONFIG GET cluster-announce-bus-port   # must be the port peers can dial`,

@@ -4,48 +4,54 @@
 // stays non-zero and grows, e.g.
 //   a1b2... 127.0.0.3:6379@16379 master - 1732600001000 1732599990000 3 connected 10923-16383
 import { formatAddress } from "../../cluster/address.js";
-import type { Finding } from "../../model/finding.js";
+import type { NodeSummary } from "../../model/analysis.js";
+import type { Evidence, Finding } from "../../model/finding.js";
 import { someCells } from "../evidence.js";
 import { busBlockedFixes } from "../fixes/bus.js";
-import type { IsolatedNode } from "../bus.js";
 import type { Rule, RuleContext } from "../rule.js";
-import { anyViewFailing, busPortOf, busProbeEvidence, busTarget, peerIps, refusesBus } from "./busShared.js";
+import { anyViewFailing, busPortOf, busProbeEvidence, busTarget, groupTarget, isolatedGroups, peerIps, refusesBus, type IsolatedEntry } from "./busShared.js";
 
 const LATENT =
   "Redis 7 treats any data received from a node as a sign of life, so a one-way block can leave cluster_state:ok with no PFAIL: a latent fault that becomes an outage with the next rule change, node restart or failover (votes need both directions).";
 
-function isolatedFinding(context: RuleContext, isolated: IsolatedNode): Finding | null {
-  const node = context.nodeAt.get(isolated.node);
-  if (!node || isolated.direction === "both") return null;
-  // An inbound cut with a refusing port is BUS_PORT_NOT_LISTENING, the more precise name.
-  if (isolated.direction === "in" && refusesBus(node)) return null;
-  const port = busPortOf(node);
-  const inbound = isolated.direction === "in";
-  // The other direction works: say so from the views that show it, as the contrast that proves one-way.
-  const working = (inbound ? context.linksFrom.get(node.address) : context.linksTo.get(node.address)) ?? [];
+/** The other direction works: said from the views that show it, as the contrast that proves one-way. */
+function contrast(context: RuleContext, node: NodeSummary, inbound: boolean): Evidence {
+  const working = ((inbound ? context.linksFrom.get(node.address) : context.linksTo.get(node.address)) ?? []).filter((cell) => !context.bus.staleCells.has(cell));
   const healthy = working.filter((cell) => cell.state.kind === "ok");
-  const contrast = {
+  return {
     source: inbound ? node.address : "busdoctor",
     what: "CLUSTER NODES",
     detail: inbound
       ? `${node.address} hears ${healthy.length} of ${working.length} peers fine: its own pings to them are answered`
       : `${healthy.length} of ${working.length} peers hear ${node.address} fine: their pings to it are answered`,
   };
-  return {
-    code: "BUS_LINK_ONE_WAY",
-    severity: anyViewFailing(context) ? "critical" : "warning",
-    nodes: [node.address],
-    summary: inbound
-      ? `peers cannot reach the bus port of ${node.address} (${port}), while it reaches theirs: inbound bus traffic to ${node.address} is blocked`
-      : `${node.address} cannot reach its peers' bus ports, while they reach its own: outbound bus traffic from ${node.address} is blocked`,
-    evidence: inbound
-      ? [...busProbeEvidence(node), ...someCells(isolated.inbound, 5), contrast]
-      : [...someCells(isolated.outbound, 5), contrast, ...busProbeEvidence(node)],
-    explanation: inbound
-      ? `The rules of ${node.address} (its host firewall, security group or NetworkPolicy ingress) drop connections to port ${port}, but let it dial out. ${LATENT}`
-      : `The egress rules of ${node.address} (host firewall output chain, security group egress, NetworkPolicy egress) drop its connections to port ${port}, but peers can dial in. ${LATENT}`,
-    fix: busBlockedFixes(busTarget(node), isolated.direction, peerIps(context, [node.address])),
-  };
+}
+
+/** Nodes cut one way; those cut the same way on the same port make one finding naming all of them. */
+function isolatedFindings(context: RuleContext): Finding[] {
+  // An inbound cut with a refusing port is BUS_PORT_NOT_LISTENING, the more precise name.
+  const keep = ({ isolated, node }: IsolatedEntry): boolean => isolated.direction !== "both" && !(isolated.direction === "in" && refusesBus(node));
+  return isolatedGroups(context, keep, (entry) => `${entry.isolated.direction} ${busPortOf(entry.node)}`).map(({ entries, nodes, addresses, names, one, port }) => {
+    const inbound = entries[0]?.isolated.direction === "in";
+    const share = Math.max(2, Math.floor(6 / nodes.length));
+    return {
+      code: "BUS_LINK_ONE_WAY",
+      severity: anyViewFailing(context) ? "critical" : "warning",
+      nodes: addresses,
+      summary: inbound
+        ? `peers cannot reach the bus port of ${names} (${port}), while ${one ? "it reaches" : "they reach"} theirs: inbound bus traffic to ${names} is blocked`
+        : `${names} cannot reach ${one ? "its" : "their"} peers' bus ports, while they reach ${one ? "its own" : "theirs"}: outbound bus traffic from ${names} is blocked`,
+      evidence: entries.flatMap(({ node, isolated }) =>
+        inbound
+          ? [...busProbeEvidence(node), ...someCells(isolated.inbound, share), contrast(context, node, true)]
+          : [...someCells(isolated.outbound, share), contrast(context, node, false), ...busProbeEvidence(node)],
+      ),
+      explanation: inbound
+        ? `The rules of ${names} (host firewall, security group or NetworkPolicy ingress) drop connections to port ${port}, but let ${one ? "it" : "them"} dial out. ${LATENT}`
+        : `The egress rules of ${names} (host firewall output chain, security group egress, NetworkPolicy egress) drop ${one ? "its" : "their"} connections to port ${port}, but peers can dial in. ${LATENT}`,
+      fix: busBlockedFixes(groupTarget(nodes), inbound ? "in" : "out", peerIps(context, addresses)),
+    };
+  });
 }
 
 /** One observer cannot reach one peer's bus while the reverse works. */
@@ -74,7 +80,6 @@ export const busLinkOneWay: Rule = {
   kind: "cause",
   check(context) {
     if (context.bus.everyPairBroken) return [];
-    const findings = context.bus.isolated.map((isolated) => isolatedFinding(context, isolated)).filter((f) => f !== null);
-    return [...findings, ...strayFindings(context)];
+    return [...isolatedFindings(context), ...strayFindings(context)];
   },
 };

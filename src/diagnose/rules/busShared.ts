@@ -1,9 +1,11 @@
 // Small readings shared by the bus rules, so each fault is classified the same way everywhere.
 import type { NodeSummary } from "../../model/analysis.js";
-import type { Evidence } from "../../model/finding.js";
+import type { Evidence, Fix } from "../../model/finding.js";
 import { hostOf } from "../../cluster/address.js";
 import { defaultBusPort } from "../../cluster/ports.js";
 import { probeEvidence } from "../evidence.js";
+import { byAddress, joinNames } from "../words.js";
+import type { IsolatedNode } from "../bus.js";
 import type { BusTarget } from "../fixes/bus.js";
 import type { RuleContext } from "../rule.js";
 
@@ -18,7 +20,30 @@ function busIp(node: NodeSummary | undefined, address: string): string {
 }
 
 export function busTarget(node: NodeSummary): BusTarget {
-  return { ip: busIp(node, node.address), clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
+  const ip = busIp(node, node.address);
+  return { ip, hosts: ip, clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
+}
+
+/** One target for several nodes of one cause (they share the port): the first node's, naming every host. */
+export function groupTarget(nodes: readonly NodeSummary[]): BusTarget {
+  const first = busTarget(nodes[0] as NodeSummary);
+  return { ...first, hosts: joinNames(nodes.map((node) => busIp(node, node.address))) };
+}
+
+/** Fixes written for the first node of a group, saying they apply to each. */
+export function forEachNode(fixes: Fix[], addresses: readonly string[]): Fix[] {
+  if (addresses.length <= 1) return fixes;
+  return fixes.map((fix) => ({ ...fix, lines: [`# for each of ${joinNames(addresses)} (shown for the first):`, ...fix.lines] }));
+}
+
+/** Nodes grouped by a key (same code, port and direction make one cause), in address order. */
+export function groupBy<T extends { address: string }>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of [...items].sort((a, b) => byAddress(a.address, b.address))) {
+    const key = keyOf(item);
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
 }
 
 export function busPortOf(node: NodeSummary): number {
@@ -73,4 +98,36 @@ export function failureReportEvidence(context: RuleContext, node: NodeSummary): 
       detail: `${best.count} master(s) currently report ${node.address} as failing`,
     },
   ];
+}
+
+/** An isolated node of the bus picture with its summary. */
+export interface IsolatedEntry {
+  isolated: IsolatedNode;
+  node: NodeSummary;
+  address: string;
+}
+
+/** Nodes of one cause (same code, port and direction): what a finding naming all of them needs. */
+export interface IsolatedGroup {
+  entries: IsolatedEntry[];
+  nodes: NodeSummary[];
+  addresses: string[];
+  /** "A", "A and B": every node, for the summary. */
+  names: string;
+  one: boolean;
+  port: number;
+}
+
+/** The isolated nodes `keep` accepts, grouped by `keyOf` (nodes in address order). */
+export function isolatedGroups(context: RuleContext, keep: (entry: IsolatedEntry) => boolean, keyOf: (entry: IsolatedEntry) => string): IsolatedGroup[] {
+  const entries = context.bus.isolated
+    .map((isolated) => ({ isolated, node: context.nodeAt.get(isolated.node) }))
+    .filter((entry): entry is { isolated: IsolatedNode; node: NodeSummary } => entry.node !== undefined)
+    .map((entry) => ({ ...entry, address: entry.node.address }))
+    .filter(keep);
+  return groupBy(entries, keyOf).map((group) => {
+    const nodes = group.map((entry) => entry.node);
+    const addresses = nodes.map((node) => node.address);
+    return { entries: group, nodes, addresses, names: joinNames(addresses), one: nodes.length === 1, port: busPortOf(nodes[0] as NodeSummary) };
+  });
 }

@@ -1,6 +1,7 @@
 // Every rule, in causal order: when several causes fire, the earlier one is the root cause
 // (a dead node explains its peers' pending pings; a partition explains the nodes it cuts off).
 import type { Rule } from "../rule.js";
+import { addressOutOfScope } from "./addressOutOfScope.js";
 import { busLinkOneWay } from "./busLinkOneWay.js";
 import { busPortBlocked } from "./busPortBlocked.js";
 import { busPortNotListening } from "./busPortNotListening.js";
@@ -27,4 +28,5 @@ export const RULES: readonly Rule[] = [
   clusterStateFail,
   topologyDrift,
   gossipAsymmetry,
+  addressOutOfScope,
 ];

@@ -1,7 +1,10 @@
 // NODE_NEEDS_REJOIN: most peers flag a node `fail`, yet it is reachable again (its bus port is open
 // from here and no peer's ping to it is pending) and its own view is still isolated: it reports
 // cluster_state:fail or sees everyone else failing. It needs to be met again.
-import type { Finding } from "../../model/finding.js";
+import type { NodeSummary } from "../../model/analysis.js";
+import type { Evidence, Finding } from "../../model/finding.js";
+import { byAddress, joinNames } from "../words.js";
+import { forEachNode } from "./busShared.js";
 import { hostOf } from "../../cluster/address.js";
 import { isLinkBroken, isLinkKnown } from "../analyze/linkState.js";
 import { cellEvidence } from "../evidence.js";
@@ -22,7 +25,7 @@ export const nodeNeedsRejoin: Rule = {
     analysis.links.forEach((cell) => {
       if (cell.state.kind === "fail") flaggedFailSomewhere.add(cell.peer);
     });
-    const findings: Finding[] = [];
+    const stuck: Array<{ node: NodeSummary; evidence: Evidence[] }> = [];
     analysis.nodes.forEach((node, index) => {
       if (node.response.kind !== "answering" || isolated.has(node.address) || bus.everyPairBroken) return;
       if (node.busProbe !== null && node.busProbe.state !== "open") return;
@@ -43,22 +46,30 @@ export const nodeNeedsRejoin: Rule = {
       const ownCells = linksFrom.get(node.address) ?? [];
       const seesOthersFailing = ownCells.length > 0 && ownCells.every((cell) => cell.state.kind === "fail" || cell.state.kind === "pfail");
       if (view?.info?.state !== "fail" && !seesOthersFailing) return;
-      const healthy = analysis.nodes.find((other) => other.address !== node.address && other.response.kind === "answering" && other.clusterState === "ok");
-      findings.push({
-        code: "NODE_NEEDS_REJOIN",
-        severity: "critical",
-        nodes: [node.address],
-        summary: `${node.address} is reachable again but the cluster still marks it failed and it remains isolated`,
+      stuck.push({
+        node,
         evidence: [
           ...busProbeEvidence(node),
           ...flaggedFail.slice(0, 3).map(cellEvidence),
           { source: node.address, what: "CLUSTER INFO", detail: `cluster_state:${view?.info?.state ?? "unknown"}` },
         ],
-        explanation:
-          "The fault that isolated the node is gone, yet its peers still hold it as FAIL and it still sees itself cut off. Redis normally clears this on its own within a few node timeouts; when it does not (its slots were taken over and its config epoch is stale), it must be met again and made a replica of the master that took over.",
-        fix: rejoinFixes(hostOf(node.address), node.clientPort, node.busPort, healthy?.address ?? null),
       });
     });
-    return findings;
+    const first = stuck[0]?.node;
+    if (first === undefined) return [];
+    const addresses = stuck.map((entry) => entry.node.address).sort(byAddress);
+    const one = stuck.length === 1;
+    const healthy = analysis.nodes.find((other) => !addresses.includes(other.address) && other.response.kind === "answering" && other.clusterState === "ok");
+    const finding: Finding = {
+      code: "NODE_NEEDS_REJOIN",
+      severity: "critical",
+      nodes: addresses,
+      summary: `${joinNames(addresses)} ${one ? "is" : "are"} reachable again but the cluster still marks ${one ? "it" : "them"} failed and ${one ? "it remains" : "they remain"} isolated`,
+      evidence: stuck.flatMap((entry) => entry.evidence),
+      explanation:
+        "The fault that isolated the node is gone, yet its peers still hold it as FAIL and it still sees itself cut off. Redis normally clears this on its own within 2 x cluster-node-timeout of the heal (that phase is reported as recovering); when it does not (its slots were taken over and its config epoch is stale), it must be met again.",
+      fix: forEachNode(rejoinFixes(hostOf(first.address), first.clientPort, first.busPort, healthy?.address ?? null), addresses),
+    };
+    return [finding];
   },
 };

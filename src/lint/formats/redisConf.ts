@@ -57,9 +57,16 @@ export function splitConfigLine(line: string): { text: string; offset: number }[
   return words;
 }
 
+/** Template control lines: `{% if cluster %}`, `{{- if .Values.x }}`, `%{ if enabled }`, `<% if @x %>`, and their ends. */
+const TEMPLATE_OPEN = /^\s*(\{%-?\s*(if|for)\b|\{\{-?\s*(if|range|with)\b|%\{\s*(if|for)\b|<%-?\s*(if|unless)\b|<%.*\bdo\b)/;
+const TEMPLATE_CLOSE = /^\s*(\{%-?\s*end(if|for)\b|\{\{-?\s*end\b|%\{\s*end(if|for)\b|<%-?\s*end\b)/;
+const TEMPLATE_LINE = /^\s*(\{%|\{\{-?\s*(else|define|template|include|\/\*)|\{#|%\{|<%)/;
+
 /**
- * Reads redis.conf text. `locate` maps a 0-based line index and 0-based column of the text to a file
- * position (identity for a file, shifted for a conf embedded in a ConfigMap).
+ * Reads redis.conf text (or a template of one: `redis.conf.j2`, a Terraform `templatefile`). `locate`
+ * maps a 0-based line index and 0-based column of the text to a file position (identity for a file,
+ * shifted for a conf embedded in a ConfigMap). Directives inside template conditionals, and values
+ * holding placeholders, are unknown: they are left out rather than guessed.
  * Sample lines: `port 7000`, `cluster-enabled yes`, `cluster-announce-bus-port 17000`, `# comment`.
  */
 export function parseRedisConfText(
@@ -72,23 +79,35 @@ export function parseRedisConfText(
   }),
 ): ConfigDirective[] {
   const directives: ConfigDirective[] = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, lineIndex) => {
+  let conditional = 0;
+  let lineIndex = 0;
+  let start = 0;
+  while (start <= text.length) {
+    const newline = text.indexOf("\n", start);
+    const line = text.slice(start, newline < 0 ? text.length : newline).replace(/\r$/, "");
+    const index = lineIndex++;
+    start = newline < 0 ? text.length + 1 : newline + 1;
     const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) return;
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    if (TEMPLATE_OPEN.test(line)) conditional++;
+    else if (TEMPLATE_CLOSE.test(line)) conditional = Math.max(0, conditional - 1);
+    if (TEMPLATE_LINE.test(line) || conditional > 0) continue;
     const words = splitConfigLine(line);
     const first = words?.[0];
-    if (!words || !first) {
-      const at = locate(lineIndex, 0);
-      throw new LintInputError(file, "unbalanced quotes in redis configuration line", at);
-    }
+    if (!words || !first) throw new LintInputError(file, "unbalanced quotes in redis configuration line", locate(index, 0));
+    if (words.some((word) => isPlaceholder(word.text))) continue;
     directives.push({
       name: first.text.toLowerCase(),
       args: words.slice(1).map((word) => word.text),
-      at: locate(lineIndex, first.offset),
+      at: locate(index, first.offset),
     });
-  });
+  }
   return directives;
+}
+
+/** A template placeholder or a shell/compose variable: a value only known later. */
+export function isPlaceholder(value: string): boolean {
+  return /\{\{|\{%|\$\{|\$\(|<%|`|^\$\w/.test(value);
 }
 
 /**
@@ -123,6 +142,9 @@ export function factsFromDirectives(directives: ConfigDirective[], origin: strin
   const facts: RedisNodeFacts = { origin, at };
   for (const directive of directives) {
     const value = directive.args[0];
+    // `--port ${REDIS_PORT}`, `--cluster-announce-ip $(hostname -i)`: known only at run time, except
+    // the host's address Kubernetes passes (`$(status.hostIP)`), which is known to be the host's.
+    if (value !== undefined && isPlaceholder(value) && value !== "$(status.hostIP)") continue;
     switch (directive.name) {
       case "port":
         facts.port = sourcedPort(directive);
@@ -150,7 +172,7 @@ export function factsFromDirectives(directives: ConfigDirective[], origin: strin
         facts.announceBusPort = sourcedPort(directive);
         break;
       case "sentinel":
-        facts.sentinel = true;
+        facts.sentinel = { value: true, at: directive.at };
         break;
     }
   }

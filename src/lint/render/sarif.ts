@@ -1,6 +1,7 @@
-// SARIF 2.1.0, the format GitHub code scanning ingests: one run, the rules as the driver's rules,
-// each finding as a result with a physical location relative to the repository root.
-import type { LintFinding } from "../model.js";
+// SARIF 2.1.0, the format GitHub code scanning ingests: one run, the rules as the driver's rules, each
+// finding as a result with a physical location relative to the repository root and, where busdoctor can
+// place it, the fix as a SARIF fix; files not read are the run's tool notifications.
+import type { LintFinding, NotRead, TextEdit } from "../model.js";
 import type { LintRule } from "../rules/index.js";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -11,7 +12,26 @@ function artifactUri(file: string): string {
   return normalized.split("/").map(encodeURIComponent).join("/");
 }
 
-export function renderSarif(findings: LintFinding[], rules: readonly LintRule[], version: string): string {
+function location(file: string, line: number, column: number) {
+  return { physicalLocation: { artifactLocation: { uri: artifactUri(file), uriBaseId: "%SRCROOT%" }, region: { startLine: line, startColumn: column } } };
+}
+
+function sarifFix(edits: readonly TextEdit[]) {
+  return {
+    description: { text: "Allow the cluster bus port between the nodes" },
+    artifactChanges: edits.map((edit) => ({
+      artifactLocation: { uri: artifactUri(edit.file), uriBaseId: "%SRCROOT%" },
+      replacements: [
+        {
+          deletedRegion: { startLine: edit.start.line, startColumn: edit.start.column, endLine: edit.end.line, endColumn: edit.end.column },
+          insertedContent: { text: edit.text },
+        },
+      ],
+    })),
+  };
+}
+
+export function renderSarif(findings: readonly LintFinding[], notRead: readonly NotRead[], rules: readonly LintRule[], version: string): string {
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const log = {
     $schema: SARIF_SCHEMA,
@@ -33,20 +53,24 @@ export function renderSarif(findings: LintFinding[], rules: readonly LintRule[],
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: notRead.map((entry) => ({
+              level: "warning",
+              message: { text: `not read: ${entry.reason}` },
+              locations: [location(entry.file, entry.line ?? 1, entry.column ?? 1)],
+            })),
+          },
+        ],
         results: findings.map((found) => ({
           ruleId: found.ruleId,
           ...(ruleIndex.has(found.ruleId) ? { ruleIndex: ruleIndex.get(found.ruleId) } : {}),
           level: found.severity,
-          message: { text: `${found.message}\nFix:\n${found.fix}` },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: artifactUri(found.file), uriBaseId: "%SRCROOT%" },
-                region: { startLine: found.line, startColumn: found.column },
-              },
-            },
-          ],
-          properties: { fix: found.fix },
+          message: { text: `${found.message}\nWhy: ${found.evidence}\nFix:\n${found.fix}` },
+          locations: [location(found.file, found.line, found.column)],
+          ...(found.edits ? { fixes: [sarifFix(found.edits)] } : {}),
+          properties: { fix: found.fix, evidence: found.evidence },
         })),
         columnKind: "unicodeCodePoints",
       },

@@ -1,5 +1,7 @@
-// A container mapping that publishes the client port but not the bus port.
+// A container mapping that publishes the client port but not the bus port, for a node that announces
+// an address peers reach through that mapping.
 import { portsOf } from "../clusterPorts.js";
+import { judgeItems, nodeEvidence, type Judgement } from "../evidence.js";
 import { composePortFix, hostPortFix, settingFix } from "../fix/yaml.js";
 import type { LintFinding, Publication, PublishedContainer } from "../model.js";
 import { rangeCovers } from "../ports.js";
@@ -14,42 +16,47 @@ export function hostPortFor(publication: Publication, port: number): number | un
   return publication.host ? publication.host.from + (port - publication.container.from) : undefined;
 }
 
+/** What a container's own configuration says about cluster mode, else what its scope says. */
+export function containerJudgement(container: PublishedContainer, scope: Judgement): Judgement {
+  return judgeItems(nodeEvidence(container.node)) ?? scope;
+}
+
 export const busPortNotPublished: LintRule = {
   id: "bus-port-not-published",
   defaultSeverity: "error",
-  summary: "A cluster-mode container publishes the client port but not the bus port.",
+  summary: "A cluster-mode container that announces an address publishes the client port but not the bus port.",
   help:
-    "Peers on other hosts (or anything dialing the announced host address) reach a containerised node only through the ports " +
-    "it publishes. A compose `ports:` list or Kubernetes `hostPort` that maps the client port but not the bus port leaves the " +
-    "node reachable for clients and unreachable for gossip. Publish the bus port too, or use host networking.",
-  check({ scope }) {
+    "A node that announces an address (cluster-announce-ip/-hostname/-port, a host port's host IP) is dialled by its peers on that " +
+    "address, through the ports it publishes. A compose `ports:` list or Kubernetes `hostPort` that maps the client port but not the bus " +
+    "port leaves the node reachable for clients and unreachable for gossip. Nodes that announce nothing talk over the container " +
+    "network directly, where nothing needs publishing: they are not reported.",
+  check({ scope, judgeScope }) {
     const findings: LintFinding[] = [];
     for (const container of scope.containers) {
-      if (container.hostNetwork || container.node.clusterEnabled?.value !== true) continue;
-      const ports = portsOf(container.node);
+      const judgement = containerJudgement(container, judgeScope());
+      if (container.hostNetwork || judgement.stance === "not-cluster") continue;
+      const node = container.node;
+      if (node.announceIp === undefined && node.announcePort === undefined) continue;
+      const ports = portsOf(node);
       const client = publishing(container, ports.client);
       if (!client || publishing(container, ports.bus)) continue;
-      const announced = container.node.announceIp !== undefined || container.node.announcePort !== undefined;
       const clientHost = hostPortFor(client, ports.client);
-      const busHost = container.node.announceBusPort?.value ?? (clientHost === undefined ? ports.bus : clientHost + (ports.bus - ports.client));
-      const mapping = container.syntax === "compose" ? composePortFix(busHost, ports.bus) : hostPortFix(ports.bus, busHost);
+      const busHost = node.announceBusPort?.value ?? (clientHost === undefined ? ports.bus : clientHost + (ports.bus - ports.client));
+      const mapping = container.syntax === "compose" ? composePortFix(busHost, ports.bus, client.next) : hostPortFix(ports.bus, busHost, client.next);
       // A bus mapped to another host port must be announced as such, or peers dial the container's own bus port.
-      const fix =
-        announced && busHost !== ports.announcedBus
-          ? `${mapping}\n# and announce the published bus port:\n${settingFix(container.settings, "cluster-announce-bus-port", busHost)}`
-          : mapping;
-      findings.push(
-        finding(
-          this.id,
-          announced ? "error" : "warning",
-          client.at,
-          `${container.name} publishes the client port ${ports.client} but not the cluster bus port ${ports.bus}: ` +
-            (announced
-              ? `it announces a host address, so peers dial the bus through this mapping and cannot reach it; the cluster fails while the node answers PING.`
-              : `peers outside this host or network cannot reach its bus.`),
-          fix,
-        ),
+      const announce = busHost !== ports.announcedBus ? settingFix(container.settings, "cluster-announce-bus-port", busHost, container.settingPlacement) : undefined;
+      const fix = announce ? `${mapping.fix}\n# and announce the published bus port:\n${announce.fix}` : mapping.fix;
+      const edits = [mapping.edit, announce?.edit].filter((edit) => edit !== undefined);
+      const found = finding(
+        this.id,
+        "error",
+        client.at,
+        `${container.name} publishes the client port ${ports.client} but not the cluster bus port ${ports.bus}: it announces an address, ` +
+          `so peers dial the bus through this mapping and cannot reach it; the cluster fails while the node answers PING.`,
+        { fix, edits: announce && !announce.edit ? [] : edits },
+        judgement,
       );
+      if (found) findings.push(found);
     }
     return findings;
   },

@@ -1,18 +1,25 @@
-// `check --format markdown`: the report as an incident ticket, root cause first, raw lines in code
-// so they paste back exactly, fixes as code blocks.
+// `check --format markdown`: the report as an incident ticket. Compact (default): verdict, phase, what
+// it is based on, the causes, the one fix and the key evidence, then the tables; --verbose: every
+// finding in full. Raw lines in code so they paste back exactly, fixes as code blocks, each once.
 
-import type { Finding } from "../../model/finding.js";
+import type { Finding, Fix } from "../../model/finding.js";
 import { HEALTH_LABEL, plural, verdictText, type CheckReport } from "../report.js";
+import { basisLines, keyEvidence, leadFixes, uniqueFixes } from "../summary.js";
 import { codeBlock, codeSpan, cellCode, escapeText, table } from "./syntax.js";
 import { linkSection, nodeTable } from "./tables.js";
 import { groupProblems, nodeList } from "../problems.js";
 
-export function renderMarkdown(report: CheckReport): string {
+export interface MarkdownOptions {
+  verbose?: boolean;
+}
+
+export function renderMarkdown(report: CheckReport, options: MarkdownOptions = {}): string {
   const { diagnosis } = report;
+  const verbose = options.verbose === true;
   const blocks = [
     [`# ${HEALTH_LABEL[diagnosis.health]}: ${escapeText(verdictText(diagnosis))}`, "", context(report)],
-    rootCauseSection(report),
-    otherFindingsSection(report),
+    phaseAndBasis(report),
+    ...(verbose ? allFindings(report) : [causesSection(report), fixSection(report), evidenceSection(report), notesSection(report)]),
     nodeTable(report.analysis),
     linkSection(report.analysis),
     problemSection(report),
@@ -26,59 +33,83 @@ function context(report: CheckReport): string {
   return `busdoctor check of ${nodes} (seeds ${seeds}), snapshot ${report.generatedAt}, collected in ${report.durationMs} ms, exit code ${report.exitCode}.`;
 }
 
-function rootCauseSection({ diagnosis }: CheckReport): string[] {
-  const { rootCause, consequences } = diagnosis;
-  if (rootCause === null) return [];
-  const follows = consequences.length > 0 ? "; the rest follows from it." : "";
-  const lines = [
-    `## Root cause: ${codeSpan(rootCause.code)} (${rootCause.severity})`,
-    "",
-    `**${escapeText(rootCause.summary)}**${follows}`,
-    ...findingBody(rootCause),
-  ];
-  if (consequences.length > 0) {
-    lines.push("", "### Consequences", "", ...consequences.map(consequenceItem));
-  }
+function phaseAndBasis(report: CheckReport): string[] {
+  const { diagnosis } = report;
+  const [first = "", ...more] = basisLines(report);
+  const lines = [`**Phase:** ${escapeText(diagnosis.phase.summary)}`, "", `**Based on:** ${escapeText(first)}`];
+  for (const line of more) lines.push(`- ${escapeText(line)}`);
   return lines;
 }
 
-function consequenceItem(finding: Finding): string {
+function item(finding: Finding): string {
   const nodes = finding.nodes.length > 0 ? ` (${finding.nodes.map(codeSpan).join(", ")})` : "";
   return `- ${codeSpan(finding.code)} ${finding.severity}: ${escapeText(finding.summary)}${nodes}`;
 }
 
-function otherFindingsSection({ diagnosis }: CheckReport): string[] {
-  if (diagnosis.otherFindings.length === 0) return [];
-  const title = diagnosis.rootCause ? "## Other findings" : "## Findings";
-  return [
-    title,
-    ...diagnosis.otherFindings.flatMap((finding) => [
-      "",
-      `### ${codeSpan(finding.code)} (${finding.severity})`,
-      "",
-      escapeText(finding.summary),
-      ...findingBody(finding),
-    ]),
-  ];
+function causesSection({ diagnosis }: CheckReport): string[] {
+  const { rootCause, coRootCauses, consequences } = diagnosis;
+  if (rootCause === null) return [];
+  const lines = [`## Root cause: ${codeSpan(rootCause.code)} (${rootCause.severity})`, "", `**${escapeText(rootCause.summary)}**`, "", `Nodes: ${rootCause.nodes.map(codeSpan).join(", ")}`];
+  if (coRootCauses.length > 0) lines.push("", "### Also, independent of it (fix each)", "", ...coRootCauses.map(item));
+  if (consequences.length > 0) lines.push("", "### Follows from it", "", ...consequences.map(item));
+  return lines;
 }
 
-/** Nodes, explanation, evidence table and one code block per fix. */
-function findingBody(finding: Finding): string[] {
-  const lines: string[] = [];
-  if (finding.nodes.length > 0) lines.push("", `Nodes: ${finding.nodes.map(codeSpan).join(", ")}`);
-  if (finding.explanation.length > 0) lines.push("", escapeText(finding.explanation));
-  if (finding.evidence.length > 0) {
-    const rows = finding.evidence.map((evidence) => [
-      cellCode(evidence.source),
-      escapeText(evidence.what),
-      cellCode(evidence.detail),
-    ]);
-    lines.push("", "**Evidence**", "", ...table(["From", "What", "Exact value"], rows));
-  }
-  for (const fix of finding.fix) {
-    lines.push("", `**Fix: ${escapeText(fix.where)}**`, "", ...codeBlock(fix.lines));
-  }
+function fixBlock(fix: Fix): string[] {
+  return ["", `**Fix: ${escapeText(fix.where)}**`, "", ...codeBlock(fix.lines)];
+}
+
+function fixSection(report: CheckReport): string[] {
+  const { fixes, elsewhere } = leadFixes(report);
+  if (fixes.length === 0) return [];
+  const lines = ["## Fix", ...fixes.flatMap(fixBlock)];
+  if (elsewhere.length > 0) lines.push("", `Or where the rule lives (\`--verbose\` shows each): ${escapeText(elsewhere.join("; "))}.`);
   return lines;
+}
+
+function evidenceTable(evidence: Finding["evidence"]): string[] {
+  return table(["From", "What", "Exact value"], evidence.map((line) => [cellCode(line.source), escapeText(line.what), cellCode(line.detail)]));
+}
+
+function evidenceSection(report: CheckReport): string[] {
+  const { shown, total } = keyEvidence(report);
+  if (shown.length === 0) return [];
+  const more = total > shown.length ? ` (${shown.length} of ${total} lines; \`--verbose\` or \`--json\` for all)` : "";
+  return [`## Evidence${more}`, "", ...evidenceTable(shown)];
+}
+
+function notesSection({ diagnosis }: CheckReport): string[] {
+  if (diagnosis.otherFindings.length === 0) return [];
+  return [diagnosis.rootCause ? "## Notes" : "## Findings", "", ...diagnosis.otherFindings.map(item)];
+}
+
+/** --verbose: every finding with its evidence, explanation and fixes; each fix block once. */
+function allFindings({ diagnosis }: CheckReport): string[][] {
+  const printed = new Set<string>();
+  const section = (title: string, findings: readonly Finding[]): string[] => {
+    if (findings.length === 0) return [];
+    return [
+      title,
+      ...findings.flatMap((finding) => {
+        const lines = ["", `### ${codeSpan(finding.code)} (${finding.severity})`, "", `**${escapeText(finding.summary)}**`];
+        if (finding.nodes.length > 0) lines.push("", `Nodes: ${finding.nodes.map(codeSpan).join(", ")}`);
+        if (finding.explanation.length > 0) lines.push("", escapeText(finding.explanation));
+        if (finding.evidence.length > 0) lines.push("", "**Evidence**", "", ...evidenceTable(finding.evidence));
+        for (const fix of uniqueFixes(finding.fix)) {
+          const key = `${fix.where}\n${fix.lines.join("\n")}`;
+          lines.push(...(printed.has(key) ? ["", `**Fix: ${escapeText(fix.where)}**: as above.`] : fixBlock(fix)));
+          printed.add(key);
+        }
+        return lines;
+      }),
+    ];
+  };
+  return [
+    section("## Root cause", diagnosis.rootCause ? [diagnosis.rootCause] : []),
+    section("## Co-root causes (fix each)", diagnosis.coRootCauses),
+    section("## Follows from it", diagnosis.consequences),
+    section(diagnosis.rootCause ? "## Other findings" : "## Findings", diagnosis.otherFindings),
+  ];
 }
 
 function problemSection({ analysis }: CheckReport): string[] {

@@ -1,26 +1,13 @@
 // The node table and the observer -> peer matrix as markdown tables, numbered like the terminal's.
 
 import type { ClusterAnalysis } from "../../model/analysis.js";
-import { LINK_LEGEND, LINK_SYMBOL, linkSourceNote, SELF_SYMBOL } from "../describe.js";
+import { LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
 import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGrid.js";
-import { NODE_COLUMNS, nodeRows, type NodeColumn } from "../nodeRows.js";
+import { NODE_COLUMNS, NODE_HEADERS, nodeRows, type NodeColumn } from "../nodeRows.js";
 import { cellCode, codeSpan, escapeText, table } from "./syntax.js";
 
 /** Past this many nodes a markdown grid is too wide to read; the "not ok" list still has every cell. */
 const MAX_GRID_NODES = 24;
-
-const NODE_HEADERS: Record<NodeColumn, string> = {
-  "#": "#",
-  address: "Address",
-  id: "ID",
-  role: "Role",
-  master: "Master",
-  client: "Client port",
-  bus: "Bus port",
-  state: "Own cluster_state",
-  flagged: "Flagged by others",
-  slots: "Slots",
-};
 
 const CODE_COLUMNS: ReadonlySet<NodeColumn> = new Set(["address", "id"]);
 
@@ -35,9 +22,7 @@ export function linkSection(analysis: ClusterAnalysis): string[] {
   const { total, ok } = countLinks(analysis);
   const title = "## Bus links (observer -> peer)";
   if (total === 0) return [title, "", "No node gave its view of the others."];
-  const note = linkSourceNote(analysis);
-  const source = note === null ? [] : ["", `${escapeText(note.charAt(0).toUpperCase() + note.slice(1))}.`];
-  if (ok === total) return [title, "", `All ${total} observer -> peer links are ok.`, ...source];
+  if (ok === total) return [title, "", `All ${total} observer -> peer links are ok.`];
   const legend = LINK_LEGEND.map(([symbol, meaning]) => `${codeSpan(symbol)} ${escapeText(meaning)}`).join(", ");
   const notOk = notOkLinks(analysis).map(
     (link) =>
@@ -47,7 +32,6 @@ export function linkSection(analysis: ClusterAnalysis): string[] {
     title,
     "",
     `${ok} of ${total} links are ok. Rows are observers (each node's own CLUSTER NODES), columns are peers.`,
-    ...source,
     "",
     ...grid(analysis),
     "",

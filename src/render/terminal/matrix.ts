@@ -2,7 +2,7 @@
 // peers numbered like the node table; below it, every cell that is not ok with its exact value.
 
 import type { ClusterAnalysis } from "../../model/analysis.js";
-import { LINK_LEGEND, LINK_SYMBOL, linkSourceNote, SELF_SYMBOL } from "../describe.js";
+import { LINK_LEGEND, LINK_SYMBOL, SELF_SYMBOL } from "../describe.js";
 import { buildLinkGrid, countLinks, notOkLinks, type GridCell } from "../linkGrid.js";
 import { plural } from "../report.js";
 import { alignColumns, type Paint } from "./layout.js";
@@ -14,17 +14,24 @@ export const MAX_NOT_OK_LINES = 30;
 export function renderMatrix(analysis: ClusterAnalysis, style: Style, width: number): string[] {
   const { total, ok } = countLinks(analysis);
   if (total === 0) return [`${style.heading("BUS LINKS")}  no node gave its view of the others`];
-  const note = linkSourceNote(analysis);
-  const source = note === null ? [] : [style.dim(`  (${note})`)];
-  if (ok === total) return [`${style.heading("BUS LINKS")}  all ${total} observer -> peer links ok`, ...source];
+  if (ok === total) return [`${style.heading("BUS LINKS")}  all ${total} observer -> peer links ok`];
   return [
     `${style.heading("BUS LINKS")}  observer -> peer, ${ok} of ${total} ok; rows are observers, columns peers`,
-    ...source,
     ...grid(analysis, style, width),
     ...legend(width),
     "  Not ok:",
     ...notOkList(analysis),
   ];
+}
+
+/** Compact: how many links are ok, and the first few that are not. */
+export function renderLinkSummary(analysis: ClusterAnalysis, style: Style, shown = 5): string[] {
+  const { total, ok } = countLinks(analysis);
+  if (total === 0) return [`${style.heading("BUS LINKS")}  no node gave its view of the others`];
+  if (ok === total) return [`${style.heading("BUS LINKS")}  all ${total} observer -> peer links ok`];
+  const lines = notOkList(analysis);
+  const more = lines.length > shown ? [`    ... (--verbose: the grid and every link that is not ok)`] : [];
+  return [`${style.heading("BUS LINKS")}  ${ok} of ${total} observer -> peer links ok; not ok:`, ...lines.slice(0, shown), ...more];
 }
 
 function grid(analysis: ClusterAnalysis, style: Style, width: number): string[] {

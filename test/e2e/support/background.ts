@@ -1,7 +1,9 @@
-// A long-running process (watch, a webhook receiver) started for a test, its output read line by line.
+// A long-running program for an e2e test (busdoctor watch, a webhook receiver), its output read line
+// by line, stopped with SIGTERM (SIGKILL after 5 s).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 
+/** A long-running process inside the lab, its stdout read line by line. */
 export class Background {
   readonly lines: string[] = [];
   readonly stderr: string[] = [];

@@ -1,26 +1,32 @@
-// Records, from a real redis-server through ioredis, the fixtures of test/unit/collect:
-// - ioredis-errors.json: every error busdoctor's node client can meet, for classify.test.ts;
+// Records, from a real redis-server through busdoctor's own node client, the fixtures of test/unit/collect:
+// - node-errors.json: the error replies the server sends (the input of classifyReplyError) and the
+//   socket error a refused connect raises (the input of classifySocketError), for classify.test.ts;
 // - fresh-node-cluster-nodes.txt: CLUSTER NODES of a cluster node that met nobody (its own IP unknown).
+// Timeouts, closed connections and bad replies are the client's own doing: test/unit/collect/nodeClient.test.ts.
 // Run as root:  node --import tsx test/e2e/support/collect-record-fixtures.ts
-// It makes its own namespace with one redis-server on 127.0.0.1:6379 and an nftables drop rule,
-// runs itself inside it ("inner"), writes the files, and cleans up.
+// It makes its own namespace with one redis-server on 127.0.0.1:6379, runs itself inside it ("inner"),
+// writes the files, and cleans up.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
+import { openSession, type ClientSettings, type NodeConnection } from "../../../src/collect/nodeClient.js";
 
 const NAMESPACE = "busdoctor-collect-rec";
 const DIR = "/tmp/busdoctor-collect-rec";
 const FIXTURES = new URL("../../unit/collect/fixtures/", import.meta.url);
-const TIMEOUT_MS = 300;
 const REFUSED_PORT = 6390; // nothing listens there
-const DROPPED_PORT = 6391; // an nftables rule drops SYNs to it
 
-interface RecordedError {
+interface RecordedReply {
   scenario: string;
-  name: string;
-  message: string;
+  /** The error line as the server sent it, without the leading "-". */
+  line: string;
+}
+
+interface RecordedSocketError {
+  scenario: string;
   code: string | null;
+  message: string;
 }
 
 function run(argv: readonly string[]): string {
@@ -32,107 +38,58 @@ function inNamespace(argv: readonly string[]): string {
   return run(["ip", "netns", "exec", NAMESPACE, ...argv]);
 }
 
-/** The same client options as src/collect/nodeClient.ts, so the errors are the ones it sees. */
-function client(port = 6379): Redis {
-  return new Redis({
-    host: "127.0.0.1",
-    port,
-    lazyConnect: true,
-    connectTimeout: TIMEOUT_MS,
-    commandTimeout: TIMEOUT_MS,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    reconnectOnError: () => false,
-    enableReadyCheck: false,
-    disableClientInfo: true,
+const SETTINGS: ClientSettings = { timeoutMs: 2000, user: null, password: null, tls: null, maxReplyBytes: 1024 * 1024 };
+
+async function client(): Promise<NodeConnection> {
+  const session = await openSession("127.0.0.1", 6379, SETTINGS);
+  if (session.client === null) throw new Error(`cannot connect: ${JSON.stringify(session.connection)}`);
+  return session.client;
+}
+
+async function call(connection: NodeConnection, args: string[]): Promise<string> {
+  const [result] = await connection.pipeline([args]);
+  if (result === undefined || !result.ok || typeof result.reply !== "string") throw new Error(`${args.join(" ")}: ${JSON.stringify(result)}`);
+  return result.reply;
+}
+
+async function replyError(scenario: string, connection: NodeConnection, args: string[]): Promise<RecordedReply> {
+  const [result] = await connection.pipeline([args]);
+  if (result === undefined || result.ok) throw new Error(`${scenario}: ${args.join(" ")} succeeded`);
+  return { scenario, line: result.error };
+}
+
+function refusedConnect(): Promise<RecordedSocketError> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port: REFUSED_PORT });
+    socket.on("error", (error: NodeJS.ErrnoException) => resolve({ scenario: "connect-refused", code: error.code ?? null, message: error.message }));
   });
 }
 
-function record(scenario: string, error: unknown): RecordedError {
-  if (!(error instanceof Error)) throw new Error(`${scenario}: not an Error: ${String(error)}`);
-  const code: unknown = (error as { code?: unknown }).code;
-  return { scenario, name: error.name, message: error.message, code: typeof code === "string" ? code : null };
-}
+async function inner(): Promise<void> {
+  const replies: RecordedReply[] = [];
+  const plain = await client();
+  writeFileSync(new URL("fresh-node-cluster-nodes.txt", FIXTURES), await call(plain, ["CLUSTER", "NODES"]));
+  replies.push(await replyError("unknown-command", plain, ["NOSUCHCMD"]));
+  replies.push(await replyError("unknown-subcommand", plain, ["CLUSTER", "NOSUCH"]));
+  replies.push(await replyError("error-reply", plain, ["CLUSTER", "COUNT-FAILURE-REPORTS", "0".repeat(40)]));
+  replies.push(await replyError("auth-not-needed", plain, ["AUTH", "not-needed"]));
+  await call(plain, ["ACL", "SETUSER", "reader", "on", ">reader-pass", "-@all", "+ping", "+auth"]);
+  replies.push(await replyError("wrongpass-user", plain, ["AUTH", "reader", "not-the-password"]));
+  const reader = await client();
+  await call(reader, ["AUTH", "reader", "reader-pass"]);
+  replies.push(await replyError("noperm", reader, ["CONFIG", "GET", "cluster-node-timeout"]));
+  reader.close();
 
-async function replyError(scenario: string, redis: Redis, args: string[]): Promise<RecordedError> {
-  const [name = "", ...rest] = args;
-  try {
-    await redis.call(name, rest);
-  } catch (error) {
-    return record(scenario, error);
-  }
-  throw new Error(`${scenario}: ${args.join(" ")} succeeded`);
-}
+  await call(plain, ["CONFIG", "SET", "requirepass", "server-pass"]);
+  plain.close();
+  const anonymous = await client();
+  replies.push(await replyError("noauth", anonymous, ["PING"]));
+  replies.push(await replyError("wrongpass-default", anonymous, ["AUTH", "not-the-password"]));
+  anonymous.close();
 
-/** A failed connect: the socket's own error (an 'error' event) and what connect() rejects with. */
-async function connectErrors(scenario: string, port: number): Promise<RecordedError[]> {
-  const redis = client(port);
-  const events: unknown[] = [];
-  redis.on("error", (error: unknown) => events.push(error));
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    return [record(`${scenario}-event`, events[0]), record(`${scenario}-rejection`, error)];
-  }
-  throw new Error(`${scenario}: connected`);
-}
-
-async function inner(serverPid: number): Promise<void> {
-  const recorded: RecordedError[] = [];
-  const plain = client();
-  await plain.connect();
-  writeFileSync(new URL("fresh-node-cluster-nodes.txt", FIXTURES), String(await plain.call("CLUSTER", ["NODES"])));
-  recorded.push(await replyError("unknown-command", plain, ["NOSUCHCMD"]));
-  recorded.push(await replyError("unknown-subcommand", plain, ["CLUSTER", "NOSUCH"]));
-  recorded.push(await replyError("error-reply", plain, ["CLUSTER", "COUNT-FAILURE-REPORTS", "0".repeat(40)]));
-  recorded.push(await replyError("auth-not-needed", plain, ["AUTH", "not-needed"]));
-  await plain.call("ACL", ["SETUSER", "reader", "on", ">reader-pass", "-@all", "+ping", "+auth"]);
-  recorded.push(await replyError("wrongpass-user", plain, ["AUTH", "reader", "not-the-password"]));
-  const reader = client();
-  await reader.connect();
-  await reader.call("AUTH", ["reader", "reader-pass"]);
-  recorded.push(await replyError("noperm", reader, ["CONFIG", "GET", "cluster-node-timeout"]));
-  reader.disconnect();
-
-  process.kill(serverPid, "SIGSTOP");
-  try {
-    const paused = client();
-    await paused.connect();
-    recorded.push(await replyError("command-timeout", paused, ["PING"]));
-    paused.disconnect();
-  } finally {
-    process.kill(serverPid, "SIGCONT");
-  }
-
-  await plain.call("CONFIG", ["SET", "requirepass", "server-pass"]);
-  plain.disconnect();
-  const anonymous = client();
-  await anonymous.connect();
-  recorded.push(await replyError("noauth", anonymous, ["PING"]));
-  recorded.push(await replyError("wrongpass-default", anonymous, ["AUTH", "not-the-password"]));
-  anonymous.disconnect();
-
-  // The server closed the connection between two rounds (here: another client kills it).
-  const victim = client();
-  victim.on("error", () => undefined);
-  await victim.connect();
-  const killer = client();
-  await killer.connect();
-  await killer.call("AUTH", ["server-pass"]);
-  await killer.call("CLIENT", ["KILL", "SKIPME", "yes"]);
-  killer.disconnect();
-  if (victim.status !== "end") await new Promise((resolve) => victim.once("end", resolve));
-  recorded.push(await replyError("command-after-close", victim, ["PING"]));
-
-  recorded.push(...(await connectErrors("connect-refused", REFUSED_PORT)));
-  recorded.push(...(await connectErrors("connect-timeout", DROPPED_PORT)));
-  const versions = {
-    redis: inNamespace(["redis-server", "--version"]).trim(),
-    ioredis: (JSON.parse(readFileSync(fileURLToPath(new URL("../../../node_modules/ioredis/package.json", import.meta.url)), "utf8")) as { version: string }).version,
-  };
-  writeFileSync(new URL("ioredis-errors.json", FIXTURES), `${JSON.stringify({ recordedWith: versions, errors: recorded }, null, 2)}\n`);
+  const socket = [await refusedConnect()];
+  const versions = { redis: inNamespace(["redis-server", "--version"]).trim(), node: process.version };
+  writeFileSync(new URL("node-errors.json", FIXTURES), `${JSON.stringify({ recordedWith: versions, replies, socket }, null, 2)}\n`);
 }
 
 function outer(): void {
@@ -141,15 +98,13 @@ function outer(): void {
   run(["ip", "netns", "add", NAMESPACE]);
   try {
     inNamespace(["ip", "link", "set", "lo", "up"]);
-    inNamespace(["nft", `add table inet rec; add chain inet rec input { type filter hook input priority 0; }; add rule inet rec input tcp dport ${DROPPED_PORT} drop`]);
     inNamespace([
       "redis-server", "--bind", "127.0.0.1", "--port", "6379", "--protected-mode", "no", "--cluster-enabled", "yes",
       "--cluster-config-file", `${DIR}/nodes.conf`, "--dir", DIR, "--save", "", "--appendonly", "no",
       "--daemonize", "yes", "--pidfile", `${DIR}/pid`, "--logfile", `${DIR}/log`,
     ]);
     execFileSync("sleep", ["0.5"]);
-    const pid = readFileSync(`${DIR}/pid`, "utf8").trim();
-    execFileSync("ip", ["netns", "exec", NAMESPACE, process.execPath, "--import", "tsx", fileURLToPath(import.meta.url), "inner", pid], {
+    execFileSync("ip", ["netns", "exec", NAMESPACE, process.execPath, "--import", "tsx", fileURLToPath(import.meta.url), "inner"], {
       stdio: "inherit",
     });
   } finally {
@@ -163,5 +118,5 @@ function outer(): void {
   }
 }
 
-if (process.argv[2] === "inner") await inner(Number(process.argv[3]));
+if (process.argv[2] === "inner") await inner();
 else outer();

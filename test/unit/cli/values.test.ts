@@ -15,6 +15,12 @@ describe("parseDuration", () => {
   it.each(["", "5x", "-1s", "0", "s"])("rejects %j naming the option", (text) => {
     expect(() => parseDuration("--sample", text)).toThrow(/^--sample: expected a duration/);
   });
+
+  it.each(["40000m", "2147484s", "3000000000ms"])("rejects %j, longer than a timer can wait, instead of sampling for 1 ms", (text) => {
+    expect(() => parseDuration("--sample", text)).toThrow(`--sample: expected a duration of at most 24 days (34560m), got "${text}"`);
+  });
+
+  it("takes the longest it allows", () => expect(parseDuration("--sample", "34560m")).toBe(34560 * 60_000));
 });
 
 describe("parseInteger", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { busProbeHost, tlsServerName, type BusProbeInput } from "../../../src/cluster/busAddress.js";
+import { checkScope, seedScope } from "../../../src/cluster/scope.js";
 
 // Valkey 8 with cluster-announce-client-ipv4 127.0.1.3: CLUSTER NODES prints 127.0.1.3:6379@16379 to
 // clients, while peers dial the bus at cluster-announce-ip 127.0.0.3 (test/fixtures/valkey-8.0.1).
@@ -18,6 +19,14 @@ describe("busProbeHost", () => {
   ];
   it.each(cases)("$name", ({ input, host }) => {
     expect(busProbeHost(input)).toBe(host);
+  });
+
+  it("never probes a bus address the node announces outside the seeds' scope (a claim like any other)", () => {
+    const scope = seedScope(["127.0.0.1"], []);
+    const admit = (host: string) => checkScope(scope, host);
+    const outside = { busIp: "169.254.169.254", clientIps: ["127.0.1.3"], hostname: null };
+    expect(busProbeHost({ host: "127.0.1.3", own: outside, clusterAnnouncesClientIps: true, admit })).toBeNull();
+    expect(busProbeHost({ host: "127.0.1.3", own: valkey, clusterAnnouncesClientIps: true, admit })).toBe("127.0.0.3");
   });
 
   it("never probes a hostname: an announced one is not an address the tool knows a node by", () => {

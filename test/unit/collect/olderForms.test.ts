@@ -21,8 +21,8 @@ describe("refusedNewerForms", () => {
 });
 
 describe("wireForm", () => {
-  it("sends INFO with three sections, or plain INFO once the node is known to want it", () => {
-    expect(wireForm("info", false)).toEqual(["INFO", "server", "clients", "cluster"]);
+  it("sends INFO with four sections, or plain INFO once the node is known to want it", () => {
+    expect(wireForm("info", false)).toEqual(["INFO", "server", "clients", "cluster", "replication"]);
     expect(wireForm("info", true)).toEqual(["INFO"]);
     expect(wireForm("clusterNodes", true)).toEqual(["CLUSTER", "NODES"]);
   });

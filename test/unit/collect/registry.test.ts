@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { NodeRegistry, type NodeTarget } from "../../../src/collect/registry.js";
+import { MAX_HOPS, NodeRegistry, type NodeTarget } from "../../../src/collect/registry.js";
+import { checkScope, seedScope } from "../../../src/cluster/scope.js";
+import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
 import { entryAt, freshNodeView, ownId, recordedView } from "./clusterViews.js";
+
+/** The scope of loopback seeds, as check gives it for the recorded 127.0.0.x scenarios. */
+const loopback = (host: string): ReturnType<typeof checkScope> => checkScope(seedScope(["127.0.0.1"], []), host);
 
 
 function seeded(...seeds: [string, number][]): { registry: NodeRegistry; targets: NodeTarget[] } {
-  const registry = new NodeRegistry();
+  const registry = new NodeRegistry(loopback);
   const targets = seeds.map(([host, port]) => {
     const target = registry.addSeed({ host, port });
     if (!target) throw new Error("duplicate seed");
@@ -19,7 +24,7 @@ describe("NodeRegistry", () => {
   it("discovers every peer a seed's view lists, with the ids and addresses they announce", () => {
     const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
     const discovered = registry.learnView(seed!, recordedView("healthy", 1));
-    expect(seed).toEqual({ host: "127.0.0.1", port: 6379, address: "127.0.0.1:6379", origin: "seed", id: ownId("healthy", 1), hostname: null });
+    expect(seed).toEqual({ host: "127.0.0.1", port: 6379, address: "127.0.0.1:6379", origin: "seed", id: ownId("healthy", 1), hostname: null, hops: 0 });
     expect(addresses(discovered)).toEqual(["127.0.0.2:6379", "127.0.0.3:6379", "127.0.0.4:6379", "127.0.0.5:6379", "127.0.0.6:6379"]);
     expect(discovered.find((target) => target.address === "127.0.0.3:6379")).toEqual({
       host: "127.0.0.3",
@@ -28,6 +33,7 @@ describe("NodeRegistry", () => {
       origin: "discovered",
       id: ownId("healthy", 3),
       hostname: null,
+      hops: 1,
     });
     expect(registry.list()).toHaveLength(6);
   });
@@ -57,7 +63,7 @@ describe("NodeRegistry", () => {
   });
 
   it("queries a seed given twice once", () => {
-    const registry = new NodeRegistry();
+    const registry = new NodeRegistry(loopback);
     expect(registry.addSeed({ host: "127.0.0.1", port: 6379 })).not.toBeNull();
     expect(registry.addSeed({ host: "127.0.0.1", port: 6379 })).toBeNull();
     expect(registry.list()).toHaveLength(1);
@@ -84,5 +90,54 @@ describe("NodeRegistry", () => {
     expect(registry.learnView(seed!, freshNodeView())).toEqual([]);
     expect(seed).toMatchObject({ address: "127.0.0.1:6379", id: freshNodeView()[0]?.id });
     expect(seed?.id).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
+
+describe("NodeRegistry and the seeds' scope", () => {
+  const id = (tag: string): string => tag.padEnd(40, "0");
+  const seedLine = `${id("a1")} 127.0.0.1:6379@16379 myself,master - 0 0 1 connected 0-16383`;
+  const listed = (address: string, tag: string): string => `${id(tag)} ${address}@16379 master - 0 0 2 connected`;
+
+  it("dials a listed loopback node but only records what lies elsewhere, with the view that listed it", () => {
+    const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
+    const view = parseClusterNodes(
+      [seedLine, listed("127.0.0.2:6379", "b1"), listed("169.254.169.254:80", "b2"), listed("10.0.0.1:22", "b3"), listed("metadata.internal:80", "b4"), listed("0.0.0.0:6379", "b5")].join("\n"),
+    );
+    expect(addresses(registry.learnView(seed!, view))).toEqual(["127.0.0.2:6379"]);
+    expect(registry.outOfScope().map(({ address, kind, listedBy }) => ({ address, kind, listedBy }))).toEqual([
+      { address: "0.0.0.0:6379", kind: "special", listedBy: ["127.0.0.1:6379"] },
+      { address: "10.0.0.1:22", kind: "outside", listedBy: ["127.0.0.1:6379"] },
+      { address: "169.254.169.254:80", kind: "link-local", listedBy: ["127.0.0.1:6379"] },
+      { address: "metadata.internal:80", kind: "host-name", listedBy: ["127.0.0.1:6379"] },
+    ]);
+    expect(registry.size).toBe(6);
+  });
+
+  it("never dials a node listed under another's id, whatever address the line claims", () => {
+    const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
+    const view = parseClusterNodes([seedLine, listed("127.0.0.2:6379", "b1"), listed("8.8.8.8:6379", "b1")].join("\n"));
+    expect(addresses(registry.learnView(seed!, view))).toEqual(["127.0.0.2:6379"]);
+    expect(registry.outOfScope()).toEqual([]);
+  });
+});
+
+describe("NodeRegistry and chains of views", () => {
+  const id = (n: number): string => String(n).padStart(40, "c");
+  /** Node n's view: itself, and node n + 1 only (a chain, as no real cluster lists its nodes). */
+  const chainView = (n: number): ReturnType<typeof parseClusterNodes> =>
+    parseClusterNodes([`${id(n)} 127.0.0.${n}:6379@16379 myself,master - 0 0 1 connected`, `${id(n + 1)} 127.0.0.${n + 1}:6379@16379 master - 0 0 1 connected`].join("\n"));
+
+  it(`follows views ${MAX_HOPS} hops from the seeds and records what lies further`, () => {
+    const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
+    let observer = seed!;
+    const followed: string[] = [];
+    for (let n = 1; n <= MAX_HOPS + 1; n++) {
+      const [next] = registry.learnView(observer, chainView(n));
+      if (next === undefined) break;
+      followed.push(next.address);
+      observer = next;
+    }
+    expect(followed).toEqual(["127.0.0.2:6379", "127.0.0.3:6379", "127.0.0.4:6379"]);
+    expect(registry.outOfScope()).toEqual([{ address: "127.0.0.5:6379", kind: "far", reason: expect.stringMatching(/more than 3 nodes from the seeds/), listedBy: ["127.0.0.4:6379"] }]);
   });
 });

@@ -2,7 +2,8 @@
 // what follows from it, from a healthy seed and from the faulty node itself (`.seed-faulty`).
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../src/diagnose/index.js";
-import type { FindingCode, Health } from "../../../src/model/finding.js";
+import { DATA_RISK_COMMANDS, type FindingCode, type Health } from "../../../src/model/finding.js";
+import type { PhaseName } from "../../../src/model/phase.js";
 import { loadSnapshot, snapshotNames } from "./fixtures.js";
 
 const node = (index: number): string => `127.0.0.${index}:6379`;
@@ -35,6 +36,40 @@ const EXPECTED: Record<string, Expected> = {
   "partition-2-4": { root: "NETWORK_PARTITION", nodes: [2, 5, 1, 3, 4, 6].map(node), health: "critical" },
 };
 
+/**
+ * The phase each recording was taken in: the scenarios' settle step waits until the fault shows
+ * (pings pending past 1.5 s with node timeout 2000 ms), so the faults Redis acts on are still
+ * developing there, except where it waited for the failover (and the --sample runs, 3 s later).
+ */
+const PHASE: Record<string, PhaseName> = {
+  "bus-all-blocked": "settled",
+  "bus-all-blocked.seed-faulty": "settled",
+  "bus-announced-port-closed": "settled",
+  "bus-announced-port-closed.seed-faulty": "settled",
+  "bus-blocked-both-failed-over": "settled",
+  "bus-blocked-both-failed-over.seed-faulty": "settled",
+  "bus-blocked-both": "developing",
+  "bus-blocked-both.sampled": "settled",
+  "bus-blocked-both.seed-faulty": "developing",
+  "bus-inbound-blocked": "settled",
+  "bus-inbound-blocked.sampled": "settled",
+  "bus-inbound-blocked.seed-faulty": "settled",
+  "bus-outbound-blocked": "settled",
+  "bus-outbound-blocked.seed-faulty": "settled",
+  "bus-pair-blocked": "developing",
+  "bus-pair-blocked.seed-faulty": "settled",
+  "bus-rejected": "developing",
+  "bus-rejected.seed-faulty": "developing",
+  healthy: "settled",
+  "healthy.sampled": "settled",
+  "node-killed": "developing",
+  "node-killed.seed-faulty": "developing",
+  "node-paused": "developing",
+  "node-paused.seed-faulty": "developing",
+  "partition-2-4": "developing",
+  "partition-2-4.seed-faulty": "developing",
+};
+
 /** "bus-rejected.seed-faulty" and "bus-rejected.sampled" expect what "bus-rejected" expects. */
 function expectedFor(name: string): Expected | undefined {
   return EXPECTED[name.split(".")[0] ?? name];
@@ -60,9 +95,17 @@ describe("diagnose on recorded real snapshots", () => {
     expect(diagnosis.health).toBe(expected.health);
     const consequenceCodes = diagnosis.consequences.map((finding) => finding.code);
     for (const code of expected.consequences ?? []) expect(consequenceCodes).toContain(code);
-    // One root cause: no other finding of a cause kind competes with it at the same severity.
+    // One root cause: no independent cause beside it, and nothing left unexplained.
+    expect(diagnosis.coRootCauses.map((finding) => `${finding.code} ${finding.nodes.join(",")}`)).toEqual([]);
     const competing = diagnosis.otherFindings.filter((finding) => finding.severity !== "info");
     expect(competing.map((finding) => `${finding.code} ${finding.nodes.join(",")}`)).toEqual([]);
+    // Every node answered every command: the verdict is based on all of them, in one look.
+    expect(diagnosis.coverage).toMatchObject({ level: "full", missing: [], looks: { count: 1 } });
+    expect(diagnosis.phase.name).toBe(PHASE[name]);
+    expect(diagnosis.phase.nodeTimeoutMs).toBe(2000);
+    // Nothing that can lose data while Redis is still acting on the fault.
+    const lines = [diagnosis.rootCause, ...diagnosis.consequences].flatMap((finding) => finding?.fix.flatMap((fix) => fix.lines) ?? []);
+    if (diagnosis.phase.name !== "settled") expect(lines.filter((line) => DATA_RISK_COMMANDS.test(line))).toEqual([]);
   });
 
   it("a healthy cluster yields no warning or critical finding at all", () => {

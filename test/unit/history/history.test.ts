@@ -56,11 +56,15 @@ describe("history", () => {
     expect(orderedSteps(record.incident).map((item) => item.kind)).toEqual([
       "first-pending-ping",
       "early-warning",
+      "phase",
       "pfail",
       "fail",
       "cluster-state-fail",
       "failover",
+      "phase",
+      "phase",
       "heal",
+      "phase",
       "recovery",
     ]);
     const text = renderTimeline(record);

@@ -3,8 +3,8 @@
 // loopback addresses) needs. Each expectation was worked out by hand from nft-list-ruleset.txt and
 // iptables-save.txt in test/fixtures/hostaudit/host-firewall/.
 import { describe, expect, it } from "vitest";
-import { evaluateFlow, type Flow } from "../../../src/hostaudit/firewall/evaluate.js";
-import type { Hook } from "../../../src/hostaudit/firewall/model.js";
+import { evaluateFlow, type Flow } from "../../../src/firewall/evaluate.js";
+import type { Hook } from "../../../src/firewall/model.js";
 import { readFirewalls } from "../../../src/hostaudit/firewalls.js";
 import { isLocalAddress } from "../../../src/hostaudit/flows.js";
 import { fixtureFacts } from "./fixtures.js";

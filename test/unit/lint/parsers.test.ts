@@ -1,9 +1,6 @@
 // Table-driven checks of the small parsers the format readers are built from.
 import { describe, expect, it } from "vitest";
-import { cidrContains, isWholeInternet } from "../../../src/lint/cidr.js";
 import { interpolate, parseShortPort } from "../../../src/lint/formats/compose.js";
-import { parseIptablesSave } from "../../../src/lint/formats/iptables.js";
-import { parseNftText } from "../../../src/lint/formats/nftText.js";
 import { factsFromDirectives, parseRedisConfText, splitConfigLine } from "../../../src/lint/formats/redisConf.js";
 import { portsOf } from "../../../src/lint/clusterPorts.js";
 import type { Location } from "../../../src/lint/model.js";
@@ -71,57 +68,14 @@ describe("redis.conf lines", () => {
   }
 });
 
-describe("CIDR containment", () => {
-  const cases: [string, string, boolean][] = [
-    ["10.0.0.0/16", "10.0.1.0/24", true],
-    ["10.0.1.0/24", "10.0.0.0/16", false],
-    ["10.0.0.0/16", "10.1.0.0/24", false],
-    ["10.0.0.0/16", "10.0.255.7", true],
-    ["fd00::/8", "fd00:10:12::/48", true],
-    ["fd00::/8", "10.0.0.0/8", false],
-  ];
-  for (const [outer, inner, expected] of cases) it(`${outer} ⊇ ${inner}`, () => expect(cidrContains(outer, inner)).toBe(expected));
-  it("whole internet", () => {
-    expect([isWholeInternet("0.0.0.0/0"), isWholeInternet("::/0"), isWholeInternet("10.0.0.0/8")]).toEqual([true, true, false]);
+describe("redis.conf templates", () => {
+  const facts = (text: string) => factsFromDirectives(parseRedisConfText(text, "redis.conf.j2"), "redis.conf.j2", AT);
+  it("a placeholder is an unknown value, not a wrong one", () => {
+    const found = facts("port {{ redis_port }}\ncluster-enabled {{ redis_cluster }}\ncluster-announce-ip ${ANNOUNCE}");
+    expect([found.port, found.clusterEnabled, found.announceIp]).toEqual([undefined, undefined, undefined]);
   });
-});
-
-describe("iptables-save options", () => {
-  function inputRules(lines: string[]) {
-    const text = ["*filter", ":INPUT DROP [0:0]", ":OUTPUT ACCEPT [0:0]", ...lines, "COMMIT"].join("\n");
-    return parseIptablesSave(text, "rules")[0]?.in?.rules ?? [];
-  }
-  it("a flag without value does not swallow the next option", () => {
-    const [rule] = inputRules(["-A INPUT -p tcp --syn --dport 16379 -j ACCEPT"]);
-    expect(rule?.ports).toEqual({ kind: "ranges", ranges: [{ from: 16379, to: 16379 }] });
-    expect(rule?.peers).toEqual([{ kind: "any" }]);
-  });
-  it("established-only and loopback rules never admit a new bus connection", () => {
-    expect(inputRules(["-A INPUT -i lo -j ACCEPT", "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"])).toEqual([]);
-  });
-  it("a negated match is kept as a condition busdoctor cannot evaluate", () => {
-    const [rule] = inputRules(["-A INPUT ! -s 10.0.0.0/8 -p tcp --dport 6379 -j ACCEPT"]);
-    expect(rule?.peers).toContainEqual({ kind: "ref", ref: "! -s 10.0.0.0/8" });
-  });
-});
-
-describe("nft text", () => {
-  it("substitutes define variables and resolves named sets", () => {
-    const policies = parseNftText(
-      [
-        "define nodes = { 10.1.0.0/24, 10.2.0.0/24 }",
-        "table ip f {",
-        "  set ports { type inet_service; elements = { 6379, 16379 } }",
-        "  chain input { type filter hook input priority 0; policy drop;",
-        "    ip saddr $nodes tcp dport @ports accept",
-        "  }",
-        "}",
-      ].join("\n"),
-      "ruleset.nft",
-    );
-    const [rule] = policies[0]?.in?.rules ?? [];
-    expect(rule?.ports).toEqual({ kind: "ranges", ranges: [{ from: 6379, to: 6379 }, { from: 16379, to: 16379 }] });
-    expect(rule?.peers).toEqual([{ kind: "cidr", cidr: "10.1.0.0/24" }, { kind: "cidr", cidr: "10.2.0.0/24" }]);
-    expect(rule?.at).toEqual({ file: "ruleset.nft", line: 5, column: 5 });
+  it("what a conditional block says is not taken as said", () => {
+    const found = facts("port 7000\n{% if redis_cluster %}\ncluster-enabled yes\n{% endif %}\n%{ if tls }\ntls-port 7443\n%{ endif }");
+    expect([found.port?.value, found.clusterEnabled, found.tlsPort]).toEqual([7000, undefined, undefined]);
   });
 });

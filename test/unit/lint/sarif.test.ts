@@ -8,9 +8,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadHclParser } from "../../../src/lint/formats/terraform/hcl.js";
 import { lint } from "../../../src/lint/lint.js";
 import { loadSources } from "../../../src/lint/load.js";
-import type { LintFinding } from "../../../src/lint/model.js";
+import type { LintFinding, NotRead } from "../../../src/lint/model.js";
 import { renderSarif } from "../../../src/lint/render/sarif.js";
 import { LINT_RULES } from "../../../src/lint/rules/index.js";
+import { listCases } from "./corpusCases.js";
 
 // A CommonJS package: under NodeNext its default import is module.exports, whose `default` is the class.
 const Ajv = AjvDraft04.default;
@@ -32,11 +33,17 @@ interface SarifLog {
 }
 
 let findings: LintFinding[] = [];
+let notRead: NotRead[] = [];
 
 beforeAll(async () => {
-  const kinds = ["k8s", "compose", "terraform", "iptables", "nft", "firewalld", "redis-conf"];
-  const sources = await loadSources(kinds.map((kind) => `test/fixtures/lint/${kind}`));
-  findings = lint(sources, await loadHclParser()).findings;
+  const hcl = await loadHclParser();
+  // Case by case, as the corpus is linted (each case is a tree of its own), plus a tree with files it cannot read.
+  for (const { dir } of [...listCases(), { dir: "test/fixtures/lint/tree/mixed-repo" }]) {
+    const loaded = await loadSources([dir]);
+    const result = lint(loaded.sources, { hcl });
+    for (const finding of result.findings) findings.push(finding);
+    for (const entry of [...loaded.notRead, ...result.notRead]) notRead.push(entry);
+  }
 });
 
 function validator() {
@@ -53,7 +60,7 @@ describe("SARIF output", () => {
 
   it("validates against the SARIF 2.1.0 schema", () => {
     const validate = validator();
-    const log: unknown = JSON.parse(renderSarif(findings, LINT_RULES, "0.1.0"));
+    const log: unknown = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0"));
     const valid = validate(log);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
@@ -61,18 +68,25 @@ describe("SARIF output", () => {
 
   it("an empty run validates too", () => {
     const validate = validator();
-    expect(validate(JSON.parse(renderSarif([], LINT_RULES, "0.1.0")))).toBe(true);
+    expect(validate(JSON.parse(renderSarif([], [], LINT_RULES, "0.1.0")))).toBe(true);
   });
 
   it("the schema rejects a broken log (the validator is really checking)", () => {
     const validate = validator();
-    const log = JSON.parse(renderSarif(findings, LINT_RULES, "0.1.0")) as SarifLog;
+    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as SarifLog;
     const broken = { ...log, version: "2.0.0" };
     expect(validate(broken)).toBe(false);
   });
 
+  it("carries the fixes as SARIF fixes and the files not read as tool notifications", () => {
+    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as { runs: { results: { fixes?: unknown[] }[]; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    const run = log.runs[0];
+    expect(run?.results.every((result) => result.fixes?.length === 1)).toBe(true);
+    expect(run?.invocations[0]?.toolExecutionNotifications.map((note) => note.message.text)).toContain("not read: a binary file");
+  });
+
   it("has what GitHub code scanning needs: rule ids in the driver, relative URIs, 1-based regions", () => {
-    const log = JSON.parse(renderSarif(findings, LINT_RULES, "0.1.0")) as SarifLog;
+    const log = JSON.parse(renderSarif(findings, notRead, LINT_RULES, "0.1.0")) as SarifLog;
     const run = log.runs[0];
     expect(run?.tool.driver.name).toBe("busdoctor");
     const ruleIds = run?.tool.driver.rules.map((rule) => rule.id) ?? [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterNodeEntry, NodeFlag } from "../../../src/model/cluster.js";
 import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
+import { SharedNodeValues } from "../../../src/parse/nodeValues.js";
 import { parseErrorOf } from "./expectParseError.js";
 import {
   EXPECTED_SCENARIOS,
@@ -289,5 +290,35 @@ describe("parseClusterNodes on malformed replies", () => {
     const error = parseErrorOf(() => parseClusterNodes(text));
     expect(error).toMatchObject({ lineNumber: null, line: null });
     expect(error.message).toBe("CLUSTER NODES: empty reply, expected one line per known node");
+  });
+});
+
+describe("parseClusterNodes with ids made to collide", () => {
+  // A hostile node's 3,000 ids share their first 36 hex digits: the fast lookup by the first digits
+  // would scan them all for every line (quadratic); past a few per key it goes through the full id.
+  const ids = Array.from({ length: 3000 }, (_, index) => `${"c0ffee".repeat(6)}${index.toString(16).padStart(4, "0")}`);
+  const view = (self: number): string =>
+    ids.map((id, index) => `${id} 127.1.${index >> 8}.${index & 255}:6379@16379 ${index === self ? "myself," : ""}master - 0 1700000000000 ${index + 1} connected`).join("\n");
+
+  it("tells every node apart, view after view, with shared values", () => {
+    const shared = new SharedNodeValues();
+    for (const self of [0, 1500, 2999]) {
+      const entries = parseClusterNodes(view(self), shared);
+      expect(entries.map((entry) => entry.id)).toEqual(ids);
+      expect(entries.filter((entry) => entry.myself).map((entry) => entry.address)).toEqual([`127.1.${self >> 8}.${self & 255}:6379`]);
+      expect(entries[2999]?.address).toBe("127.1.11.183:6379");
+    }
+    expect(shared.count).toBe(3000);
+  });
+});
+
+describe("parseClusterNodes on addresses that are no addresses", () => {
+  it.each([
+    ["an escape sequence", "127.0.0.1\u001b]0;PWNED\u0007:6379@16379"],
+    ["a bidi override in the host name", "127.0.0.1:6379@16379,redis\u202e-a"],
+    ["a C1 control", "127.0.0.1\u009b2J:6379@16379"],
+  ])("refuses %s, quoting it printably", (_name, address) => {
+    const line = `${"a".repeat(40)} ${address} myself,master - 0 0 1 connected`;
+    expect(() => parseClusterNodes(line)).toThrow(/^CLUSTER NODES line 1: expected ip:port@cport\[,hostname\], got "[\x20-\x7e]*"$/);
   });
 });

@@ -17,6 +17,8 @@ import {
   node,
   nodesLine,
   probe,
+  diagnosisOf,
+  fullCoverage,
   report,
   slotsUncovered,
   topologyDrift,
@@ -42,7 +44,7 @@ describe("renderJson validates against schema/check-report.schema.json", () => {
   const cases: Array<[string, CheckReport]> = [
     ["healthy", report()],
     ["bus port blocked, with consequences and another finding", blockedBusReport()],
-    ["no root cause, warnings only", report({ diagnosis: { health: "warning", rootCause: null, consequences: [], otherFindings: [topologyDrift] }, exitCode: 1 })],
+    ["no root cause, warnings only", report({ diagnosis: diagnosisOf({ health: "warning", rootCause: topologyDrift }), exitCode: 1 })],
     ["node unreachable", withNode3({ response: { kind: "unreachable", probe: probe(3, 6379, "timeout") }, clientProbe: { ...probe(3, 6379, "timeout"), error: "connect ETIMEDOUT" }, clusterState: null })],
     ["node paused", withNode3({ response: { kind: "unresponsive", error: "Command timed out" }, clusterState: null })],
     ["credentials refused", withNode3({ response: { kind: "error", errorKind: "wrongpass", error: "WRONGPASS invalid username-password pair" }, id: null, role: null, clusterState: null })],
@@ -101,11 +103,25 @@ describe("renderJson content", () => {
   const json = parse(blockedBusReport());
 
   it("carries the header fields", () => {
-    expect({ ...json, nodes: undefined, linkMatrix: undefined, rootCause: undefined, findings: undefined, problems: undefined }).toEqual({
+    expect({
+      ...json,
+      nodes: undefined,
+      linkMatrix: undefined,
+      rootCause: undefined,
+      coRootCauses: undefined,
+      findings: undefined,
+      problems: undefined,
+      phase: undefined,
+      coverage: undefined,
+      failovers: undefined,
+      secondLook: undefined,
+    }).toEqual({
       schemaVersion: 1,
       generatedAt: "2024-05-01T10:00:00.000Z",
       seeds: ["127.0.0.1:6379"],
       durationMs: 142,
+      firstLookMs: null,
+      waitedMs: null,
       health: "critical",
       exitCode: 2,
       nodeTimeoutMs: 3000,
@@ -121,10 +137,41 @@ describe("renderJson content", () => {
       ["root-cause", "BUS_PORT_BLOCKED", "critical", ["127.0.0.3:6379"]],
       ["consequence", "CLUSTER_STATE_FAIL", "critical", clusterStateFail.nodes],
       ["consequence", "SLOTS_UNCOVERED", "critical", slotsUncovered.nodes],
-      ["other", "TOPOLOGY_DRIFT", "warning", ["127.0.0.5:6379"]],
+      ["consequence", "TOPOLOGY_DRIFT", "warning", ["127.0.0.5:6379"]],
     ]);
     expect(json.rootCause).toEqual({ ...busPortBlocked, role: "root-cause" });
     expect(json.findings[0]).toEqual(json.rootCause);
+  });
+
+  it("carries the phase, what the verdict is based on, the failovers and the second-look reasons", () => {
+    expect(json.phase).toMatchObject({ name: "developing", nodeTimeoutMs: 3000, nodeTimeoutAssumed: false, faultSinceMs: 1714557595700, lookAgainAtMs: 1714557603000 });
+    expect(json.coverage).toMatchObject({ level: "full", missing: [], looks: { count: 1, intervalMs: null, reasons: [] } });
+    expect(json.coverage.nodes).toHaveLength(6);
+    expect(json.failovers).toEqual([]);
+    expect(json.secondLook).toEqual([]);
+    expect(json.coRootCauses).toEqual([]);
+  });
+
+  it("lists co-root causes beside the root cause, with their role", () => {
+    const second = { ...busPortBlocked, nodes: [address(5)], summary: "the bus port of 127.0.0.5:6379 (16379) is blocked" };
+    const both = parse(report({ diagnosis: diagnosisOf({ health: "critical", rootCause: busPortBlocked, coRootCauses: [second] }), exitCode: 2 }));
+    expect(both.findings.map((f) => [f.role, f.nodes])).toEqual([
+      ["root-cause", [address(3)]],
+      ["co-root-cause", [address(5)]],
+    ]);
+    expect(both.coRootCauses).toEqual([{ ...second, role: "co-root-cause" }]);
+    expectValid(both);
+  });
+
+  it("could not diagnose: health unknown, exit code 3, coverage insufficient, valid against the schema", () => {
+    const unknown = parse(
+      report({
+        diagnosis: diagnosisOf({ health: "unknown", coverage: { ...fullCoverage, level: "insufficient", missing: ["CLUSTER NODES not read from 127.0.0.1:6379 and 5 more: NOPERM (denied by ACL)"] } }),
+        exitCode: 3,
+      }),
+    );
+    expect(unknown).toMatchObject({ health: "unknown", exitCode: 3, coverage: { level: "insufficient" } });
+    expectValid(unknown);
   });
 
   it("has a null root cause when the diagnosis has none", () => {

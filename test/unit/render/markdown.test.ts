@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/model/finding.js";
 import { renderMarkdown } from "../../../src/render/markdown/index.js";
 import { codeSpan, escapeText } from "../../../src/render/markdown/syntax.js";
-import { address, analysisOf, blockedBusReport, busPortBlocked, links, nodesLine, report } from "./reports.js";
+import { address, analysisOf, blockedBusReport, busPortBlocked, links, nodesLine, report, diagnosisOf } from "./reports.js";
 
 const lines = (text: string): string[] => text.split("\n");
 
@@ -20,22 +20,14 @@ describe("renderMarkdown: an incident ticket", () => {
 
   it("has the sections in order, verdict heading first", () => {
     expect(all[0]).toBe("# CRITICAL: the bus port of 127.0.0.3:6379 (16379) is blocked");
-    const headings = [
-      "## Root cause: `BUS_PORT_BLOCKED` (critical)",
-      "**Evidence**",
-      "**Fix: nftables on the host of 127.0.0.3**",
-      "### Consequences",
-      "## Other findings",
-      "### `TOPOLOGY_DRIFT` (warning)",
-      "## Nodes",
-      "## Bus links (observer -> peer)",
-    ].map((heading) => all.indexOf(heading));
+    const headings = ["## Root cause: `BUS_PORT_BLOCKED` (critical)", "### Follows from it", "## Fix", "## Evidence", "## Nodes", "## Bus links (observer -> peer)"].map((heading) => all.indexOf(heading));
     expect(headings.every((index) => index > 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
   });
 
-  it("says the rest follows from the root cause", () => {
-    expect(text).toContain("**the bus port of 127.0.0.3:6379 (16379) is blocked**; the rest follows from it.");
+  it("states the phase and what the verdict is based on", () => {
+    expect(text).toContain("**Phase:** developing: the fault showed 4.3 s ago; next, a replica takes over the slots of 127.0.0.3:6379");
+    expect(text).toMatch(/\*\*Based on:\*\* 0 of 6 nodes gave their view/);
   });
 
   it("puts the evidence in a table, raw lines in code spans", () => {
@@ -45,15 +37,23 @@ describe("renderMarkdown: an incident ticket", () => {
     );
   });
 
-  it("gives each fix as a fenced code block holding exactly its lines", () => {
+  it("gives the one fix as a fenced code block holding exactly its lines, and names the other places", () => {
+    const fix = busPortBlocked.fix[0];
+    const title = all.indexOf(`**Fix: ${fix?.where}**`);
+    expect(all.slice(title + 2, title + 4 + (fix?.lines.length ?? 0))).toEqual(["```", ...(fix?.lines ?? []), "```"]);
+    expect(text).toContain("Or where the rule lives (`--verbose` shows each): AWS security group.");
+  });
+
+  it("--verbose: every fix block, each once", () => {
+    const verbose = lines(renderMarkdown(blockedBusReport(), { verbose: true }));
     for (const fix of busPortBlocked.fix) {
-      const title = all.indexOf(`**Fix: ${fix.where}**`);
-      expect(all.slice(title + 2, title + 4 + fix.lines.length)).toEqual(["```", ...fix.lines, "```"]);
+      const title = verbose.indexOf(`**Fix: ${fix.where}**`);
+      expect(verbose.slice(title + 2, title + 4 + fix.lines.length)).toEqual(["```", ...fix.lines, "```"]);
     }
   });
 
-  it("lists the consequences", () => {
-    const start = all.indexOf("### Consequences");
+  it("lists what follows", () => {
+    const start = all.indexOf("### Follows from it");
     expect(all.slice(start + 2, start + 4)).toEqual([
       "- `CLUSTER_STATE_FAIL` critical: cluster_state:fail in 6 of 6 views (`127.0.0.1:6379`, `127.0.0.2:6379`, `127.0.0.3:6379`, `127.0.0.4:6379`, `127.0.0.5:6379`, `127.0.0.6:6379`)",
       "- `SLOTS_UNCOVERED` critical: slots 10923-16383 have no serving master in 5 views (`127.0.0.3:6379`)",
@@ -104,7 +104,7 @@ describe("renderMarkdown: text that would break markdown", () => {
     fix: [{ where: "shell", lines: ["cat <<'EOF'", "```", "EOF"] }],
   };
   const text = renderMarkdown(
-    report({ diagnosis: { health: "critical", rootCause: awkward, consequences: [], otherFindings: [] }, exitCode: 2 }),
+    report({ diagnosis: diagnosisOf({ health: "critical", rootCause: awkward }), exitCode: 2 }),
   );
 
   it("keeps an evidence table row at three cells when the raw value holds a pipe and a backtick", () => {

@@ -5,7 +5,7 @@ import { renderTerminal } from "../../../src/render/terminal/index.js";
 import { address, analysisOf, cell, links, report } from "./reports.js";
 
 const render = (count: number, cells: ReturnType<typeof links>, width?: number): string[] =>
-  renderTerminal(report({ analysis: analysisOf(count, cells) }), { color: false, width }).split("\n");
+  renderTerminal(report({ analysis: analysisOf(count, cells) }), { color: false, width, verbose: true }).split("\n");
 
 /** The symbols of observer n's row, in peer order. */
 function gridRow(text: string[], n: number): string[] {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { buildReport } from "../../../src/cli/commands/check.js";
+import { checkReport as buildReport } from "../../../src/cli/commands/check.js";
 import { renderJson } from "../../../src/render/json.js";
 import { renderMarkdown } from "../../../src/render/markdown/index.js";
 import { renderTerminal } from "../../../src/render/terminal/index.js";
@@ -26,7 +26,7 @@ describe.each(snapshotNames())("%s", (name) => {
     const text = renderTerminal(report, { color: false });
     expect(text).not.toMatch(/\u001b\[/);
     const root = report.diagnosis.rootCause;
-    if (root) expect(text.indexOf(`ROOT CAUSE  ${root.code}`)).toBeLessThan(text.indexOf("NODES"));
+    if (root) expect(text.indexOf(`ROOT CAUSE  ${root.code}`)).toBeLessThan(text.indexOf("\nNODES\n"));
     else expect(text.startsWith("HEALTHY")).toBe(true);
   });
 

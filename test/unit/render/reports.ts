@@ -3,7 +3,9 @@
 // format. The lead will add render tests over recorded snapshots; these cover every shape by hand.
 
 import type { ClusterAnalysis, NodeSummary } from "../../../src/model/analysis.js";
+import { MINIMUM_EVIDENCE, type Coverage } from "../../../src/model/coverage.js";
 import type { Diagnosis, Finding } from "../../../src/model/finding.js";
+import type { Phase } from "../../../src/model/phase.js";
 import type { LinkCell, LinkState } from "../../../src/model/links.js";
 import type { ProbeResult } from "../../../src/model/snapshot.js";
 import type { CheckReport } from "../../../src/render/report.js";
@@ -99,17 +101,61 @@ export function analysis(overrides: Partial<ClusterAnalysis> = {}): ClusterAnaly
     nodeTimeoutMs: 3000,
     pendingThresholdMs: 1500,
     pongStaleThresholdMs: 1500,
+    outOfScope: [],
     ...overrides,
   };
 }
 
-export const healthyDiagnosis: Diagnosis = { health: "healthy", rootCause: null, consequences: [], otherFindings: [] };
+export const settledPhase: Phase = {
+  name: "settled",
+  summary: "settled: every bus link answers and the views agree",
+  evidence: [],
+  nodeTimeoutMs: 3000,
+  nodeTimeoutAssumed: false,
+  faultSinceMs: null,
+  next: null,
+  lookAgainAtMs: null,
+};
+
+/** Every command read from every node of the 6-node cluster, one look. */
+export const fullCoverage: Coverage = {
+  level: "full",
+  minimum: MINIMUM_EVIDENCE,
+  missing: [],
+  assumptions: [],
+  nodes: [1, 2, 3, 4, 5, 6].map((n) => ({
+    address: address(n),
+    read: ["PING", "CLUSTER MYID", "CLUSTER INFO", "CLUSTER NODES", "CLUSTER LINKS", "INFO", "CONFIG GET cluster-node-timeout", "CONFIG GET cluster-port"],
+    notRead: [],
+  })),
+  looks: { count: 1, intervalMs: null, reasons: [] },
+};
+
+/** A diagnosis with the given parts; the rest as a healthy, fully read, settled cluster has them. */
+export function diagnosisOf(parts: Partial<Diagnosis>): Diagnosis {
+  return {
+    health: "healthy",
+    rootCause: null,
+    coRootCauses: [],
+    consequences: [],
+    otherFindings: [],
+    phase: settledPhase,
+    coverage: fullCoverage,
+    failovers: [],
+    secondLook: [],
+    ...parts,
+  };
+}
+
+export const healthyDiagnosis: Diagnosis = diagnosisOf({});
 
 export function report(overrides: Partial<CheckReport> = {}): CheckReport {
   return {
     generatedAt: "2024-05-01T10:00:00.000Z",
     seeds: [address(1)],
     durationMs: 142,
+    firstLookMs: null,
+    waitedMs: null,
     analysis: analysis(),
     diagnosis: healthyDiagnosis,
     exitCode: 0,
@@ -188,12 +234,19 @@ export function blockedBusReport(): CheckReport {
       ),
       links: links(6, isolated),
     }),
-    diagnosis: {
+    diagnosis: diagnosisOf({
       health: "critical",
       rootCause: busPortBlocked,
-      consequences: [clusterStateFail, slotsUncovered],
-      otherFindings: [topologyDrift],
-    },
+      consequences: [clusterStateFail, slotsUncovered, topologyDrift],
+      phase: {
+        ...settledPhase,
+        name: "developing",
+        summary: "developing: the fault showed 4.3 s ago; next, a replica takes over the slots of 127.0.0.3:6379 at about 10:00:02 UTC (in 2.0 s)",
+        faultSinceMs: 1714557595700,
+        next: { what: "a replica takes over the slots of 127.0.0.3:6379", atMs: 1714557602000 },
+        lookAgainAtMs: 1714557603000,
+      },
+    }),
     exitCode: 2,
   });
 }

@@ -2,7 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { formatAddress } from "../../../src/cluster/address.js";
 import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
-import { seedMembers, UNLISTED_ROUNDS_BEFORE_REMOVAL, updateMembership, type Member } from "../../../src/watch/membership.js";
+import { checkScope, seedScope } from "../../../src/cluster/scope.js";
+import { seedMembers, UNLISTED_ROUNDS_BEFORE_REMOVAL, updateMembership, type Member, type MembershipBounds } from "../../../src/watch/membership.js";
+
+const BOUNDS: MembershipBounds = { admit: (host) => checkScope(seedScope(["127.0.0.1"], []), host), maxNodes: 1000 };
 
 const ID = (n: number): string => String(n).repeat(40).slice(0, 40);
 const line = (n: number, myself: boolean, extra = ""): string =>
@@ -19,7 +22,7 @@ function rounds(start: Member[], views: Array<Array<[string, ReturnType<typeof p
   const removed: string[] = [];
   const renamed: string[] = [];
   for (const round of views) {
-    const change = updateMembership(members, new Map(round));
+    const change = updateMembership(members, new Map(round), BOUNDS);
     members = change.members;
     added.push(...change.added.map((member) => member.address));
     removed.push(...change.removed.map((member) => member.address));
@@ -65,5 +68,47 @@ describe("membership", () => {
       members: ["127.0.0.1:6379", "127.0.0.2:6379"],
       renamed: ["localhost:6379->127.0.0.1:6379"],
     });
+  });
+});
+
+describe("membership by node id (NAT, multi-homed nodes) and within bounds", () => {
+  /** A view of `observer` where `others` are listed at the given addresses. */
+  const viewAt = (observer: string, own: number, others: Array<[n: number, address: string]>): [string, ReturnType<typeof parseClusterNodes>] => [
+    observer,
+    parseClusterNodes([line(own, true), ...others.map(([n, address]) => `${ID(n)} ${address}@16379 master - 0 1795671757000 ${n} connected`)].join("\n")),
+  ];
+
+  it("samples a node once when its peers list it under another address than its own, and never drops the seed", () => {
+    // Node 1 says it is 127.0.0.1; node 2 lists it as 127.0.0.21 (both reach it).
+    const first = [viewAt("127.0.0.1:6379", 1, [[2, "127.0.0.2:6379"]])];
+    const later = [viewAt("127.0.0.1:6379", 1, [[2, "127.0.0.2:6379"]]), viewAt("127.0.0.2:6379", 2, [[1, "127.0.0.21:6379"]])];
+    const result = rounds(seed, [first, ...Array(UNLISTED_ROUNDS_BEFORE_REMOVAL + 3).fill(later)]);
+    expect(result).toEqual({ members: ["127.0.0.1:6379", "127.0.0.2:6379"], added: ["127.0.0.2:6379"], removed: [], renamed: [] });
+  });
+
+  it("keeps one member when a node was found under two addresses before its id was known", () => {
+    const twoSeeds = seedMembers([{ host: "127.0.0.1", port: 6379 }, { host: "127.0.0.21", port: 6379 }], formatAddress);
+    // Both addresses reach node 1, which answers on each with its own view.
+    const round = [viewAt("127.0.0.1:6379", 1, []), viewAt("127.0.0.21:6379", 1, [])];
+    const change = updateMembership(twoSeeds, new Map(round), BOUNDS);
+    expect(change.members.map((member) => member.address)).toEqual(["127.0.0.1:6379"]);
+    expect(change.removed.map((member) => member.address)).toEqual(["127.0.0.21:6379"]);
+    expect(change.merged).toEqual([["127.0.0.21:6379", "127.0.0.1:6379"]]);
+  });
+
+  it("adds only nodes in the seeds' scope and records the others with the views that listed them", () => {
+    const change = updateMembership(seed, new Map([viewAt("127.0.0.1:6379", 1, [[2, "127.0.0.2:6379"], [3, "169.254.169.254:80"], [4, "10.0.0.1:22"]])]), BOUNDS);
+    expect(change.added.map((member) => member.address)).toEqual(["127.0.0.2:6379"]);
+    expect(change.outOfScope?.map(({ address, kind, listedBy }) => ({ address, kind, listedBy }))).toEqual([
+      { address: "10.0.0.1:22", kind: "outside", listedBy: ["127.0.0.1:6379"] },
+      { address: "169.254.169.254:80", kind: "link-local", listedBy: ["127.0.0.1:6379"] },
+    ]);
+  });
+
+  it("adds no more than --max-nodes and counts the rest", () => {
+    const others: Array<[number, string]> = [2, 3, 4, 5].map((n) => [n, `127.0.0.${n}:6379`]);
+    const change = updateMembership(seed, new Map([viewAt("127.0.0.1:6379", 1, others)]), { ...BOUNDS, maxNodes: 3 });
+    expect(change.members).toHaveLength(3);
+    expect(change.overLimit).toBe(2);
   });
 });

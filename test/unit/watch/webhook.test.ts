@@ -1,6 +1,6 @@
 // The webhook's bookkeeping: the bounded queue, the retry schedule and the URL check.
 import { describe, expect, it } from "vitest";
-import { BoundedQueue, DEFAULT_WEBHOOK_POLICY, parseWebhookUrl, retryDelayMs } from "../../../src/watch/webhook.js";
+import { BoundedQueue, DEFAULT_WEBHOOK_POLICY, parseWebhookUrl, retryDelayMs, webhookName } from "../../../src/watch/webhook.js";
 
 describe("webhook queue and retries", () => {
   it("keeps the newest events in order and counts what it dropped", () => {
@@ -21,9 +21,23 @@ describe("webhook queue and retries", () => {
   });
 
   it.each([
-    { text: "not a url", error: /^--webhook: "not a url" is not a URL/ },
-    { text: "ftp://127.0.0.1/hook", error: /^--webhook: "ftp:\/\/127.0.0.1\/hook" is not an http or https URL$/ },
-  ])("refuses $text with a one-line message", ({ text, error }) => {
+    { text: "not a url with-a-token-9f2c", error: /^--webhook: not a URL \(expected http:\/\/host:port\/path or https:\/\/\.\.\.\)$/ },
+    { text: "ftp://127.0.0.1/hook-token-9f2c", error: /^--webhook: expected an http or https URL, got ftp:$/ },
+    { text: "https://ops:hunter2-9f2c@alerts.example/hook", error: /^--webhook: a URL with a user name or password \(user:pass@host\) is refused/ },
+    { text: "https://:hunter2-9f2c@alerts.example/hook", error: /^--webhook: a URL with a user name or password/ },
+    { text: "http://token-9f2c@127.0.0.1:9/hook", error: /^--webhook: a URL with a user name or password/ },
+  ])("refuses $text with a one-line message that does not repeat it", ({ text, error }) => {
     expect(() => parseWebhookUrl(text)).toThrow(error);
+    try {
+      parseWebhookUrl(text);
+    } catch (thrown) {
+      const message = thrown instanceof Error ? thrown.message : "";
+      expect(message).not.toContain("9f2c");
+      expect(message).not.toContain("\n");
+    }
+  });
+
+  it("names a receiver in logs by its origin only, never its path, query or token", () => {
+    expect(webhookName(parseWebhookUrl("https://alerts.example:8443/hooks/T0K3N?key=s3cret"))).toBe("https://alerts.example:8443");
   });
 });

@@ -1,7 +1,8 @@
 // NetworkPolicy objects (networking.k8s.io/v1), with the position of every rule and port.
 import type { Node } from "yaml";
-import { get, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { after, get, itemAfter, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 import { toPort } from "../../ports.js";
+import type { Placement } from "../../model.js";
 import type { K8sNetworkPolicy, K8sPeer, K8sPolicyPort, K8sPolicyRule, LabelSelector } from "./types.js";
 
 function readSelector(node: Node | undefined): LabelSelector {
@@ -15,16 +16,25 @@ function readSelector(node: Node | undefined): LabelSelector {
   };
 }
 
+/** "TCP" (the default), "UDP", "SCTP": the same string each time, not one per port entry. */
+function protocolName(text: string | undefined): string {
+  if (text === undefined || text === "TCP") return "TCP";
+  const upper = text.toUpperCase();
+  return upper === "TCP" ? "TCP" : upper === "UDP" ? "UDP" : upper;
+}
+
 /** Sample: `- port: 16379` / `  protocol: TCP` / `  endPort: 16384`, or `- port: tcp-redis-bus`. */
-function readPort(source: YamlSource, node: Node): K8sPolicyPort {
+function readPort(source: YamlSource, node: Node, list: Node | undefined): K8sPolicyPort {
   const portText = str(get(node, "port"));
   const numeric = toPort(portText);
   const endPort = toPort(str(get(node, "endPort")));
+  const next = itemAfter(source, list, node);
   return {
     at: locate(source, node),
-    protocol: (str(get(node, "protocol")) ?? "TCP").toUpperCase(),
+    protocol: protocolName(str(get(node, "protocol"))),
     ...(portText === undefined ? {} : { port: numeric ?? portText }),
     ...(endPort === undefined ? {} : { endPort }),
+    ...(next ? { next } : {}),
   };
 }
 
@@ -60,7 +70,7 @@ function readRule(source: YamlSource, node: Node, peerKey: "from" | "to"): K8sPo
   const peers = peerNodes.flatMap((peer) => readPeer(source, peer) ?? []);
   return {
     at: locate(source, node),
-    ...(portsNode === undefined ? {} : { ports: items(portsNode).map((port) => readPort(source, port)) }),
+    ...(portsNode === undefined ? {} : { ports: items(portsNode).map((port) => readPort(source, port, portsNode)) }),
     ...(peerNodes.length === 0 ? {} : { peers }),
   };
 }
@@ -87,9 +97,25 @@ export function readNetworkPolicy(source: YamlSource, doc: Node, name: string, n
     namespace,
     at: locate(source, doc),
     podSelector: readSelector(get(spec, "podSelector")),
+    placements: {},
   };
-  if (types.includes("Ingress")) policy.ingress = items(ingressNode).map((rule) => readRule(source, rule, "from"));
-  if (types.includes("Egress")) policy.egress = items(egressNode).map((rule) => readRule(source, rule, "to"));
+  // A new rule goes after the list's last item, or under spec: with its key when there is no list.
+  const placement = (list: Node | undefined, key: string): Placement | undefined => {
+    const last = items(list)[items(list).length - 1];
+    if (last) return itemAfter(source, list, last);
+    const place = list === undefined || list === null ? after(source, spec) : undefined;
+    return place ? { ...place, header: `${key}:` } : undefined;
+  };
+  if (types.includes("Ingress")) {
+    policy.ingress = items(ingressNode).map((rule) => readRule(source, rule, "from"));
+    const place = placement(ingressNode, "ingress");
+    if (place) policy.placements.ingress = place;
+  }
+  if (types.includes("Egress")) {
+    policy.egress = items(egressNode).map((rule) => readRule(source, rule, "to"));
+    const place = placement(egressNode, "egress");
+    if (place) policy.placements.egress = place;
+  }
   return policy;
 }
 

@@ -2,7 +2,7 @@
 import type { Node } from "yaml";
 import type { ServiceFacts, ServicePort } from "../../model.js";
 import { toPort } from "../../ports.js";
-import { get, getPath, items, keyNode, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { after, get, getPath, itemAfter, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 
 /** Annotations that make a cloud load balancer internal (not reachable from the internet). */
 const INTERNAL_LB_ANNOTATIONS: Record<string, string[]> = {
@@ -22,13 +22,15 @@ function isInternal(annotations: Record<string, string>): boolean {
 }
 
 /** Sample: `- name: tcp-redis-bus` / `  port: 16379` / `  targetPort: tcp-redis-bus`. */
-function readServicePort(source: YamlSource, node: Node): ServicePort | undefined {
+function readServicePort(source: YamlSource, node: Node, list: Node | undefined): ServicePort | undefined {
   const port = toPort(str(get(node, "port")));
   if (port === undefined) return undefined;
   const targetText = str(get(node, "targetPort"));
   const nodePort = toPort(str(get(node, "nodePort")));
   const name = str(get(node, "name"));
+  const next = itemAfter(source, list, node);
   return {
+    ...(next ? { next } : {}),
     at: locate(source, node),
     port,
     ...(name === undefined ? {} : { name }),
@@ -41,17 +43,18 @@ function readServicePort(source: YamlSource, node: Node): ServicePort | undefine
 export function readService(source: YamlSource, doc: Node, name: string, namespace: string): ServiceFacts {
   const spec = get(doc, "spec");
   const selector = stringMap(get(spec, "selector"));
+  const specPlacement = after(source, spec);
   return {
+    ...(specPlacement ? { specPlacement } : {}),
     name,
     namespace,
     at: locate(source, doc),
     type: str(get(spec, "type")) ?? "ClusterIP",
     headless: str(get(spec, "clusterIP")) === "None",
     selector,
-    ports: items(get(spec, "ports")).flatMap((port) => readServicePort(source, port) ?? []),
+    ports: items(get(spec, "ports")).flatMap((port) => readServicePort(source, port, get(spec, "ports")) ?? []),
     perPod: "statefulset.kubernetes.io/pod-name" in selector,
     internal: isInternal(stringMap(getPath(doc, "metadata", "annotations"))),
     sourceRanges: items(get(spec, "loadBalancerSourceRanges")).flatMap((range) => str(range) ?? []),
-    portsAt: locate(source, keyNode(spec, "ports") ?? spec),
   };
 }

@@ -1,6 +1,6 @@
-// What the Kubernetes parser reads from manifests, before the objects of a directory are joined
+// What the Kubernetes parser reads from manifests, before the objects of a scope are joined
 // (NetworkPolicies need the pods they select to resolve named ports and "self").
-import type { Location, PublishedContainer, RedisNodeFacts, ServiceFacts } from "../../model.js";
+import type { EvidenceItem, Location, Placement, PublishedContainer, RedisNodeFacts, ServiceFacts } from "../../model.js";
 
 export interface LabelSelector {
   matchLabels: Record<string, string>;
@@ -13,6 +13,7 @@ export interface K8sPolicyPort {
   /** Undefined: every port of the protocol. */
   port?: number | string;
   endPort?: number;
+  next?: Placement;
 }
 
 export type K8sPeer =
@@ -35,15 +36,17 @@ export interface K8sNetworkPolicy {
   podSelector: LabelSelector;
   ingress?: K8sPolicyRule[];
   egress?: K8sPolicyRule[];
+  /** Where a new ingress/egress rule goes: after the list's last item, or under `spec:` with the key. */
+  placements: { ingress?: Placement; egress?: Placement };
 }
 
 export interface K8sContainer {
   name: string;
   at: Location;
-  published: PublishedContainer;
+  /** Only for containers that run Redis: the others matter for their ports alone. */
+  published?: PublishedContainer;
   namedPorts: Record<string, number>;
   containerPorts: number[];
-  redis: boolean;
 }
 
 export interface K8sWorkload {
@@ -70,4 +73,6 @@ export interface K8sManifest {
   services: ServiceFacts[];
   workloads: K8sWorkload[];
   configs: K8sConfigMapConf[];
+  /** Operator resources and chart labels that say what kind of Redis this is. */
+  evidence: EvidenceItem[];
 }

@@ -4,7 +4,7 @@ import type { Location, Publication } from "../../model.js";
 import { single, toPort } from "../../ports.js";
 import type { Word } from "../redisConf.js";
 import { commandWords, configuredByEnv, containerFacts, looksLikeRedis, type EnvVar } from "../redisProcess.js";
-import { blockScalarLineStarts, bool, get, getPath, items, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
+import { blockScalarLines, bool, get, getPath, itemAfter, items, listEnd, locate, str, stringMap, type YamlSource } from "../yamlNodes.js";
 import type { K8sContainer, K8sWorkload } from "./types.js";
 
 const TEMPLATED_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"]);
@@ -21,37 +21,39 @@ function words(source: YamlSource, node: Node | undefined): Word[] {
     items(node).flatMap((item) => {
       const text = str(item);
       if (text === undefined || !isScalar(item)) return [];
-      const lineStarts = blockScalarLineStarts(source, item);
-      return [{ text, at: locate(source, item), ...(lineStarts ? { lineStarts } : {}) }];
+      const lineAt = blockScalarLines(source, item);
+      return [{ text, at: locate(source, item), ...(lineAt ? { lineAt } : {}) }];
     }),
   );
 }
 
 /**
- * Sample: `env: [{name: REDIS_CLUSTER_ANNOUNCE_BUS_PORT, value: "16379"}]`. A `valueFrom` variable
- * (`REDIS_CLUSTER_ANNOUNCE_IP` from `status.hostIP`) is set to a value only known at run time.
+ * Sample: `env: [{name: REDIS_CLUSTER_ANNOUNCE_BUS_PORT, value: "16379"}]`. A `valueFrom` variable is
+ * only known at run time: `status.hostIP` is written `$(status.hostIP)` (the host's address, behind
+ * hostPort mappings), anything else `$(valueFrom)`.
  */
 function envVars(source: YamlSource, node: Node | undefined): EnvVar[] {
   return items(node).flatMap((item) => {
     const name = str(get(item, "name"));
-    const value = str(get(item, "value")) ?? (get(item, "valueFrom") ? "$(valueFrom)" : undefined);
+    const fieldPath = str(getPath(item, "valueFrom", "fieldRef", "fieldPath"));
+    const value = str(get(item, "value")) ?? (fieldPath !== undefined ? `$(${fieldPath})` : get(item, "valueFrom") ? "$(valueFrom)" : undefined);
     return name !== undefined && value !== undefined ? [{ name, value, at: locate(source, item) }] : [];
   });
 }
 
 /** Sample: `ports: [{name: tcp-redis-bus, containerPort: 16379, hostPort: 16379}]`. */
-function readContainer(
-  source: YamlSource,
-  node: Node,
-  owner: string,
-  hostNetwork: boolean,
-): K8sContainer {
+function readContainer(source: YamlSource, node: Node, owner: string, hostNetwork: boolean): K8sContainer {
   const name = str(get(node, "name")) ?? "";
   const image = str(get(node, "image"));
   const at = locate(source, node);
   const origin = `container ${name} of ${owner}`;
-  const commandLine = [...words(source, get(node, "command")), ...words(source, get(node, "args"))];
   const env = envVars(source, get(node, "env"));
+  // Kubernetes expands `$(NAME)` in command and args from the container's environment.
+  const byName = new Map(env.map((variable) => [variable.name, variable.value]));
+  const commandLine = [...words(source, get(node, "command")), ...words(source, get(node, "args"))].map((word) => ({
+    ...word,
+    text: word.text.replace(/\$\((\w+)\)/g, (whole, name: string) => byName.get(name) ?? whole),
+  }));
   const facts = containerFacts(image, env, commandLine, origin, at);
   const namedPorts: Record<string, number> = {};
   const containerPorts: number[] = [];
@@ -65,26 +67,35 @@ function readContainer(
     const hostPort = toPort(str(get(portNode, "hostPort")));
     if (hostPort !== undefined) {
       const protocol = (str(get(portNode, "protocol")) ?? "TCP").toLowerCase() === "udp" ? "udp" : "tcp";
-      publications.push({ at: locate(source, portNode), host: single(hostPort), container: single(containerPort), protocol });
+      const next = itemAfter(source, get(node, "ports"), portNode);
+      publications.push({ at: locate(source, portNode), host: single(hostPort), container: single(containerPort), protocol, ...(next ? { next } : {}) });
     }
   }
+  const byEnv = configuredByEnv(env);
+  const settingsList = byEnv ? get(node, "env") : (get(node, "args") ?? get(node, "command"));
+  const settingPlacement = listEnd(source, settingsList);
+  const portsPlacement = listEnd(source, get(node, "ports"));
+  if (!looksLikeRedis(image, commandLine, facts)) return { name, at, namedPorts, containerPorts };
   return {
     name,
     at,
     namedPorts,
     containerPorts,
-    redis: looksLikeRedis(image, commandLine, facts),
-    published: { name: origin, at, syntax: "k8s", settings: configuredByEnv(env) ? "k8s-env" : "k8s-args", hostNetwork, node: facts, publications },
+    published: {
+      name: origin,
+      at,
+      syntax: "k8s",
+      settings: byEnv ? "k8s-env" : "k8s-args",
+      ...(settingPlacement ? { settingPlacement } : {}),
+      ...(portsPlacement ? { portsPlacement } : {}),
+      hostNetwork,
+      node: facts,
+      publications,
+    },
   };
 }
 
-export function readWorkload(
-  source: YamlSource,
-  doc: Node,
-  kind: string,
-  name: string,
-  namespace: string,
-): K8sWorkload | undefined {
+export function readWorkload(source: YamlSource, doc: Node, kind: string, name: string, namespace: string): K8sWorkload | undefined {
   const template = podTemplate(doc, kind);
   if (!template) return undefined;
   const spec = get(template, "spec");

@@ -1,6 +1,7 @@
 // AWS security groups in Terraform: inline ingress/egress (and dynamic blocks over known lists),
 // aws_security_group_rule, aws_vpc_security_group_ingress_rule / _egress_rule.
-import type { DirectionPolicy, FilterRule, Location, Policy, PortMatch, Protocol, RuleSyntax } from "../../model.js";
+import type { FilterRule, Location, Placement, Policy, PortMatch, Protocol, RuleSyntax } from "../../model.js";
+import { ruleSetDirection } from "../../policies.js";
 import { protocolNamed } from "../../protocol.js";
 import type { HclBody } from "./hcl.js";
 import { mentionsManagedService, PeerList, resourceRef, type TfModule, type TfResource } from "./module.js";
@@ -23,6 +24,8 @@ interface GroupRules {
   /** Egress is only restricted once some egress rule exists (AWS' default allows all). */
   hasEgress: boolean;
   syntax: RuleSyntax;
+  /** Where a rule of this group's style goes when none can serve as a model. */
+  placement?: Placement;
 }
 
 /** `protocol = "tcp"` or `"6"`; `"-1"` and `"all"` mean every protocol. */
@@ -34,6 +37,7 @@ interface RuleInput {
   body: HclBody;
   env: IteratorEnv;
   at: Location;
+  next: Placement;
   syntax: RuleSyntax;
   /** `aws_security_group.redis`, to recognise references to the group itself. */
   ownRef: string;
@@ -79,7 +83,7 @@ function readRule(module: TfModule, input: RuleInput): { rule?: FilterRule; inco
   if (peers.peers.length === 0) return { incomplete: false };
   return {
     incomplete: ports.kind === "unresolved",
-    rule: { at: input.at, verdict: "allow", protocol, ports, peers: peers.peers, peerSource: peers.source, syntax: input.syntax },
+    rule: { at: input.at, verdict: "allow", protocol, ports, peers: peers.peers, peerSource: peers.source, syntax: input.syntax, next: input.next },
   };
 }
 
@@ -99,7 +103,7 @@ function readInline(module: TfModule, group: GroupRules, resource: TfResource, o
     const kind = dynamic ? block.labels[0] : block.type;
     if (kind !== "ingress" && kind !== "egress") continue;
     const direction = kind === "ingress" ? "in" : "out";
-    const base = { at: block.at, syntax: group.syntax, ownRef, vpcStyle: false };
+    const base = { at: block.at, next: block.next, syntax: group.syntax, ownRef, vpcStyle: false };
     if (!dynamic) {
       add(group, direction, readRule(module, { ...base, body: block.body, env: new Map() }));
       continue;
@@ -120,25 +124,26 @@ function readInline(module: TfModule, group: GroupRules, resource: TfResource, o
   }
 }
 
-function directionPolicy(rules: FilterRule[], incomplete: boolean, syntax: RuleSyntax): DirectionPolicy {
-  return { ordered: false, fallback: "deny", rules, syntax, incomplete };
-}
-
-export function awsPolicies(module: TfModule): Policy[] {
+/**
+ * `managed`: security groups the whole tree shows guarding a managed service (passed to an ElastiCache
+ * module in a sibling folder, say), as `aws_security_group.NAME`.
+ */
+export function awsPolicies(module: TfModule, managedElsewhere: ReadonlySet<string> = new Set()): Policy[] {
   const groups = new Map<string, GroupRules>();
-  const groupFor = (ref: string, at: Location, syntax: RuleSyntax): GroupRules => {
+  const groupFor = (ref: string, at: Location, syntax: RuleSyntax, placement: Placement): GroupRules => {
     let group = groups.get(ref);
     if (!group) {
-      group = { policy: { name: ref, at }, in: [], out: [], incompleteIn: false, incompleteOut: false, hasEgress: false, syntax };
+      group = { policy: { name: ref, at }, in: [], out: [], incompleteIn: false, incompleteOut: false, hasEgress: false, syntax, placement };
       groups.set(ref, group);
     }
     return group;
   };
   for (const resource of module.resources.filter((candidate) => candidate.type === "aws_security_group")) {
     const ref = `aws_security_group.${resource.name}`;
-    const group = groupFor(ref, resource.at, { syntax: "aws-sg-inline", securityGroup: ref });
+    const group = groupFor(ref, resource.at, { syntax: "aws-sg-inline", securityGroup: ref }, resource.block.inside);
     const managed = mentionsManagedService(resource, module);
     if (managed) group.policy.managedService = managed;
+    if (managedElsewhere.has(ref)) group.policy.managedService = "a managed Redis service (through a module)";
     readInline(module, group, resource, ref);
   }
   for (const resource of module.resources) {
@@ -151,11 +156,13 @@ export function awsPolicies(module: TfModule): Policy[] {
     const syntax: RuleSyntax = vpcStyle
       ? { syntax: "aws-vpc-sg-rule", resourceName, securityGroupExpr: groupText }
       : { syntax: "aws-sg-rule", resourceName, securityGroupExpr: groupText };
-    const group = groupFor(ref, resource.at, syntax);
+    const group = groupFor(ref, resource.at, syntax, resource.block.next);
+    // Rule resources of a group without inline rules: a new rule resource goes after the last one.
+    if (group.syntax.syntax !== "aws-sg-inline") group.placement = resource.block.next;
     const type = vpcStyle
       ? resource.type.endsWith("ingress_rule") ? "ingress" : "egress"
       : module.values.string(resource.body.attributes.get("type")?.value);
-    add(group, type === "egress" ? "out" : "in", readRule(module, { body: resource.body, env: new Map(), at: resource.at, syntax, ownRef: ref, vpcStyle }));
+    add(group, type === "egress" ? "out" : "in", readRule(module, { body: resource.body, env: new Map(), at: resource.at, next: resource.block.next, syntax, ownRef: ref, vpcStyle }));
   }
   for (const resource of module.resources) {
     const service = MANAGED_RESOURCES[resource.type];
@@ -167,8 +174,19 @@ export function awsPolicies(module: TfModule): Policy[] {
     }
   }
   return [...groups.values()].map((group) => {
-    const policy: Policy = { ...group.policy, in: directionPolicy(group.in, group.incompleteIn, group.syntax) };
-    if (group.hasEgress) policy.out = directionPolicy(group.out, group.incompleteOut, group.syntax);
+    const direction = (which: "in" | "out") =>
+      ruleSetDirection({
+        name: group.policy.name,
+        at: group.policy.at,
+        direction: which,
+        rules: group[which],
+        fallback: "deny",
+        syntax: group.syntax,
+        incomplete: which === "in" ? group.incompleteIn : group.incompleteOut,
+        ...(group.placement ? { placement: group.placement } : {}),
+      });
+    const policy: Policy = { ...group.policy, in: direction("in") };
+    if (group.hasEgress) policy.out = direction("out");
     return policy;
   });
 }

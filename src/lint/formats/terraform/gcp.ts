@@ -1,6 +1,7 @@
 // GCP VPC firewall rules (google_compute_firewall): grouped per network and target tags, ordered by
 // priority (deny before allow at equal priority), implied deny ingress and allow egress.
-import type { DirectionPolicy, FilterRule, Policy, PortMatch, PortRange, Protocol, RuleSyntax } from "../../model.js";
+import type { FilterRule, Placement, Policy, PortMatch, PortRange, Protocol, RuleSyntax } from "../../model.js";
+import { ruleSetDirection } from "../../policies.js";
 import { protocolNamed } from "../../protocol.js";
 import { parsePortRange } from "../../ports.js";
 import type { HclBlock } from "./hcl.js";
@@ -50,8 +51,8 @@ function readFirewall(module: TfModule, resource: TfResource): GcpRule[] {
     peers.cidrs("destination_ranges", value("destination_ranges"));
   }
   const peerList = peers.peers.length > 0 ? peers.peers : [{ kind: "any" as const }];
-  const syntax: RuleSyntax = { syntax: "gcp-firewall", resourceName: `google_compute_firewall.${resource.name}`, networkExpr: network, targetTags };
   const priority = module.values.number(value("priority")) ?? 1000;
+  const syntax: RuleSyntax = { syntax: "gcp-firewall", resourceName: `google_compute_firewall.${resource.name}`, networkExpr: network, targetTags, priority };
   return resource.body.blocks
     .filter((block) => block.type === "allow" || block.type === "deny")
     .map((block) => ({
@@ -67,6 +68,7 @@ function readFirewall(module: TfModule, resource: TfResource): GcpRule[] {
         peers: peerList,
         peerSource: peers.source,
         syntax,
+        next: resource.block.next,
       },
     }));
 }
@@ -90,10 +92,12 @@ export function gcpPolicies(module: TfModule): Policy[] {
     const key = `${entry.network}|${[...entry.targetTags].sort().join(",")}`;
     if (!groups.has(key)) groups.set(key, { network: entry.network, tags: entry.targetTags, at: entry.rule.at });
   }
+  const lastFirewall = firewalls[firewalls.length - 1];
+  const placement: Placement | undefined = lastFirewall?.block.next;
   const policies: Policy[] = [];
   for (const group of groups.values()) {
     const applies = rules.filter((entry) => entry.network === group.network && (entry.targetTags.length === 0 || entry.targetTags.some((tag) => group.tags.includes(tag))));
-    const syntax: RuleSyntax = { syntax: "gcp-firewall", resourceName: "google_compute_firewall.redis", networkExpr: group.network, targetTags: group.tags };
+    const syntax: RuleSyntax = { syntax: "gcp-firewall", resourceName: "google_compute_firewall.redis", networkExpr: group.network, targetTags: group.tags, priority: 1000 };
     const inbound = applies.filter((entry) => entry.direction === "in");
     const outbound = applies.filter((entry) => entry.direction === "out");
     const policy: Policy = {
@@ -101,15 +105,10 @@ export function gcpPolicies(module: TfModule): Policy[] {
       at: group.at,
     };
     if (managed) policy.managedService = "Memorystore";
-    const direction = (entries: GcpRule[], fallback: "allow" | "deny"): DirectionPolicy => ({
-      ordered: true,
-      fallback,
-      rules: ordered(entries),
-      syntax,
-      incomplete: false,
-    });
-    if (inbound.length > 0) policy.in = direction(inbound, "deny");
-    if (outbound.length > 0) policy.out = direction(outbound, "allow");
+    const direction = (entries: GcpRule[], which: "in" | "out", fallback: "allow" | "deny") =>
+      ruleSetDirection({ name: policy.name, at: policy.at, direction: which, rules: ordered(entries), fallback, syntax, incomplete: false, ...(placement ? { placement } : {}) });
+    if (inbound.length > 0) policy.in = direction(inbound, "in", "deny");
+    if (outbound.length > 0) policy.out = direction(outbound, "out", "allow");
     policies.push(policy);
   }
   return policies;

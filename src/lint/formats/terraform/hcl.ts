@@ -3,7 +3,7 @@
 import { createRequire } from "node:module";
 import { Language, Parser, type Node } from "web-tree-sitter";
 import { LintInputError } from "../../errors.js";
-import type { Location } from "../../model.js";
+import type { Location, Placement } from "../../model.js";
 
 export type HclExpr =
   | { kind: "number"; value: number; at: Location }
@@ -15,7 +15,9 @@ export type HclExpr =
   /** `var.redis_port`, `aws_security_group.redis.id`, `module.vpc.cidr[0]`. */
   | { kind: "ref"; text: string; at: Location }
   | { kind: "binary"; op: string; left: HclExpr; right: HclExpr; at: Location }
-  /** Function calls, interpolated templates, conditionals, for expressions: kept as written. */
+  /** `templatefile("${path.module}/redis.conf.tftpl", { port = 7000 })`, `file("...")`. */
+  | { kind: "call"; name: string; args: HclExpr[]; text: string; at: Location }
+  /** Interpolated templates, conditionals, for expressions: kept as written. */
   | { kind: "other"; text: string; at: Location };
 
 export interface HclAttribute {
@@ -29,6 +31,10 @@ export interface HclBlock {
   labels: string[];
   body: HclBody;
   at: Location;
+  /** The line after the closing brace, and the block's own indentation: where a sibling block goes. */
+  next: Placement;
+  /** The closing brace's line, and the indentation of the block's contents: where a nested block goes. */
+  inside: Placement;
 }
 
 export interface HclBody {
@@ -123,6 +129,10 @@ class Converter {
         return { kind: "object", entries: named.filter((child) => child.type === "object_elem").map((child) => this.objectEntry(child)), at };
       case "variable_expr":
         return { kind: "ref", text: node.text, at };
+      case "function_call": {
+        const args = children(named.find((child) => child.type === "function_arguments") ?? node).filter((child) => child.type === "expression");
+        return { kind: "call", name: first?.text ?? "", args: args.map((arg) => this.expr(arg)), text: node.text, at };
+      }
       case "binary_operation": {
         const [left, right] = named;
         const op = node.children.find((child) => child !== null && !child.isNamed)?.text ?? "";
@@ -166,16 +176,27 @@ class Converter {
       if (child.type === "identifier") return [child.text];
       return [];
     });
-    return { type: named[0]?.text ?? "", labels, body: this.body(named.find((child) => child.type === "body")), at: this.at(node) };
+    const indent = " ".repeat(node.startPosition.column);
+    return {
+      type: named[0]?.text ?? "",
+      labels,
+      body: this.body(named.find((child) => child.type === "body")),
+      at: this.at(node),
+      next: { at: { file: this.file, line: node.endPosition.row + 2, column: 1 }, indent },
+      inside: { at: { file: this.file, line: node.endPosition.row + 1, column: 1 }, indent: `${indent}  ` },
+    };
   }
 }
 
-function firstError(node: Node): Node | undefined {
-  if (node.isError || node.isMissing) return node;
-  for (const child of node.children) {
-    if (child && (child.hasError || child.isMissing)) return firstError(child) ?? child;
+/** The first node (in document order) that is an error or missing, found without recursion. */
+function firstError(root: Node): Node | undefined {
+  let node: Node = root;
+  for (;;) {
+    if (node.isError || node.isMissing) return node;
+    const child = node.children.find((candidate): candidate is Node => candidate !== null && (candidate.hasError || candidate.isMissing));
+    if (child === undefined) return node === root ? undefined : node;
+    node = child;
   }
-  return undefined;
 }
 
 /** "missing "}" to close the block at line 1", "unexpected "= 6379"". */
@@ -204,6 +225,10 @@ export function parseHcl(hcl: HclParser, text: string, file: string): HclBody {
       throw new LintInputError(file, `HCL: syntax error, ${describeError(error)}`, { line: error.startPosition.row + 1, column: error.startPosition.column + 1 });
     }
     return new Converter(file).body(children(root).find((child) => child.type === "body"));
+  } catch (error) {
+    // Expressions nested thousands deep: the converter follows the nesting.
+    if (error instanceof RangeError) throw new LintInputError(file, "HCL: nested too deeply");
+    throw error;
   } finally {
     tree.delete();
   }

@@ -35,7 +35,8 @@ export class TfValues {
   private readonly variables = new Map<string, HclExpr>();
   private readonly locals = new Map<string, HclExpr>();
 
-  constructor(bodies: HclBody[]) {
+  /** `given`: values a module call passes (already resolved in the caller), over the variables' defaults. */
+  constructor(bodies: HclBody[], given: ReadonlyMap<string, HclExpr> = new Map()) {
     for (const body of bodies) {
       for (const block of body.blocks) {
         const name = block.labels[0];
@@ -44,6 +45,7 @@ export class TfValues {
         if (block.type === "locals") for (const [key, attribute] of block.body.attributes) this.locals.set(key, attribute.value);
       }
     }
+    for (const [name, value] of given) this.variables.set(name, value);
   }
 
   /** Follows references until a value that is not one; undefined when it cannot be known statically. */
@@ -124,6 +126,7 @@ export function formatHcl(expr: HclExpr): string {
       return expr.text;
     case "binary":
       return `${formatHcl(expr.left)} ${expr.op} ${formatHcl(expr.right)}`;
+    case "call":
     case "other":
       return expr.text;
   }

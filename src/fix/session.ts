@@ -1,0 +1,26 @@
+// One short session to one node: connect (and AUTH), send the commands in one pipeline, close. Used
+// by the extra reads and by the write client alike, so neither keeps a connection between steps.
+// An address outside the seeds' scope (src/cluster/scope.ts) is never dialled: a plan's targets come
+// from nodes' replies, and a reply may name any address.
+import { splitAddress } from "../cluster/address.js";
+import { closeSession, openSession } from "../collect/nodeClient.js";
+import type { RunSettings } from "../collect/runSettings.js";
+import type { CommandResult } from "../model/snapshot.js";
+
+/** What a fix session needs of a run's settings: how to connect, and which hosts may be dialled. */
+export type SessionSettings = Pick<RunSettings, "client" | "admit">;
+
+/** One result per command; when the address is out of scope, or connecting or AUTH fails, that failure stands for every command. */
+export async function runOn(address: string, commands: readonly (readonly string[])[], settings: SessionSettings): Promise<CommandResult[]> {
+  const [host, port] = splitAddress(address);
+  const scope = settings.admit(host);
+  if (!scope.inScope) return commands.map(() => ({ ok: false, kind: "connection", error: `not dialled: ${scope.reason} (see --allow)`, ms: 0 }));
+  const session = await openSession(host, Number(port), settings.client);
+  try {
+    if (session.client === null) return commands.map(() => session.connection);
+    const results = await session.client.pipeline(commands);
+    return commands.map((_, index) => results[index] ?? session.connection);
+  } finally {
+    closeSession(session);
+  }
+}
