@@ -51,9 +51,15 @@ describe("an IPv6 cluster", () => {
     expect(fixes).toContainEqual(expect.stringContaining("nft insert rule inet filter input ip6 saddr { fd00:b5d0::1, fd00:b5d0::2, fd00:b5d0::4, fd00:b5d0::5, fd00:b5d0::6 }"));
     expect(fixes).toContainEqual(expect.stringMatching(/^ip6tables -I INPUT/));
     expect(code).toBe(2);
+    // fix plans the bus step for the bracketed node, with the IPv6 rules: nothing applied (no --apply).
+    const fix = await lab().runBusdoctor(["fix", node(1), "--json", "--timeout", "1000"], { timeoutMs: 30_000 });
+    const plan = JSON.parse(fix.stdout) as { steps: Array<{ code: string; targets: string[] }> };
+    const open = plan.steps.find((step) => step.code === "OPEN_BUS");
+    expect(open?.targets).toEqual([node(3)]);
+    expect(JSON.stringify(open)).toContain("ip6 saddr { fd00:b5d0::1, fd00:b5d0::2, fd00:b5d0::4, fd00:b5d0::5, fd00:b5d0::6 }");
     // The terminal report names it bracketed too; only the raw CLUSTER NODES lines it quotes keep Redis's bare form.
     const terminal = await check([]);
-    expect(terminal.stdout.split("\n")[0]).toBe(`CRITICAL  the bus port of ${node(3)} (16379) is blocked: its peers cannot reach it and it cannot reach them`);
+    expect(terminal.stdout.split("\n")[0]).toMatch(/^CRITICAL {2}the bus port of \[fd00:b5d0::3\]:6379 \(16379\) is blocked: its peers cannot reach it/);
   });
 
   it("preflight and host-audit read an IPv6 node", async () => {

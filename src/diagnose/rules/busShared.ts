@@ -15,7 +15,7 @@ export function refusesBus(node: NodeSummary | undefined): boolean {
 }
 
 /** Where a node's bus is: where it was probed (not a Valkey client address), else its address's host. */
-function busIp(node: NodeSummary | undefined, address: string): string {
+export function busIp(node: NodeSummary | undefined, address: string): string {
   return node?.busProbe?.host ?? hostOf(address);
 }
 
