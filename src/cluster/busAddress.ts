@@ -34,12 +34,16 @@ export function busProbeHost({ host, own, clusterAnnouncesClientIps, admit }: Bu
   return busHost === null || admit === undefined || admit(busHost).inScope ? busHost : null;
 }
 
+/** What a certificate can name: a DNS name of at most 253 characters (a node may announce anything). */
+const DNS_NAME = /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*$/;
+
 /**
  * The TLS server name to verify a node's certificate against: its announced hostname when it has one
- * (certificates name the hostnames clients are told), else what the tool dialed when that is a name.
+ * (certificates name the hostnames clients are told) when it is a DNS name, else what the tool dialed
+ * when that is a name.
  * An IP address is no server name (SNI forbids it); Node.js then checks the certificate's IP entries.
  */
 export function tlsServerName(dialedHost: string, hostname: string | null): string | undefined {
-  if (hostname !== null && hostname !== "") return hostname;
+  if (hostname !== null && DNS_NAME.test(hostname)) return hostname;
   return isIP(dialedHost) === 0 ? dialedHost : undefined;
 }

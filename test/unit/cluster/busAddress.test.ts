@@ -40,6 +40,8 @@ describe("tlsServerName", () => {
     { dialed: "fd00:b5d0::3", hostname: null, name: undefined },
     { dialed: "127.0.0.3", hostname: "", name: undefined },
     { dialed: "redis-a.internal", hostname: null, name: "redis-a.internal" },
+    { dialed: "127.0.0.3", hostname: "a b\u0000.example", name: undefined },
+    { dialed: "127.0.0.3", hostname: `${"a".repeat(254)}`, name: undefined },
   ])("dialing $dialed announced as $hostname: $name", ({ dialed, hostname, name }) => {
     expect(tlsServerName(dialed, hostname)).toBe(name);
   });
