@@ -15,6 +15,10 @@ command -v ip >/dev/null || missing+=(iproute2)
 # The TLS lab makes its certificates with openssl.
 command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
+# The alerting tests and bench/alerting.ts run the real Prometheus stack (promtool comes with prometheus).
+command -v prometheus >/dev/null || missing+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
+command -v prometheus-redis-exporter >/dev/null || missing+=(prometheus-redis-exporter)
 # The dashboard's browser tests drive Debian's chromium (never a downloaded browser).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if ((${#missing[@]})); then
@@ -22,8 +26,9 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# Debian starts a redis-server on 127.0.0.1:6379 after install; the lab never uses the host's
-# network namespace, so it does not get in the way.
+# Debian starts a redis-server on 127.0.0.1:6379 (and Prometheus, Alertmanager and redis_exporter on
+# their default ports) after install; the lab never uses the host's network namespace, and the tests
+# run their own Prometheus stack inside a lab or on free ports, so they do not get in the way.
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -4,7 +4,7 @@
 // sample is one transaction, and a monitor killed with -9 leaves a consistent database behind.
 import type Database from "better-sqlite3";
 import type { Alert, Incident, IncidentStep, WatchEvent } from "../watch/events.js";
-import type { SampleSignals } from "../watch/signals.js";
+import { linkIsNotable, type SampleSignals } from "../watch/signals.js";
 import { lockHistory, type HistoryLock } from "./lock.js";
 import { openHistoryDatabase } from "./schema.js";
 
@@ -136,7 +136,7 @@ export class HistoryStore {
     );
     for (const l of signals.links) {
       // A healthy link has no row: a PING pending for a few ms is its normal state.
-      if ((l.pingPendingMs ?? 0) < 100 && l.flag === null && l.failureReports === null) continue;
+      if (!linkIsNotable(l)) continue;
       link.run(signals.at, l.observer, l.peer, l.pingPendingMs, l.pongAgeMs, l.flag, l.linkRecreations, l.failureReports);
     }
   }

@@ -120,6 +120,11 @@ export class Lab {
     };
   }
 
+  /** Starts a node the caller planned (another cluster in this lab's namespace) with the lab's server and settings. */
+  startNode(node: LabNode): Promise<void> {
+    return startLabNode(this.state, node);
+  }
+
   /**
    * A redis-server of the lab's kind at `address` (IPv4 in 127.0.0.0/8) that is not in the cluster:
    * a node about to join, for preflight. Later arguments override the lab's (`--cluster-enabled no`).

@@ -23,6 +23,8 @@ export interface AlertEventJson {
   startedAt: string;
   endedAt: string | null;
   incident: { id: number; title: string; cause: AlertCause | null; role: "root-cause" | "consequence" };
+  /** The `cluster` label of the watch that raised it (--cluster-name, or the name in clusters.yaml). */
+  cluster?: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

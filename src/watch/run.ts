@@ -1,46 +1,30 @@
-// Wires a watch together: the sampler, the state machine's loop and the sinks that act on its output.
+// Wires a watch of one cluster together: its local files, the sampler, the state machine's loop, the live
+// dashboard and the outlets (outlets.ts) its output goes to. A fleet of clusters is src/fleet/run.ts, on
+// the same pieces: local files opened before anything is dialled, the first sample's refusals, outlets.
 import { closeSync, writeSync } from "node:fs";
 import { CollectError } from "../collect/errors.js";
+import { DEFAULT_MAX_NODES } from "../collect/limits.js";
 import type { ConnectionOptions } from "../collect/options.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
-import { InputError } from "../errors.js";
-import { openPrivateAppend } from "../files/privateFile.js";
-import type { NodeSnapshot } from "../model/snapshot.js";
-import { runLoop, type Sink } from "./loop.js";
-import { initialState } from "./machine.js";
-import { alertEventJson, isAlertEvent, logLines, logStyle } from "./render.js";
-import { HistoryStore, type HistoryOptions } from "../history/store.js";
-import { WatchMetrics } from "./metrics.js";
-import { Sampler } from "./sampler.js";
-import { metricsRoute } from "./metricsRoute.js";
-import type { HttpAuth } from "../http/auth.js";
-import { exposureWarning, isLoopbackHost, listenUrl, type ListenAddress } from "../http/listen.js";
-import { Router } from "../http/router.js";
-import { startHttpServer } from "../http/server.js";
 import { Dashboard } from "../dashboard/hub.js";
 import { loadAssets, registerDashboard } from "../dashboard/routes.js";
-import { DEFAULT_MAX_NODES } from "../collect/limits.js";
-import { webhookName, WebhookSender, type WebhookPolicy } from "./webhook.js";
+import { InputError } from "../errors.js";
+import { openPrivateAppend } from "../files/privateFile.js";
+import { HistoryStore, type HistoryOptions } from "../history/store.js";
+import type { NodeSnapshot, Snapshot } from "../model/snapshot.js";
+import { runLoop, type Sink } from "./loop.js";
+import { initialState } from "./machine.js";
+import type { MembershipChange } from "./membership.js";
+import { Outlets, type WatchOutputOptions } from "./outlets.js";
+import { Sampler } from "./sampler.js";
 
-export interface WatchOptions {
+export interface WatchOptions extends WatchOutputOptions {
+  /** The `cluster` label of every series and alert. */
+  clusterName: string;
   seeds: HostPort[];
   connection: ConnectionOptions;
-  intervalMs: number;
-  durationMs: number | null;
-  json: boolean;
-  color: boolean;
   recordFile: string | null;
-  /** Where to serve the dashboard and /metrics, and the credentials it asks for. */
-  listen: ListenAddress | null;
-  httpAuth: HttpAuth | null;
-  webhooks: URL[];
-  webhookPolicy: WebhookPolicy;
-  /** The history database, or null for none. */
-  history: { path: string; options: HistoryOptions } | null;
 }
-
-/** How long a stopping watch gives webhooks to deliver what is queued. */
-const WEBHOOK_GRACE_MS = 5000;
 
 export interface WatchIo {
   stdout(line: string): void;
@@ -53,19 +37,6 @@ export interface RunningWatch {
   stop(): void;
 }
 
-function printer(options: WatchOptions, io: WatchIo): Sink {
-  const style = logStyle(options.color);
-  return (output) => {
-    for (const event of output.events) {
-      if (options.json) {
-        if (isAlertEvent(event)) io.stdout(JSON.stringify(alertEventJson(event)));
-      } else {
-        for (const line of logLines(event, style)) io.stdout(line);
-      }
-    }
-  };
-}
-
 /** --record: every sample appended as one JSON line to a private file (privateFile.ts), opened once. */
 function recorder(file: string): { sink: Sink; close: () => void } {
   const failed = (error: unknown): InputError => new InputError(`--record ${file}: cannot append to it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
@@ -76,119 +47,131 @@ function recorder(file: string): { sink: Sink; close: () => void } {
     throw failed(error);
   }
   return {
-    sink: (_output, snapshot) => {
-      try {
-        writeSync(fd, `${JSON.stringify(snapshot)}\n`);
-      } catch (error) {
-        throw failed(error);
-      }
+    sink: {
+      output: "record",
+      take: (_output, snapshot) => {
+        try {
+          writeSync(fd, `${JSON.stringify(snapshot)}\n`);
+        } catch (error) {
+          throw failed(error);
+        }
+      },
     },
     close: () => closeSync(fd),
   };
 }
 
-/** Opens the record file and the history (with its one-writer lock) before anything is dialled: a refusal comes first, in one line. */
-function openLocalFiles(options: WatchOptions, io: WatchIo): { sinks: Sink[]; closers: Array<() => void>; firstIncidentId: number; store: HistoryStore | null } {
-  const sinks: Sink[] = [];
-  const closers: Array<() => void> = [];
-  let firstIncidentId = 1;
-  let opened: HistoryStore | null = null;
+export interface LocalFiles {
+  sinks: Sink[];
+  /** Close these last: the dashboard reads past incidents from the history until its server is down. */
+  closers: Array<() => void>;
+  store: HistoryStore | null;
+  firstIncidentId: number;
+}
+
+/**
+ * Opens the record file and the history (with its one-writer lock) before anything is dialled: a refusal
+ * comes first, in one line. `say` reports where the history is.
+ */
+export function openLocalFiles(recordFile: string | null, history: { path: string; options: HistoryOptions } | null, say: (line: string) => void): LocalFiles {
+  const files: LocalFiles = { sinks: [], closers: [], store: null, firstIncidentId: 1 };
   try {
-    if (options.recordFile !== null) {
-      const record = recorder(options.recordFile);
-      sinks.push(record.sink);
-      closers.push(record.close);
+    if (recordFile !== null) {
+      const record = recorder(recordFile);
+      files.sinks.push(record.sink);
+      files.closers.push(record.close);
     }
-    if (options.history !== null) {
-      const { path } = options.history;
-      const store = HistoryStore.open(path, options.history.options);
-      opened = store;
-      firstIncidentId = store.nextIncidentId();
-      closers.push(() => store.close());
-      io.stderr(`history in ${path}`);
-      sinks.push((output) => store.record(output.signals, output.events, output.state.book.open.length));
+    if (history !== null) {
+      const store = HistoryStore.open(history.path, history.options);
+      files.store = store;
+      files.firstIncidentId = store.nextIncidentId();
+      files.closers.push(() => store.close());
+      say(`history in ${history.path}`);
+      files.sinks.push({ output: "history", take: (output) => store.record(output.signals, output.events, output.state.book.open.length) });
     }
   } catch (error) {
-    for (const close of closers) close();
+    for (const close of files.closers) close();
     throw error;
   }
-  return { sinks, closers, firstIncidentId, store: opened };
+  return files;
+}
+
+/** The lines a change of the sampled set is reported in. */
+function membershipLines(change: MembershipChange, maxNodes: number): string[] {
+  const lines = change.added.map((member) => `node ${member.address} joined the sampled set`);
+  const merged = new Map(change.merged);
+  for (const member of change.removed) {
+    const kept = merged.get(member.address);
+    lines.push(kept === undefined ? `node ${member.address} is no longer listed by any node: no longer sampled` : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`);
+  }
+  if (change.overLimit > 0) lines.push(`the cluster lists more nodes than --max-nodes ${maxNodes}: ${change.overLimit} not sampled`);
+  return lines;
+}
+
+/**
+ * Connects to the seeds and takes a first sample, reporting membership changes through `say`. Refuses a
+ * cluster that lists more nodes than --max-nodes: a watch of part of it would judge from part of it.
+ */
+export async function openSampler(
+  seeds: HostPort[],
+  connection: ConnectionOptions,
+  say: (line: string) => void,
+  /** "the cluster", or a fleet's `cluster "payments"`. */
+  subject = "the cluster",
+): Promise<{ sampler: Sampler; first: Snapshot }> {
+  const maxNodes = connection.maxNodes ?? DEFAULT_MAX_NODES;
+  const sampler = await Sampler.open(seeds, connection, {
+    onMembership: (change) => {
+      for (const line of membershipLines(change, maxNodes)) say(line);
+    },
+  });
+  try {
+    const first = await sampler.sample();
+    if (sampler.overLimit > 0) {
+      const listed = sampler.addresses.length + sampler.overLimit;
+      throw new CollectError("too-many-nodes", `${subject} lists ${listed} nodes or more, more than --max-nodes ${maxNodes}; give --max-nodes ${listed} or more to watch them all`);
+    }
+    return { sampler, first };
+  } catch (error) {
+    sampler.close();
+    throw error;
+  }
 }
 
 export async function startWatch(options: WatchOptions, io: WatchIo): Promise<RunningWatch> {
-  const files = openLocalFiles(options, io);
+  const files = openLocalFiles(options.recordFile, options.history, io.stderr);
+  const dashboard = options.listen === null ? null : Dashboard.withDefaults(options.intervalMs, files.store);
   const closers: Array<() => void | Promise<void>> = [];
-  // The files close last: the dashboard reads past incidents from the history until its server is down.
   const closeAll = async (): Promise<void> => {
     for (const close of [...closers, ...files.closers]) await close();
   };
   let sampler: Sampler;
+  let outlets: Outlets;
   try {
-    sampler = await Sampler.open(options.seeds, options.connection, {
-      onMembership: (change) => {
-        for (const member of change.added) io.stderr(`node ${member.address} joined the sampled set`);
-        const merged = new Map(change.merged);
-        for (const member of change.removed) {
-          const kept = merged.get(member.address);
-          io.stderr(kept === undefined ? `node ${member.address} is no longer listed by any node: no longer sampled` : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`);
-        }
-        if (change.overLimit > 0) io.stderr(`the cluster lists more nodes than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}: ${change.overLimit} not sampled`);
-      },
-    });
+    const opened = await openSampler(options.seeds, options.connection, io.stderr);
+    sampler = opened.sampler;
+    closers.push(() => opened.sampler.close());
+    if (!opened.first.nodes.some((node) => node.connection.ok)) throw io.noSeed(opened.first.nodes);
+    io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`);
+    if (dashboard !== null) closers.push(() => dashboard.close());
+    outlets = await Outlets.open(options, io, dashboard === null ? null : { register: (router) => registerDashboard(router, dashboard, loadAssets()), served: [{ what: "dashboard", path: "/" }] });
+    const opening = outlets;
+    closers.push(() => opening.close());
   } catch (error) {
     await closeAll();
     throw error;
   }
-  const opened = sampler;
-  closers.unshift(() => opened.close());
-  try {
-    const first = await sampler.sample();
-    if (!first.nodes.some((node) => node.connection.ok)) throw io.noSeed(first.nodes);
-    if (sampler.overLimit > 0) {
-      const listed = sampler.addresses.length + sampler.overLimit;
-      throw new CollectError("too-many-nodes", `the cluster lists ${listed} nodes or more, more than --max-nodes ${options.connection.maxNodes ?? DEFAULT_MAX_NODES}; give --max-nodes ${listed} or more to watch them all`);
-    }
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
-  io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`);
-  const sinks: Sink[] = [printer(options, io), ...files.sinks];
-  const metrics = options.listen === null ? null : new WatchMetrics();
-  if (metrics !== null && options.listen !== null) {
-    const dashboard = Dashboard.withDefaults(options.intervalMs, files.store);
-    const router = new Router({ auth: options.httpAuth, loopbackOnly: isLoopbackHost(options.listen.host) });
-    router.get("/metrics", metricsRoute(metrics.registry));
-    registerDashboard(router, dashboard, loadAssets());
-    const server = await startHttpServer(router, options.listen).catch(async (error: unknown) => {
-      await closeAll();
-      throw error;
-    });
-    closers.push(() => dashboard.close(), () => server.close());
-    const warning = exposureWarning(options.listen, options.httpAuth !== null);
-    if (warning !== null) io.stderr(warning);
-    const base = listenUrl(options.listen);
-    io.stderr(`dashboard on ${base}/, metrics on ${base}/metrics`);
-    sinks.push((output, snapshot) => metrics.update(output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000));
-    sinks.push((output, snapshot) => dashboard.observe(output, snapshot));
-  }
-  for (const url of options.webhooks) {
-    const sender = new WebhookSender(url, options.webhookPolicy, io.stderr);
-    sinks.push((output) => {
-      for (const event of output.events) if (isAlertEvent(event)) sender.send(alertEventJson(event));
-      metrics?.updateWebhook(url.host, sender.stats());
-    });
-    closers.push(async () => {
-      const left = await sender.close(WEBHOOK_GRACE_MS);
-      if (left > 0) io.stderr(`webhook ${webhookName(url)}: ${left} event(s) not delivered before exit`);
-    });
-  }
+  const sinks = [...outlets.sinksFor(options.clusterName, ""), ...files.sinks];
+  if (dashboard !== null) sinks.push({ output: "dashboard", take: (output, snapshot) => dashboard.observe(output, snapshot) });
   const abort = new AbortController();
-  const done = runLoop(sampler, initialState(files.firstIncidentId), sinks, { intervalMs: options.intervalMs, signal: abort.signal, durationMs: options.durationMs }).then(
-    () => undefined,
-  );
+  const done = runLoop(sampler, initialState(files.firstIncidentId), sinks, {
+    intervalMs: options.intervalMs,
+    signal: abort.signal,
+    durationMs: options.durationMs,
+    onSinkFailure: outlets.failureHandler(options.clusterName, sinks, io.stderr),
+  });
   return {
-    done: done.finally(closeAll),
+    done: done.then(() => undefined).finally(closeAll),
     stop: () => abort.abort(),
   };
 }

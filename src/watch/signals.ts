@@ -40,6 +40,17 @@ export interface LinkSignals {
   failureReports: number | null;
 }
 
+/** A PING pending this long is worth recording; a healthy link's PING is pending for a few ms at most. */
+const NOTABLE_PENDING_MS = 100;
+
+/**
+ * Whether a link is not in its healthy state: a PING pending 100 ms or more, a flag, failure reports.
+ * Only such links are kept in the history and exported as per-link metrics by default.
+ */
+export function linkIsNotable(link: LinkSignals): boolean {
+  return (link.pingPendingMs ?? 0) >= NOTABLE_PENDING_MS || link.flag !== null || (link.failureReports ?? 0) > 0;
+}
+
 export interface SampleSignals {
   at: number;
   nodes: NodeSignals[];

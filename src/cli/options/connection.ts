@@ -27,7 +27,7 @@ export interface ConnectionFlags {
 }
 
 /** The password file holds one line; anything longer is not a password file (or is /dev/zero). */
-const MAX_PASSWORD_FILE_BYTES = 4096;
+export const MAX_PASSWORD_FILE_BYTES = 4096;
 
 export function addConnectionOptions(command: Command): Command {
   return command
