@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { redisCli } from "../src/lab/cluster.js";
 import { Lab } from "../src/lab/lab.js";
 import { isFlaggedFail, observe, waitFor, waitUntilCut } from "../test/support/observe.js";
-import { restoreLab, sleep, until } from "../test/e2e/support/check.js";
+import { configSet, rejoin, replicaOf, resetHard, restoreLab, sleep, until } from "../test/e2e/support/check.js";
 
 const OUT = join(import.meta.dirname, "..", "test", "fixtures", "v7.0.15", "phases");
 const AT_ONCE_MS = 300;
@@ -60,14 +60,8 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
     await record(lab, "partition.at-once", [lab.node(4).endpoint]);
   },
   async killed(lab) {
-    const start = Date.now();
-    await lab.kill(3);
-    await until(start, AT_ONCE_MS);
-    await record(lab, "killed.at-once", [lab.node(1).endpoint]);
-    await waitFor("a replica took over the slots of node 3", async () => {
-      const view = await observe(lab, 1);
-      return view !== null && isFlaggedFail(view, lab.node(3).endpoint) && view.state === "ok";
-    });
+    await killAndRecord(lab, "killed.at-once");
+    await untilNode3Failed(lab, "a replica took over the slots of node 3", true);
     await sleep(500);
     await record(lab, "killed.failed-over", [lab.node(1).endpoint]);
   },
@@ -117,7 +111,55 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
       await setNodeTimeout(lab, 2000);
     }
   },
+  /**
+   * The only replica of node 3 set to `cluster-replica-no-failover yes` (its CLUSTER NODES line then
+   * reads `slave,nofailover`), then node 3 killed: Redis flags it FAIL and nobody takes over. Recorded at
+   * once, right after FAIL (when a failover would be next) and once settled.
+   */
+  async "no-failover"(lab) {
+    const replica = await replicaOf(lab, 3);
+    await configSet(lab, replica, "cluster-replica-no-failover", "yes");
+    try {
+      await sleep(1000); // the flag reaches the peers with the next gossip
+      const start = await killAndRecord(lab, "no-failover.at-once");
+      await untilNode3Failed(lab, "node 3 is flagged fail", false);
+      await record(lab, "no-failover.flagged", [lab.node(1).endpoint]);
+      await until(start, 4 * 2000 + 2000);
+      await record(lab, "no-failover.settled", [lab.node(1).endpoint]);
+    } finally {
+      await configSet(lab, replica, "cluster-replica-no-failover", "no");
+    }
+  },
+  /**
+   * A replica that forgot the cluster (CLUSTER RESET HARD: a new id, no peers, cluster_state:fail): Redis
+   * never brings it back by itself. Recorded past 3 x node timeout from a healthy seed plus the reset
+   * node, and from the reset node alone; then met again, made the replica it was, and its old id forgotten.
+   */
+  async "reset-replica"(lab) {
+    const reset = await resetHard(lab, await replicaOf(lab, 3));
+    await sleep(3 * 2000 + 2000);
+    await record(lab, "reset-replica.settled", [lab.node(1).endpoint, reset.node.endpoint]);
+    await record(lab, "reset-replica.settled.seed-reset", [reset.node.endpoint]);
+    await rejoin(lab, reset);
+  },
 };
+
+/** Kills node 3 and records a check from node 1 0.3 s later; returns when the kill began. */
+async function killAndRecord(lab: Lab, file: string): Promise<number> {
+  const start = Date.now();
+  await lab.kill(3);
+  await until(start, AT_ONCE_MS);
+  await record(lab, file, [lab.node(1).endpoint]);
+  return start;
+}
+
+/** Until node 1's view flags node 3 fail (and, with `servedAgain`, reports cluster_state:ok again). */
+async function untilNode3Failed(lab: Lab, what: string, servedAgain: boolean): Promise<void> {
+  await waitFor(what, async () => {
+    const view = await observe(lab, 1);
+    return view !== null && isFlaggedFail(view, lab.node(3).endpoint) && (!servedAgain || view.state === "ok");
+  });
+}
 
 async function setNodeTimeout(lab: Lab, ms: number): Promise<void> {
   for (const node of lab.nodes) {

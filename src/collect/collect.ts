@@ -16,6 +16,7 @@ import { formatAddress, type HostPort } from "../cluster/address.js";
 import { busProbeHost } from "../cluster/busAddress.js";
 import { announceConfigOf, type AnnounceConfig } from "../parse/config.js";
 import { majorityBusPort, suspectNodeIds, type BusPortVote } from "./views.js";
+import { naturalCompare } from "../text/naturalOrder.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
 export type CollectEvent =
@@ -85,7 +86,7 @@ function uniqueNodes(nodes: readonly QueriedNode[]): QueriedNode[] {
   const ordered = [...nodes].sort(
     (a, b) =>
       Number(b.target.origin === "seed") - Number(a.target.origin === "seed") ||
-      a.target.address.localeCompare(b.target.address, "en", { numeric: true }),
+      naturalCompare(a.target.address, b.target.address),
   );
   const ids = new Set<string>();
   return ordered.filter(({ target: { id } }) => {

@@ -6,6 +6,7 @@ import type { SkippedAddress } from "../model/snapshot.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import type { ScopeVerdict } from "../cluster/scope.js";
 import { hasUsableAddress } from "./views.js";
+import { naturalCompare } from "../text/naturalOrder.js";
 
 export interface NodeTarget {
   /** What the tool dials: as given for a seed, the announced ip and port for a discovered node. */
@@ -121,7 +122,7 @@ export class NodeRegistry {
   outOfScope(): SkippedAddress[] {
     return [...this.skipped.values()]
       .map(({ listedBy, ...skipped }) => ({ ...skipped, listedBy: [...listedBy].sort() }))
-      .sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true }));
+      .sort((a, b) => naturalCompare(a.address, b.address));
   }
 
   private remember(target: NodeTarget): void {

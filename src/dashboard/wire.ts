@@ -1,12 +1,13 @@
 // What the dashboard's server sends its page: /api/snapshot, /api/incidents and the events of
 // /api/stream. Plain JSON; imported by the browser code too, so both sides agree.
 // Everything a string holds here came from a Redis server: the page renders it as text, never as HTML.
+import { naturalCompare } from "../text/naturalOrder.js";
 
 export const DASHBOARD_API_VERSION = 1;
 
 /** "127.0.0.9:6379" before "127.0.0.10:6379": the page numbers nodes in address order, stable across samples. */
 export function byAddress(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
+  return naturalCompare(a, b);
 }
 
 /** A matrix cell, worst last: what the observer's own CLUSTER NODES says of the peer's bus. */

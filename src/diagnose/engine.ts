@@ -3,6 +3,7 @@
 import type { ClusterAnalysis } from "../model/analysis.js";
 import type { Finding, Severity } from "../model/finding.js";
 import type { LinkCell } from "../model/links.js";
+import { forgottenNodes } from "./forgotten.js";
 import type { Rule, RuleContext } from "./rule.js";
 import { RULES } from "./rules/index.js";
 
@@ -94,12 +95,13 @@ export interface Arranged {
 }
 
 /** What the rules read besides the analysis: the context minus the lookups built here. */
-export type RuleInputs = Omit<RuleContext, "analysis" | "nodeAt" | "linksTo" | "linksFrom">;
+export type RuleInputs = Omit<RuleContext, "analysis" | "forgotten" | "nodeAt" | "linksTo" | "linksFrom">;
 
 export function ruleContext(analysis: ClusterAnalysis, inputs: RuleInputs): RuleContext {
   return {
     analysis,
     ...inputs,
+    forgotten: forgottenNodes(analysis),
     nodeAt: new Map(analysis.nodes.map((node) => [node.address, node])),
     linksTo: new CellGroups(analysis.links, (cell) => cell.peer),
     linksFrom: new CellGroups(analysis.links, (cell) => cell.observer),

@@ -72,11 +72,31 @@ function masterQuorumLeft(context: RuleContext, faulty: ReadonlySet<string>): bo
   return reporting.length * 2 > masters.length;
 }
 
-/** A master that serves slots and has a replica that answers: Redis will promote the replica once it is FAIL. */
+/** The master's replicas, split by whether one could win the election once the master is FAIL. */
+function replicasOf(context: RuleContext, node: NodeSummary): { able: NodeSummary[]; unable: NodeSummary[] } {
+  const replicas = context.analysis.nodes.filter((other) => other.masterAddress === node.address && other.role === "slave");
+  // `slave,nofailover` (cluster-replica-no-failover yes) never starts an election; a replica that is
+  // itself FAIL or does not answer cannot either.
+  const able = replicas.filter((replica) => !replica.noFailover && replica.flaggedAs !== "fail" && replica.response.kind === "answering");
+  return { able, unable: replicas.filter((replica) => !able.includes(replica)) };
+}
+
+/** A master that serves slots and has a replica able to take over: Redis will promote it once the master is FAIL. */
 function failoverDue(context: RuleContext, node: NodeSummary): boolean {
   if (node.role !== "master" || node.slots.length === 0) return false;
   if (context.failovers.some((failover) => failover.oldMaster === node.address)) return false;
-  return context.analysis.nodes.some((other) => other.masterAddress === node.address && other.role === "slave" && other.response.kind === "answering");
+  return replicasOf(context, node).able.length > 0;
+}
+
+/** Why no replica will take over a master that serves slots: "127.0.0.17:6379 has nofailover". */
+function noFailoverEvidence(context: RuleContext, nodes: readonly NodeSummary[]): Evidence[] {
+  return nodes
+    .filter((node) => node.role === "master" && node.slots.length > 0 && !context.failovers.some((failover) => failover.oldMaster === node.address) && !failoverDue(context, node))
+    .map((node) => {
+      const { unable } = replicasOf(context, node);
+      const why = unable.map((replica) => `${replica.address} ${replica.noFailover ? "has nofailover (cluster-replica-no-failover yes)" : replica.flaggedAs === "fail" ? "is flagged fail itself" : "does not answer"}`);
+      return { source: TOOL, what: "phase", detail: `no replica will take over the slots of ${node.address}: ${why.length === 0 ? "it has none" : why.join("; ")}` };
+    });
 }
 
 function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
@@ -106,6 +126,8 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
   for (const node of summaries.filter((candidate) => candidate.flaggedAs !== null)) {
     evidence.push({ source: TOOL, what: "phase", detail: `${node.flaggedBy} of ${node.listedBy} views flag ${node.address} ${node.flaggedAs}` });
   }
+  const noTakeover = noFailoverEvidence(context, summaries);
+  evidence.push(...noTakeover);
   if (!failPossible) evidence.push({ source: TOOL, what: "phase", detail: "too few masters outside the fault to make the majority that flags a node FAIL" });
   for (const failover of context.failovers) {
     evidence.push({ source: TOOL, what: "phase", detail: `${failover.newMaster} took over the slots of ${failover.oldMaster} (config epoch ${failover.configEpoch})` });
@@ -125,7 +147,7 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
     context.failovers.length > 0
       ? `Redis flagged ${it} fail and ${joinNames(context.failovers.map((failover) => `${failover.newMaster} took over the slots of ${failover.oldMaster}`))}`
       : failSeen
-        ? `Redis flagged ${it} fail`
+        ? `Redis flagged ${it} fail${noTakeover.length > 0 ? "; no replica will take over (see the evidence)" : ""}`
         : pfailDone
           ? failPossible
             ? `Redis flags ${it} PFAIL, but the masters did not agree on FAIL`
@@ -138,7 +160,8 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
 function unconverged(context: RuleContext): Evidence[] {
   const evidence: Evidence[] = [];
   for (const node of context.analysis.nodes) {
-    if (node.response.kind !== "answering") continue;
+    // A node that forgot the cluster does not catch up by itself (stuckNodes names it).
+    if (node.response.kind !== "answering" || context.forgotten.has(node.address)) continue;
     if (node.flaggedAs !== null) evidence.push({ source: TOOL, what: "phase", detail: `${node.flaggedBy} of ${node.listedBy} views still flag ${node.address} ${node.flaggedAs}, though it answers` });
     if (node.clusterState === "fail") evidence.push({ source: node.address, what: "CLUSTER INFO", detail: "cluster_state:fail" });
   }
@@ -159,18 +182,41 @@ function recovering(context: RuleContext, evidence: Evidence[], why: string): Re
 }
 
 /**
- * Nodes still flagged by most views although their bus links (CLUSTER LINKS) have existed for more than
- * 3 x NT: a blocked node's links are re-created about every NT, so the bus has worked at least that
- * long, past the 2 x NT after which Redis clears FAIL by itself.
+ * What Redis will not clear by itself, so that "recovering" (which promises it will, within a bound)
+ * is never said of it: a node that forgot the cluster (nobody dials it, it dials nobody), and a node
+ * still flagged by most views or still at cluster_state:fail although its bus links (CLUSTER LINKS)
+ * have existed for more than 3 x NT: a blocked node's links are re-created about every NT, so the bus
+ * has worked at least that long, past the 2 x NT after which Redis clears FAIL by itself.
  */
-function stuckNodes(context: RuleContext): Array<{ address: string; ageMs: number }> {
-  const stuck: Array<{ address: string; ageMs: number }> = [];
+function stuckNodes(context: RuleContext): Array<{ address: string; evidence: Evidence }> {
+  const stuck: Array<{ address: string; evidence: Evidence }> = [];
   for (const node of context.analysis.nodes) {
-    if (node.response.kind !== "answering" || node.flaggedBy * 2 <= node.listedBy) continue;
+    if (node.response.kind !== "answering") continue;
+    if (context.forgotten.has(node.address)) {
+      stuck.push({ address: node.address, evidence: { source: node.address, what: "CLUSTER NODES", detail: "lists no other node: it forgot the cluster, and no peer dials it" } });
+      continue;
+    }
+    const flagged = node.flaggedBy * 2 > node.listedBy;
+    if (!flagged && node.clusterState !== "fail") continue;
     const ageMs = context.linkAgeMs(node.address);
-    if (ageMs !== null && ageMs > 3 * context.nodeTimeoutMs) stuck.push({ address: node.address, ageMs });
+    if (ageMs !== null && ageMs > 3 * context.nodeTimeoutMs) {
+      const detail = `the youngest bus link of ${node.address} is ${seconds(ageMs)} old, yet ${flagged ? "views still flag it" : "it still reports cluster_state:fail"}`;
+      stuck.push({ address: node.address, evidence: { source: TOOL, what: "CLUSTER LINKS", detail } });
+    }
   }
   return stuck;
+}
+
+function stuckReading(stuck: ReadonlyArray<{ address: string; evidence: Evidence }>, lagging: readonly Evidence[]): Reading {
+  const nodes = stuck.map((entry) => entry.address);
+  return {
+    name: "settled",
+    summary: `settled: the bus works, but ${joinNames(nodes)} ${nodes.length === 1 ? "is" : "are"} stuck where Redis does not recover by itself (see the evidence)`,
+    evidence: [...stuck.map((entry) => entry.evidence), ...lagging].slice(0, 8),
+    faultSinceMs: null,
+    next: null,
+    lookAgainAtMs: null,
+  };
 }
 
 /** Every peer that has a view of the node hears it: a node busdoctor cannot reach is then fine for the cluster. */
@@ -188,6 +234,8 @@ function read(context: RuleContext, arranged: Arranged): Reading {
   // Between two looks links answered again and none broke: the bus heals.
   if (looks !== null && (looks.healed.length > 0 || looks.busAnswersAgain.size > 0) && looks.newlyBroken.length === 0 && bus.brokenCells.length < Math.max(1, looks.brokenBefore)) {
     const healed = `${looks.healed.length} of ${looks.brokenBefore} broken links healed since the first look`;
+    const stuck = bus.brokenCells.length === 0 && !gone ? stuckNodes(context) : [];
+    if (stuck.length > 0) return stuckReading(stuck, lagging);
     if (bus.brokenCells.length === 0 && lagging.length === 0 && !gone) {
       return { name: "settled", summary: `settled: the bus answers again (${healed}) and every view agrees`, evidence: [], faultSinceMs: null, next: null, lookAgainAtMs: null };
     }
@@ -200,10 +248,7 @@ function read(context: RuleContext, arranged: Arranged): Reading {
   }
   if (bus.brokenCells.length === 0 && !gone) {
     const stuck = stuckNodes(context);
-    if (stuck.length > 0) {
-      const evidence = stuck.map(({ address, ageMs }) => ({ source: TOOL, what: "CLUSTER LINKS", detail: `the youngest bus link of ${address} is ${seconds(ageMs)} old, yet views still flag it` }));
-      return { name: "settled", summary: `settled: the bus has worked for more than 3 x cluster-node-timeout, yet views still flag ${joinNames(stuck.map((entry) => entry.address))}: Redis will not clear it by itself`, evidence: [...evidence, ...lagging].slice(0, 8), faultSinceMs: null, next: null, lookAgainAtMs: null };
-    }
+    if (stuck.length > 0) return stuckReading(stuck, lagging);
     if (lagging.length > 0) return recovering(context, lagging.slice(0, 8), "every bus link answers, but some views have not caught up");
     return { name: "settled", summary: "settled: every bus link answers and the views agree", evidence: [], faultSinceMs: null, next: null, lookAgainAtMs: null };
   }

@@ -21,6 +21,8 @@ export interface RuleContext {
   takenAtMs: number;
   /** The age of the youngest bus link to or from a node (CLUSTER LINKS), null when unknown: read on demand. */
   linkAgeMs: (address: string) => number | null;
+  /** Nodes that answer but forgot the cluster (their view lists only themselves): see forgotten.ts. */
+  forgotten: ReadonlySet<string>;
   /** Summaries by address, for rules that look nodes up. */
   nodeAt: ReadonlyMap<string, NodeSummary>;
   /** Link cells by peer (every observer's cell for it) and by observer (its row), built once. */

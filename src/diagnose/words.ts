@@ -1,4 +1,5 @@
 // Lists of nodes in prose, the same way in findings, phases, coverage and reports.
+import { naturalCompare } from "../text/naturalOrder.js";
 
 /** "127.0.0.1:6379", or "127.0.0.1:6379, 127.0.0.2:6379 and 4 more". */
 export function nodeList(nodes: readonly string[], shown = 2): string {
@@ -14,7 +15,7 @@ export function joinNames(names: readonly string[]): string {
 
 /** Addresses in a stable order (numeric within each part), so a verdict reads the same from any seed. */
 export function byAddress(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
+  return naturalCompare(a, b);
 }
 
 /** "1.3 s". */

@@ -4,6 +4,7 @@ import { formatAddress } from "../cluster/address.js";
 import type { Captured, ListeningSocket, PortListening, Problem } from "./model.js";
 import type { LocalNode } from "./node.js";
 import { ownersByInode, parseProcNetTcp, type ProcessSockets, type TcpSocket } from "./sockets.js";
+import { naturalCompare } from "../text/naturalOrder.js";
 
 export interface SocketTables {
   sockets: TcpSocket[];
@@ -57,7 +58,7 @@ export function listeningOn(
           thisNode: owner !== undefined && owner.pid === nodePid,
         };
       })
-      .sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true })),
+      .sort((a, b) => naturalCompare(a.address, b.address)),
   }));
 }
 

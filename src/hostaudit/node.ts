@@ -8,6 +8,7 @@ import { parseInfo } from "../parse/info.js";
 import { attempt, okReply, okText } from "../parse/replies.js";
 import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice, type ConfiguredBusPort } from "../preflight/ports.js";
 import type { HostAuditFacts } from "./model.js";
+import { naturalCompare } from "../text/naturalOrder.js";
 
 export interface Peer {
   /** "ip:port" of its client port, the name every report uses. */
@@ -65,7 +66,7 @@ export function readLocalNode(node: HostAuditFacts["node"]): LocalNode {
   const peers = (entries ?? [])
     .filter((entry) => !entry.myself && entry.ip !== "" && entry.cport > 0 && !entry.flags.includes("noaddr"))
     .map((entry) => ({ address: formatAddress(entry.ip, entry.port), ip: entry.ip, port: entry.port, busPort: entry.cport }))
-    .sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true }));
+    .sort((a, b) => naturalCompare(a.address, b.address));
   const givenIp = IP_LIKE.test(node.host) ? node.host : null;
   return {
     address: formatAddress(node.host, node.port),

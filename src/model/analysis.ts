@@ -11,7 +11,7 @@ import type { CommandErrorKind, ProbeResult, SkippedAddress } from "./snapshot.j
 export type NodeResponse =
   | { kind: "answering" }
   | { kind: "unreachable"; probe: ProbeResult } // the client port refuses, times out or has no route
-  | { kind: "unresponsive"; error: string } // TCP connects, commands never answer (hung or paused)
+  | { kind: "unresponsive"; error: string } // TCP connects, commands get no answer in time (hung or paused)
   | { kind: "error"; errorKind: CommandErrorKind; error: string }; // answers, but with an error (auth...)
 
 /** One node's own view, parsed. Any part is null when the command failed or was denied. */
@@ -46,6 +46,11 @@ export interface NodeSummary {
   role: NodeRole | null;
   /** Address of its master, for replicas, per the majority of views. */
   masterAddress: string | null;
+  /**
+   * Whether the node carries the `nofailover` flag (`cluster-replica-no-failover yes`), in its own line
+   * when it answered, else in the first view that lists it: such a replica never takes over by itself.
+   */
+  noFailover: boolean;
   clientPort: number;
   /** Announced bus port, null when no view announced one. */
   busPort: number | null;

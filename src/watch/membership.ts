@@ -8,6 +8,7 @@ import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { SkippedAddress } from "../model/snapshot.js";
 import type { Admit } from "../collect/registry.js";
 import { hasUsableAddress } from "../collect/views.js";
+import { naturalCompare } from "../text/naturalOrder.js";
 
 export interface Member {
   /** Its name for its whole life (the address it was first known under), while `address` may change. */
@@ -168,6 +169,6 @@ export function updateMembership(members: readonly Member[], views: ReadonlyMap<
     if (member.unlistedRounds >= UNLISTED_ROUNDS_BEFORE_REMOVAL) removed.push(member);
     else kept.push(member);
   }
-  const outOfScope = [...skipped.values()].sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true }));
+  const outOfScope = [...skipped.values()].sort((a, b) => naturalCompare(a.address, b.address));
   return { members: kept, added, removed, merged: roster.merged, renamed, outOfScope, overLimit };
 }

@@ -2,12 +2,13 @@
 // timeout 2000 ms) at 127.0.0.11-18, so that busdoctor's own address (127.0.0.1) is no node's: two
 // nodes blocked at once, a check 0.3 s after a block, a block only busdoctor's host sees, a master
 // killed a moment ago, a partition checked at once, the minutes after a heal that followed a
-// failover, and users allowed too little to diagnose. One lab for the file, put back between cases.
+// failover, a master whose replica may not fail over, a replica that forgot the cluster, and users
+// allowed too little to diagnose. One lab for the file, put back between cases.
 import { afterEach, describe, expect, it } from "vitest";
 import { redisCli } from "../../src/lab/cluster.js";
 import type { Lab } from "../../src/lab/lab.js";
 import { isFlaggedFail, observe, waitFor, waitUntilCut } from "../support/observe.js";
-import { dataRiskLines, restoreLab, runCheck, sleep, summaryOf, until } from "./support/check.js";
+import { configSet, dataRiskLines, rejoin, replicaOf, resetHard, restoreLab, runCheck, sleep, summaryOf, until } from "./support/check.js";
 import { useLab } from "./support/lab.js";
 
 const lab = useLab({ name: "i7-phases", masters: 4, replicasPerMaster: 1, nodeTimeoutMs: 2000, baseAddress: "127.0.0.11" });
@@ -150,6 +151,48 @@ describe("check in every phase of an incident", () => {
     await until(healed, 15_000);
     const last = await runCheck(lab(), [at(1)]);
     expect({ health: last.report.health, phase: last.report.phase.name, code: last.code }).toEqual({ health: "healthy", phase: "settled", code: 0 });
+  });
+
+  it("a master whose only replica has nofailover, killed: no failover is promised, once flagged FAIL it is settled", async () => {
+    const replica = await replicaOf(lab(), 3);
+    await configSet(lab(), replica, "cluster-replica-no-failover", "yes");
+    try {
+      await sleep(1000); // the flag reaches the peers with the next gossip
+      await lab().kill(3);
+      await waitFor("node 3 is flagged fail", async () => {
+        const view = await observe(lab(), 1);
+        return view !== null && isFlaggedFail(view, at(3));
+      });
+      const { report } = await runCheck(lab(), [at(1)]);
+      expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, phase: report.phase.name }, summaryOf(report)).toEqual({ code: "NODE_UNREACHABLE", nodes: [at(3)], phase: "settled" });
+      expect(`${report.phase.summary} ${report.phase.next?.what ?? ""}`).not.toMatch(/a replica takes over/);
+      expect(report.phase.summary).toMatch(/Redis flagged it fail; no replica will take over/);
+      expect(report.phase.evidence.map((entry) => entry.detail)).toContain(`no replica will take over the slots of ${at(3)}: ${replica.endpoint} has nofailover (cluster-replica-no-failover yes)`);
+      expect(report.failovers).toEqual([]);
+    } finally {
+      await configSet(lab(), replica, "cluster-replica-no-failover", "no");
+    }
+  });
+
+  it("a replica after CLUSTER RESET HARD: stuck, not recovering, added again (never --cluster fix), from a healthy seed and from itself", async () => {
+    const reset = await resetHard(lab(), await replicaOf(lab(), 3));
+    try {
+      await sleep(3 * 2000 + 1000);
+      for (const seeds of [[at(1), reset.node.endpoint], [reset.node.endpoint]]) {
+        const { code, report } = await runCheck(lab(), seeds);
+        expect({ seeds, code: report.rootCause?.code, nodes: report.rootCause?.nodes, phase: report.phase.name, exit: code }, summaryOf(report)).toEqual({
+          seeds,
+          code: "NODE_FORGOT_CLUSTER",
+          nodes: [reset.node.endpoint],
+          phase: "settled",
+          exit: 1,
+        });
+        expect(report.rootCause?.fix.flatMap((fix) => fix.lines)[0]).toMatch(new RegExp(`^redis-cli --cluster add-node ${reset.node.endpoint} `));
+        expect(dataRiskLines(report)).toEqual([]);
+      }
+    } finally {
+      await rejoin(lab(), reset);
+    }
   });
 
   it("users allowed too little: PING only is never healthy (could not diagnose, exit 3); without config|get the diagnosis holds, the node timeout assumed", async () => {

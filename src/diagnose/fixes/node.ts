@@ -72,3 +72,21 @@ export function rejoinFixes(ip: string, port: number, busPort: number | null, he
     },
   ];
 }
+
+/**
+ * A node that forgot the cluster is a new, empty node: redis-cli --cluster add-node refuses one that
+ * holds keys or knows other nodes, so it cannot merge two clusters or lose data (a bare CLUSTER MEET
+ * checks neither).
+ */
+export function forgottenFixes(node: string, healthyPeer: string | null, oldMasterId: string | null): Fix[] {
+  const peer = healthyPeer ?? "<ip:port of a node of the cluster>";
+  return [
+    {
+      where: "redis-cli (the node runs; only the cluster's memory of it is gone)",
+      lines: [
+        `redis-cli --cluster add-node ${node} ${peer} --cluster-slave${oldMasterId === null ? "   # --cluster-master-id <id> to follow a given master" : ` --cluster-master-id ${oldMasterId}   # the master its old line (noaddr) followed`}`,
+        `redis-cli --cluster check ${peer}`,
+      ],
+    },
+  ];
+}

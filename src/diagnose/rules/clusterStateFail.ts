@@ -5,10 +5,11 @@ import type { Rule } from "../rule.js";
 export const clusterStateFail: Rule = {
   code: "CLUSTER_STATE_FAIL",
   kind: "symptom",
-  check({ analysis }) {
-    const failing = analysis.views.filter((view) => view.info?.state === "fail");
+  check({ analysis, forgotten }) {
+    // A node that forgot the cluster reports fail for that reason: NODE_NEEDS_REJOIN names it.
+    const failing = analysis.views.filter((view) => view.info?.state === "fail" && !forgotten.has(view.observer));
     if (failing.length === 0) return [];
-    const everyone = failing.length === analysis.views.filter((view) => view.info !== null).length;
+    const everyone = failing.length === analysis.views.filter((view) => view.info !== null && !forgotten.has(view.observer)).length;
     return [
       {
         code: "CLUSTER_STATE_FAIL",

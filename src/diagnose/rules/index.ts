@@ -8,6 +8,7 @@ import { busPortNotListening } from "./busPortNotListening.js";
 import { clusterStateFail } from "./clusterStateFail.js";
 import { gossipAsymmetry } from "./gossipAsymmetry.js";
 import { networkPartition } from "./networkPartition.js";
+import { nodeForgotCluster } from "./nodeForgotCluster.js";
 import { nodeNeedsRejoin } from "./nodeNeedsRejoin.js";
 import { nodeUnreachable } from "./nodeUnreachable.js";
 import { nodeUnresponsive } from "./nodeUnresponsive.js";
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   busPortBlocked,
   busLinkOneWay,
   nodeNeedsRejoin,
+  nodeForgotCluster,
   slotOwnershipConflict,
   slotsUncovered,
   clusterStateFail,

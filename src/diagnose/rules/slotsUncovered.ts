@@ -64,6 +64,8 @@ export const slotsUncovered: Rule = {
     const byGap = new Map<string, { ranges: SlotRange[]; observers: string[]; view: NodeView }>();
     const covered = new Uint8Array(SLOT_COUNT);
     for (const view of analysis.views) {
+      // A node that forgot the cluster sees every slot uncovered: that is not the cluster's coverage.
+      if (context.forgotten.has(view.observer)) continue;
       const ranges = uncoveredIn(view, covered);
       if (ranges.length === 0) continue;
       const gap = formatRanges(ranges);

@@ -3,6 +3,7 @@
 // merges the two). A FORGET goes only to a ghost: no slots, no replica, failed in every view, and
 // nothing answers as it at its address; it is sent to every node at once, since each node bans the id
 // for 60 s only (CLUSTER_BLACKLIST_TTL) and would otherwise learn it back from another's gossip.
+import { forgottenNodes } from "../../diagnose/forgotten.js";
 import type { ClusterNodeEntry } from "../../model/cluster.js";
 import type { Evidence } from "../../model/finding.js";
 import { evaluateCheck } from "../checks.js";
@@ -10,8 +11,10 @@ import type { Check } from "../model.js";
 import { entryFor, isFlaggedFail, slotOwnerIds, type AnsweringView } from "../reading.js";
 import { EMPTY, mergeParts, redisCli, shortId, type PartPlan, type PlanContext } from "./context.js";
 
-function meetFor(context: PlanContext, node: AnsweringView): PartPlan {
-  const others = context.views.filter((view) => view !== node);
+function meetFor(context: PlanContext, node: AnsweringView, forgotten: ReadonlySet<string>): PartPlan {
+  // A node that forgot the cluster (it lists only itself) is no member to send a MEET from: a MEET it
+  // sent would make it one, unproven (its own MEET is refused below).
+  const others = context.views.filter((view) => view !== node && !forgotten.has(view.node.address));
   const { id, ip, port, cport } = node.own;
   const stale = others.filter((view) => {
     const entry = entryFor(view, id);
@@ -156,7 +159,8 @@ function forgetFor(context: PlanContext, candidate: Candidate, ghosts: readonly 
 }
 
 export function membershipPlan(context: PlanContext): PartPlan {
-  const meets = context.views.map((view) => meetFor(context, view));
+  const forgotten = forgottenNodes(context.current.analysis);
+  const meets = context.views.map((view) => meetFor(context, view, forgotten));
   const answeringIds = new Set(context.views.map((view) => view.own.id));
   const candidates = failedEverywhere(context);
   // A node that answers and that every other view fails is no ghost: said once, as a refusal.

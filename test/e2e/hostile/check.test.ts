@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatAddress, splitAddress } from "../../../src/cluster/address.js";
 import { Sandbox, type Measured } from "./support/sandbox.js";
-import { CHECK_SCENARIOS, SPECIAL_ADDRESSES, specialFromLoopback, specialFromPrivate, type HostileScenario } from "./support/scenarios.js";
+import { CHECK_SCENARIOS, SPECIAL_ADDRESSES, WATCH_SCENARIOS, specialFromLoopback, specialFromPrivate, type HostileScenario } from "./support/scenarios.js";
 
 /** Far above what any of these runs takes (under 2 s each) and far below the 90 s and 5 GB of the baseline. */
 const TIME_BOUND_S = 20;
@@ -113,5 +113,22 @@ describe("check never dials what a node merely claims", () => {
     const { run, log } = await runScenario(scenario, true);
     expect([...new Set(run.connects)].sort()).toEqual(["10.77.0.1:16379", "10.77.0.1:6379", "127.0.0.9:16379", "127.0.0.9:8080"]);
     expect([...new Set(log.filter((entry) => entry["event"] === "sink").map((entry) => entry["to"]))]).toEqual(["127.0.0.9:8080"]);
+  });
+});
+
+describe("check beside a hostile node that a healthy node lists", () => {
+  // Its client port is open, so only silence may be called hung or paused: garbage and a connection
+  // closed mid-reply are named by their error (in the node's response and what was not read).
+  const ERRORS: Record<string, string> = { garbage: "protocol", close: "connection" };
+  it.each(Object.entries(ERRORS))("%s: named as a %s error, never unresponsive (hung or paused)", async (mode, errorKind) => {
+    const beside = WATCH_SCENARIOS.find((scenario) => scenario.name === `watch ${mode}`) as HostileScenario;
+    const hostileAddress = `${beside.config.nodes[1]?.ip}:6379`;
+    const { run } = await runScenario({ ...beside, name: `check beside ${mode}`, args: ["check", "127.0.0.40:6379", "--json", "--timeout", "500"] });
+    expectBounded(run);
+    const report = JSON.parse(run.stdout) as { nodes: Array<{ address: string; response: { kind: string; errorKind?: string } }>; findings: Array<{ code: string }>; coverage: { missing: string[] } };
+    expect(report.nodes.find((node) => node.address === hostileAddress)?.response).toMatchObject({ kind: "error", errorKind });
+    expect(report.findings.map((finding) => finding.code)).not.toContain("NODE_UNRESPONSIVE");
+    expect(run.stdout).not.toMatch(/hung or paused/);
+    expect(report.coverage.missing.join("\n")).toContain(`nothing read from ${hostileAddress}: ${errorKind}: `);
   });
 });

@@ -3,6 +3,7 @@
 // so that every scenario starts from the same cluster.
 import { builtCliScript } from "../../../src/lab/cliArgv.js";
 import type { Lab } from "../../../src/lab/lab.js";
+import type { LabNode } from "../../../src/lab/layout.js";
 import { redisCli } from "../../../src/lab/cluster.js";
 import { DATA_RISK_COMMANDS } from "../../../src/model/finding.js";
 import type { JsonCheckReport } from "../../../src/render/json.js";
@@ -81,4 +82,48 @@ export async function restoreLab(lab: Lab): Promise<void> {
 export function summaryOf(report: JsonCheckReport): string {
   const findings = report.findings.map((finding) => `${finding.role} ${finding.code} ${finding.severity} [${finding.nodes.join(",")}]: ${finding.summary}`);
   return [`health ${report.health}, phase ${report.phase.name} (${report.phase.summary}), ${report.coverage.looks.count} look(s): ${report.coverage.looks.reasons.join(" | ")}`, ...findings].join("\n");
+}
+
+/** The lab node that replicates node `index`, in node 1's view. */
+export async function replicaOf(lab: Lab, index: number): Promise<LabNode> {
+  const view = await observe(lab, 1);
+  const masterId = view?.entries.find((entry) => entry.address === lab.node(index).endpoint)?.id;
+  const replica = lab.nodes.find((node) => view?.entries.find((entry) => entry.address === node.endpoint)?.masterId === masterId);
+  if (!masterId || !replica) throw new Error(`node ${index} has no replica`);
+  return replica;
+}
+
+export async function configSet(lab: Lab, node: LabNode, name: string, value: string): Promise<void> {
+  const reply = await redisCli(lab.namespace, node, ["config", "set", name, value]);
+  if (!reply.ok) throw new Error(`CONFIG SET ${name} on ${node.endpoint}: ${reply.error}`);
+}
+
+export interface ResetNode {
+  node: LabNode;
+  oldId: string;
+  masterId: string;
+}
+
+/** CLUSTER RESET HARD on a replica: it forgets the cluster and takes a new id. */
+export async function resetHard(lab: Lab, replica: LabNode): Promise<ResetNode> {
+  const view = await observe(lab, 1);
+  const own = view?.entries.find((entry) => entry.address === replica.endpoint);
+  if (!own?.masterId) throw new Error(`${replica.endpoint} is no replica in node 1's view`);
+  const reset = await redisCli(lab.namespace, replica, ["cluster", "reset", "hard"]);
+  if (!reset.ok) throw new Error(`CLUSTER RESET HARD on ${replica.endpoint}: ${reset.error}`);
+  return { node: replica, oldId: own.id, masterId: own.masterId };
+}
+
+/** Back into the cluster as the replica it was; the peers forget its old id (`:0@0 slave,noaddr`). */
+export async function rejoin(lab: Lab, reset: ResetNode): Promise<void> {
+  const seed = lab.node(1);
+  const meet = await redisCli(lab.namespace, reset.node, ["cluster", "meet", seed.address, String(seed.port), String(seed.clusterPort)]);
+  if (!meet.ok) throw new Error(`CLUSTER MEET from ${reset.node.endpoint}: ${meet.error}`);
+  await waitFor("the reset replica knows its master again", async () => {
+    const own = await observe(lab, reset.node.index);
+    return own !== null && own.entries.some((entry) => entry.id === reset.masterId);
+  });
+  const again = await redisCli(lab.namespace, reset.node, ["cluster", "replicate", reset.masterId]);
+  if (!again.ok) throw new Error(`CLUSTER REPLICATE on ${reset.node.endpoint}: ${again.error}`);
+  for (const peer of lab.nodes.filter((node) => node !== reset.node)) await redisCli(lab.namespace, peer, ["cluster", "forget", reset.oldId]);
 }

@@ -196,4 +196,28 @@ describe("derived from real snapshots", () => {
     expect(diagnosis.coverage.level).toBe("partial");
     expect(diagnosis.coverage.missing).toEqual([expect.stringMatching(/^CLUSTER NODES not read from 127\.0\.0\.6:6379: reply did not parse/)]);
   });
+  it("a node whose open client port answers garbage or resets is named by that error, never hung or paused", () => {
+    // The healthy recording with node 3's connection failing as the bounded client reports such a server
+    // (test/e2e/hostile: a fake node that writes 0x00, one that closes mid-reply); a real redis-server
+    // cannot be made to send garbage in a lab cluster, so the failure is put in by hand.
+    const failures = [
+      { kind: "protocol" as const, error: "unreadable reply: not a RESP2 reply (first byte 0x00)" },
+      { kind: "connection" as const, error: "connection reset by peer" },
+    ];
+    for (const failure of failures) {
+      const snapshot = loadSnapshot("healthy");
+      const broken = nodeAt(snapshot, node(3));
+      broken.connection = { ok: false, ...failure, ms: 1.2 };
+      broken.commands = {};
+      const { analysis, diagnosis } = diagnose(snapshot);
+      expect(analysis.nodes.find((entry) => entry.address === node(3))?.response).toEqual({ kind: "error", errorKind: failure.kind, error: failure.error });
+      expect(all(diagnosis).map((finding) => finding.code)).not.toContain("NODE_UNRESPONSIVE");
+      expect(JSON.stringify([all(diagnosis), diagnosis.phase])).not.toMatch(/hung|paused/);
+      expect(diagnosis.health).toBe("warning");
+      expect(diagnosis.coverage.missing).toEqual([`nothing read from 127.0.0.3:6379: ${failure.kind}: ${failure.error}`]);
+    }
+    // Silence on an open port stays what it was: hung or paused.
+    const paused = diagnose(loadSnapshot("node-paused")).diagnosis;
+    expect(paused.rootCause?.code).toBe("NODE_UNRESPONSIVE");
+  });
 });

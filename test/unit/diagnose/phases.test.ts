@@ -118,6 +118,42 @@ describe("phase recordings", () => {
     expect({ health: later.health, phase: later.phase.name }).toEqual({ health: "healthy", phase: "settled" });
   });
 
+  it("a replica that forgot the cluster (CLUSTER RESET HARD) is stuck, not recovering: added again as a new node, never --cluster fix", () => {
+    for (const name of ["reset-replica.settled", "reset-replica.settled.seed-reset"]) {
+      const { diagnosis } = diagnose(load(name));
+      expect({ name, phase: diagnosis.phase.name, lookAgain: diagnosis.phase.lookAgainAtMs }).toEqual({ name, phase: "settled", lookAgain: null });
+      expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ code: "NODE_FORGOT_CLUSTER", nodes: [node(8)] });
+      expect(diagnosis.rootCause?.summary).toMatch(/^127\.0\.0\.18:6379 answers but knows no other node and serves no slot: it forgot the cluster/);
+      // Its lone view says nothing of the cluster's slots or state.
+      expect(findings(diagnosis).map((finding) => finding.code)).not.toContain("SLOTS_UNCOVERED");
+      expect(findings(diagnosis).map((finding) => finding.code)).not.toContain("CLUSTER_STATE_FAIL");
+      expect(dataRisk(diagnosis)).toEqual([]);
+      expect(diagnosis.health).toBe("warning");
+    }
+    // From a healthy seed the peers' leftover line of its old id names the master to follow again.
+    const { diagnosis } = diagnose(load("reset-replica.settled"));
+    expect(diagnosis.rootCause?.fix.flatMap((fix) => fix.lines)[0]).toMatch(
+      /^redis-cli --cluster add-node 127\.0\.0\.18:6379 127\.0\.0\.11:6379 --cluster-slave --cluster-master-id [0-9a-f]{40}   # the master its old line \(noaddr\) followed$/,
+    );
+    expect(diagnose(load("reset-replica.settled.seed-reset")).diagnosis.rootCause?.summary).toMatch(/busdoctor reached no node of a cluster: give a seed that is one$/);
+  });
+
+  it("a master whose only replica has nofailover: no failover is promised, at once, once flagged FAIL or settled", () => {
+    for (const name of ["no-failover.at-once", "no-failover.flagged", "no-failover.settled"]) {
+      const { diagnosis } = diagnose(load(name));
+      expect({ name, code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ name, code: "NODE_UNREACHABLE", nodes: [node(3)] });
+      expect(diagnosis.failovers).toEqual([]);
+      expect(`${diagnosis.phase.summary} ${diagnosis.phase.next?.what ?? ""}`).not.toMatch(/a replica takes over/);
+      expect(diagnosis.phase.evidence.map((entry) => entry.detail)).toContain("no replica will take over the slots of 127.0.0.13:6379: 127.0.0.18:6379 has nofailover (cluster-replica-no-failover yes)");
+    }
+    expect(diagnose(load("no-failover.at-once")).diagnosis.phase.name).toBe("developing");
+    // Flagged FAIL with nobody to take over: Redis has done what it will do.
+    for (const name of ["no-failover.flagged", "no-failover.settled"]) {
+      const { phase } = diagnose(load(name)).diagnosis;
+      expect({ name, phase: phase.name, summary: phase.summary }).toEqual({ name, phase: "settled", summary: expect.stringMatching(/Redis flagged it fail; no replica will take over/) });
+    }
+  });
+
   it("a first look that is not one is named when the file is read", () => {
     const snapshot = load("fresh-block.at-once");
     const broken = JSON.stringify({ ...snapshot, firstLook: { ...snapshot.firstLook, reasons: "one" } });

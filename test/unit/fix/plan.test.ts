@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { name: "bus-blocked-no-replica", phase: "settled", steps: [PARTIAL, READS, OPEN, WAIT], refusals: ["FORGET_NOT_A_GHOST", "ADDSLOTS_OWNER_ALIVE"] },
   { name: "bus-healed-recovering", phase: "recovering", steps: [WAIT], refusals: ["FORGET_NOT_A_GHOST", "ADDSLOTS_OWNER_ALIVE"] },
   { name: "forgotten-replica", phase: "settled", steps: [["MEET_NODE", "safe", "busdoctor"]], refusals: [] },
-  { name: "reset-node", phase: "recovering", steps: [WAIT], refusals: ["MEET_IDENTITY_UNPROVEN"] },
+  { name: "reset-node", phase: "settled", steps: [["FORGET_GHOST", "safe", "busdoctor"]], refusals: ["MEET_IDENTITY_UNPROVEN"] },
   { name: "ghost-replica", phase: "settled", steps: [["FORGET_GHOST", "safe", "busdoctor"]], refusals: [] },
   { name: "ghost-master-failed-over", phase: "settled", steps: [["FORGET_GHOST", "safe", "busdoctor"]], refusals: [] },
   { name: "reshard-interrupted", phase: "settled", steps: [["CLOSE_OPEN_SLOT", "safe", "busdoctor"]], refusals: [] },

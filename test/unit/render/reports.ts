@@ -46,6 +46,7 @@ export function node(n: number, overrides: Partial<NodeSummary> = {}): NodeSumma
     id: nodeId(n),
     role: master === undefined ? "master" : "slave",
     masterAddress: master === undefined ? null : address(master),
+    noFailover: false,
     clientPort: 6379,
     busPort: 16379,
     response: { kind: "answering" },
