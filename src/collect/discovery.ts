@@ -3,7 +3,7 @@
 // paused node delays nothing but itself. More listed nodes than --max-nodes end the run.
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, SkippedAddress } from "../model/snapshot.js";
-import { parseClusterNodes } from "../parse/clusterNodes.js";
+import { viewOf } from "./views.js";
 import { isTooLarge } from "./classify.js";
 import { CollectError } from "./errors.js";
 import { formatBytes } from "./limits.js";
@@ -34,16 +34,6 @@ export interface DiscoveryHooks {
   onDone(node: QueriedNode): void;
 }
 
-function parseView(result: CommandResult | undefined): ClusterNodeEntry[] | null {
-  if (!result?.ok || typeof result.reply !== "string") return null;
-  try {
-    return parseClusterNodes(result.reply);
-  } catch {
-    // The raw reply stays in the snapshot and the diagnosis reports the line that did not parse;
-    // discovery just learns nothing from this view.
-    return null;
-  }
-}
 
 /** A server that wants a password answers every command with NOAUTH: that is a failed connection. */
 function unauthenticated(commands: Partial<Record<NodeCommand, CommandResult>>): CommandResult | null {
@@ -82,7 +72,7 @@ async function queryNode(target: NodeTarget, settings: ClientSettings, commands:
       results = {};
     }
   }
-  return { target, startedAtMs, finishedAtMs: Date.now(), session, connection, commands: results, view: parseView(results.clusterNodes) };
+  return { target, startedAtMs, finishedAtMs: Date.now(), session, connection, commands: results, view: viewOf(results.clusterNodes) };
 }
 
 function tooManyNodes(size: number, observer: NodeTarget, maxNodes: number): CollectError {

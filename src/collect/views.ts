@@ -1,5 +1,21 @@
 // Pure helpers over the parsed CLUSTER NODES views that drive discovery, probes and the failure-report round.
 import type { ClusterNodeEntry } from "../model/cluster.js";
+import type { CommandResult } from "../model/snapshot.js";
+import { parseClusterNodes } from "../parse/clusterNodes.js";
+
+/**
+ * A node's CLUSTER NODES reply parsed, or null when it failed or does not parse: the raw reply stays in
+ * the snapshot and the analysis names the line that did not parse; discovery and the monitor just
+ * learn nothing from this view.
+ */
+export function viewOf(result: CommandResult | undefined): ClusterNodeEntry[] | null {
+  if (!result?.ok || typeof result.reply !== "string") return null;
+  try {
+    return parseClusterNodes(result.reply);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Whether discovery should dial the node a view lists. Not a `noaddr` entry (`e94f9ac6... :0@0 slave,noaddr ...`),

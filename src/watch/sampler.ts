@@ -4,7 +4,6 @@
 // background, so a dead, hung or streaming node costs one timeout per sample at most, never stalls the
 // others and never buffers without bound. Only nodes in the seeds' scope are dialled.
 // Each round becomes a Snapshot, the same contract `check` diagnoses.
-import { parseClusterNodes } from "../parse/clusterNodes.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, SkippedAddress, Snapshot } from "../model/snapshot.js";
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
@@ -18,7 +17,7 @@ import { runSettings, type RunSettings } from "../collect/runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { busProbeHost, tlsServerName } from "../cluster/busAddress.js";
 import { announceConfigOf, type AnnounceConfig } from "../parse/config.js";
-import { majorityBusPort, suspectNodeIds, type BusPortVote } from "../collect/views.js";
+import { majorityBusPort, suspectNodeIds, viewOf, type BusPortVote } from "../collect/views.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
 
 /**
@@ -72,15 +71,6 @@ function notConnected(): CommandResult {
   return { ok: false, kind: "connection", error: "not connected yet", ms: 0 };
 }
 
-function parsedView(result: CommandResult | undefined): ClusterNodeEntry[] | null {
-  if (!result?.ok || typeof result.reply !== "string") return null;
-  try {
-    return parseClusterNodes(result.reply);
-  } catch {
-    // The raw reply goes into the snapshot: the analysis names the line that did not parse.
-    return null;
-  }
-}
 
 export class Sampler {
   private readonly handles = new Map<string, NodeHandle>();
@@ -249,7 +239,7 @@ export class Sampler {
     const queried = await Promise.all(handles.map((handle) => this.queryNode(handle, withLinks)));
     const views = new Map<string, ClusterNodeEntry[]>();
     queried.forEach((node) => {
-      const view = parsedView(node.commands.clusterNodes);
+      const view = viewOf(node.commands.clusterNodes);
       if (view) views.set(node.address, view);
     });
     const suspects = suspectNodeIds([...views.values()]);
