@@ -2,7 +2,8 @@
 # The one entry point on a fresh Debian machine, as root. Installs what is missing (apt packages,
 # npm ci, the build), then runs:
 #   ./run.sh demo    reproduce a blocked bus port in a lab and diagnose it (the README's demo)
-#   ./run.sh test    the whole test suite: unit tests and end-to-end tests on real clusters
+#   ./run.sh test    the whole test suite: unit tests and end-to-end tests on real clusters; with
+#                    BUSDOCTOR_COMPAT_SERVERS=DIR[:DIR...] also the compatibility matrix on those servers
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +12,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v nft >/dev/null || missing+=(nftables)
 command -v ip >/dev/null || missing+=(iproute2)
+# The TLS lab makes its certificates with openssl.
+command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
 # The alerting tests and bench/alerting.ts run the real Prometheus stack (promtool comes with prometheus).
 command -v prometheus >/dev/null || missing+=(prometheus)

@@ -163,7 +163,7 @@ async function untilNode3Failed(lab: Lab, what: string, servedAgain: boolean): P
 
 async function setNodeTimeout(lab: Lab, ms: number): Promise<void> {
   for (const node of lab.nodes) {
-    const reply = await redisCli(lab.namespace, node, ["config", "set", "cluster-node-timeout", String(ms)]);
+    const reply = await redisCli(lab.cli, node, ["config", "set", "cluster-node-timeout", String(ms)]);
     if (!reply.ok) throw new Error(`CONFIG SET cluster-node-timeout on ${node.endpoint}: ${reply.error}`);
   }
 }

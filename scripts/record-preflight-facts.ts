@@ -10,8 +10,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseHostPort } from "../src/cluster/address.js";
 import { Lab } from "../src/lab/lab.js";
-import { redisServerArgs, type LabNode } from "../src/lab/layout.js";
-import { readPidfile, startRedisServer, stopProcess } from "../src/lab/processes.js";
 import { gatherPreflight } from "../src/preflight/gather.js";
 import { waitUntilCut } from "../test/support/observe.js";
 
@@ -27,35 +25,6 @@ interface Case {
   seed: string | null;
   /** Makes the case real; returns what to undo before the next case (the lab is shared). */
   prepare(lab: Lab): Promise<() => Promise<void>>;
-}
-
-/** A redis-server in the lab's namespace that is not part of its cluster, stopped by its pidfile. */
-async function startExtraNode(lab: Lab, address: string, extraArgs: string[]): Promise<() => Promise<void>> {
-  const dir = join(lab.stateDir, `extra-${address}`);
-  mkdirSync(dir, { recursive: true });
-  const node: LabNode = {
-    index: 0,
-    address,
-    port: lab.options.port,
-    clusterPort: lab.options.clusterPort,
-    endpoint: `${address}:${lab.options.port}`,
-    dir,
-    configFile: join(dir, "nodes.conf"),
-    pidfile: join(dir, "redis.pid"),
-    logfile: join(dir, "redis.log"),
-    status: "running",
-  };
-  // Later arguments override earlier ones: "--cluster-enabled no" turns the lab's node into a plain one.
-  await startRedisServer(lab.namespace, [...redisServerArgs(node, NODE_TIMEOUT_MS), ...extraArgs]);
-  for (let tries = 0; tries < 50; tries++) {
-    const ping = await lab.exec(["redis-cli", "-h", address, "-p", String(node.port), "ping"], { timeoutMs: 1500 });
-    if (ping.stdout.trim() === "PONG") break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return async () => {
-    const pid = readPidfile(node.pidfile);
-    if (pid !== null) await stopProcess(pid);
-  };
 }
 
 const healAfter = (lab: Lab) => async (): Promise<void> => {
@@ -120,7 +89,7 @@ const CASES: readonly Case[] = [
     target: "127.0.0.9:6379",
     seed: "127.0.0.2:6379",
     prepare: async (lab) => {
-      const stop = await startExtraNode(lab, "127.0.0.9", []);
+      const stop = await lab.startExtraNode("127.0.0.9", []);
       await lab.fault({ kind: "bus", node: 3, direction: "in", action: "drop" });
       return async () => {
         await stop();
@@ -133,7 +102,7 @@ const CASES: readonly Case[] = [
     description: "a redis-server at 127.0.0.8 without cluster-enabled",
     target: "127.0.0.8:6379",
     seed: null,
-    prepare: async (lab) => startExtraNode(lab, "127.0.0.8", ["--cluster-enabled", "no"]),
+    prepare: async (lab) => lab.startExtraNode("127.0.0.8", ["--cluster-enabled", "no"]),
   },
   {
     name: "seed-unreachable",

@@ -67,6 +67,15 @@ export function splitAddress(address: string): [host: string, port: string] {
   return [unbracketed, address.slice(colon + 1)];
 }
 
+/**
+ * "host:port" as `redis-cli --cluster` takes it: IPv6 unbracketed ("fd00::3:6379"), because it splits
+ * at the last colon and hands the rest to the resolver as is ("[::1]:7" is "Name or service not known").
+ */
+export function clusterCliAddress(address: string): string {
+  const [host, port] = splitAddress(address);
+  return `${host}:${port}`;
+}
+
 /** The host part of "host:port", unbracketed: what a firewall rule or /dev/tcp path takes. */
 export function hostOf(address: string): string {
   return splitAddress(address)[0];

@@ -5,6 +5,8 @@ import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, Snapshot, S
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
 import { discover, type DiscoveryBounds, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
+import type { NodeRegistry } from "./registry.js";
+import type { Admit } from "../cluster/scope.js";
 import { CollectError, nodeFailure, noSeedError } from "./errors.js";
 import { closeSession } from "./nodeClient.js";
 import type { ConnectionOptions } from "./options.js";
@@ -13,7 +15,10 @@ import type { ReadBudget } from "./resp.js";
 import { runSettings, type RunSettings } from "./runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { majorityBusPort, type BusPortVote } from "../cluster/ports.js";
-import { suspectNodeIds } from "../cluster/nodeView.js";
+import { suspectNodeIds } from "../parse/nodeView.js";
+import { busProbeHost } from "../cluster/busAddress.js";
+import { announceConfigOf } from "../parse/config.js";
+import type { AnnounceConfig } from "../model/cluster.js";
 import { naturalCompare } from "../text/naturalOrder.js";
 
 /** Enough for a spinner or progress line; events arrive in the order things happen. */
@@ -37,6 +42,7 @@ const SNAPSHOT_COMMANDS: readonly NodeCommand[] = [
   "info",
   "configNodeTimeout",
   "configClusterPort",
+  "configAnnounce",
 ];
 
 /** The baseline only needs the counters, plus CLUSTER NODES to find every node. */
@@ -114,6 +120,26 @@ function probeBoard(timeoutMs: number, progress: CollectProgress | undefined): (
   };
 }
 
+/** What each answering node announces about its own addresses, for busProbeHost. */
+class BusHosts {
+  private readonly own = new Map<string, AnnounceConfig>();
+  private clientIps = false;
+
+  constructor(private readonly admit: Admit) {}
+
+  learn(node: QueriedNode): void {
+    const config = announceConfigOf(node.commands.configAnnounce);
+    if (node.target.id === null || config === null) return;
+    this.own.set(node.target.id, config);
+    if (config.clientIps.length > 0) this.clientIps = true;
+  }
+
+  /** Where to probe the bus of node `id`, which the tool knows as `host`; null: unknown, or out of the run's scope. */
+  hostFor(id: string, host: string): string | null {
+    return busProbeHost({ host, own: this.own.get(id) ?? null, clusterAnnouncesClientIps: this.clientIps, admit: this.admit });
+  }
+}
+
 async function countFailureReports(node: QueriedNode, suspects: readonly string[], budget: ReadBudget): Promise<Record<string, CommandResult>> {
   const client = node.session.client;
   if (suspects.length === 0 || client === null || !answered(node)) return {};
@@ -133,21 +159,32 @@ async function snapshotWith(
   const budget = settings.newBudget();
   const probe = probeBoard(options.timeoutMs, progress);
   const busPortVotes = new Map<string, BusPortVote[]>();
+  const busHosts = new BusHosts(settings.admit);
   const hooks = progressHooks(progress);
+  let registry: NodeRegistry | null = null;
   const { nodes: queried, outOfScope } = await discover(seeds, settings.client, SNAPSHOT_COMMANDS, {
     ...hooks,
     onTarget: (target, via) => {
       hooks.onTarget(target, via);
       void probe(target.host, target.port);
     },
-    // Bus probes start as soon as a view announces a port, so a filtered one overlaps the queries.
-    onView: (_observer, view, registry) => {
+    onView: (_observer, view, known) => {
+      registry = known;
       for (const entry of view) {
         const votes = busPortVotes.get(entry.id) ?? [];
         votes.push({ cport: entry.cport, own: entry.myself });
         busPortVotes.set(entry.id, votes);
-        const target = registry.targetFor(entry);
-        if (target && entry.cport > 0) void probe(target.host, entry.cport);
+      }
+    },
+    // Bus probes start as soon as a node has answered (its view, and its own announced addresses,
+    // which say where its bus is), so a filtered one overlaps the queries of the others.
+    onDone: (node) => {
+      hooks.onDone(node);
+      busHosts.learn(node);
+      for (const entry of node.view ?? []) {
+        const target = registry?.targetFor(entry);
+        const host = target === undefined ? null : busHosts.hostFor(entry.id, target.host);
+        if (host !== null && entry.cport > 0) void probe(host, entry.cport);
       }
     },
   }, boundsOf(settings, budget));
@@ -159,10 +196,11 @@ async function snapshotWith(
       nodes.map(async (node): Promise<NodeSnapshot> => {
         const { target } = node;
         const busPort = target.id === null ? null : majorityBusPort(busPortVotes.get(target.id) ?? []);
+        const busHost = target.id === null ? null : busHosts.hostFor(target.id, target.host);
         const [failureReports, client, bus] = await Promise.all([
           countFailureReports(node, suspects, budget),
           probe(target.host, target.port),
-          busPort === null ? null : probe(target.host, busPort),
+          busPort === null || busHost === null ? null : probe(busHost, busPort),
         ]);
         return {
           address: target.address,

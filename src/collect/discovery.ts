@@ -3,15 +3,17 @@
 // paused node delays nothing but itself. More listed nodes than --max-nodes end the run.
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, SkippedAddress } from "../model/snapshot.js";
-import { nodeViewOf } from "../cluster/nodeView.js";
+import { nodeViewOf } from "../parse/nodeView.js";
 import { isTooLarge } from "./classify.js";
 import { CollectError } from "./errors.js";
 import { formatBytes } from "./limits.js";
 import { COMMAND_ARGS, openSession, closeSession, type ClientSettings, type NodeSession } from "./nodeClient.js";
 import type { Admit } from "../cluster/scope.js";
 import { NodeRegistry, type NodeTarget } from "./registry.js";
+import { retryOlderForms } from "./olderForms.js";
 import type { ReadBudget } from "./resp.js";
 import type { HostPort } from "../cluster/address.js";
+import { tlsServerName } from "../cluster/busAddress.js";
 
 export interface QueriedNode {
   target: NodeTarget;
@@ -54,7 +56,7 @@ export interface Discovered {
 
 async function queryNode(target: NodeTarget, settings: ClientSettings, commands: readonly NodeCommand[], budget: ReadBudget): Promise<QueriedNode> {
   const startedAtMs = Date.now();
-  const session = await openSession(target.host, target.port, settings);
+  const session = await openSession(target.host, target.port, settings, tlsServerName(target.host, target.hostname));
   let connection = session.connection;
   let results: Partial<Record<NodeCommand, CommandResult>> = {};
   if (session.client) {
@@ -63,6 +65,7 @@ async function queryNode(target: NodeTarget, settings: ClientSettings, commands:
       const reply = replies[index];
       if (reply) results[command] = reply;
     });
+    await retryOlderForms(session.client, results, budget);
     const denied = unauthenticated(results);
     if (denied) {
       connection = { ...denied, ms: connection.ms + denied.ms };

@@ -29,6 +29,7 @@ export const COMMAND_ARGS: Record<NodeCommand, readonly string[]> = {
   info: ["INFO", "server", "clients", "cluster", "replication"],
   configNodeTimeout: ["CONFIG", "GET", "cluster-node-timeout"],
   configClusterPort: ["CONFIG", "GET", "cluster-port"],
+  configAnnounce: ["CONFIG", "GET", "cluster-announce-*"],
 };
 
 type Failure = Extract<CommandResult, { ok: false }>;

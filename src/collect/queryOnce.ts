@@ -5,6 +5,7 @@ import { formatAddress, type HostPort } from "../cluster/address.js";
 import { AuthError } from "../errors.js";
 import type { CommandResult } from "../model/snapshot.js";
 import { closeSession, openSession, type ClientSettings } from "./nodeClient.js";
+import { retryOlderForms } from "./olderForms.js";
 
 export interface NodeReplies<Name extends string> {
   /** Connecting and AUTH; when it failed, `replies` is empty. */
@@ -36,6 +37,8 @@ export async function queryNodeOnce<Name extends string>(node: HostPort, setting
       const result = results[index];
       if (result) replies[name] = result;
     });
+    // Redis 6.2 refuses INFO with several sections: its older form is sent at once (olderForms.ts).
+    await retryOlderForms(session.client, replies, null);
     return { connection: session.connection, replies };
   } finally {
     closeSession(session);

@@ -5,7 +5,7 @@ import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { SkippedAddress } from "../model/snapshot.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import type { Admit } from "../cluster/scope.js";
-import { hasUsableAddress } from "../cluster/nodeView.js";
+import { hasUsableAddress } from "../parse/nodeView.js";
 import { naturalCompare } from "../text/naturalOrder.js";
 
 export interface NodeTarget {
@@ -17,6 +17,8 @@ export interface NodeTarget {
   origin: "seed" | "discovered";
   /** The node id, once its own reply or another view tells it. */
   id: string | null;
+  /** The hostname a view announces for it (`ip:port@cport,hostname`): its TLS server name, never dialed. */
+  hostname: string | null;
   /** 0 for a seed, else one more than the node whose view named it. */
   hops: number;
 }
@@ -42,7 +44,7 @@ export class NodeRegistry {
   addSeed(seed: HostPort): NodeTarget | null {
     const address = formatAddress(seed.host, seed.port);
     if (this.byAddress.has(address)) return null;
-    const target: NodeTarget = { host: seed.host, port: seed.port, address, origin: "seed", id: null, hops: 0 };
+    const target: NodeTarget = { host: seed.host, port: seed.port, address, origin: "seed", id: null, hostname: null, hops: 0 };
     this.remember(target);
     return target;
   }
@@ -87,7 +89,15 @@ export class NodeRegistry {
         this.skipped.set(entry.address, skipped);
         continue;
       }
-      const target: NodeTarget = { host: entry.ip, port: entry.port, address: entry.address, origin: "discovered", id: entry.id, hops: observer.hops + 1 };
+      const target: NodeTarget = {
+        host: entry.ip,
+        port: entry.port,
+        address: entry.address,
+        origin: "discovered",
+        id: entry.id,
+        hostname: entry.hostname,
+        hops: observer.hops + 1,
+      };
       // A nearer view may name what a far one named first.
       this.skipped.delete(entry.address);
       this.remember(target);

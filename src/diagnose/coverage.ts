@@ -7,6 +7,7 @@ import type { CommandResult, NodeCommand, NodeSnapshot, Snapshot } from "../mode
 import { COMMAND_NAMES } from "./analyze/views.js";
 import { DEFAULT_NODE_TIMEOUT_MS } from "./analyze/linkState.js";
 import { nodeList } from "./words.js";
+import { serverLabel } from "../cluster/server.js";
 
 /** Whether the parsed value of a command that answered is there (null: the reply did not parse). */
 function parsed(view: NodeView, command: NodeCommand): boolean {
@@ -26,6 +27,8 @@ function parsed(view: NodeView, command: NodeCommand): boolean {
     case "clusterLinks":
       return !view.problems.some((problem) => problem.startsWith(COMMAND_NAMES.clusterLinks));
     case "ping":
+    // Read by the collector only (where to probe the bus); the diagnosis reads the probes' hosts.
+    case "configAnnounce":
       return true;
   }
 }
@@ -62,6 +65,20 @@ function missingLines(coverage: readonly NodeCoverage[], eligible: ReadonlySet<s
   });
 }
 
+/**
+ * Which rows of the link matrix rest on CLUSTER NODES alone because the server has no CLUSTER LINKS
+ * (Redis 6.2): no per-direction connections there. Null when every answering node had the command.
+ */
+function linkSourceNote(analysis: Pick<ClusterAnalysis, "linksFromNodesOnly" | "views">): string | null {
+  const observers = analysis.linksFromNodesOnly;
+  if (observers.length === 0) return null;
+  const without = new Set(observers);
+  const servers = new Set<string>();
+  for (const view of analysis.views) if (without.has(view.observer) && view.server !== null) servers.add(serverLabel(view.server));
+  const who = observers.length === analysis.views.length ? "every observer" : `${observers.length} of ${analysis.views.length} observers`;
+  return `links of ${who} read from CLUSTER NODES alone: ${[...servers].join(", ") || "their server"} has no CLUSTER LINKS`;
+}
+
 function assumptionLines(coverage: readonly NodeCoverage[], eligible: ReadonlySet<string>, analysis: ClusterAnalysis): string[] {
   const answering = coverage.filter((node) => eligible.has(node.address) && node.read.length > 0);
   const lacking = (command: string): boolean => answering.length > 0 && answering.every((node) => !node.read.includes(command));
@@ -70,7 +87,9 @@ function assumptionLines(coverage: readonly NodeCoverage[], eligible: ReadonlySe
     lines.push(`cluster-node-timeout assumed ${DEFAULT_NODE_TIMEOUT_MS} ms (Redis's default): CONFIG GET cluster-node-timeout was not read, so phase timings are estimates`);
   }
   if (lacking(COMMAND_NAMES.info)) lines.push("each node's clock taken to be busdoctor's (INFO not read): PING ages are off by any clock skew");
-  if (lacking(COMMAND_NAMES.clusterLinks)) lines.push("no CLUSTER LINKS (denied, or Redis before 7.0): links read from CLUSTER NODES alone");
+  const linkSource = linkSourceNote(analysis);
+  if (linkSource !== null) lines.push(linkSource);
+  else if (lacking(COMMAND_NAMES.clusterLinks)) lines.push("no CLUSTER LINKS (denied, or Redis before 7.0): links read from CLUSTER NODES alone");
   return lines;
 }
 

@@ -1,4 +1,5 @@
 // Evidence lines quote exactly what a node or a probe said, and from whose point of view.
+import { formatAddress } from "../cluster/address.js";
 import type { Evidence } from "../model/finding.js";
 import type { LinkCell } from "../model/links.js";
 import type { ProbeResult } from "../model/snapshot.js";
@@ -21,7 +22,7 @@ export function describeProbe(probe: ProbeResult): string {
     error: "error",
   };
   const error = probe.error ? `: ${probe.error}` : "";
-  return `${probe.host}:${probe.port} ${meaning[probe.state]} after ${probe.ms} ms${probe.state === "error" ? error : ""}`;
+  return `${formatAddress(probe.host, probe.port)} ${meaning[probe.state]} after ${probe.ms} ms${probe.state === "error" ? error : ""}`;
 }
 
 export function probeEvidence(probe: ProbeResult, what: string): Evidence {

@@ -12,7 +12,7 @@ import { evidenceOf, readArgs, readKey, type FixEvidence, type ReadResult, type 
 import type { ExtraRead } from "./model.js";
 import { extraReadsFor, needsSecondReading } from "./plan/index.js";
 import { readCluster } from "./reading.js";
-import { runOn, type SessionSettings } from "./session.js";
+import { hostnamesOf, runOn, type SessionSettings } from "./session.js";
 import type { CommandResult, Snapshot } from "../model/snapshot.js";
 
 /** How fix connects and what it may dial: the same settings and seed scope as check's collector. */
@@ -49,8 +49,9 @@ export interface Gatherer {
 export async function createGatherer(seeds: HostPort[], options: ConnectionOptions, progress: CheckProgress): Promise<Gatherer> {
   const settings = await sessionSettingsFor(seeds, options);
   const withReads = async (snapshot: Snapshot, also: ReadonlyArray<{ address: string; read: ExtraRead }>): Promise<Reading> => {
-    const planned = extraReadsFor(readCluster({ snapshot, reads: [] }, analyze(snapshot)));
-    return { snapshot, reads: await readExtras([...planned, ...also], settings) };
+    const analysis = analyze(snapshot);
+    const planned = extraReadsFor(readCluster({ snapshot, reads: [] }, analysis));
+    return { snapshot, reads: await readExtras([...planned, ...also], { ...settings, hostnames: hostnamesOf(analysis) }) };
   };
   return {
     forPlan: async () => withReads((await collectForCheck(seeds, options, { sampleMs: null, resample: true }, progress)).snapshot, []),

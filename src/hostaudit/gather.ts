@@ -24,6 +24,7 @@ const AUDIT_COMMANDS: Record<AuditCommand, readonly string[]> = {
   clusterNodes: COMMAND_ARGS.clusterNodes,
   configClusterPort: COMMAND_ARGS.configClusterPort,
   configBindSourceAddr: ["CONFIG", "GET", "bind-source-addr"],
+  configAnnounce: COMMAND_ARGS.configAnnounce,
 };
 
 const TOOL_TIMEOUT_MS = 10_000;

@@ -8,7 +8,7 @@ import type { ProcessSockets } from "./sockets.js";
 /** A file or a command's output as read, or why it could not be; `absent`: the tool is not installed. */
 export type Captured = { ok: true; text: string } | { ok: false; why: string; absent: boolean };
 
-export type AuditCommand = "ping" | "info" | "clusterNodes" | "configClusterPort" | "configBindSourceAddr";
+export type AuditCommand = "ping" | "info" | "clusterNodes" | "configClusterPort" | "configBindSourceAddr" | "configAnnounce";
 
 /** An address of this host, as os.networkInterfaces() lists it ("127.0.0.1/8" on lo). */
 export interface LocalAddress {

@@ -3,10 +3,10 @@ import { formatAddress } from "../cluster/address.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
-import { parseConfigGet } from "../parse/config.js";
+import { announceConfigOf, parseConfigGet } from "../parse/config.js";
 import { parseInfo } from "../parse/info.js";
 import { attempt, okReply, okText } from "../parse/replies.js";
-import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice } from "../preflight/ports.js";
+import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice, type ConfiguredBusPort } from "../preflight/ports.js";
 import type { HostAuditFacts } from "./model.js";
 import { naturalCompare } from "../text/naturalOrder.js";
 
@@ -41,6 +41,15 @@ function configValue(problems: string[], result: CommandResult | undefined, name
   return reply === undefined ? null : attempt(problems, () => parseConfigGet(reply, name));
 }
 
+/** CONFIG GET cluster-port; an answer without it is a server that has none (Redis 6.2), a denied one tells nothing. */
+function configuredBusPort(problems: string[], result: CommandResult | undefined): ConfiguredBusPort | null {
+  const reply = okReply(result);
+  if (reply === undefined) return null;
+  const text = attempt(problems, () => parseConfigGet(reply, "cluster-port") ?? "no-setting");
+  if (text === "no-setting") return text;
+  return text !== null && /^\d+$/.test(text) ? Number(text) : null;
+}
+
 const IP_LIKE = /^[\d.]+$|:/;
 
 export function readLocalNode(node: HostAuditFacts["node"]): LocalNode {
@@ -52,9 +61,7 @@ export function readLocalNode(node: HostAuditFacts["node"]): LocalNode {
   const infoText = okText(replies.info);
   const info = infoText === undefined ? null : attempt(problems, () => parseInfo(infoText));
   const pidText = info?.["server"]?.["process_id"];
-  const portText = configValue(problems, replies.configClusterPort, "cluster-port");
-  const configured = portText !== null && /^\d+$/.test(portText) ? Number(portText) : null;
-  const bus = chooseBusPort(node.port, configured, myself);
+  const bus = chooseBusPort(node.port, configuredBusPort(problems, replies.configClusterPort), myself);
   const bindSource = configValue(problems, replies.configBindSourceAddr, "bind-source-addr");
   const peers = (entries ?? [])
     .filter((entry) => !entry.myself && entry.ip !== "" && entry.cport > 0 && !entry.flags.includes("noaddr"))
@@ -67,7 +74,7 @@ export function readLocalNode(node: HostAuditFacts["node"]): LocalNode {
     ip: myself !== null && myself.ip !== "" ? myself.ip : givenIp,
     clientPort: node.port,
     bus,
-    announced: announcedBus(myself, node.host),
+    announced: announcedBus(myself, node.host, announceConfigOf(replies.configAnnounce)),
     pid: pidText !== undefined && /^\d+$/.test(pidText) ? Number(pidText) : null,
     bindSourceAddr: bindSource === null || bindSource === "" ? null : bindSource,
     peers,

@@ -1,5 +1,8 @@
 // Pure: turns `busdoctor lab` arguments into lab values, with one-line errors that name the argument.
+import { isIP } from "node:net";
+import { formatAddress, parseHostPort } from "../cluster/address.js";
 import { UsageError } from "../errors.js";
+import { canonicalIpv6 } from "./addresses.js";
 
 export interface NodeAddress {
   index: number;
@@ -8,8 +11,8 @@ export interface NodeAddress {
 }
 
 /**
- * NODE is a 1-based index ("3") or an address ("127.0.0.3:6379", or "127.0.0.3" since every lab node
- * uses the same port). Returns the node's index.
+ * NODE is a 1-based index ("3") or an address ("127.0.0.3:6379", "[fd00:b5d0::3]:6379", or the address
+ * alone since every lab node uses the same port). Returns the node's index.
  */
 export function parseNodeRef(text: string, nodes: readonly NodeAddress[]): number {
   const trimmed = text.trim();
@@ -18,15 +21,26 @@ export function parseNodeRef(text: string, nodes: readonly NodeAddress[]): numbe
     if (nodes.some((node) => node.index === index)) return index;
     throw new UsageError(`node "${text}": the lab has nodes 1 to ${nodes.length}`);
   }
-  const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?$/.exec(trimmed);
-  if (match === null) throw new UsageError(`node "${text}" is neither a node number nor an address like 127.0.0.3:6379`);
-  const [, address, port] = match;
-  const found = nodes.find((node) => node.address === address && (port === undefined || node.port === Number(port)));
+  const wanted = addressRef(trimmed);
+  if (wanted === null) throw new UsageError(`node "${text}" is neither a node number nor an address like 127.0.0.3:6379`);
+  const found = nodes.find((node) => node.address === wanted.host && (wanted.port === null || node.port === wanted.port));
   if (found === undefined) {
-    const known = nodes.map((node) => `${node.address}:${node.port}`).join(", ");
+    const known = nodes.map((node) => formatAddress(node.address, node.port)).join(", ");
     throw new UsageError(`node "${text}" is not in the lab (its nodes: ${known})`);
   }
   return found.index;
+}
+
+/** An IP address with or without a port (null: any port), IPv6 in the canonical form the lab uses. */
+function addressRef(text: string): { host: string; port: number | null } | null {
+  try {
+    const { host, port } = parseHostPort(text, 0);
+    const family = isIP(host);
+    if (family === 0) return null;
+    return { host: family === 6 ? canonicalIpv6(host) : host, port: port === 0 ? null : port };
+  } catch {
+    return null;
+  }
 }
 
 /** A partition group: "1,4" or "127.0.0.1,127.0.0.4:6379". */

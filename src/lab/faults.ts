@@ -12,6 +12,7 @@
 // outbound or pair fault from node 1 also blocks the probe's connections to bus ports, and a probe
 // cannot tell a partition's side from node 1's. Start the lab at another base (127.0.0.11) when a
 // scenario needs the probe to stand apart from every node.
+import { isIPv6 } from "node:net";
 import { UsageError } from "../errors.js";
 
 export const LAB_NFT_TABLE = "busdoctor_lab";
@@ -47,7 +48,10 @@ export type LabFault = NetworkFault | AnnounceBusPortFault;
 
 /** What the rules need to know about the lab: all nodes share one client port and one bus port. */
 export interface FaultLayout {
+  /** Bus addresses, node 1 first; all IPv4 or all IPv6. */
   addresses: readonly string[];
+  /** Where clients reach node N when it announces a client address of its own (Valkey), else absent. */
+  clientAddresses?: readonly string[];
   port: number;
   clusterPort: number;
 }
@@ -58,6 +62,11 @@ function verdict(action: FaultAction): string {
 
 function addressMatch(addresses: readonly string[]): string {
   return addresses.length === 1 ? `${addresses[0]}` : `{ ${addresses.join(", ")} }`;
+}
+
+/** nft's payload keyword for the lab's address family: `ip saddr 127.0.0.3`, `ip6 saddr fd00:b5d0::3`. */
+function familyOf(layout: FaultLayout): "ip" | "ip6" {
+  return layout.addresses.some((address) => isIPv6(address)) ? "ip6" : "ip";
 }
 
 function addressOf(layout: FaultLayout, node: number): string {
@@ -84,11 +93,12 @@ function partitionAddresses(layout: FaultLayout, groups: number[][]): string[][]
 /** The rules (as `nft add rule` takes them after the chain name) that make `fault` real. */
 export function nftRules(fault: NetworkFault, layout: FaultLayout): string[] {
   const bus = `tcp dport ${layout.clusterPort} ${verdict(fault.action)}`;
+  const ip = familyOf(layout);
   switch (fault.kind) {
     case "bus": {
       const address = addressOf(layout, fault.node);
-      const inbound = `ip daddr ${address} ${bus}`;
-      const outbound = `ip saddr ${address} ${bus}`;
+      const inbound = `${ip} daddr ${address} ${bus}`;
+      const outbound = `${ip} saddr ${address} ${bus}`;
       if (fault.direction === "in") return [inbound];
       if (fault.direction === "out") return [outbound];
       return [inbound, outbound];
@@ -97,21 +107,24 @@ export function nftRules(fault: NetworkFault, layout: FaultLayout): string[] {
       return [bus];
     case "pair": {
       if (fault.from === fault.to) throw new UsageError(`a pair fault needs two different nodes, got ${fault.from} twice`);
-      return [`ip saddr ${addressOf(layout, fault.from)} ip daddr ${addressOf(layout, fault.to)} ${bus}`];
+      return [`${ip} saddr ${addressOf(layout, fault.from)} ${ip} daddr ${addressOf(layout, fault.to)} ${bus}`];
     }
     case "partition": {
       const sides = partitionAddresses(layout, fault.groups);
       return sides.map((side) => {
         const others = sides.filter((other) => other !== side).flat();
-        return `ip saddr ${addressMatch(side)} ip daddr ${addressMatch(others)} ${bus}`;
+        return `${ip} saddr ${addressMatch(side)} ${ip} daddr ${addressMatch(others)} ${bus}`;
       });
     }
-    case "client":
-      return [`ip daddr ${addressOf(layout, fault.node)} tcp dport ${layout.port} ${verdict(fault.action)}`];
+    case "client": {
+      const client = layout.clientAddresses?.[fault.node - 1];
+      const addresses = [addressOf(layout, fault.node), ...(client === undefined ? [] : [client])];
+      return [`${ip} daddr ${addressMatch(addresses)} tcp dport ${layout.port} ${verdict(fault.action)}`];
+    }
     case "outside": {
-      const target = fault.node === null ? "" : `ip daddr ${addressOf(layout, fault.node)} `;
+      const target = fault.node === null ? "" : `${ip} daddr ${addressOf(layout, fault.node)} `;
       const port = fault.port === "bus" ? layout.clusterPort : layout.port;
-      return [`ip saddr != ${addressMatch(layout.addresses)} ${target}tcp dport ${port} ${verdict(fault.action)}`];
+      return [`${ip} saddr != ${addressMatch(layout.addresses)} ${target}tcp dport ${port} ${verdict(fault.action)}`];
     }
   }
 }

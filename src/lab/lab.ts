@@ -2,38 +2,25 @@
 // faults. Used by the e2e tests, the demo and `busdoctor lab`. All state lives in a state dir, so one
 // process can bring a lab up and a later one attach to it.
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { EnvironmentError, UsageError } from "../errors.js";
+import type { LabTlsFiles } from "./certs.js";
 import { busdoctorInNamespaceArgv } from "./cliArgv.js";
-import { createCluster, redisCli, waitForPing, waitUntilSettled } from "./cluster.js";
+import { redisCli, redisCliCommand, waitForPing, waitUntilSettled, type LabCli } from "./cluster.js";
 import { nftRules, type FaultLayout, type LabFault } from "./faults.js";
-import { teardownOnExit } from "./guard.js";
-import {
-  checkLabName,
-  DEFAULT_LAB_NAME,
-  DEFAULT_STATE_ROOT,
-  labStateDir,
-  namespaceName,
-  planNodes,
-  redisServerArgs,
-  resolveLabOptions,
-  type LabNode,
-  type LabOptions,
-  type ResolvedLabOptions,
-} from "./layout.js";
-import { createNamespace, namespaceArgv, namespaceInode } from "./namespace.js";
+import { checkLabName, DEFAULT_LAB_NAME, DEFAULT_STATE_ROOT, nodeAt, type LabNode, type LabOptions, type ResolvedLabOptions } from "./layout.js";
+import { namespaceArgv, namespaceInode } from "./namespace.js";
 import { addNftRules, deleteLabNftTable } from "./nft.js";
-import { checkLabPrerequisites } from "./preconditions.js";
-import { isLabRedis, processState, readPidfile, sendSignal, startRedisServer, waitForProcessState } from "./processes.js";
+import { checkLabPrerequisites, NETWORK_PROGRAMS } from "./preconditions.js";
+import { isLabRedis, processState, readPidfile, sendSignal, stopProcess, waitForProcessState } from "./processes.js";
+import type { ServerProfile } from "./server.js";
 import { runCommand, type RunOptions, type RunResult } from "./run.js";
-import { loadState, LAB_STATE_FORMAT, saveState, type LabState } from "./state.js";
+import { bringUp, labCli, labLocation, startLabNode, tlsArgsOf, type ProgressListener } from "./start.js";
+import { loadState, saveState, type LabState } from "./state.js";
 import { labStatus, type LabStatus } from "./status.js";
-import { destroyLab, destroyLabSync, type LabLocation } from "./teardown.js";
+import { destroyLab, destroyLabSync } from "./teardown.js";
 
-export type ProgressListener = (line: string) => void;
-
-function labLocation(name: string, stateRoot: string): LabLocation {
-  return { namespace: namespaceName(name), stateDir: labStateDir(stateRoot, name) };
-}
+export type { ProgressListener } from "./start.js";
 
 export class Lab {
   private constructor(private state: LabState) {}
@@ -43,47 +30,12 @@ export class Lab {
    * until it has settled. On failure or interruption nothing is left behind.
    */
   static async up(options: LabOptions = {}, onProgress: ProgressListener = () => undefined): Promise<Lab> {
-    checkLabPrerequisites();
-    const resolved = resolveLabOptions(options);
-    const where = labLocation(resolved.name, resolved.stateRoot);
-    if (await destroyLab(where)) onProgress(`removed a stale lab named "${resolved.name}"`);
-    const state: LabState = {
-      format: LAB_STATE_FORMAT,
-      options: resolved,
-      ...where,
-      nodes: planNodes(resolved),
-      faults: [],
-      createdAt: new Date().toISOString(),
-    };
-    const disarm = teardownOnExit(() => destroyLabSync(where));
-    try {
-      await Promise.all(state.nodes.map((node) => mkdir(node.dir, { recursive: true })));
-      await saveState(state);
-      await createNamespace(state.namespace);
-      const first = state.nodes[0]?.address;
-      const last = state.nodes.at(-1)?.address;
-      onProgress(
-        `starting ${state.nodes.length} redis-server nodes on ${first}-${last} (port ${resolved.port}, ` +
-          `bus ${resolved.clusterPort}) in namespace ${state.namespace}`,
-      );
-      await Promise.all(state.nodes.map((node) => startRedisServer(state.namespace, redisServerArgs(node, resolved.nodeTimeoutMs))));
-      await waitForPing(state.namespace, state.nodes, 10_000);
-      onProgress(`creating the cluster: ${resolved.masters} masters, ${resolved.replicasPerMaster} replica(s) each`);
-      await createCluster(state.namespace, state.nodes, resolved.replicasPerMaster);
-      onProgress("waiting until every node reports cluster_state:ok, sees every peer healthy and replicas are in sync");
-      await waitUntilSettled(state.namespace, state.nodes, resolved.settleTimeoutMs);
-      return new Lab(state);
-    } catch (error) {
-      await destroyLab(where);
-      throw error;
-    } finally {
-      disarm();
-    }
+    return new Lab(await bringUp(options, onProgress));
   }
 
   /** The lab a previous `up` (maybe in another process) left running. */
   static async attach(name = DEFAULT_LAB_NAME, stateRoot = DEFAULT_STATE_ROOT): Promise<Lab> {
-    checkLabPrerequisites();
+    checkLabPrerequisites(NETWORK_PROGRAMS);
     const where = labLocation(checkLabName(name), stateRoot);
     const state = await loadState(where.stateDir);
     if (state === null) throw new EnvironmentError(`there is no lab named "${name}" (no ${where.stateDir}): start one with \`busdoctor lab up --name ${name}\``);
@@ -92,7 +44,7 @@ export class Lab {
 
   /** Destroys the named lab whatever state it is in; false when there was none. */
   static async destroy(name = DEFAULT_LAB_NAME, stateRoot = DEFAULT_STATE_ROOT): Promise<boolean> {
-    checkLabPrerequisites();
+    checkLabPrerequisites(NETWORK_PROGRAMS);
     return destroyLab(labLocation(checkLabName(name), stateRoot));
   }
 
@@ -114,9 +66,39 @@ export class Lab {
   get faults(): readonly LabFault[] {
     return this.state.faults;
   }
+  /** What the nodes run and what the lab knows of its version. */
+  get server(): ServerProfile {
+    return this.state.server.profile;
+  }
   /** "ip:port" of every node, in index order: seeds for `busdoctor check`. */
   get endpoints(): string[] {
     return this.state.nodes.map((node) => node.endpoint);
+  }
+  /** The lab's certificates, when it runs TLS. */
+  get tlsFiles(): LabTlsFiles | null {
+    return this.state.tls;
+  }
+  /**
+   * `--tls --cacert CA` (and the tools' certificate) for `busdoctor check` and redis-cli in a TLS
+   * lab; nothing otherwise.
+   */
+  get tlsArgs(): string[] {
+    return tlsArgsOf(this.state.tls);
+  }
+
+  /** How the lab reaches its nodes with redis-cli. */
+  get cli(): LabCli {
+    return labCli(this.state);
+  }
+
+  /** The lab's redis-cli against node `index` (or an address), as run inside the namespace. */
+  redisCliCommand(target: number | { address: string; port: number }, args: readonly string[]): string[] {
+    return redisCliCommand(this.cli, typeof target === "number" ? this.node(target) : target, args);
+  }
+
+  /** The same, prefixed to run inside the namespace. */
+  redisCliArgv(target: number | { address: string; port: number }, args: readonly string[]): string[] {
+    return this.namespaceArgv(this.redisCliCommand(target, args));
   }
 
   node(index: number): LabNode {
@@ -129,7 +111,34 @@ export class Lab {
 
   private get layout(): FaultLayout {
     const { port, clusterPort } = this.state.options;
-    return { addresses: this.state.nodes.map((node) => node.address), port, clusterPort };
+    const clientAddresses = this.state.nodes.flatMap((node) => (node.clientAddress === null ? [] : [node.clientAddress]));
+    return {
+      addresses: this.state.nodes.map((node) => node.address),
+      ...(clientAddresses.length > 0 ? { clientAddresses } : {}),
+      port,
+      clusterPort,
+    };
+  }
+
+  /** Starts a node the caller planned (another cluster in this lab's namespace) with the lab's server and settings. */
+  startNode(node: LabNode): Promise<void> {
+    return startLabNode(this.state, node);
+  }
+
+  /**
+   * A redis-server of the lab's kind at `address` (IPv4 in 127.0.0.0/8) that is not in the cluster:
+   * a node about to join, for preflight. Later arguments override the lab's (`--cluster-enabled no`).
+   * Returns the function that stops it.
+   */
+  async startExtraNode(address: string, extraArgs: readonly string[] = []): Promise<() => Promise<void>> {
+    const node = nodeAt(this.state.options, join(this.stateDir, `extra-${address}`), 0, address);
+    await mkdir(node.dir, { recursive: true });
+    await startLabNode(this.state, node, undefined, extraArgs);
+    await waitForPing(this.cli, [node], 10_000);
+    return async () => {
+      const pid = readPidfile(node.pidfile);
+      if (pid !== null && isLabRedis(pid, namespaceInode(this.namespace))) await stopProcess(pid);
+    };
   }
 
   /** The live pid of the node's redis-server, or null when it is not running. */
@@ -167,7 +176,7 @@ export class Lab {
 
   /** 0 means "announce cluster-port", Redis's default. Peers learn the change from the next heartbeat. */
   private async configSetAnnouncedBusPort(node: LabNode, port: number): Promise<void> {
-    const reply = await redisCli(this.namespace, node, ["config", "set", "cluster-announce-bus-port", String(port)]);
+    const reply = await redisCli(this.cli, node, ["config", "set", "cluster-announce-bus-port", String(port)]);
     if (!reply.ok) throw new EnvironmentError(`cannot change the announced bus port of ${node.endpoint}: ${reply.error}`);
   }
 
@@ -203,8 +212,8 @@ export class Lab {
     if (this.livePid(node) !== null) throw new EnvironmentError(`node ${index} (${node.endpoint}) is still running: kill it first`);
     const announced = this.state.faults.find((fault) => fault.kind === "announce-bus-port" && fault.node === index);
     const announcedPort = announced?.kind === "announce-bus-port" ? announced.port : undefined;
-    await startRedisServer(this.namespace, redisServerArgs(node, this.state.options.nodeTimeoutMs, announcedPort));
-    await waitForPing(this.namespace, [node], 10_000);
+    await startLabNode(this.state, node, announcedPort);
+    await waitForPing(this.cli, [node], 10_000);
     await this.setStatus(node, "running");
   }
 
@@ -229,11 +238,11 @@ export class Lab {
 
   /** Waits until the cluster is back to a settled state (after heal or restart). */
   async waitUntilSettled(timeoutMs = this.state.options.settleTimeoutMs): Promise<void> {
-    await waitUntilSettled(this.namespace, this.state.nodes, timeoutMs);
+    await waitUntilSettled(this.cli, this.state.nodes, timeoutMs);
   }
 
   status(): Promise<LabStatus> {
-    return labStatus(this.state, this.layout);
+    return labStatus(this.state, this.cli, this.layout);
   }
 
   /** `argv` prefixed to run inside the namespace. */

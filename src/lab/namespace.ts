@@ -1,5 +1,6 @@
 // The lab's private network namespace: its own loopback, its own nftables, nothing else can reach it.
 import { readlinkSync, statSync } from "node:fs";
+import { isIPv6 } from "node:net";
 import { join } from "node:path";
 import { runCommand, runOrThrow } from "./run.js";
 
@@ -40,6 +41,16 @@ export async function createNamespace(namespace: string): Promise<void> {
   await runOrThrow(["ip", "netns", "add", namespace]);
   // A new namespace's loopback is down: nothing, not even 127.0.0.1, is reachable until it is up.
   await runOrThrow(namespaceArgv(namespace, ["ip", "link", "set", "lo", "up"]));
+}
+
+/**
+ * Puts IPv6 addresses on the namespace's loopback (IPv4 needs none: all of 127.0.0.0/8 is there).
+ * `nodad`: no duplicate address detection, so an address is usable at once rather than "tentative".
+ */
+export async function addLoopbackAddresses(namespace: string, addresses: readonly string[]): Promise<void> {
+  for (const address of addresses.filter(isIPv6)) {
+    await runOrThrow(namespaceArgv(namespace, ["ip", "-6", "addr", "add", `${address}/128`, "dev", "lo", "nodad"]));
+  }
 }
 
 export async function deleteNamespace(namespace: string): Promise<void> {

@@ -1,4 +1,4 @@
-// The lab needs root (namespaces, nftables) and four programs. Checked before anything is touched,
+// The lab needs root (namespaces, nftables) and a few programs. Checked before anything is touched,
 // so a user without them gets one line saying exactly what to do instead of a half-built lab.
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -10,7 +10,13 @@ export const LAB_PROGRAMS: ReadonlyArray<{ program: string; aptPackage: string }
   { program: "nft", aptPackage: "nftables" },
   { program: "redis-server", aptPackage: "redis-server" },
   { program: "redis-cli", aptPackage: "redis-tools" },
+  { program: "openssl", aptPackage: "openssl" },
 ];
+
+/** What every lab command needs: namespaces and nftables. */
+export const NETWORK_PROGRAMS = ["ip", "nft"] as const;
+/** What `lab up` needs when no --server is given: the redis-server and redis-cli on PATH. */
+export const SERVER_PROGRAMS = ["redis-server", "redis-cli"] as const;
 
 export interface HostFacts {
   isRoot: boolean;
@@ -32,21 +38,27 @@ export function missingPrerequisites(facts: HostFacts): string | null {
   return needs.length === 0 ? null : `the lab needs ${needs.join("; and ")}`;
 }
 
-function onPath(program: string): boolean {
-  return (process.env["PATH"] ?? "").split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-export function checkLabPrerequisites(): void {
+/** The first executable `program` on PATH, as `which` finds it; null when there is none. */
+export function findOnPath(program: string): string | null {
+  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
+    if (dir !== "" && isExecutable(join(dir, program))) return join(dir, program);
+  }
+  return null;
+}
+
+export function checkLabPrerequisites(programs: readonly string[] = [...NETWORK_PROGRAMS, ...SERVER_PROGRAMS]): void {
   const problem = missingPrerequisites({
     isRoot: process.getuid?.() === 0,
-    missingPrograms: LAB_PROGRAMS.map((entry) => entry.program).filter((program) => !onPath(program)),
+    missingPrograms: programs.filter((program) => findOnPath(program) === null),
   });
   if (problem !== null) throw new EnvironmentError(problem);
 }

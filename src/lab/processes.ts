@@ -47,7 +47,8 @@ export function isLabRedis(pid: number, labNamespaceInode: number | null): boole
   } catch {
     return false;
   }
-  if (comm !== "redis-server") return false;
+  // Valkey installs its server as valkey-server (redis-server is a link to it).
+  if (comm !== "redis-server" && comm !== "valkey-server") return false;
   return labNamespaceInode === null || processNamespaceInode(pid) === labNamespaceInode;
 }
 
@@ -85,7 +86,7 @@ export async function stopProcess(pid: number, graceMs = 3000): Promise<void> {
   if (!(await waitForProcessState(pid, "exited", 2000))) throw new Error(`redis-server ${pid} survived SIGKILL`);
 }
 
-/** Starts one daemonized redis-server; it returns once the daemon has forked (see waitForPing). */
-export async function startRedisServer(namespace: string, args: readonly string[]): Promise<void> {
-  await runOrThrow(namespaceArgv(namespace, ["redis-server", ...args]), { timeoutMs: 10_000 });
+/** Starts one daemonized redis-server (`program`); it returns once the daemon has forked (see waitForPing). */
+export async function startRedisServer(namespace: string, program: string, args: readonly string[]): Promise<void> {
+  await runOrThrow(namespaceArgv(namespace, [program, ...args]), { timeoutMs: 10_000 });
 }

@@ -1,6 +1,7 @@
 // Pure: decides whether a freshly created (or restarted) lab cluster has settled, so that every
 // scenario starts from the same place: cluster_state:ok everywhere, every node known and healthy in
 // every view, every view agreeing on who replicates whom, every bus link up, every replica in sync.
+import { formatAddress, splitAddress } from "../cluster/address.js";
 
 /** What one node answered (null: no answer; `error` says why). Raw redis-cli output. */
 export interface NodeReadinessReplies {
@@ -41,7 +42,9 @@ function parseNodesLine(line: string): NodesLine | null {
   if (id === undefined || address === undefined || flags === undefined || masterId === undefined || linkState === undefined) {
     return null;
   }
-  return { id, endpoint: address.split("@")[0] ?? address, flags: flags.split(","), masterId, linkState };
+  // "fd00:b5d0::2:6379@16379,redis-2.lab.busdoctor.test": Redis prints IPv6 bare; name it bracketed.
+  const [host, port] = splitAddress(address.split("@")[0] ?? address);
+  return { id, endpoint: formatAddress(host, Number(port)), flags: flags.split(","), masterId, linkState };
 }
 
 const UNSETTLED_FLAGS = ["fail", "fail?", "handshake", "noaddr"];

@@ -3,14 +3,20 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import type { LabTlsFiles } from "./certs.js";
 import type { LabFault } from "./faults.js";
 import type { LabNode, ResolvedLabOptions } from "./layout.js";
+import type { LabServer } from "./programs.js";
 
-export const LAB_STATE_FORMAT = 1;
+/** 2: the server (path, version) and TLS files are kept, for labs of other servers than the one on PATH. */
+export const LAB_STATE_FORMAT = 2;
 
 export interface LabState {
   format: typeof LAB_STATE_FORMAT;
   options: ResolvedLabOptions;
+  server: LabServer;
+  /** The lab's certificates, when it runs TLS. */
+  tls: LabTlsFiles | null;
   namespace: string;
   stateDir: string;
   nodes: LabNode[];
@@ -40,6 +46,7 @@ function isLabState(value: unknown): value is LabState {
     typeof record["namespace"] === "string" &&
     typeof record["stateDir"] === "string" &&
     typeof record["options"] === "object" &&
+    typeof record["server"] === "object" &&
     Array.isArray(record["nodes"]) &&
     Array.isArray(record["faults"])
   );

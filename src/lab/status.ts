@@ -1,9 +1,10 @@
 // What a lab looks like right now: the saved state checked against the kernel (is each process alive,
 // stopped?) and against the nodes themselves (do they answer, what role, what cluster_state?).
-import { redisCli, type CliReply } from "./cluster.js";
+import { redisCli, type CliReply, type LabCli } from "./cluster.js";
 import { describeFault, type FaultLayout, type LabFault } from "./faults.js";
 import { namespaceInode } from "./namespace.js";
 import { isLabRedis, processState, readPidfile, type ProcessState } from "./processes.js";
+import { serverLabel } from "../cluster/server.js";
 import type { LabState } from "./state.js";
 
 export interface LabNodeStatus {
@@ -20,6 +21,10 @@ export interface LabNodeStatus {
 
 export interface LabStatus {
   name: string;
+  /** "Redis 7.0.15", "Valkey 8.0.1". */
+  server: string;
+  serverPath: string;
+  tls: boolean;
   namespace: string;
   stateDir: string;
   namespaceExists: boolean;
@@ -38,7 +43,7 @@ function field(reply: CliReply, name: string): string | null {
   return line === undefined ? null : line.slice(name.length + 1).trim();
 }
 
-export async function labStatus(state: LabState, layout: FaultLayout): Promise<LabStatus> {
+export async function labStatus(state: LabState, cli: LabCli, layout: FaultLayout): Promise<LabStatus> {
   const inode = namespaceInode(state.namespace);
   const nodes = await Promise.all(
     state.nodes.map(async (node): Promise<LabNodeStatus> => {
@@ -49,9 +54,9 @@ export async function labStatus(state: LabState, layout: FaultLayout): Promise<L
       // A stopped process would only make us wait for a timeout to learn what we already know.
       if (process !== "running") return { ...base, answersPing: false, role: null, clusterState: null };
       const [ping, info, replication] = await Promise.all([
-        redisCli(state.namespace, node, ["ping"]),
-        redisCli(state.namespace, node, ["cluster", "info"]),
-        redisCli(state.namespace, node, ["info", "replication"]),
+        redisCli(cli, node, ["ping"]),
+        redisCli(cli, node, ["cluster", "info"]),
+        redisCli(cli, node, ["info", "replication"]),
       ]);
       const role = field(replication, "role");
       return {
@@ -64,6 +69,9 @@ export async function labStatus(state: LabState, layout: FaultLayout): Promise<L
   );
   return {
     name: state.options.name,
+    server: serverLabel(state.server.profile),
+    serverPath: state.server.serverPath,
+    tls: state.options.tls,
     namespace: state.namespace,
     stateDir: state.stateDir,
     namespaceExists: inode !== null,
@@ -91,7 +99,7 @@ export function formatLabStatus(status: LabStatus): string {
   const faults =
     status.faults.length === 0 ? ["no faults in force"] : ["faults in force:", ...status.faults.map((entry) => `  - ${entry.description}`)];
   return [
-    `lab "${status.name}" in namespace ${status.namespace}${status.namespaceExists ? "" : " (namespace missing!)"}, ` +
+    `lab "${status.name}" (${status.server}${status.tls ? ", TLS" : ""}) in namespace ${status.namespace}${status.namespaceExists ? "" : " (namespace missing!)"}, ` +
       `node timeout ${status.nodeTimeoutMs} ms, state in ${status.stateDir}`,
     line(header),
     ...rows.map(line),

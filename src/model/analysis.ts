@@ -2,6 +2,7 @@
 // own view, and the observer -> peer link matrix. Built by diagnose/analyze.ts, read by the rules
 // and by the renderers.
 
+import type { ServerIdentity } from "./server.js";
 import type { ClusterInfo, ClusterNodeEntry, InfoSections, NodeRole, SlotRange } from "./cluster.js";
 import type { LinkCell } from "./links.js";
 import type { CommandErrorKind, ProbeResult, SkippedAddress } from "./snapshot.js";
@@ -29,12 +30,18 @@ export interface NodeView {
   listeningBusPort: number | null;
   /** CLUSTER COUNT-FAILURE-REPORTS it answered, by the suspected node's id: masters reporting it failing. */
   failureReports: Record<string, number>;
+  /** The server it runs (INFO server), null if INFO was not read. */
+  server: ServerIdentity | null;
+  /** It has no CLUSTER LINKS (Redis 6.2): its row of the link matrix comes from CLUSTER NODES alone. */
+  linksUnsupported: boolean;
   /** Parse failures of this node's replies: "CLUSTER NODES line 3: ...". */
   problems: string[];
 }
 
 export interface NodeSummary {
   address: string;
+  /** The hostname it announces (`ip:port@cport,hostname`), shown next to its address; never dialed. */
+  hostname: string | null;
   id: string | null;
   role: NodeRole | null;
   /** Address of its master, for replicas, per the majority of views. */
@@ -65,6 +72,10 @@ export interface ClusterAnalysis {
   nodes: NodeSummary[];
   views: NodeView[];
   links: LinkCell[];
+  /** Which servers answered, e.g. [{ server: "Redis 6.2.16", nodes: 6 }], most nodes first. */
+  servers: Array<{ server: string; nodes: number }>;
+  /** Observers without CLUSTER LINKS (Redis 6.2): their rows of the matrix come from CLUSTER NODES alone. */
+  linksFromNodesOnly: string[];
   /** cluster-node-timeout as reported by CONFIG GET on most nodes, null if denied everywhere. */
   nodeTimeoutMs: number | null;
   /** A ping pending longer than this is abnormal (derived from the node timeout). */

@@ -34,7 +34,7 @@ export interface ClusterNodeEntry {
   /** The announced bus port: what peers dial. Not always port + 10000. */
   cport: number;
   hostname: string | null;
-  /** "ip:port", the form every finding uses to name nodes. */
+  /** "ip:port" ("[ipv6]:port"), the form every finding uses to name nodes. */
   address: string;
   flags: NodeFlag[];
   role: NodeRole | null;
@@ -66,6 +66,11 @@ export interface ClusterInfo {
   myEpoch: number;
   /** cluster_stats_messages_* counters without the prefix: `ping_sent`, `pong_received`, `sent`... */
   messages: Record<string, number>;
+  /**
+   * total_cluster_links_buffer_limit_exceeded (Redis 7.0+, Valkey): bus links the node freed because
+   * their send buffer passed cluster-link-sendbuf-limit. Null where the server has no such counter (6.2).
+   */
+  linksBufferLimitExceeded: number | null;
   /** Every field as printed, for evidence. */
   fields: Record<string, string>;
 }
@@ -82,3 +87,13 @@ export interface ClusterLink {
 
 /** INFO output: section name (lower case) -> field -> value. */
 export type InfoSections = Record<string, Record<string, string>>;
+
+/** What a node says it announces (CONFIG GET cluster-announce-*), parsed by src/parse/config.ts. */
+export interface AnnounceConfig {
+  /** cluster-announce-ip: the address peers dial for the bus; null when unset (they use what they saw). */
+  busIp: string | null;
+  /** cluster-announce-client-ipv4 / -ipv6 (Valkey 8+): told to clients only, never dialed by peers. */
+  clientIps: string[];
+  /** cluster-announce-hostname (Redis 7.0+, Valkey); null when unset or unknown to the server. */
+  hostname: string | null;
+}

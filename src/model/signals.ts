@@ -16,6 +16,8 @@ export interface NodeSignals {
   messages: Record<string, number> | null;
   /** The same per second since the previous sample; null on the first sample or after a counter reset. */
   messageRates: Record<string, number> | null;
+  /** total_cluster_links_buffer_limit_exceeded, where the server has it (Redis 7.0+, Valkey). */
+  linksBufferLimitExceeded: number | null;
 }
 
 export interface LinkSignals {

@@ -32,7 +32,8 @@ export type NodeCommand =
   | "clusterLinks"
   | "info" // INFO server clients cluster replication
   | "configNodeTimeout" // CONFIG GET cluster-node-timeout
-  | "configClusterPort"; // CONFIG GET cluster-port
+  | "configClusterPort" // CONFIG GET cluster-port
+  | "configAnnounce"; // CONFIG GET cluster-announce-* (bus ip, Valkey client addresses, hostname)
 
 /** Result of one TCP connect attempt from the tool's host. */
 export type ProbeState =

@@ -16,6 +16,7 @@ const COUNTS = {
   myEpoch: "cluster_my_epoch",
 } as const;
 type CountName = keyof typeof COUNTS;
+const LINKS_BUFFER_LIMIT_EXCEEDED = "total_cluster_links_buffer_limit_exceeded";
 
 /**
  * Parses CLUSTER INFO: `field:value` lines ended by `\r\n`. Real reply (redis-server 7.0.15), abridged:
@@ -61,6 +62,11 @@ export function parseClusterInfo(text: string): ClusterInfo {
     return value;
   };
 
+  // Only Redis 7.0+ and Valkey print it: absent is unknown, not 0.
+  const linksExceeded = fields[LINKS_BUFFER_LIMIT_EXCEEDED];
+  const linksBufferLimitExceeded = linksExceeded === undefined ? null : parseUnsigned(linksExceeded);
+  if (linksExceeded !== undefined && linksBufferLimitExceeded === null) throw fieldError(LINKS_BUFFER_LIMIT_EXCEEDED, "as a count");
+
   return {
     state: state satisfies ClusterState,
     slotsAssigned: count("slotsAssigned"),
@@ -72,6 +78,7 @@ export function parseClusterInfo(text: string): ClusterInfo {
     currentEpoch: count("currentEpoch"),
     myEpoch: count("myEpoch"),
     messages,
+    linksBufferLimitExceeded,
     fields,
   };
 }

@@ -1,3 +1,4 @@
+import type { ServerIdentity } from "../model/server.js";
 import type { InfoSections } from "../model/cluster.js";
 import { ParseError } from "./errors.js";
 import { numberedLines, quote } from "./text.js";
@@ -36,4 +37,18 @@ export function parseInfo(text: string): InfoSections {
     current[line.text.slice(0, colon)] = line.text.slice(colon + 1);
   }
   return sections;
+}
+
+/**
+ * The server a node runs, from INFO server: `server_name:valkey` with `valkey_version:8.0.1` (Valkey
+ * also prints `redis_version:7.2.4` for clients that check it), else `redis_version:7.0.15`.
+ * Null when INFO server was not read.
+ */
+export function serverIdentity(sections: InfoSections): ServerIdentity | null {
+  const server = sections["server"];
+  if (server === undefined) return null;
+  const valkey = server["valkey_version"];
+  if (server["server_name"] === "valkey" && valkey !== undefined) return { flavor: "valkey", version: valkey };
+  const redis = server["redis_version"];
+  return redis === undefined ? null : { flavor: "redis", version: redis };
 }

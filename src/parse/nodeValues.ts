@@ -4,6 +4,7 @@
 // recognises it by comparing the reply with what it already knows (no regex, no split, no hashing of
 // fresh strings), and hands out one frozen copy that every entry printing it shares.
 import type { NodeFlag, NodeRole, SlotMigration, SlotRange } from "../model/cluster.js";
+import { formatAddress } from "../cluster/address.js";
 import { ownString, parseUnsignedIn, textIs } from "./text.js";
 
 export const SLOT_COUNT = 16384;
@@ -29,7 +30,7 @@ export interface NodeAddress {
   port: number;
   cport: number;
   hostname: string | null;
-  /** "ip:port" */
+  /** "ip:port", "[ipv6]:port" */
   address: string;
 }
 
@@ -210,7 +211,8 @@ function parseAddress(field: string): NodeAddress | null {
   if (port === null || cport === null || port > MAX_PORT || cport > MAX_PORT) return null;
   const ip = endpoint.slice(0, colon);
   // Own strings: entries hand these out as Map keys and compare them a million times over.
-  return { ip: ownString(ip), port, cport, hostname, address: ownString(`${ip}:${port}`) };
+  // Named "[fd00::3]:6379" for IPv6, as every address busdoctor prints, so that it parses back.
+  return { ip: ownString(ip), port, cport, hostname, address: ownString(formatAddress(ip, port)) };
 }
 
 /** A line's slot fields, e.g. `0-5460 [100->-0a96cf08...]`: frozen lists, or the first field that is none. */

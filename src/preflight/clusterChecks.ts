@@ -1,6 +1,6 @@
 // Pure: with --cluster, what every existing node's own view says about the new node (and its view of
 // them), or, before it has joined, what can be tested from here about the bus ports it will need.
-import { formatAddress } from "../cluster/address.js";
+import { clusterCliAddress, formatAddress } from "../cluster/address.js";
 import { diagnose } from "../diagnose/index.js";
 import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
 import type { LinkCell } from "../model/links.js";
@@ -93,7 +93,7 @@ function notJoinedChecks(analysis: ClusterAnalysis, node: NewNode, seed: string)
   const joined: PreflightCheck = {
     name: "joined",
     status: "skip",
-    reason: `${node.address} is in no existing node's view yet (${others.length} nodes read from ${seed}): it has not joined; meet it (redis-cli --cluster add-node ${node.address} ${seed}) and run preflight again to check the bus both ways`,
+    reason: `${node.address} is in no existing node's view yet (${others.length} nodes read from ${seed}): it has not joined; meet it (redis-cli --cluster add-node ${clusterCliAddress(node.address)} ${clusterCliAddress(seed)}) and run preflight again to check the bus both ways`,
   };
   const items = others.map((other): CheckItem => {
     const command = node.busPort === null ? undefined : peerProbeCommand(node.busHost, node.busPort);

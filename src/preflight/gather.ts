@@ -14,12 +14,13 @@ import type { ClusterFacts, PreflightFacts, TargetFacts } from "./model.js";
 import { planBusProbes, readTarget } from "./target.js";
 
 /** Read-only, one round trip: everything the node checks need. */
-const TARGET_COMMANDS: Record<"ping" | "clusterMyid" | "info" | "clusterNodes" | "configClusterPort", readonly string[]> = {
+const TARGET_COMMANDS: Record<"ping" | "clusterMyid" | "info" | "clusterNodes" | "configClusterPort" | "configAnnounce", readonly string[]> = {
   ping: COMMAND_ARGS.ping,
   clusterMyid: COMMAND_ARGS.clusterMyid,
   info: COMMAND_ARGS.info,
   clusterNodes: COMMAND_ARGS.clusterNodes,
   configClusterPort: COMMAND_ARGS.configClusterPort,
+  configAnnounce: COMMAND_ARGS.configAnnounce,
 };
 
 export interface PreflightRequest {

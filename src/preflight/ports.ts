@@ -3,6 +3,8 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { ProbeResult } from "../model/snapshot.js";
 import { formatAddress } from "../cluster/address.js";
+import { busProbeHost } from "../cluster/busAddress.js";
+import type { AnnounceConfig } from "../model/cluster.js";
 import { BUS_PORT_OFFSET, defaultBusPort } from "../cluster/ports.js";
 
 /** Where the bus port came from, best first. */
@@ -20,15 +22,25 @@ export interface BusPortChoice {
 }
 
 /**
+ * CONFIG GET cluster-port as chooseBusPort takes it: the number, or "no-setting" when the server
+ * answered without it (`[]`: Redis 6.2 has no cluster-port and always listens on port + 10000).
+ */
+export type ConfiguredBusPort = number | "no-setting";
+
+/**
  * The bus port the node itself listens on. `configuredPort` is CONFIG GET cluster-port ("0" means
  * port + 10000), null when the command was denied or failed; `myself` is the node's own CLUSTER NODES
  * line, null when that failed. A port past 65535 cannot be a default: then none is returned.
  */
-export function chooseBusPort(clientPort: number, configuredPort: number | null, myself: ClusterNodeEntry | null): BusPortChoice | null {
+export function chooseBusPort(clientPort: number, configuredPort: ConfiguredBusPort | null, myself: ClusterNodeEntry | null): BusPortChoice | null {
+  const defaultPort = defaultBusPort(clientPort);
+  if (configuredPort === "no-setting") {
+    if (defaultPort === null) return null;
+    return { port: defaultPort, source: "config-default", sourceText: `no cluster-port setting (Redis 6.2): client port + ${BUS_PORT_OFFSET}` };
+  }
   if (configuredPort !== null && configuredPort > 0) {
     return { port: configuredPort, source: "config", sourceText: `CONFIG GET cluster-port is ${configuredPort}` };
   }
-  const defaultPort = defaultBusPort(clientPort);
   if (configuredPort === 0 && defaultPort !== null) {
     return { port: defaultPort, source: "config-default", sourceText: `CONFIG GET cluster-port is 0: client port + ${BUS_PORT_OFFSET}` };
   }
@@ -46,9 +58,14 @@ export interface AnnouncedBus {
   line: string;
 }
 
-export function announcedBus(myself: ClusterNodeEntry | null, host: string): AnnouncedBus | null {
+/**
+ * `announce` (the node's CONFIG GET cluster-announce-*) tells a Valkey client address its own line
+ * prints from the bus address peers dial; null when the node does not say where its bus is.
+ */
+export function announcedBus(myself: ClusterNodeEntry | null, host: string, announce: AnnounceConfig | null = null): AnnouncedBus | null {
   if (myself === null || myself.cport <= 0) return null;
-  return { host: myself.ip === "" ? host : myself.ip, port: myself.cport, line: myself.line };
+  const busHost = busProbeHost({ host: myself.ip === "" ? host : myself.ip, own: announce, clusterAnnouncesClientIps: false });
+  return busHost === null ? null : { host: busHost, port: myself.cport, line: myself.line };
 }
 
 /** The word an operator uses for each probe outcome: a dropped SYN is "filtered", not a "timeout". */

@@ -3,10 +3,10 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, RawReply } from "../model/snapshot.js";
 import { parseClusterNodes } from "../parse/clusterNodes.js";
-import { parseConfigGet } from "../parse/config.js";
+import { announceConfigOf, parseConfigGet } from "../parse/config.js";
 import { parseInfo } from "../parse/info.js";
 import type { TargetFacts } from "./model.js";
-import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice } from "./ports.js";
+import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice, type ConfiguredBusPort } from "./ports.js";
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; why: string };
 
@@ -17,7 +17,7 @@ export interface TargetView {
   /** The node's own `myself` line of CLUSTER NODES. */
   myself: Outcome<ClusterNodeEntry>;
   /** CONFIG GET cluster-port as a number (0 = client port + 10000). */
-  configuredBusPort: Outcome<number>;
+  configuredBusPort: Outcome<ConfiguredBusPort>;
   id: string | null;
 }
 
@@ -55,19 +55,20 @@ export function readTarget(target: Pick<TargetFacts, "replies">): TargetView {
     ping: read(replies.ping, "PING", (reply) => text(reply, "PING")),
     clusterEnabled: read(replies.info, "INFO", (reply) => parseInfo(text(reply, "INFO"))["cluster"]?.["cluster_enabled"] ?? null),
     myself,
-    configuredBusPort: read(replies.configClusterPort, "CONFIG GET cluster-port", (reply) => {
+    configuredBusPort: read(replies.configClusterPort, "CONFIG GET cluster-port", (reply): ConfiguredBusPort => {
       const value = parseConfigGet(reply, "cluster-port");
-      if (value === null || !/^\d+$/.test(value)) throw new Error(`CONFIG GET cluster-port: expected a port number, got ${JSON.stringify(value)}`);
+      if (value === null) return "no-setting";
+      if (!/^\d+$/.test(value)) throw new Error(`CONFIG GET cluster-port: expected a port number, got ${JSON.stringify(value)}`);
       return Number(value);
     }),
     id: myId.ok ? myId.value : myself.ok ? myself.value.id : null,
   };
 }
 
-export function planBusProbes(target: Pick<TargetFacts, "host" | "port">, view: TargetView): BusPlan {
+export function planBusProbes(target: Pick<TargetFacts, "host" | "port" | "replies">, view: TargetView): BusPlan {
   const myself = view.myself.ok ? view.myself.value : null;
   return {
     listening: chooseBusPort(target.port, view.configuredBusPort.ok ? view.configuredBusPort.value : null, myself),
-    announced: announcedBus(myself, target.host),
+    announced: announcedBus(myself, target.host, announceConfigOf(target.replies.configAnnounce)),
   };
 }

@@ -2,6 +2,7 @@
 // thing the same way (the JSON renderer keeps the raw values instead). A link state's words are in
 // diagnose/words.ts: findings quote them too.
 
+import { formatAddress } from "../cluster/address.js";
 import type { NodeResponse, NodeSummary } from "../model/analysis.js";
 import type { NodeRole, SlotRange } from "../model/cluster.js";
 import type { LinkState } from "../model/links.js";
@@ -31,10 +32,20 @@ export const LINK_LEGEND: ReadonlyArray<readonly [symbol: string, meaning: strin
   [SELF_SYMBOL, "self"],
 ];
 
-/** "16379 timeout": the port and what a TCP connect from the tool's host got. */
-export function describePort(port: number | null, probe: ProbeResult | null): string {
+/**
+ * "16379 timeout": the port and what a TCP connect from the tool's host got; the probed host too when
+ * it is not the node's (Valkey's client address apart from the bus address): "127.0.0.3:16379 timeout".
+ */
+export function describePort(port: number | null, probe: ProbeResult | null, nodeHost?: string): string {
   if (port === null) return "?";
-  return probe === null ? `${port} not probed` : `${port} ${probe.state}`;
+  if (probe === null) return `${port} not probed`;
+  const where = nodeHost === undefined || probe.host === nodeHost ? String(port) : formatAddress(probe.host, port);
+  return `${where} ${probe.state}`;
+}
+
+/** "127.0.0.1:6379 (redis-1.example)": a node's address with the hostname it announces. */
+export function addressLabel(node: Pick<NodeSummary, "address" | "hostname">): string {
+  return node.hostname === null ? node.address : `${node.address} (${node.hostname})`;
 }
 
 export function roleLabel(role: NodeRole | null): string {

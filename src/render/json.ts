@@ -30,6 +30,7 @@ export type JsonNodeResponse =
 
 export interface JsonNode {
   address: string;
+  hostname: string | null;
   id: string | null;
   role: "master" | "replica" | null;
   masterAddress: string | null;
@@ -80,6 +81,8 @@ export interface JsonCheckReport {
   nodeTimeoutMs: number | null;
   pendingThresholdMs: number;
   pongStaleThresholdMs: number;
+  servers: Array<{ server: string; nodes: number }>;
+  linksFromNodesOnly: string[];
   nodes: JsonNode[];
   linkMatrix: JsonLinkCell[];
   rootCause: JsonFinding | null;
@@ -111,6 +114,8 @@ export function toJsonReport(report: CheckReport, exitCode: number): JsonCheckRe
     nodeTimeoutMs: analysis.nodeTimeoutMs,
     pendingThresholdMs: analysis.pendingThresholdMs,
     pongStaleThresholdMs: analysis.pongStaleThresholdMs,
+    servers: analysis.servers.map(({ server, nodes }) => ({ server, nodes })),
+    linksFromNodesOnly: [...analysis.linksFromNodesOnly],
     nodes: analysis.nodes.map(jsonNode),
     linkMatrix: analysis.links.map(jsonLinkCell),
     rootCause: findings.find((finding) => finding.role === "root-cause") ?? null,
@@ -132,6 +137,7 @@ export function renderJson(report: CheckReport, exitCode: number): string {
 function jsonNode(node: NodeSummary): JsonNode {
   return {
     address: node.address,
+    hostname: node.hostname,
     id: node.id,
     role: node.role === null ? null : node.role === "slave" ? "replica" : "master",
     masterAddress: node.masterAddress,

@@ -2,7 +2,8 @@
 // the master column and column 3 of the matrix name the same node.
 
 import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
-import { describePort, formatSlots, nodeStateLabel, roleLabel, shortId } from "./describe.js";
+import { hostOf } from "../cluster/address.js";
+import { addressLabel, describePort, formatSlots, nodeStateLabel, roleLabel, shortId } from "./describe.js";
 import { numberAddresses } from "./linkGrid.js";
 
 export const NODE_COLUMNS = [
@@ -45,13 +46,13 @@ export function nodeRows(analysis: ClusterAnalysis): NodeRow[] {
     node,
     cells: {
       "#": String(numbers.get(node.address)),
-      address: node.address,
+      address: addressLabel(node),
       id: shortId(node.id),
       role: roleLabel(node.role),
       master: masterLabel(node, numbers),
       // The client port is already in the address: only the probe's result is new here.
       client: node.clientProbe.state,
-      bus: describePort(node.busPort, node.busProbe),
+      bus: describePort(node.busPort, node.busProbe, hostOf(node.address)),
       state: nodeStateLabel(node),
       // "fail? 1/5": one of the five other views flags it, which reads very differently from 5/5.
       flagged: node.flaggedAs === null ? "-" : `${node.flaggedAs} ${node.flaggedBy}/${node.listedBy}`,

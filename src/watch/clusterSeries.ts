@@ -46,6 +46,9 @@ export class ClusterSeries {
   readonly messageTotals = new Map<string, Map<string, number>>();
   /** observer -> its bus link objects re-created since the monitor started. */
   readonly recreationTotals = new Map<string, number>();
+  /** node -> bus links it freed for their send buffer (total_cluster_links_buffer_limit_exceeded) since the monitor started. */
+  readonly bufferLimitTotals = new Map<string, number>();
+  private readonly bufferLimitLast = new Map<string, number>();
   private readonly messageLast = new Map<string, Record<string, number>>();
   /** "observer|peer" -> the signals' running count of re-creations last seen. */
   private readonly recreationLast = new Map<string, number>();
@@ -81,13 +84,18 @@ export class ClusterSeries {
       this.messageTotals.set(node.address, totals);
       this.messageLast.set(node.address, node.messages);
     }
+    for (const node of this.signals.nodes) {
+      if (node.linksBufferLimitExceeded === null) continue;
+      advance(this.bufferLimitTotals, node.address, node.linksBufferLimitExceeded, this.bufferLimitLast.get(node.address));
+      this.bufferLimitLast.set(node.address, node.linksBufferLimitExceeded);
+    }
     for (const link of this.signals.links) {
       const pair = `${link.observer}|${link.peer}`;
       advance(this.recreationTotals, link.observer, link.linkRecreations, this.recreationLast.get(pair) ?? 0);
       this.recreationLast.set(pair, link.linkRecreations);
     }
     // Nodes that left the cluster take their counters with them.
-    for (const map of [this.messageTotals, this.messageLast, this.recreationTotals]) for (const address of map.keys()) if (!members.has(address)) map.delete(address);
+    for (const map of [this.messageTotals, this.messageLast, this.recreationTotals, this.bufferLimitTotals, this.bufferLimitLast]) for (const address of map.keys()) if (!members.has(address)) map.delete(address);
     for (const pair of this.recreationLast.keys()) if (!members.has(pair.slice(0, pair.indexOf("|")))) this.recreationLast.delete(pair);
   }
 }

@@ -7,7 +7,7 @@
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { SkippedAddress } from "../model/snapshot.js";
 import type { Admit } from "../cluster/scope.js";
-import { hasUsableAddress } from "../cluster/nodeView.js";
+import { hasUsableAddress } from "../parse/nodeView.js";
 import { naturalCompare } from "../text/naturalOrder.js";
 
 export interface Member {
@@ -22,6 +22,8 @@ export interface Member {
   id: string | null;
   /** Consecutive rounds in which views answered and none listed this node. */
   unlistedRounds: number;
+  /** The hostname views announce for it (`ip:port@cport,hostname`): its TLS server name. */
+  hostname?: string;
 }
 
 export interface MembershipChange {
@@ -151,6 +153,7 @@ export function updateMembership(members: readonly Member[], views: ReadonlyMap<
         continue;
       }
       const member: Member = { key: entry.address, address: entry.address, host: entry.ip, port: entry.port, origin: "discovered", id: entry.id, unlistedRounds: 0 };
+      if (entry.hostname !== null) member.hostname = entry.hostname;
       roster.byAddress.set(member.address, member);
       roster.byId.set(entry.id, member);
       added.push(member);

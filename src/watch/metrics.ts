@@ -126,6 +126,14 @@ export class WatchMetrics {
     totals("cluster_messages_sent_total", "Cluster bus messages the node sent (cluster_stats_messages_sent), counted since the monitor started.", node, messages((name) => (name === "sent" ? {} : null)));
     totals("cluster_messages_received_total", "Cluster bus messages the node received (cluster_stats_messages_received), counted since the monitor started.", node, messages((name) => (name === "received" ? {} : null)));
     totals("cluster_messages_by_type_total", "Cluster bus messages by message type and direction (cluster_stats_messages_<type>_<direction>), counted since the monitor started.", [...node, "type", "direction"], messages(messageType));
+    totals(
+      "cluster_links_buffer_limit_exceeded_total",
+      "Bus links the node freed because their send buffer passed cluster-link-sendbuf-limit (total_cluster_links_buffer_limit_exceeded; Redis 7.0+ and Valkey, no series on 6.2), counted since the monitor started.",
+      node,
+      function* () {
+        for (const [cluster, series] of clusters()) for (const [address, total] of series.bufferLimitTotals) yield [{ cluster, node: address }, total];
+      },
+    );
     totals("bus_link_recreations_total", "Bus link objects of the node (CLUSTER LINKS, to or from any peer) re-created since the monitor started.", node, function* () {
       for (const [cluster, series] of clusters()) for (const [observer, total] of series.recreationTotals) yield [{ cluster, node: observer }, total];
     });

@@ -4,18 +4,22 @@
 // background, so a dead, hung or streaming node costs one timeout per sample at most, never stalls the
 // others and never buffers without bound. Only nodes in the seeds' scope are dialled.
 // Each round becomes a Snapshot, the same contract `check` diagnoses.
-import { nodeViewOf, suspectNodeIds } from "../cluster/nodeView.js";
+import { nodeViewOf, suspectNodeIds } from "../parse/nodeView.js";
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult, NodeCommand, NodeSnapshot, ProbeResult, SkippedAddress, Snapshot } from "../model/snapshot.js";
 import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
 import { closeSession, COMMAND_ARGS, openSession, type NodeSession } from "../collect/nodeClient.js";
 import type { ConnectionOptions } from "../collect/options.js";
+import { retryOlderForms, wireForm } from "../collect/olderForms.js";
 import { probeTcp } from "../collect/probe.js";
 import type { ReadBudget } from "../collect/resp.js";
 import { runSettings, type RunSettings } from "../collect/runSettings.js";
 import { formatAddress, type HostPort } from "../cluster/address.js";
 import { majorityBusPort, type BusPortVote } from "../cluster/ports.js";
+import { busProbeHost, tlsServerName } from "../cluster/busAddress.js";
+import { announceConfigOf } from "../parse/config.js";
+import type { AnnounceConfig } from "../model/cluster.js";
 import { seedMembers, updateMembership, type Member, type MembershipChange } from "./membership.js";
 
 /**
@@ -44,6 +48,11 @@ interface NodeHandle {
   connecting: Promise<void> | null;
   /** CONFIG GET cluster-node-timeout, asked once per session: it rarely changes and is often denied. */
   nodeTimeout: CommandResult | undefined;
+  /** CONFIG GET cluster-announce-*, asked once per session: where the node's bus is (busProbeHost). */
+  announce: CommandResult | undefined;
+  announceConfig: AnnounceConfig | null;
+  /** Commands this node refused in their newer form (INFO on Redis 6.2): sent in the older one from then on. */
+  olderForms: Set<NodeCommand>;
   clientProbe: ProbeResult | null;
   busProbe: ProbeResult | null;
   busProbedAt: number;
@@ -67,6 +76,8 @@ function notConnected(): CommandResult {
 export class Sampler {
   private readonly handles = new Map<string, NodeHandle>();
   private round = 0;
+  /** Some node announces client addresses (Valkey): an address a view prints may not carry the bus. */
+  private clientIpsAnnounced = false;
   /** The bytes this sample may still read from all nodes together. */
   private budget: ReadBudget;
   private outOfScope: SkippedAddress[] = [];
@@ -101,6 +112,9 @@ export class Sampler {
       lastConnection: notConnected(),
       connecting: null,
       nodeTimeout: undefined,
+      announce: undefined,
+      announceConfig: null,
+      olderForms: new Set(),
       clientProbe: null,
       busProbe: null,
       busProbedAt: 0,
@@ -114,14 +128,17 @@ export class Sampler {
   /** Connects (with a client-port probe beside it, to tell a dead node from a hung one) unless already trying. */
   private connect(handle: NodeHandle): Promise<void> {
     handle.connecting ??= (async () => {
-      const { host, port } = handle.member;
-      const [session, probe] = await Promise.all([openSession(host, port, this.settings.client), probeTcp(host, port, this.timeoutMs)]);
+      const { host, port, hostname } = handle.member;
+      const [session, probe] = await Promise.all([
+        openSession(host, port, this.settings.client, tlsServerName(host, hostname ?? null)),
+        probeTcp(host, port, this.timeoutMs),
+      ]);
       handle.clientProbe = probe;
       if (!session.client) {
         handle.lastConnection = session.connection;
         return;
       }
-      const [timeout] = await session.client.pipeline([COMMAND_ARGS.configNodeTimeout]);
+      const [timeout, announce] = await session.client.pipeline([COMMAND_ARGS.configNodeTimeout, COMMAND_ARGS.configAnnounce]);
       if (handle.dropped || !session.client.alive) {
         closeSession(session);
         // A node that times out or garbles even this one reply is reported as such until it answers.
@@ -130,10 +147,18 @@ export class Sampler {
       }
       handle.session = session;
       handle.nodeTimeout = timeout;
+      handle.announce = announce;
+      handle.announceConfig = announceConfigOf(announce);
+      if ((handle.announceConfig?.clientIps.length ?? 0) > 0) this.clientIpsAnnounced = true;
     })().finally(() => {
       handle.connecting = null;
     });
     return handle.connecting;
+  }
+
+  /** Where the node's bus is: not a client address it announces (Valkey), when it says so; null: unknown or out of scope. */
+  private busHost(handle: NodeHandle): string | null {
+    return busProbeHost({ host: handle.member.host, own: handle.announceConfig, clusterAnnouncesClientIps: this.clientIpsAnnounced, admit: this.settings.admit });
   }
 
   private dropSession(handle: NodeHandle, why: CommandResult): void {
@@ -148,9 +173,10 @@ export class Sampler {
 
   /** Starts a TCP probe of the node's announced bus port in the background; the next rounds report it. */
   private refreshBusProbe(handle: NodeHandle, timeoutMs: number): void {
-    if (handle.busPort === null || handle.busProbing) return;
+    const host = this.busHost(handle);
+    if (handle.busPort === null || handle.busProbing || host === null) return;
     handle.busProbing = true;
-    void probeTcp(handle.member.host, handle.busPort, timeoutMs).then((probe) => {
+    void probeTcp(host, handle.busPort, timeoutMs).then((probe) => {
       handle.busProbe = probe;
       handle.busProbedAt = Date.now();
       handle.busProbing = false;
@@ -179,13 +205,15 @@ export class Sampler {
       return { ...base, finishedAtMs: Date.now(), connection: handle.lastConnection, commands: {} };
     }
     const commands: NodeCommand[] = withLinks ? [...ROUND_COMMANDS, "clusterLinks"] : [...ROUND_COMMANDS];
-    const replies = await client.pipeline(commands.map((command) => COMMAND_ARGS[command]), this.budget);
+    const replies = await client.pipeline(commands.map((command) => wireForm(command, handle.olderForms.has(command))), this.budget);
     const results: Partial<Record<NodeCommand, CommandResult>> = {};
     commands.forEach((command, index) => {
       const reply = replies[index];
       if (reply) results[command] = reply;
     });
+    for (const command of await retryOlderForms(client, results, this.budget)) handle.olderForms.add(command);
     if (handle.nodeTimeout) results.configNodeTimeout = handle.nodeTimeout;
+    if (handle.announce) results.configAnnounce = handle.announce;
     const connection = handle.session.connection;
     if (!client.alive) {
       // Timed out, closed or unreadable: reported as this round's failure; the next rounds use a fresh connection.

@@ -108,6 +108,7 @@ export function readSignals(analysis: ClusterAnalysis, snapshot: Snapshot, memor
       slotsPfail: info?.slotsPfail ?? null,
       slotsFail: info?.slotsFail ?? null,
       knownNodes: info?.knownNodes ?? null,
+      linksBufferLimitExceeded: info?.linksBufferLimitExceeded ?? null,
       connectedClients: view ? connectedClients(view) : null,
       messages,
       messageRates: messages === null ? null : ratesSince(messages, memory.messages.get(node.address), seconds),

@@ -201,7 +201,7 @@ describe("check in every phase of an incident", () => {
         ["acl", "setuser", "pingonly", "on", ">ping-only-pass", "-@all", "+ping"],
         ["acl", "setuser", "noconfig", "on", ">no-config-pass", "-@all", "+ping", "+info", "+cluster|info", "+cluster|nodes", "+cluster|links", "+cluster|myid", "+cluster|count-failure-reports"],
       ]) {
-        const reply = await redisCli(lab().namespace, node, args);
+        const reply = await redisCli(lab().cli, node, args);
         expect(reply.ok).toBe(true);
       }
     }

@@ -16,7 +16,7 @@ const cluster = new TestCluster({ namespace: "busdoctor-collect-test", dir: "/tm
 const RUNNER = fileURLToPath(new URL("./support/collect-run.ts", import.meta.url));
 const TIMEOUT_MS = 1000;
 const PASSWORD = "collect-e2e-Secret-7f3a";
-const ALL_COMMANDS: NodeCommand[] = ["clusterInfo", "clusterLinks", "clusterMyid", "clusterNodes", "configClusterPort", "configNodeTimeout", "info", "ping"];
+const ALL_COMMANDS: NodeCommand[] = ["clusterInfo", "clusterLinks", "clusterMyid", "clusterNodes", "configAnnounce", "configClusterPort", "configNodeTimeout", "info", "ping"];
 
 type CollectOutput =
   | { ok: true; snapshot: Snapshot; events: CollectEvent[] }
@@ -140,6 +140,7 @@ describe("collectSnapshot with credentials", () => {
     for (const entry of snapshot.nodes) {
       expect(entry.commands.configNodeTimeout).toMatchObject({ ok: false, kind: "noperm", error: expect.stringContaining("NOPERM") });
       expect(entry.commands.configClusterPort).toMatchObject({ ok: false, kind: "noperm" });
+      expect(entry.commands.configAnnounce).toMatchObject({ ok: false, kind: "noperm" });
       for (const command of ALL_COMMANDS.filter((name) => !name.startsWith("config"))) {
         expect(entry.commands[command]).toMatchObject({ ok: true });
       }

@@ -1,14 +1,9 @@
 // busdoctor preflight end to end: the built CLI run inside a real 3-master lab's namespace, against a
 // healthy node, a node whose bus port is dropped, rejected or announced where nothing listens, and a
 // fresh node that has not joined yet.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Lab } from "../../src/lab/lab.js";
-import { redisServerArgs, type LabNode } from "../../src/lab/layout.js";
-import { readPidfile, startRedisServer, stopProcess } from "../../src/lab/processes.js";
 import type { PreflightReport } from "../../src/preflight/model.js";
-import { waitFor, waitUntilCut } from "../support/observe.js";
+import { waitUntilCut } from "../support/observe.js";
 import { useLab } from "./support/lab.js";
 
 const NODE_TIMEOUT_MS = 2000;
@@ -36,26 +31,6 @@ function check(report: PreflightReport, name: string): PreflightReport["checks"]
 /** The PASS/FAIL/SKIP word of each check line, by check name. */
 function lineStatuses(stdout: string): Record<string, string> {
   return Object.fromEntries([...stdout.matchAll(/^(PASS|FAIL|SKIP) {2}(\S+)/gm)].map((match) => [match[2], match[1]]));
-}
-
-/** A cluster-enabled redis-server in the lab's namespace that was never met, stopped by its pidfile. */
-async function startUnjoinedNode(target: Lab, address: string): Promise<() => Promise<void>> {
-  const dir = join(target.stateDir, `extra-${address}`);
-  mkdirSync(dir, { recursive: true });
-  const { port, clusterPort } = target.options;
-  const node: LabNode = {
-    ...{ index: 0, address, port, clusterPort, endpoint: `${address}:${port}`, dir, status: "running" },
-    ...{ configFile: join(dir, "nodes.conf"), pidfile: join(dir, "redis.pid"), logfile: join(dir, "redis.log") },
-  };
-  await startRedisServer(target.namespace, redisServerArgs(node, NODE_TIMEOUT_MS));
-  await waitFor(`${address} answers PING`, async () => {
-    const ping = await target.exec(["redis-cli", "-h", address, "-p", String(port), "ping"], { timeoutMs: 1500 });
-    return ping.stdout.trim() === "PONG";
-  });
-  return async () => {
-    const pid = readPidfile(node.pidfile);
-    if (pid !== null) await stopProcess(pid);
-  };
 }
 
 describe("busdoctor preflight", () => {
@@ -115,7 +90,7 @@ describe("busdoctor preflight", () => {
   });
 
   it("before a node has joined: says so, probes the existing nodes' bus ports, and prints a command that works on each peer", async () => {
-    const stop = await startUnjoinedNode(lab(), "127.0.0.9");
+    const stop = await lab().startExtraNode("127.0.0.9");
     try {
       const result = await preflight(["127.0.0.9:6379", "--cluster", SEED]);
       expect(lineStatuses(result.stdout)).toMatchObject({ "bus-port": "PASS", joined: "SKIP", "peer-bus-ports": "PASS" });

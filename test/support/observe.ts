@@ -1,7 +1,9 @@
 // Reads a lab node's own view with redis-cli inside the lab, to wait until a fault has shown up in
 // the cluster before busdoctor is asked about it. Waiting conditions use the raw CLUSTER NODES
 // columns directly (flags, ping-sent on the node's own clock), not busdoctor's analysis.
+import { formatAddress } from "../../src/cluster/address.js";
 import type { Lab } from "../../src/lab/lab.js";
+import { runCommand } from "../../src/lab/run.js";
 import type { ClusterNodeEntry } from "../../src/model/cluster.js";
 import { parseClusterNodes } from "../../src/parse/clusterNodes.js";
 
@@ -12,9 +14,18 @@ export interface ObservedView {
 }
 
 async function cli(lab: Lab, index: number, args: string[]): Promise<string | null> {
-  const node = lab.node(index);
-  const result = await lab.exec(["redis-cli", "-h", node.address, "-p", String(node.port), ...args], { timeoutMs: 1500 });
+  // The lab's own redis-cli (the server's release, TLS flags in a TLS lab).
+  const result = await runCommand(lab.redisCliArgv(index, args), { timeoutMs: 1500 });
   return result.code === 0 && !result.timedOut ? result.stdout : null;
+}
+
+/**
+ * How the nodes' views name node `index`: its endpoint, or with Valkey's client addresses the client
+ * address (CLUSTER NODES prints that one to clients).
+ */
+export function viewedEndpoint(lab: Lab, index: number): string {
+  const node = lab.node(index);
+  return formatAddress(node.clientAddress ?? node.address, node.port);
 }
 
 export async function observe(lab: Lab, index: number): Promise<ObservedView | null> {
@@ -58,7 +69,7 @@ export async function waitUntilCut(lab: Lab, pairs: Array<[observer: number, pee
     const views = new Map(await Promise.all(observers.map(async (o) => [o, await observe(lab, o)] as const)));
     return pairs.every(([observer, peer]) => {
       const view = views.get(observer);
-      return view !== null && view !== undefined && isCut(view, lab.node(peer).endpoint, pendingMs);
+      return view !== null && view !== undefined && isCut(view, viewedEndpoint(lab, peer), pendingMs);
     });
   });
 }

@@ -2,7 +2,7 @@
 // nftables rules or signals and waits until the cluster shows it. Shared by the e2e tests, the
 // fixture recording script (scripts/record-snapshots.ts) and the benchmarks.
 import type { Lab } from "../../src/lab/lab.js";
-import { observe, isFlaggedFail, waitFor, waitUntilCut } from "./observe.js";
+import { observe, isFlaggedFail, viewedEndpoint, waitFor, waitUntilCut } from "./observe.js";
 
 export interface Scenario {
   name: string;
@@ -31,7 +31,7 @@ async function settleFailedOver(lab: Lab): Promise<void> {
   // Wait for the majority to flag node 3 FAIL and to return to ok: its replica won the vote.
   await waitFor("node 3 is flagged fail and a replica took over", async () => {
     const view = await observe(lab, 1);
-    return view !== null && isFlaggedFail(view, lab.node(FAULTY).endpoint) && view.state === "ok";
+    return view !== null && isFlaggedFail(view, viewedEndpoint(lab, FAULTY)) && view.state === "ok";
   });
 }
 

@@ -9,6 +9,7 @@ import { actionArgs, createWriteClient } from "../../fix/client.js";
 import { parseEvidence, parseHostAudit, type FixEvidence } from "../../fix/evidence.js";
 import { createGatherer, sessionSettingsFor, gatherEvidence, type Gatherer } from "../../fix/gather.js";
 import { applyHealth, planHealth } from "../../fix/health.js";
+import { hostnamesOf } from "../../fix/session.js";
 import { planJson, renderPlanJson } from "../../fix/json.js";
 import type { Plan, Step } from "../../fix/model.js";
 import { planFix } from "../../fix/plan/index.js";
@@ -149,7 +150,7 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
         return;
       }
       if (!flags.json) process.stdout.write(renderPlan(plan, reading, { color, width }));
-      const settings = await sessionSettingsFor(connection.seeds, connection.connection);
+      const settings = { ...(await sessionSettingsFor(connection.seeds, connection.connection)), hostnames: hostnamesOf(reading.analysis) };
       const { outcome, remaining } = await runApply(plan, gatherer, flags, settings, intervalMs);
       const exitCode = exitCodeFor(applyHealth(outcome, remaining));
       if (flags.json) {

@@ -1,7 +1,7 @@
 // `busdoctor lab ...`: rehearse bus failures on a real local cluster. A thin shell over src/lab.
 import { Command, Option } from "commander";
 import { parseNodeGroup, parseNodeRef, parseWholeNumber } from "../../lab/args.js";
-import { DEFAULT_LAB_NAME, formatLabStatus, Lab, type BusDirection, type FaultAction, type LabFault } from "../../lab/index.js";
+import { DEFAULT_LAB_NAME, formatLabStatus, Lab, type BusDirection, type FaultAction, type LabFault, type LabOptions } from "../../lab/index.js";
 import { runInteractive } from "../../lab/run.js";
 import { EXIT } from "../exitCodes.js";
 import type { SetExit } from "./index.js";
@@ -12,13 +12,13 @@ interface NameOption {
 interface ActionOption extends NameOption {
   action: FaultAction;
 }
-interface UpOptions extends NameOption {
+/** commander hands numbers over as text; the other flags are LabOptions as they are. */
+interface UpOptions extends NameOption, Pick<LabOptions, "baseAddress" | "ipv6" | "server" | "tls" | "hostnames" | "clientAnnounce"> {
   masters: string;
   replicas: string;
   port: string;
   clusterPort?: string;
   nodeTimeout: string;
-  baseAddress: string;
 }
 
 const progress = (line: string): void => {
@@ -58,32 +58,43 @@ function registerUp(lab: Command, setExit: SetExit): void {
     .option("--port <port>", "client port, the same on every node", "6379")
     .option("--cluster-port <port>", "bus port every node listens on (default: port + 10000)")
     .option("--node-timeout <ms>", "cluster-node-timeout", "3000")
-    .option("--base-address <ip>", "first node's address; node N gets base + N - 1 (127.0.0.0/8 only)", "127.0.0.1")
+    .option("--base-address <ip>", "first node's address; node N gets base + N - 1 (127.0.0.0/8, or IPv6 in fc00::/7) [default: 127.0.0.1]")
+    .option("--ipv6", "run on IPv6 unique-local addresses (fd00:b5d0::1 and up) on the namespace's loopback")
+    .option("--server <path>", "the redis-server (or the folder holding it) to run [default: the first on PATH]")
+    .option("--tls", "TLS on the client port, the bus (tls-cluster) and replication, with certificates made for the lab")
+    .option("--hostnames", "every node announces a hostname (cluster-announce-hostname; Redis 7.0+, Valkey)")
+    .option("--client-announce", "Valkey 8+: announce a client address (127.0.1.N) apart from the bus address (127.0.0.N)")
     .addHelpText(
       "after",
       examples(
         "busdoctor lab up",
         "busdoctor lab up --name rehearsal --masters 3 --replicas 1 --node-timeout 2000",
         "busdoctor lab up --port 7000 --cluster-port 17100 --base-address 127.0.0.11",
+        "busdoctor lab up --name old --server /opt/redis-6.2.16/redis-server",
+        "busdoctor lab up --name v6 --ipv6",
+        "busdoctor lab up --name secure --tls --hostnames",
       ),
     )
     .action(async (options: UpOptions) => {
       const started = Date.now();
+      const { masters, replicas, port, clusterPort, nodeTimeout, ...flags } = options;
       const lab = await Lab.up(
         {
-          name: options.name,
-          masters: parseWholeNumber("--masters", options.masters),
-          replicasPerMaster: parseWholeNumber("--replicas", options.replicas),
-          port: parseWholeNumber("--port", options.port),
-          clusterPort: options.clusterPort === undefined ? undefined : parseWholeNumber("--cluster-port", options.clusterPort),
-          nodeTimeoutMs: parseWholeNumber("--node-timeout", options.nodeTimeout),
-          baseAddress: options.baseAddress,
+          ...flags,
+          masters: parseWholeNumber("--masters", masters),
+          replicasPerMaster: parseWholeNumber("--replicas", replicas),
+          port: parseWholeNumber("--port", port),
+          clusterPort: clusterPort === undefined ? undefined : parseWholeNumber("--cluster-port", clusterPort),
+          nodeTimeoutMs: parseWholeNumber("--node-timeout", nodeTimeout),
         },
         progress,
       );
       progress(`up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       process.stdout.write(formatLabStatus(await lab.status()));
-      process.stdout.write(`run commands inside it with: busdoctor lab exec --name ${lab.name} -- redis-cli -h ${lab.nodes[0]?.address} cluster nodes\n`);
+      const cli = lab.redisCliCommand(1, ["cluster", "nodes"]);
+      const check = ["busdoctor", "check", lab.node(1).endpoint, ...lab.tlsArgs];
+      process.stdout.write(`run commands inside it with: busdoctor lab exec --name ${lab.name} -- ${cli.join(" ")}\n`);
+      process.stdout.write(`diagnose it with:            busdoctor lab exec --name ${lab.name} -- ${check.join(" ")}\n`);
       setExit(EXIT.healthy);
     });
 }

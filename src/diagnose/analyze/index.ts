@@ -2,6 +2,7 @@
 // observer -> peer link matrix. Pure: reads the snapshot only.
 import type { ClusterAnalysis, NodeView } from "../../model/analysis.js";
 import type { Snapshot } from "../../model/snapshot.js";
+import { serverLabel } from "../../cluster/server.js";
 import { SharedNodeValues } from "../../parse/nodeValues.js";
 import { linkMatrix } from "./linkMatrix.js";
 import { linkThresholds } from "./linkState.js";
@@ -25,6 +26,15 @@ function idsByAddress(views: readonly NodeView[], addresses: ReadonlySet<string>
     }
   }
   return byAddress;
+}
+
+/** How many answering nodes run each server, most first: "Redis 6.2.16" x 6. */
+function serverCounts(views: readonly NodeView[]): ClusterAnalysis["servers"] {
+  const counts = new Map<string, number>();
+  for (const view of views) {
+    if (view.server !== null) counts.set(serverLabel(view.server), (counts.get(serverLabel(view.server)) ?? 0) + 1);
+  }
+  return [...counts].map(([server, nodes]) => ({ server, nodes })).sort((a, b) => b.nodes - a.nodes || a.server.localeCompare(b.server));
 }
 
 export interface AnalyzeOptions {
@@ -59,6 +69,8 @@ export function analyze(snapshot: Snapshot, options: AnalyzeOptions = {}): Clust
     nodes,
     views,
     links: linkMatrix(snapshot, nodes, read, thresholds),
+    servers: serverCounts(views),
+    linksFromNodesOnly: views.filter((view) => view.linksUnsupported).map((view) => view.observer),
     nodeTimeoutMs,
     pendingThresholdMs: thresholds.pendingMs,
     pongStaleThresholdMs: thresholds.pongStaleMs,

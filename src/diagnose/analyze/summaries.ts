@@ -91,6 +91,7 @@ export function summarize(node: NodeSnapshot, view: NodeView, id: string | null,
   const busPort = entries ? majorityBusPort(entries.map((entry) => ({ cport: entry.cport, own: entry.myself }))) : (tally?.first.cport ?? null);
   return {
     address: node.address,
+    hostname: (own ?? tally?.first)?.hostname ?? null,
     id,
     role,
     masterAddress: masterId === null ? null : (tallies.addressById.get(masterId) ?? null),

@@ -1,13 +1,13 @@
 // Turns one node's raw replies into its parsed view. A reply that fails to parse becomes a
 // "problem" on that view (named with the command and the line), never an exception for the run.
 import type { NodeView } from "../../model/analysis.js";
-import type { CommandResult, NodeCommand, NodeSnapshot } from "../../model/snapshot.js";
+import type { CommandResult, NodeCommand, NodeSnapshot, RawReply } from "../../model/snapshot.js";
 import { parseClusterInfo } from "../../parse/clusterInfo.js";
 import { linksByNode } from "../../parse/clusterLinks.js";
 import { parseClusterNodes } from "../../parse/clusterNodes.js";
 import type { SharedNodeValues } from "../../parse/nodeValues.js";
 import { parseConfigGet } from "../../parse/config.js";
-import { parseInfo } from "../../parse/info.js";
+import { parseInfo, serverIdentity } from "../../parse/info.js";
 import { attempt, okReply, okText } from "../../parse/replies.js";
 import { listeningBusPort } from "../../cluster/ports.js";
 
@@ -54,9 +54,7 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
   const nodeTimeoutMs = timeoutText === null || timeoutText === undefined ? null : Number(timeoutText);
 
   const clusterPortReply = okReply(commands.configClusterPort);
-  const clusterPortText =
-    clusterPortReply === undefined ? null : attempt(problems, () => parseConfigGet(clusterPortReply, "cluster-port"));
-  const clusterPort = clusterPortText === null || clusterPortText === undefined ? Number.NaN : Number(clusterPortText);
+  const clusterPort = clusterPortReply === undefined ? null : attempt(problems, () => configuredClusterPort(clusterPortReply));
   problems.push(...commandProblems(node));
 
   const view: NodeView = {
@@ -67,11 +65,22 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
     serverInfo,
     nowMs: nowMs !== null && Number.isFinite(nowMs) ? nowMs : null,
     nodeTimeoutMs: nodeTimeoutMs !== null && Number.isFinite(nodeTimeoutMs) ? nodeTimeoutMs : null,
-    listeningBusPort: Number.isInteger(clusterPort) ? listeningBusPort(node.port, clusterPort) : null,
+    listeningBusPort: clusterPort !== null && Number.isInteger(clusterPort) ? listeningBusPort(node.port, clusterPort) : null,
     failureReports: failureReportCounts(node),
+    server: serverInfo === null ? null : serverIdentity(serverInfo),
+    linksUnsupported: linksUnsupported(commands.clusterLinks),
     problems,
   };
   return { view, linksPerEntry: nodes === null || linkBits === null ? null : inEntryOrder(linkBits, nodeIndexes) };
+}
+
+/**
+ * CONFIG GET cluster-port as a number. A reply without it (`[]`) comes from a server that has no such
+ * setting (Redis 6.2): it listens on port + 10000, as with cluster-port 0.
+ */
+function configuredClusterPort(reply: RawReply): number {
+  const text = parseConfigGet(reply, "cluster-port");
+  return text === null ? 0 : Number(text);
 }
 
 export const COMMAND_NAMES: Record<NodeCommand, string> = {
@@ -83,6 +92,7 @@ export const COMMAND_NAMES: Record<NodeCommand, string> = {
   info: "INFO",
   configNodeTimeout: "CONFIG GET cluster-node-timeout",
   configClusterPort: "CONFIG GET cluster-port",
+  configAnnounce: "CONFIG GET cluster-announce-*",
 };
 
 /**
@@ -94,9 +104,18 @@ function commandProblems(node: NodeSnapshot): string[] {
   if (!node.connection.ok || !node.commands.ping?.ok) return [];
   const problems: string[] = [];
   for (const [command, result] of Object.entries(node.commands) as Array<[NodeCommand, CommandResult]>) {
-    if (!result.ok) problems.push(`${COMMAND_NAMES[command]}: ${result.error}`);
+    // A server without CLUSTER LINKS is no problem: the report says its links come from CLUSTER NODES.
+    if (!result.ok && !(command === "clusterLinks" && linksUnsupported(result))) problems.push(`${COMMAND_NAMES[command]}: ${result.error}`);
   }
   return problems;
+}
+
+/**
+ * Redis 6.2 has no CLUSTER LINKS:
+ *   ERR Unknown subcommand or wrong number of arguments for 'LINKS'. Try CLUSTER HELP.
+ */
+function linksUnsupported(result: CommandResult | undefined): boolean {
+  return result !== undefined && !result.ok && result.kind === "unknown-command";
 }
 
 /** `CLUSTER COUNT-FAILURE-REPORTS <id>` answers an integer: how many masters currently report <id> failing. */

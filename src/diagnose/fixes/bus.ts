@@ -1,5 +1,6 @@
 // The exact fix for a bus port that peers cannot reach, in the syntax of each place such a rule lives.
 // Values are filled in from the snapshot (addresses, announced ports) so the lines can be pasted.
+import { isIPv6 } from "node:net";
 import type { Fix } from "../../model/finding.js";
 import type { CutDirection } from "../bus.js";
 
@@ -17,19 +18,21 @@ function hostWord(target: BusTarget): string {
 
 export function hostFirewallFixes(target: BusTarget, direction: CutDirection, peerIps: readonly string[]): Fix[] {
   const peers = peerIps.length > 0 ? `{ ${peerIps.join(", ")} }` : "<peer addresses>";
+  // IPv6 peers are matched by `ip6 saddr` in nft and live in ip6tables.
+  const [ip, iptablesCommand] = isIPv6(target.ip) ? ["ip6", "ip6tables"] : ["ip", "iptables"];
   const lines: string[] = [`# find the rule that drops or rejects the bus port, then delete it by its handle:`, `nft -a list ruleset | grep -n ${target.busPort}`, `nft delete rule <family> <table> <chain> handle <N>`];
-  const iptables: string[] = [`iptables -S | grep ${target.busPort}   # find the DROP/REJECT rule`];
+  const iptables: string[] = [`${iptablesCommand} -S | grep ${target.busPort}   # find the DROP/REJECT rule`];
   if (direction !== "out") {
-    lines.push(`# or let the peers in before it:`, `nft insert rule inet filter input ip saddr ${peers} tcp dport ${target.busPort} accept`);
-    iptables.push(`iptables -I INPUT -p tcp -s ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
+    lines.push(`# or let the peers in before it:`, `nft insert rule inet filter input ${ip} saddr ${peers} tcp dport ${target.busPort} accept`);
+    iptables.push(`${iptablesCommand} -I INPUT -p tcp -s ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
   }
   if (direction !== "in") {
-    lines.push(`# let this node dial its peers' bus ports:`, `nft insert rule inet filter output ip daddr ${peers} tcp dport ${target.busPort} accept`);
-    iptables.push(`iptables -I OUTPUT -p tcp -d ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
+    lines.push(`# let this node dial its peers' bus ports:`, `nft insert rule inet filter output ${ip} daddr ${peers} tcp dport ${target.busPort} accept`);
+    iptables.push(`${iptablesCommand} -I OUTPUT -p tcp -d ${peerIps.join(",") || "<peer addresses>"} --dport ${target.busPort} -j ACCEPT`);
   }
   return [
     { where: `nftables on the ${hostWord(target)} of ${target.hosts}`, lines },
-    { where: `iptables on the ${hostWord(target)} of ${target.hosts}`, lines: iptables },
+    { where: `${iptablesCommand} on the ${hostWord(target)} of ${target.hosts}`, lines: iptables },
   ];
 }
 

@@ -65,6 +65,7 @@ export function rejoinFixes(ip: string, port: number, busPort: number | null, he
       where: "redis-cli (the bus works again)",
       lines: [
         `redis-cli -h ${peerHost} -p ${peerPort} CLUSTER MEET ${ip} ${port}${busPort ? ` ${busPort}` : ""}`,
+        // redis-cli --cluster splits host:port at the last colon and takes no brackets: IPv6 goes bare.
         `redis-cli --cluster check ${peerHost}:${peerPort}`,
         `# if it stays failed, plan the next step with its data in mind (a reset discards the node's view of the cluster)`,
       ],

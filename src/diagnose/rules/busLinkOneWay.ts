@@ -3,6 +3,7 @@
 // cluster_state:ok with no PFAIL at all. The trace is in the peers' views: ping-sent for the node
 // stays non-zero and grows, e.g.
 //   a1b2... 127.0.0.3:6379@16379 master - 1732600001000 1732599990000 3 connected 10923-16383
+import { formatAddress } from "../../cluster/address.js";
 import type { NodeSummary } from "../../model/analysis.js";
 import type { Evidence, Finding } from "../../model/finding.js";
 import { someCells } from "../evidence.js";
@@ -67,7 +68,7 @@ function strayFindings(context: RuleContext): Finding[] {
       nodes: [cell.observer, cell.peer],
       summary: `${cell.observer} cannot reach the bus port of ${cell.peer}, while ${cell.peer} reaches ${cell.observer}`,
       evidence: someCells([cell]),
-      explanation: `A rule on the path from ${cell.observer} to ${cell.peer}:${busPortOf(peer)} (egress of the first or ingress of the second) drops the connection. ${LATENT}`,
+      explanation: `A rule on the path from ${cell.observer} to ${formatAddress(busTarget(peer).ip, busPortOf(peer))} (egress of the first or ingress of the second) drops the connection. ${LATENT}`,
       fix: busBlockedFixes(busTarget(peer), "in", peerIps(context, context.bus.judged.filter((a) => a !== cell.observer))),
     });
   }

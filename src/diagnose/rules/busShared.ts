@@ -14,15 +14,20 @@ export function refusesBus(node: NodeSummary | undefined): boolean {
   return node?.busProbe?.state === "refused";
 }
 
+/** Where a node's bus is: where it was probed (not a Valkey client address), else its address's host. */
+export function busIp(node: NodeSummary | undefined, address: string): string {
+  return node?.busProbe?.host ?? hostOf(address);
+}
+
 export function busTarget(node: NodeSummary): BusTarget {
-  const ip = hostOf(node.address);
+  const ip = busIp(node, node.address);
   return { ip, hosts: ip, clientPort: node.clientPort, busPort: node.busPort ?? defaultBusPort(node.clientPort) ?? node.clientPort };
 }
 
 /** One target for several nodes of one cause (they share the port): the first node's, naming every host. */
 export function groupTarget(nodes: readonly NodeSummary[]): BusTarget {
   const first = busTarget(nodes[0] as NodeSummary);
-  return { ...first, hosts: joinNames(nodes.map((node) => hostOf(node.address))) };
+  return { ...first, hosts: joinNames(nodes.map((node) => busIp(node, node.address))) };
 }
 
 /** Fixes written for the first node of a group, saying they apply to each. */
@@ -46,7 +51,7 @@ export function busPortOf(node: NodeSummary): number {
 }
 
 export function peerIps(context: RuleContext, except: readonly string[]): string[] {
-  return context.bus.judged.filter((address) => !except.includes(address)).map(hostOf);
+  return context.bus.judged.filter((address) => !except.includes(address)).map((address) => busIp(context.nodeAt.get(address), address));
 }
 
 export function busProbeEvidence(node: NodeSummary): Evidence[] {

@@ -4,7 +4,7 @@
 import { hostOf } from "../../cluster/address.js";
 import { busNotListeningFixes, cloudFixes, hostFirewallFixes, kubernetesFixes } from "../../diagnose/fixes/bus.js";
 import type { CutDirection } from "../../diagnose/bus.js";
-import { busTarget } from "../../diagnose/rules/busShared.js";
+import { busIp, busTarget } from "../../diagnose/rules/busShared.js";
 import type { NodeSummary } from "../../model/analysis.js";
 import type { Evidence, Finding, Fix } from "../../model/finding.js";
 import type { Check } from "../model.js";
@@ -97,15 +97,19 @@ function auditedFixes(context: PlanContext, node: NodeSummary, generic: readonly
 function fixesFor(context: PlanContext, cut: BusCut): Fix[] {
   const first = cut.targets[0];
   if (!first) return [];
-  const ordered = layered(cut, first);
+  const nodeAt = new Map(context.current.analysis.nodes.map((node) => [node.address, node]));
+  const ordered = layered(cut, first, (address) => busIp(nodeAt.get(address), address));
   return cut.targets.length === 1 ? [...auditedFixes(context, first, ordered), ...ordered] : ordered;
 }
 
-/** The generators' rules for the cut, the layer the probes point at first. */
-function layered(cut: BusCut, first: NodeSummary): Fix[] {
+/**
+ * The generators' rules for the cut, the layer the probes point at first. `busIpOf`: where a peer's bus
+ * connections come from (not a Valkey client address).
+ */
+function layered(cut: BusCut, first: NodeSummary, busIpOf: (address: string) => string): Fix[] {
   const target = busTarget(first);
-  const peerIps = [...new Set(cut.peers.filter((address) => !cut.targets.some((node) => node.address === address)).map(hostOf))];
-  const host = hostFirewallFixes(target, cut.direction, cut.layer === "shared" ? [...new Set(cut.peers.map(hostOf))] : peerIps);
+  const peerIps = [...new Set(cut.peers.filter((address) => !cut.targets.some((node) => node.address === address)).map(busIpOf))];
+  const host = hostFirewallFixes(target, cut.direction, cut.layer === "shared" ? [...new Set(cut.peers.map(busIpOf))] : peerIps);
   const cloud = cloudFixes(target, cut.direction);
   const kubernetes = kubernetesFixes(target);
   switch (cut.layer) {

@@ -2,7 +2,7 @@
 // diagnosis with its root causes, the phase, and how to print a command a person can paste.
 import type { Diagnosis, Finding } from "../../model/finding.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import { splitAddress } from "../../cluster/address.js";
+import { clusterCliAddress, splitAddress } from "../../cluster/address.js";
 import type { HostFirewall } from "../evidence.js";
 import type { Refusal, Step } from "../model.js";
 import type { Phase } from "../../model/phase.js";
@@ -56,7 +56,7 @@ export function redisCli(context: Pick<PlanContext, "settings">, address: string
 
 export function clusterWide(context: Pick<PlanContext, "settings">, address: string, tool: string, extra: readonly string[] = []): string {
   const flags = [...(context.settings.tls ? ["--tls"] : []), ...(context.settings.user !== null ? ["--user", context.settings.user] : [])];
-  return ["redis-cli", ...flags, "--cluster", tool, address, ...extra].join(" ");
+  return ["redis-cli", ...flags, "--cluster", tool, clusterCliAddress(address), ...extra].join(" ");
 }
 
 export const shortId = (id: string): string => id.slice(0, 8);

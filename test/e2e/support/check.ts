@@ -40,7 +40,7 @@ export async function until(start: number, at: number): Promise<void> {
 }
 
 async function role(lab: Lab, index: number): Promise<string | null> {
-  const reply = await redisCli(lab.namespace, lab.node(index), ["role"]);
+  const reply = await redisCli(lab.cli, lab.node(index), ["role"]);
   return reply.ok ? (reply.text.split("\n")[0]?.trim() ?? null) : null;
 }
 
@@ -66,7 +66,7 @@ export async function restoreLab(lab: Lab): Promise<void> {
     // A master that just rejoined may not answer the handshake in time: FORCE (no agreement asked of the
     // old master) on the second try; the lab holds no data.
     for (const args of [["cluster", "failover"], ["cluster", "failover", "force"]]) {
-      await redisCli(lab.namespace, lab.node(index), args);
+      await redisCli(lab.cli, lab.node(index), args);
       try {
         await waitFor(`node ${index} is master again`, async () => (await role(lab, index)) === "master", 10_000);
         break;
@@ -94,7 +94,7 @@ export async function replicaOf(lab: Lab, index: number): Promise<LabNode> {
 }
 
 export async function configSet(lab: Lab, node: LabNode, name: string, value: string): Promise<void> {
-  const reply = await redisCli(lab.namespace, node, ["config", "set", name, value]);
+  const reply = await redisCli(lab.cli, node, ["config", "set", name, value]);
   if (!reply.ok) throw new Error(`CONFIG SET ${name} on ${node.endpoint}: ${reply.error}`);
 }
 
@@ -109,7 +109,7 @@ export async function resetHard(lab: Lab, replica: LabNode): Promise<ResetNode> 
   const view = await observe(lab, 1);
   const own = view?.entries.find((entry) => entry.address === replica.endpoint);
   if (!own?.masterId) throw new Error(`${replica.endpoint} is no replica in node 1's view`);
-  const reset = await redisCli(lab.namespace, replica, ["cluster", "reset", "hard"]);
+  const reset = await redisCli(lab.cli, replica, ["cluster", "reset", "hard"]);
   if (!reset.ok) throw new Error(`CLUSTER RESET HARD on ${replica.endpoint}: ${reset.error}`);
   return { node: replica, oldId: own.id, masterId: own.masterId };
 }
@@ -117,13 +117,13 @@ export async function resetHard(lab: Lab, replica: LabNode): Promise<ResetNode> 
 /** Back into the cluster as the replica it was; the peers forget its old id (`:0@0 slave,noaddr`). */
 export async function rejoin(lab: Lab, reset: ResetNode): Promise<void> {
   const seed = lab.node(1);
-  const meet = await redisCli(lab.namespace, reset.node, ["cluster", "meet", seed.address, String(seed.port), String(seed.clusterPort)]);
+  const meet = await redisCli(lab.cli, reset.node, ["cluster", "meet", seed.address, String(seed.port), String(seed.clusterPort)]);
   if (!meet.ok) throw new Error(`CLUSTER MEET from ${reset.node.endpoint}: ${meet.error}`);
   await waitFor("the reset replica knows its master again", async () => {
     const own = await observe(lab, reset.node.index);
     return own !== null && own.entries.some((entry) => entry.id === reset.masterId);
   });
-  const again = await redisCli(lab.namespace, reset.node, ["cluster", "replicate", reset.masterId]);
+  const again = await redisCli(lab.cli, reset.node, ["cluster", "replicate", reset.masterId]);
   if (!again.ok) throw new Error(`CLUSTER REPLICATE on ${reset.node.endpoint}: ${again.error}`);
-  for (const peer of lab.nodes.filter((node) => node !== reset.node)) await redisCli(lab.namespace, peer, ["cluster", "forget", reset.oldId]);
+  for (const peer of lab.nodes.filter((node) => node !== reset.node)) await redisCli(lab.cli, peer, ["cluster", "forget", reset.oldId]);
 }

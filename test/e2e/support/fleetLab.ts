@@ -8,9 +8,9 @@ import { join } from "node:path";
 import type { Lab } from "../../../src/lab/index.js";
 import { createCluster, waitForPing, waitUntilSettled } from "../../../src/lab/cluster.js";
 import { nftRules, type NetworkFault } from "../../../src/lab/faults.js";
-import { planNodes, redisServerArgs, resolveLabOptions, type LabNode } from "../../../src/lab/layout.js";
+import { planNodes, resolveLabOptions, type LabNode } from "../../../src/lab/layout.js";
 import { addNftRules } from "../../../src/lab/nft.js";
-import { readPidfile, sendSignal, startRedisServer } from "../../../src/lab/processes.js";
+import { readPidfile, sendSignal } from "../../../src/lab/processes.js";
 
 export class ExtraCluster {
   private constructor(
@@ -24,10 +24,10 @@ export class ExtraCluster {
     const options = resolveLabOptions({ name, baseAddress, masters, replicasPerMaster: 0, nodeTimeoutMs: lab.options.nodeTimeoutMs, stateRoot: join(lab.stateDir, "clusters") });
     const nodes = planNodes(options);
     await Promise.all(nodes.map((node) => mkdir(node.dir, { recursive: true })));
-    await Promise.all(nodes.map((node) => startRedisServer(lab.namespace, redisServerArgs(node, options.nodeTimeoutMs))));
-    await waitForPing(lab.namespace, nodes, 10_000);
-    await createCluster(lab.namespace, nodes, 0);
-    await waitUntilSettled(lab.namespace, nodes, 60_000);
+    await Promise.all(nodes.map((node) => lab.startNode(node)));
+    await waitForPing(lab.cli, nodes, 10_000);
+    await createCluster(lab.cli, nodes, 0);
+    await waitUntilSettled(lab.cli, nodes, 60_000);
     return new ExtraCluster(lab, name, nodes);
   }
 
@@ -56,6 +56,6 @@ export class ExtraCluster {
   }
 
   waitUntilSettled(): Promise<void> {
-    return waitUntilSettled(this.lab.namespace, this.nodes, 60_000);
+    return waitUntilSettled(this.lab.cli, this.nodes, 60_000);
   }
 }

@@ -24,7 +24,7 @@ describe("NodeRegistry", () => {
   it("discovers every peer a seed's view lists, with the ids and addresses they announce", () => {
     const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
     const discovered = registry.learnView(seed!, recordedView("healthy", 1));
-    expect(seed).toEqual({ host: "127.0.0.1", port: 6379, address: "127.0.0.1:6379", origin: "seed", id: ownId("healthy", 1), hops: 0 });
+    expect(seed).toEqual({ host: "127.0.0.1", port: 6379, address: "127.0.0.1:6379", origin: "seed", id: ownId("healthy", 1), hostname: null, hops: 0 });
     expect(addresses(discovered)).toEqual(["127.0.0.2:6379", "127.0.0.3:6379", "127.0.0.4:6379", "127.0.0.5:6379", "127.0.0.6:6379"]);
     expect(discovered.find((target) => target.address === "127.0.0.3:6379")).toEqual({
       host: "127.0.0.3",
@@ -32,9 +32,16 @@ describe("NodeRegistry", () => {
       address: "127.0.0.3:6379",
       origin: "discovered",
       id: ownId("healthy", 3),
+      hostname: null,
       hops: 1,
     });
     expect(registry.list()).toHaveLength(6);
+  });
+
+  it("keeps the hostname a view announces, for the TLS server name", () => {
+    const { registry, targets: [seed] } = seeded(["127.0.0.1", 6379]);
+    const discovered = registry.learnView(seed!, recordedView("hostnames", 1));
+    expect(discovered.find((target) => target.address === "127.0.0.3:6379")?.hostname).toBe("redis-3.busdoctor.test");
   });
 
   it("returns nothing new for views of nodes it already knows", () => {

@@ -103,6 +103,7 @@ describe("GET /sd (Prometheus http_sd)", () => {
     connectedClients: 1,
     messages: null,
     messageRates: null,
+    linksBufferLimitExceeded: null,
   });
   const signals = (nodes: NodeSignals[]): SampleSignals => ({ at: 0, nodes, links: [] });
 

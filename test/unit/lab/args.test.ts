@@ -14,6 +14,21 @@ describe("parseNodeRef", () => {
     expect(parseNodeRef(text, nodes)).toBe(index);
   });
 
+  const ipv6 = [1, 2, 3].map((index) => ({ index, address: `fd00:b5d0::${index}`, port: 6379 }));
+  it.each([
+    { text: "[fd00:b5d0::3]:6379", index: 3 },
+    { text: "fd00:b5d0::2", index: 2 },
+    { text: "FD00:B5D0:0::1", index: 1 },
+  ])("IPv6 $text is node $index", ({ text, index }) => {
+    expect(parseNodeRef(text, ipv6)).toBe(index);
+  });
+
+  it("names IPv6 nodes bracketed when refusing", () => {
+    expect(() => parseNodeRef("fd00:b5d0::9", ipv6)).toThrow(
+      new UsageError('node "fd00:b5d0::9" is not in the lab (its nodes: [fd00:b5d0::1]:6379, [fd00:b5d0::2]:6379, [fd00:b5d0::3]:6379)'),
+    );
+  });
+
   it.each([
     { text: "0", message: 'node "0": the lab has nodes 1 to 6' },
     { text: "7", message: 'node "7": the lab has nodes 1 to 6' },

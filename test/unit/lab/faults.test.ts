@@ -8,6 +8,8 @@ const six: FaultLayout = {
   clusterPort: 16379,
 };
 const shifted: FaultLayout = { addresses: ["127.0.0.11", "127.0.0.12", "127.0.0.13"], port: 7000, clusterPort: 17100 };
+const ipv6: FaultLayout = { addresses: ["fd00:b5d0::1", "fd00:b5d0::2", "fd00:b5d0::3", "fd00:b5d0::4"], port: 6379, clusterPort: 16379 };
+const valkey: FaultLayout = { ...six, clientAddresses: ["127.0.1.1", "127.0.1.2", "127.0.1.3", "127.0.1.4", "127.0.1.5", "127.0.1.6"] };
 
 describe("nftRules", () => {
   const cases: Array<{ name: string; fault: NetworkFault; layout: FaultLayout; rules: string[] }> = [
@@ -39,6 +41,33 @@ describe("nftRules", () => {
       ],
     },
     { name: "every bus port", fault: { kind: "bus-all", action: "drop" }, layout: six, rules: ["tcp dport 16379 drop"] },
+    {
+      name: "bus both ways on IPv6: ip6 addresses",
+      fault: { kind: "bus", node: 3, direction: "both", action: "drop" },
+      layout: ipv6,
+      rules: ["ip6 daddr fd00:b5d0::3 tcp dport 16379 drop", "ip6 saddr fd00:b5d0::3 tcp dport 16379 drop"],
+    },
+    {
+      name: "partition on IPv6",
+      fault: { kind: "partition", groups: [[1, 2], [3, 4]], action: "drop" },
+      layout: ipv6,
+      rules: [
+        "ip6 saddr { fd00:b5d0::1, fd00:b5d0::2 } ip6 daddr { fd00:b5d0::3, fd00:b5d0::4 } tcp dport 16379 drop",
+        "ip6 saddr { fd00:b5d0::3, fd00:b5d0::4 } ip6 daddr { fd00:b5d0::1, fd00:b5d0::2 } tcp dport 16379 drop",
+      ],
+    },
+    {
+      name: "a bus fault with Valkey client addresses stays on the bus address",
+      fault: { kind: "bus", node: 3, direction: "in", action: "drop" },
+      layout: valkey,
+      rules: ["ip daddr 127.0.0.3 tcp dport 16379 drop"],
+    },
+    {
+      name: "a client fault covers the client address too",
+      fault: { kind: "client", node: 3, action: "reject" },
+      layout: valkey,
+      rules: ["ip daddr { 127.0.0.3, 127.0.1.3 } tcp dport 6379 reject with tcp reset"],
+    },
     {
       name: "one directed pair",
       fault: { kind: "pair", from: 1, to: 3, action: "drop" },

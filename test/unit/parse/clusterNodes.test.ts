@@ -209,15 +209,16 @@ describe("parseClusterNodes on single lines", () => {
       expected: { role: "slave", myself: false, masterId: ID_B, pingSentMs: 1795669188775, flags: ["slave", "fail?"] },
     },
     {
-      // Redis prints IPv6 bare (`%s:%i@%i`): the port is what follows the last colon.
-      name: "IPv6 address (hand-typed: the lab is IPv4 only)",
+      // Redis prints IPv6 bare (`%s:%i@%i`): the port is what follows the last colon. busdoctor names
+      // the node bracketed, so that the name parses back. (::1 is hand-typed: the IPv6 lab uses fd00:b5d0::N.)
+      name: "IPv6 address, named bracketed",
       line: `${ID_A} ::1:6379@16379 master - 0 0 1 connected 0-16383`,
-      expected: { ip: "::1", port: 6379, cport: 16379, address: "::1:6379" },
+      expected: { ip: "::1", port: 6379, cport: 16379, address: "[::1]:6379" },
     },
     {
       name: "IPv6 address with a hostname (hand-typed)",
       line: `${ID_A} 2001:db8::7:6380@16380,redis-0.example master - 0 0 1 connected`,
-      expected: { ip: "2001:db8::7", port: 6380, cport: 16380, hostname: "redis-0.example" },
+      expected: { ip: "2001:db8::7", port: 6380, cport: 16380, hostname: "redis-0.example", address: "[2001:db8::7]:6380" },
     },
     {
       name: "an announced bus port that is not port + 10000 (hand-typed: cluster-announce-bus-port)",

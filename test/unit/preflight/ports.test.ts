@@ -23,6 +23,15 @@ describe("chooseBusPort", () => {
     expect(chooseBusPort(client, configured, myself)).toMatchObject({ port, source });
   });
 
+  it("reads a server without cluster-port (Redis 6.2 answers []) as port + 10000, and says why", () => {
+    expect(chooseBusPort(7000, "no-setting", announced17000)).toEqual({
+      port: 17000,
+      source: "config-default",
+      sourceText: "no cluster-port setting (Redis 6.2): client port + 10000",
+    });
+    expect(chooseBusPort(60000, "no-setting", null)).toBeNull();
+  });
+
   it("has no default past 65535", () => {
     expect(chooseBusPort(60000, null, null)).toBeNull();
     expect(chooseBusPort(60000, 0, null)).toBeNull();
@@ -34,6 +43,14 @@ describe("announcedBus", () => {
     expect(announcedBus(announced17000, "10.0.0.9")).toMatchObject({ host: "127.0.0.3", port: 17000 });
     expect(announcedBus(fresh, "10.0.0.9")).toMatchObject({ host: "10.0.0.9", port: 16379 });
     expect(announcedBus(null, "10.0.0.9")).toBeNull();
+  });
+
+  it("takes the bus address, not a Valkey client address the node's own line prints", () => {
+    // Valkey 8.0.1 with cluster-announce-client-ipv4 (test/fixtures/valkey-8.0.1/snapshots/announced-healthy.json).
+    const [own] = parseClusterNodes("261a20c412bc915ef0dcc578b53ebfd29b230720 127.0.1.3:6379@16379,redis-3.rec-compat.busdoctor.test myself,master - 0 0 3 connected 10923-16383");
+    expect(announcedBus(own ?? null, "127.0.1.3", { busIp: "127.0.0.3", clientIps: ["127.0.1.3"], hostname: null })).toMatchObject({ host: "127.0.0.3", port: 16379 });
+    // Without cluster-announce-ip the node does not say where its bus is: no address rather than the client one.
+    expect(announcedBus(own ?? null, "127.0.1.3", { busIp: null, clientIps: ["127.0.1.3"], hostname: null })).toBeNull();
   });
 });
 

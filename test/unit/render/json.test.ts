@@ -128,6 +128,8 @@ describe("renderJson content", () => {
       nodeTimeoutMs: 3000,
       pendingThresholdMs: 1500,
       pongStaleThresholdMs: 1500,
+      servers: [{ server: "Redis 7.0.15", nodes: 6 }],
+      linksFromNodesOnly: [],
     });
   });
 

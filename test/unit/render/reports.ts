@@ -42,6 +42,7 @@ export function node(n: number, overrides: Partial<NodeSummary> = {}): NodeSumma
   const slots = SLOTS[n];
   return {
     address: address(n),
+    hostname: null,
     id: nodeId(n),
     role: master === undefined ? "master" : "slave",
     masterAddress: master === undefined ? null : address(master),
@@ -96,6 +97,8 @@ export function analysis(overrides: Partial<ClusterAnalysis> = {}): ClusterAnaly
     nodes: [1, 2, 3, 4, 5, 6].map((n) => node(n)),
     views: [],
     links: links(6),
+    servers: [{ server: "Redis 7.0.15", nodes: 6 }],
+    linksFromNodesOnly: [],
     nodeTimeoutMs: 3000,
     pendingThresholdMs: 1500,
     pongStaleThresholdMs: 1500,

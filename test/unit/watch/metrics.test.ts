@@ -60,6 +60,8 @@ describe("Prometheus metrics", () => {
       "busdoctor_cluster_messages_sent_total",
       "busdoctor_cluster_messages_received_total",
       "busdoctor_bus_link_recreations_total",
+      // Redis 7.0's total_cluster_links_buffer_limit_exceeded (the recording is of 7.0.15).
+      "busdoctor_cluster_links_buffer_limit_exceeded_total",
     ]) {
       expect(values(families, name).map((sample) => sample.labels["node"]).sort(), name).toEqual(NODES);
       expect(new Set(values(families, name).map((sample) => sample.labels["cluster"])), name).toEqual(new Set(["lab"]));

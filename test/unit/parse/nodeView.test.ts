@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasUsableAddress, suspectNodeIds } from "../../../src/cluster/nodeView.js";
+import { hasUsableAddress, suspectNodeIds } from "../../../src/parse/nodeView.js";
 import { entryAt, freshNodeView, ownId, recordedView } from "../collect/clusterViews.js";
 
 /** The ids of these nodes in the bus-both-blocked scenario (node 3's bus blocked both ways), sorted. */

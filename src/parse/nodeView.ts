@@ -4,7 +4,7 @@
 // entries to dial, which nodes some view suspects).
 import type { ClusterNodeEntry } from "../model/cluster.js";
 import type { CommandResult } from "../model/snapshot.js";
-import { parseClusterNodes } from "../parse/clusterNodes.js";
+import { parseClusterNodes } from "./clusterNodes.js";
 
 /**
  * The parsed view, or null when the node gave none or one that does not parse: the raw reply stays
