@@ -46,6 +46,8 @@ case "${1:-}" in
     npm run --silent typecheck
     # The layer rules (.dependency-cruiser.cjs; README "How it is built"): pure code imports no I/O.
     npm run --silent lint:layers
+    # Formatting and lint rules (biome.jsonc); `npm run format` rewrites the files it would change.
+    npm run --silent lint:style
     results=$(mktemp)
     status=0
     npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?

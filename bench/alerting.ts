@@ -19,7 +19,15 @@ import { Lab } from "../src/lab/index.js";
 import type { AlertEventJson } from "../src/watch/render.js";
 import { Background, sleep } from "../test/support/background.js";
 import { observe, waitFor } from "../test/support/observe.js";
-import { exampleAlertmanagerConfig, httpGet, Receiver, Started, startAlertmanager, startPrometheusWithShippedRules, type Notification } from "../test/support/prometheusStack.js";
+import {
+  exampleAlertmanagerConfig,
+  httpGet,
+  Receiver,
+  Started,
+  startAlertmanager,
+  startPrometheusWithShippedRules,
+  type Notification,
+} from "../test/support/prometheusStack.js";
 
 const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
 const trials = Number(process.argv[2] ?? 4);
@@ -45,7 +53,14 @@ interface Trial {
 /** Alertmanager A: the example's routes, with the exporter's alert paged like busdoctor's incident. */
 function rulesAlertmanagerConfig(): string {
   const config = parse(exampleAlertmanagerConfig(PORTS.rulesReceiver)) as { route: { routes: unknown[] }; receivers: unknown[] };
-  config.route.routes.unshift({ matchers: [`alertname="${EXPORTER_ALERT}"`], receiver: "exporter", group_by: ["alertname"], group_wait: "0s", group_interval: "3s", repeat_interval: "12m" });
+  config.route.routes.unshift({
+    matchers: [`alertname="${EXPORTER_ALERT}"`],
+    receiver: "exporter",
+    group_by: ["alertname"],
+    group_wait: "0s",
+    group_interval: "3s",
+    repeat_interval: "12m",
+  });
   config.receivers.push({ name: "exporter", webhook_configs: [{ url: `http://127.0.0.1:${PORTS.rulesReceiver}/exporter`, send_resolved: true }] });
   return stringify(config);
 }
@@ -83,12 +98,31 @@ async function main(): Promise<void> {
     started.add(await startAlertmanager(lab, join(started.dir, "am-push"), PORTS.amPush, exampleAlertmanagerConfig(PORTS.pushReceiver)));
     const watch = started.add(
       new Background(
-        lab.busdoctorArgv(["watch", lab.node(1).endpoint, "--cluster-name", "lab", "--json", "--no-history", "--listen", `127.0.0.1:${PORTS.watch}`, "--alertmanager", `http://127.0.0.1:${PORTS.amPush}`], CLI),
+        lab.busdoctorArgv(
+          [
+            "watch",
+            lab.node(1).endpoint,
+            "--cluster-name",
+            "lab",
+            "--json",
+            "--no-history",
+            "--listen",
+            `127.0.0.1:${PORTS.watch}`,
+            "--alertmanager",
+            `http://127.0.0.1:${PORTS.amPush}`,
+          ],
+          CLI,
+        ),
       ),
     );
     started.add(new Background(lab.namespaceArgv(["prometheus-redis-exporter", `-web.listen-address=127.0.0.1:${PORTS.exporter}`, "-redis-only-metrics"])));
     const exporterRules = join(started.dir, "redis-exporter-rules.yml");
-    writeFileSync(exporterRules, stringify({ groups: [{ name: "redis-exporter", rules: [{ alert: EXPORTER_ALERT, expr: "redis_cluster_state == 0", labels: { severity: "critical" } }] }] }));
+    writeFileSync(
+      exporterRules,
+      stringify({
+        groups: [{ name: "redis-exporter", rules: [{ alert: EXPORTER_ALERT, expr: "redis_cluster_state == 0", labels: { severity: "critical" } }] }],
+      }),
+    );
     await startPrometheusWithShippedRules(
       lab,
       started,
@@ -108,10 +142,14 @@ async function main(): Promise<void> {
       ],
       [exporterRules],
     );
-    await waitFor("Prometheus reads redis_cluster_state of every node", async () => {
-      const body = await httpGet(lab, `http://127.0.0.1:${PORTS.prometheus}/api/v1/query?query=count(redis_cluster_state)`);
-      return body?.includes('"6"') === true;
-    }, 60_000);
+    await waitFor(
+      "Prometheus reads redis_cluster_state of every node",
+      async () => {
+        const body = await httpGet(lab, `http://127.0.0.1:${PORTS.prometheus}/api/v1/query?query=count(redis_cluster_state)`);
+        return body?.includes('"6"') === true;
+      },
+      60_000,
+    );
     await sleep(5000);
 
     const results: Trial[] = [];
@@ -130,16 +168,28 @@ async function main(): Promise<void> {
       await lab.fault({ kind: "bus", node, direction: "both", action: "drop" });
       const faultAt = Date.now();
       const notified = (path: Path): Notification[] =>
-        path === "push" ? pushReceiver.notifications().slice(from.push) : rulesReceiver.notifications().slice(from.rules).filter((n) => (path === "exporter" ? n.path === "/exporter" : n.path !== "/exporter"));
+        path === "push"
+          ? pushReceiver.notifications().slice(from.push)
+          : rulesReceiver
+              .notifications()
+              .slice(from.rules)
+              .filter((n) => (path === "exporter" ? n.path === "/exporter" : n.path !== "/exporter"));
       await waitFor("redis_exporter's alert reaches the receiver", async () => notified("exporter").length > 0, 90_000).catch(() => undefined);
       await sleep(5000);
       await lab.heal();
-      await waitFor("every path's resolution arrives", async () => (["push", "rules", "exporter"] as const).every((path) => notified(path).some((n) => n.status === "resolved")), 120_000).catch(() => undefined);
+      await waitFor(
+        "every path's resolution arrives",
+        async () => (["push", "rules", "exporter"] as const).every((path) => notified(path).some((n) => n.status === "resolved")),
+        120_000,
+      ).catch(() => undefined);
       await sleep(20_000); // the tickets route's group interval (15 s): late notifications count too
       clearInterval(collect);
       await lab.waitUntilSettled(180_000);
 
-      const events = watch.stdout.slice(from.events).filter((entry) => entry.line.startsWith("{")).map((entry) => ({ at: entry.at, event: JSON.parse(entry.line) as AlertEventJson }));
+      const events = watch.stdout
+        .slice(from.events)
+        .filter((entry) => entry.line.startsWith("{"))
+        .map((entry) => ({ at: entry.at, event: JSON.parse(entry.line) as AlertEventJson }));
       const firstEvent = events.find((entry) => entry.event.event === "firing" && entry.at >= faultAt);
       const firstFiring = (path: Path): Notification | undefined => notified(path).find((n) => n.status === "firing");
       const names = (notification: Notification | undefined): boolean =>
@@ -151,26 +201,39 @@ async function main(): Promise<void> {
           rules: firstFiring("rules") ? (firstFiring("rules")?.at ?? 0) - faultAt : null,
           exporter: firstFiring("exporter") ? (firstFiring("exporter")?.at ?? 0) - faultAt : null,
         },
-        rightNode: { event: firstEvent?.event.nodes.includes(faulty) === true, push: names(firstFiring("push")), rules: names(firstFiring("rules")), exporter: names(firstFiring("exporter")) },
+        rightNode: {
+          event: firstEvent?.event.nodes.includes(faulty) === true,
+          push: names(firstFiring("push")),
+          rules: names(firstFiring("rules")),
+          exporter: names(firstFiring("exporter")),
+        },
         notifications: { event: events.length, push: notified("push").length, rules: notified("rules").length, exporter: notified("exporter").length },
         alerts: { event: new Set(events.map((entry) => entry.event.id)).size, push: held.push.size, rules: held.rules.size, exporter: held.exporter.size },
       };
       results.push(result);
-      const cell = (path: Path): string => `${result.latency[path] === null ? "none" : `${((result.latency[path] ?? 0) / 1000).toFixed(2)} s`}${result.rightNode[path] ? "" : " (wrong node)"}`;
+      const cell = (path: Path): string =>
+        `${result.latency[path] === null ? "none" : `${((result.latency[path] ?? 0) / 1000).toFixed(2)} s`}${result.rightNode[path] ? "" : " (wrong node)"}`;
       console.log(
         `  trial ${trial}: node ${node} (${faulty}): event ${cell("event")}, pushed ${cell("push")}, rules ${cell("rules")}, redis_exporter ${cell("exporter")}; notifications ${result.notifications.push}/${result.notifications.rules}/${result.notifications.exporter}`,
       );
     }
 
-    console.log(`\nfault -> receiver, one master's bus port blocked both ways, ${trials} trials (6 nodes, node timeout 15000 ms, scrape/evaluation 1 s, Alertmanager timings /20):`);
-    console.log(`  ${"path".padEnd(44)}${"fault -> receiver, median (min-max)".padEnd(38)}${"right node".padEnd(12)}${"notifications/incident".padEnd(24)}${"alerts in Alertmanager/incident".padEnd(33)}issue baseline`);
+    console.log(
+      `\nfault -> receiver, one master's bus port blocked both ways, ${trials} trials (6 nodes, node timeout 15000 ms, scrape/evaluation 1 s, Alertmanager timings /20):`,
+    );
+    console.log(
+      `  ${"path".padEnd(44)}${"fault -> receiver, median (min-max)".padEnd(38)}${"right node".padEnd(12)}${"notifications/incident".padEnd(24)}${"alerts in Alertmanager/incident".padEnd(33)}issue baseline`,
+    );
     for (const { path, title, baseline } of PATHS) {
       const latencies = results.flatMap((trial) => (trial.latency[path] === null ? [] : [trial.latency[path] ?? 0]));
       const right = results.filter((trial) => trial.rightNode[path]).length;
       const range = (values: number[]): string => `${Math.min(...values)}-${Math.max(...values)}`;
-      const notifications = path === "event" ? `${range(results.map((trial) => trial.notifications.event))} events` : range(results.map((trial) => trial.notifications[path]));
+      const notifications =
+        path === "event" ? `${range(results.map((trial) => trial.notifications.event))} events` : range(results.map((trial) => trial.notifications[path]));
       const alerts = path === "event" ? `${range(results.map((trial) => trial.alerts.event))} alerts` : range(results.map((trial) => trial.alerts[path]));
-      console.log(`  ${title.padEnd(44)}${stats(latencies).padEnd(38)}${`${right}/${trials}`.padEnd(12)}${notifications.padEnd(24)}${alerts.padEnd(33)}${baseline}`);
+      console.log(
+        `  ${title.padEnd(44)}${stats(latencies).padEnd(38)}${`${right}/${trials}`.padEnd(12)}${notifications.padEnd(24)}${alerts.padEnd(33)}${baseline}`,
+      );
     }
   } finally {
     await started.stopAll();

@@ -88,11 +88,15 @@ function main(): void {
   }
   const first = runs[0] as RunResult;
   const above = runs.map((run) => run.peakRss - run.inputRss);
-  console.log(`diagnose() on a synthetic ${count}-node cluster (${count} views x ${count} CLUSTER NODES lines, ${2 * (count - 1)} CLUSTER LINKS entries per view, ${count * (count - 1)} link cells), each run in a fresh process`);
+  console.log(
+    `diagnose() on a synthetic ${count}-node cluster (${count} views x ${count} CLUSTER NODES lines, ${2 * (count - 1)} CLUSTER LINKS entries per view, ${count * (count - 1)} link cells), each run in a fresh process`,
+  );
   console.log(`  analysis time per run: ${runs.map((run) => `${run.ms.toFixed(0)} ms`).join(", ")}  (target < 1000 ms)`);
   console.log(`  findings on this healthy cluster: ${first.findings}`);
   console.log(`  memory: process before input ${mb(first.rssBefore)}, with the input snapshot ${mb(first.inputRss)} (heap ${mb(first.inputHeap)})`);
-  console.log(`  peak RSS per run: ${runs.map((run) => mb(run.peakRss)).join(", ")}; heap the result holds: ${runs.map((run) => mb(run.resultHeap)).join(", ")}`);
+  console.log(
+    `  peak RSS per run: ${runs.map((run) => mb(run.peakRss)).join(", ")}; heap the result holds: ${runs.map((run) => mb(run.resultHeap)).join(", ")}`,
+  );
   console.log(`  peak RSS above the input snapshot (what analysis needs): ${above.map(mb).join(", ")}  (target < 300 MB)`);
 }
 

@@ -22,7 +22,10 @@ const only = process.argv[3];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function watchInLab(lab: Lab, port: number): ChildProcess {
-  const [program = "", ...args] = lab.busdoctorArgv(["watch", lab.node(1).endpoint, "--json", "--interval", "1s", "--no-history", "--listen", String(port)], CLI);
+  const [program = "", ...args] = lab.busdoctorArgv(
+    ["watch", lab.node(1).endpoint, "--json", "--interval", "1s", "--no-history", "--listen", String(port)],
+    CLI,
+  );
   return spawn(program, args, { stdio: ["ignore", "ignore", "ignore"] });
 }
 
@@ -84,7 +87,13 @@ function quantile(values: readonly number[], q: number): number {
 }
 
 async function responsiveness(nodes: number): Promise<void> {
-  const feed = await startSyntheticDashboard({ nodes, port: 9472, intervalMs: 1000, fault: { node: 5, from: 880, to: Number.POSITIVE_INFINITY }, preload: 899 });
+  const feed = await startSyntheticDashboard({
+    nodes,
+    port: 9472,
+    intervalMs: 1000,
+    fault: { node: 5, from: 880, to: Number.POSITIVE_INFINITY },
+    preload: 899,
+  });
   const browser = await launchBrowser();
   const { page } = browser;
   try {
@@ -124,10 +133,17 @@ async function responsiveness(nodes: number): Promise<void> {
     const charts = await busyShare();
     const measured = (await page.evaluate("({ longTasks: window.longTasks, keyEvents: window.keyEvents })")) as { longTasks: number[]; keyEvents: Timing[] };
     const keyDurations = measured.keyEvents.map((event) => event.duration);
-    console.log(`(load average ${loadavg().map((value) => value.toFixed(1)).join(" ")} on ${cpus().length} cores)`);
-    console.log(`page responsiveness with ${nodes} nodes (synthetic stream, 1 sample/s, ${nodes * nodes} matrix cells, 6 charts x ${nodes} nodes x 900 points, one node's bus blocked):`);
+    console.log(
+      `(load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(" ")} on ${cpus().length} cores)`,
+    );
+    console.log(
+      `page responsiveness with ${nodes} nodes (synthetic stream, 1 sample/s, ${nodes * nodes} matrix cells, 6 charts x ${nodes} nodes x 900 points, one node's bus blocked):`,
+    );
     console.log(`  first full render (navigation to the ${nodes * nodes}-cell matrix drawn): ${firstRender} ms`);
-    const share = ({ busy, samples }: { busy: number; samples: number }): string => `${(busy * 100).toFixed(1)}% of one core (${samples} samples in ${watchFor} s)`;
+    const share = ({ busy, samples }: { busy: number; samples: number }): string =>
+      `${(busy * 100).toFixed(1)}% of one core (${samples} samples in ${watchFor} s)`;
     console.log(`  browser CPU, page top (matrix, incident, shards, slot map): ${share(top)}`);
     console.log(`  browser CPU, scrolled to the charts (drawn ${chartsShown} ms after the scroll): ${share(charts)}`);
     console.log(`  long tasks (> 50 ms) since load: ${measured.longTasks.length}, longest ${Math.round(Math.max(0, ...measured.longTasks))} ms`);

@@ -22,7 +22,8 @@ const BASELINE: Record<string, string> = {
   huge: "5.4 s, 661 MB, exit 0 (healthy: only PING read)",
   "10k nodes": "92.6 s, 4907 MB, exit 134 (V8 out of memory) [issue: 78-99 s, 4.8-5.2 GB]",
   "100k nodes": "killed at 150 s [issue: Invalid array length]",
-  "special addresses": "0.9 s, 63 MB, exit 2; dialled (with AUTH when given) every listed address, 0.0.0.0, 255.255.255.255 and 224.0.0.1 included, and looked up the host name in DNS",
+  "special addresses":
+    "0.9 s, 63 MB, exit 2; dialled (with AUTH when given) every listed address, 0.0.0.0, 255.255.255.255 and 224.0.0.1 included, and looked up the host name in DNS",
   "watch garbage": "64 MB, 60 connections, no alert in 15 s",
   "watch error": "63 MB, no alert in 15 s",
   "watch close": "64 MB, 62 connections, no alert in 15 s",

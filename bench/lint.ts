@@ -262,7 +262,13 @@ function runCli(checkout: string, reporter: string, target: string, timeoutSecon
       } catch {
         findings = null;
       }
-      resolveRun({ seconds: (performance.now() - started) / 1000, peakMegabytes: peak === undefined ? null : Number(peak) / 1024, exit: code, findings, timedOut });
+      resolveRun({
+        seconds: (performance.now() - started) / 1000,
+        peakMegabytes: peak === undefined ? null : Number(peak) / 1024,
+        exit: code,
+        findings,
+        timedOut,
+      });
     });
   });
 }

@@ -84,7 +84,9 @@ function subjectsFor(seed: string, ours: string, baseline: string | undefined): 
     { label: "node -e 0", argv: [node, "-e", "0"], inLab: false, expect: () => true },
     ...clis.map(([tag, cli]): Subject => ({ label: `busdoctor --version${tag}`, argv: [node, cli, "--version"], inLab: false, expect: version })),
     { label: "node -e 0 [ns]", argv: [node, "-e", "0"], inLab: true, expect: () => true },
-    ...clis.map(([tag, cli]): Subject => ({ label: `busdoctor check${tag} [ns]`, argv: [node, cli, "check", seed, "--json"], inLab: true, expect: healthy, collectMs })),
+    ...clis.map(
+      ([tag, cli]): Subject => ({ label: `busdoctor check${tag} [ns]`, argv: [node, cli, "check", seed, "--json"], inLab: true, expect: healthy, collectMs }),
+    ),
     {
       label: "redis-cli --cluster check [ns]",
       argv: ["redis-cli", "--cluster", "check", seed],

@@ -102,9 +102,13 @@ async function detectionLatency(): Promise<void> {
       if (firing) await monitor.waitFor((event) => event.event === "resolved" && event.id === firing.event.id, from, 60_000);
       await lab.waitUntilSettled();
     }
-    console.log(`detection latency, nft rule blocking one master's bus port both ways -> first EARLY_WARNING naming it (node timeout 15000 ms, interval 1 s), ${trials} trials:`);
+    console.log(
+      `detection latency, nft rule blocking one master's bus port both ways -> first EARLY_WARNING naming it (node timeout 15000 ms, interval 1 s), ${trials} trials:`,
+    );
     for (const row of rows) console.log(row);
-    console.log(`  from the rule in place (nft returned):   ${stats(fromAdded)}   (${fromAdded.length}/${trials} named the right node, ${rightCause}/${trials} the right cause first)`);
+    console.log(
+      `  from the rule in place (nft returned):   ${stats(fromAdded)}   (${fromAdded.length}/${trials} named the right node, ${rightCause}/${trials} the right cause first)`,
+    );
     console.log(`  from the fault command started:          ${stats(fromCall)}`);
     console.log("  (Redis itself marks the node PFAIL after 15 s)");
   } finally {
@@ -143,8 +147,12 @@ async function resources(masters: number): Promise<void> {
     // The measuring INFO commandstats itself counts once per node (the first one is in the second reading).
     const perNode = callsAfter.map((after, index) => (after - (callsBefore[index] ?? 0) - 1) / elapsed);
     const count = lab.nodes.length;
-    console.log(`monitor on a ${count}-node cluster (${masters} masters, ${masters} replicas), interval 1 s, history and /metrics on, over ${elapsed.toFixed(0)} s:`);
-    console.log(`  CPU ${(cpu * 100).toFixed(2)}% of one core (${((cpu * 100 * 10) / count).toFixed(2)}% per 10 nodes; target < 2%), peak RSS ${peakMegabytes(monitor.pid).toFixed(0)} MB`);
+    console.log(
+      `monitor on a ${count}-node cluster (${masters} masters, ${masters} replicas), interval 1 s, history and /metrics on, over ${elapsed.toFixed(0)} s:`,
+    );
+    console.log(
+      `  CPU ${(cpu * 100).toFixed(2)}% of one core (${((cpu * 100 * 10) / count).toFixed(2)}% per 10 nodes; target < 2%), peak RSS ${peakMegabytes(monitor.pid).toFixed(0)} MB`,
+    );
     console.log(
       `  commands per second per node: mean ${(perNode.reduce((a, b) => a + b, 0) / count).toFixed(2)}, max ${Math.max(...perNode).toFixed(2)} (target < 5)`,
     );

@@ -56,7 +56,9 @@ await build({
   splitting: true,
   plugins: [
     siblings("commands", (path, importer) =>
-      importer === resolve(COMMANDS_DIR, "index.js") && commandModules.includes(path.slice(resolve(COMMANDS_DIR).length + 1)) ? path.slice(resolve(COMMANDS_DIR).length + 1) : undefined,
+      importer === resolve(COMMANDS_DIR, "index.js") && commandModules.includes(path.slice(resolve(COMMANDS_DIR).length + 1))
+        ? path.slice(resolve(COMMANDS_DIR).length + 1)
+        : undefined,
     ),
   ],
 });
@@ -67,7 +69,13 @@ await build({
   ...common,
   entryPoints: commandModules.map((name) => resolve(COMMANDS_DIR, name)),
   outdir: OUT,
-  plugins: [siblings("shared", (path) => Object.entries(SHARED).find(([, file]) => file === path)?.[0]?.concat(".js"))],
+  plugins: [
+    siblings("shared", (path) =>
+      Object.entries(SHARED)
+        .find(([, file]) => file === path)?.[0]
+        ?.concat(".js"),
+    ),
+  ],
 });
 
 await build({

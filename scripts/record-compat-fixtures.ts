@@ -79,7 +79,10 @@ async function recordServer(server: string): Promise<void> {
 
 async function main(): Promise<void> {
   const given = process.argv.slice(2);
-  const servers = compatServers(given.length > 0 ? given.join(":") : existsSync(SHARED_SERVERS) ? SHARED_SERVERS : "", given.length > 0 ? null : findOnPath("redis-server"));
+  const servers = compatServers(
+    given.length > 0 ? given.join(":") : existsSync(SHARED_SERVERS) ? SHARED_SERVERS : "",
+    given.length > 0 ? null : findOnPath("redis-server"),
+  );
   for (const server of servers) await recordServer(server);
 }
 

@@ -42,7 +42,11 @@ const SCENARIOS: readonly FixScenario[] = [
     phase: "developing",
     async prepare(lab) {
       await blockBus(lab, 3);
-      await waitUntilCut(lab, except(lab, 3).map((index): [number, number] => [index, 3]), 1000);
+      await waitUntilCut(
+        lab,
+        except(lab, 3).map((index): [number, number] => [index, 3]),
+        1000,
+      );
       return [];
     },
   },
@@ -78,11 +82,15 @@ const SCENARIOS: readonly FixScenario[] = [
       await blockBus(lab, 3);
       await waitFlaggedFailBy(lab, 3, [1, 2]);
       await lab.heal();
-      await waitFor("node 1 hears node 3 again", async () => {
-        const view = await observe(lab, 1);
-        const entry = view?.entries.find((candidate) => candidate.address === lab.node(3).endpoint);
-        return view !== null && entry !== undefined && entry.pingSentMs === 0 && view.nowMs - entry.pongRecvMs < 500;
-      }, 5000);
+      await waitFor(
+        "node 1 hears node 3 again",
+        async () => {
+          const view = await observe(lab, 1);
+          const entry = view?.entries.find((candidate) => candidate.address === lab.node(3).endpoint);
+          return view !== null && entry !== undefined && entry.pingSentMs === 0 && view.nowMs - entry.pongRecvMs < 500;
+        },
+        5000,
+      );
       return [];
     },
   },

@@ -65,7 +65,24 @@ const HOST_IPTABLES = [
   ["-A", "INPUT", "-p", "tcp", "-m", "multiport", "--dports", "6379,16379", "-j", "REDIS"],
   ["-A", "REDIS", "-s", "10.0.0.0/24", "-p", "tcp", "-m", "tcp", "--dport", "6379", "-j", "ACCEPT"],
   ["-A", "REDIS", "-s", "10.0.0.0/24", "-p", "tcp", "-m", "tcp", "--dport", "16379", "-j", "ACCEPT"],
-  ["-A", "REDIS", "-p", "tcp", "-m", "tcp", "--dport", "16379", "-m", "comment", "--comment", "bus from elsewhere", "-j", "REJECT", "--reject-with", "tcp-reset"],
+  [
+    "-A",
+    "REDIS",
+    "-p",
+    "tcp",
+    "-m",
+    "tcp",
+    "--dport",
+    "16379",
+    "-m",
+    "comment",
+    "--comment",
+    "bus from elsewhere",
+    "-j",
+    "REJECT",
+    "--reject-with",
+    "tcp-reset",
+  ],
   ["-A", "REDIS", "-j", "RETURN"],
   ["-A", "OUTPUT", "-d", "10.0.0.7/32", "-p", "tcp", "-m", "tcp", "--dport", "16379", "-j", "DROP"],
   ["-A", "OUTPUT", "-p", "tcp", "!", "--dport", "6379", "-m", "state", "--state", "NEW", "-j", "LOG", "--log-prefix", "new "],
@@ -89,7 +106,14 @@ const CASES: readonly Case[] = [
     source: null,
     prepare: async (lab) => {
       await lab.fault({ kind: "bus", node: 3, direction: "in", action: "drop" });
-      await waitUntilCut(lab, [[1, 3], [2, 3]], 1500);
+      await waitUntilCut(
+        lab,
+        [
+          [1, 3],
+          [2, 3],
+        ],
+        1500,
+      );
     },
   },
   {

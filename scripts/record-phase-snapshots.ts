@@ -23,7 +23,14 @@ async function record(lab: Lab, file: string, seeds: string[]): Promise<string> 
 }
 
 const links = (lab: Lab, node: number): Array<[number, number]> =>
-  lab.nodes.filter((other) => other.index !== node).flatMap((other): Array<[number, number]> => [[other.index, node], [node, other.index]]);
+  lab.nodes
+    .filter((other) => other.index !== node)
+    .flatMap(
+      (other): Array<[number, number]> => [
+        [other.index, node],
+        [node, other.index],
+      ],
+    );
 
 const CASES: Record<string, (lab: Lab) => Promise<void>> = {
   async "two-masters"(lab) {
@@ -55,7 +62,14 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
   },
   async partition(lab) {
     const start = Date.now();
-    await lab.fault({ kind: "partition", groups: [[1, 2, 5], [3, 4, 6, 7, 8]], action: "drop" });
+    await lab.fault({
+      kind: "partition",
+      groups: [
+        [1, 2, 5],
+        [3, 4, 6, 7, 8],
+      ],
+      action: "drop",
+    });
     await until(start, AT_ONCE_MS);
     await record(lab, "partition.at-once", [lab.node(4).endpoint]);
   },
@@ -167,7 +181,6 @@ async function setNodeTimeout(lab: Lab, ms: number): Promise<void> {
     if (!reply.ok) throw new Error(`CONFIG SET cluster-node-timeout on ${node.endpoint}: ${reply.error}`);
   }
 }
-
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });

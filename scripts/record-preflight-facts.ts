@@ -47,7 +47,14 @@ const CASES: readonly Case[] = [
     seed: "127.0.0.1:6379",
     prepare: async (lab) => {
       await lab.fault({ kind: "bus", node: 3, direction: "in", action: "drop" });
-      await waitUntilCut(lab, [[1, 3], [2, 3]], PENDING_MS);
+      await waitUntilCut(
+        lab,
+        [
+          [1, 3],
+          [2, 3],
+        ],
+        PENDING_MS,
+      );
       return healAfter(lab);
     },
   },
@@ -58,7 +65,14 @@ const CASES: readonly Case[] = [
     seed: "127.0.0.1:6379",
     prepare: async (lab) => {
       await lab.fault({ kind: "bus", node: 3, direction: "in", action: "reject" });
-      await waitUntilCut(lab, [[1, 3], [2, 3]], PENDING_MS);
+      await waitUntilCut(
+        lab,
+        [
+          [1, 3],
+          [2, 3],
+        ],
+        PENDING_MS,
+      );
       return healAfter(lab);
     },
   },
@@ -69,7 +83,14 @@ const CASES: readonly Case[] = [
     seed: "127.0.0.1:6379",
     prepare: async (lab) => {
       await lab.fault({ kind: "announce-bus-port", node: 3, port: 17000 });
-      await waitUntilCut(lab, [[1, 3], [2, 3]], PENDING_MS);
+      await waitUntilCut(
+        lab,
+        [
+          [1, 3],
+          [2, 3],
+        ],
+        PENDING_MS,
+      );
       return healAfter(lab);
     },
   },

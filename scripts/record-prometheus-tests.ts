@@ -130,7 +130,8 @@ function writeTest(recording: RecordedSeries): void {
   const fault = Math.ceil(recording.faultAt);
   const heal = Math.ceil(recording.healAt);
   const end = steps - 1;
-  const range = (from: number, to: number, every = 1): number[] => Array.from({ length: Math.max(0, Math.floor((to - from) / every) + 1) }, (_, i) => from + i * every);
+  const range = (from: number, to: number, every = 1): number[] =>
+    Array.from({ length: Math.max(0, Math.floor((to - from) / every) + 1) }, (_, i) => from + i * every);
   const only = (severity: string, summary: string) => ({ exp_labels: { cluster: CLUSTER, node: faulty, severity }, exp_annotations: { summary } });
   const alertTests: Array<{ eval_time: string; alertname: string; exp_alerts: unknown[] }> = [];
   const at = (seconds: number): string => `${seconds}s`;
@@ -151,7 +152,8 @@ function writeTest(recording: RecordedSeries): void {
   const infoSeries = Object.entries(recording.series)
     .filter(([key]) => key.startsWith("busdoctor_incident_info{"))
     .map(([key, values]) => ({ labels: parseSelector(key).labels, values }));
-  const infoAt = (step: number): Labels | null => infoSeries.find((series) => series.values[step] !== null && series.values[step] !== undefined)?.labels ?? null;
+  const infoAt = (step: number): Labels | null =>
+    infoSeries.find((series) => series.values[step] !== null && series.values[step] !== undefined)?.labels ?? null;
   for (const time of range(fault + 5, heal - 1)) {
     const info = infoAt(time);
     if (info === null) throw new Error(`no busdoctor_incident_info at ${time} s, during the fault: the recording shows no incident`);
@@ -169,12 +171,16 @@ function writeTest(recording: RecordedSeries): void {
   exprTests.push({
     expr: `count_over_time(ALERTS{alertname="BusdoctorIncident",alertstate="firing"}[${end + 1}s])`,
     eval_time: at(end),
-    exp_samples: [{ labels: `{alertname="BusdoctorIncident",alertstate="firing",cluster="${CLUSTER}",node="${faulty}"}`, value: lastPresent - firstPresent + 1 }],
+    exp_samples: [
+      { labels: `{alertname="BusdoctorIncident",alertstate="firing",cluster="${CLUSTER}",node="${faulty}"}`, value: lastPresent - firstPresent + 1 },
+    ],
   });
   expect("BusdoctorIncident", range(heal + 30, end, 5), []);
 
   // RedisClusterBusPingPending: the blocked node only, though its own PINGs to the others pend too.
-  expect("RedisClusterBusPingPending", range(fault + 15, heal - 1), [only("warning", `Most peers' PINGs to ${faulty} on the cluster bus have waited over 1 s for a PONG`)]);
+  expect("RedisClusterBusPingPending", range(fault + 15, heal - 1), [
+    only("warning", `Most peers' PINGs to ${faulty} on the cluster bus have waited over 1 s for a PONG`),
+  ]);
   never(`ALERTS{alertname="RedisClusterBusPingPending",node!=${JSON.stringify(faulty)}}`, end);
   expect("RedisClusterBusPingPending", range(heal + 15, end, 5), []);
 
@@ -238,4 +244,6 @@ if (process.argv.includes("--rewrite")) {
   writeFileSync(raw, gzipSync(JSON.stringify(recording)));
 }
 writeTest(recording);
-console.log(`recorded-${NAME}.test.yml: ${Object.keys(recording.series).length} series over ${recording.steps} s (fault at ${recording.faultAt.toFixed(1)} s, heal at ${recording.healAt.toFixed(1)} s)`);
+console.log(
+  `recorded-${NAME}.test.yml: ${Object.keys(recording.series).length} series over ${recording.steps} s (fault at ${recording.faultAt.toFixed(1)} s, heal at ${recording.healAt.toFixed(1)} s)`,
+);

@@ -49,7 +49,9 @@ function withCounters(snapshot: Snapshot, sample: number): Snapshot {
     const received = 2000 + sample * (19 + (index % 5));
     node.commands.clusterInfo = {
       ...reply,
-      reply: reply.reply.replace(/cluster_stats_messages_sent:\d+/, `cluster_stats_messages_sent:${sent}`).replace(/cluster_stats_messages_received:\d+/, `cluster_stats_messages_received:${received}`),
+      reply: reply.reply
+        .replace(/cluster_stats_messages_sent:\d+/, `cluster_stats_messages_sent:${sent}`)
+        .replace(/cluster_stats_messages_received:\d+/, `cluster_stats_messages_received:${received}`),
     };
   }
   return snapshot;

@@ -56,8 +56,18 @@ export function syntheticSnapshot(count: number, nowMs = 1_795_000_000_000): Sna
       .filter((_, index) => index !== observer)
       .flatMap((peer): RawReply[] =>
         (["to", "from"] as const).map((direction) => [
-          "direction", direction, "node", peer, "create-time", nowMs - 60_000, "events", "r",
-          "send-buffer-allocated", 0, "send-buffer-used", 0,
+          "direction",
+          direction,
+          "node",
+          peer,
+          "create-time",
+          nowMs - 60_000,
+          "events",
+          "r",
+          "send-buffer-allocated",
+          0,
+          "send-buffer-used",
+          0,
         ]),
       );
     const serverInfo = `# Server\r\nredis_version:7.0.15\r\nserver_time_usec:${nowMs * 1000}\r\n\r\n# Clients\r\nconnected_clients:5\r\n\r\n# Cluster\r\ncluster_enabled:1\r\n`;

@@ -44,7 +44,9 @@ export interface AlertmanagerTarget {
 export function parseAlertmanagerUrl(text: string): AlertmanagerTarget {
   const url = parseReceiverUrl("--alertmanager", text, "http://host:9093 or https://user:password@host/prefix");
   const authorization =
-    url.username === "" && url.password === "" ? null : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
+    url.username === "" && url.password === ""
+      ? null
+      : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}`;
   const endpoint = new URL(url.href);
   endpoint.username = "";
   endpoint.password = "";

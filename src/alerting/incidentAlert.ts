@@ -48,7 +48,10 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical:
 /** The worst severity among the incident's alerts still firing (all of them once none is). */
 function incidentSeverity(alerts: readonly Alert[]): Severity {
   const firing = alerts.filter((alert) => alert.endedAt === null);
-  return (firing.length > 0 ? firing : alerts).reduce<Severity>((worst, alert) => (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[worst] ? alert.severity : worst), "info");
+  return (firing.length > 0 ? firing : alerts).reduce<Severity>(
+    (worst, alert) => (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[worst] ? alert.severity : worst),
+    "info",
+  );
 }
 
 /** `busdoctor check` needs one seed; every node of the incident makes it read them first. */

@@ -32,7 +32,12 @@ export interface CheckCollected {
   diagnosed: DiagnosisResult | null;
 }
 
-export async function collectForCheck(seeds: HostPort[], connection: ConnectionOptions, collection: CheckCollection, progress: CheckProgress): Promise<CheckCollected> {
+export async function collectForCheck(
+  seeds: HostPort[],
+  connection: ConnectionOptions,
+  collection: CheckCollection,
+  progress: CheckProgress,
+): Promise<CheckCollected> {
   const first =
     collection.sampleMs === null ? await collectSnapshot(seeds, connection, progress) : await collectSampled(seeds, connection, collection.sampleMs, progress);
   if (!collection.resample) return { snapshot: first, diagnosed: null };

@@ -51,9 +51,13 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride();
   let outcome: number = EXIT.healthy;
   try {
-    await registerCommands(program, (code) => {
-      outcome = code;
-    }, argv);
+    await registerCommands(
+      program,
+      (code) => {
+        outcome = code;
+      },
+      argv,
+    );
     await program.parseAsync(argv);
     return outcome;
   } catch (error) {

@@ -34,15 +34,39 @@ function blockList(subnets: readonly Subnet[]): BlockList {
   return list;
 }
 
-const LOOPBACK = blockList([["127.0.0.0", 8, "ipv4"], ["::1", 128, "ipv6"]]);
+const LOOPBACK = blockList([
+  ["127.0.0.0", 8, "ipv4"],
+  ["::1", 128, "ipv6"],
+]);
 /** RFC 1918, the shared address space of carrier-grade NAT (RFC 6598), IPv6 unique local addresses. */
-const PRIVATE = blockList([["10.0.0.0", 8, "ipv4"], ["172.16.0.0", 12, "ipv4"], ["192.168.0.0", 16, "ipv4"], ["100.64.0.0", 10, "ipv4"], ["fc00::", 7, "ipv6"]]);
-const LINK_LOCAL_SUBNETS: readonly Subnet[] = [["169.254.0.0", 16, "ipv4"], ["fe80::", 10, "ipv6"]];
+const PRIVATE = blockList([
+  ["10.0.0.0", 8, "ipv4"],
+  ["172.16.0.0", 12, "ipv4"],
+  ["192.168.0.0", 16, "ipv4"],
+  ["100.64.0.0", 10, "ipv4"],
+  ["fc00::", 7, "ipv6"],
+]);
+const LINK_LOCAL_SUBNETS: readonly Subnet[] = [
+  ["169.254.0.0", 16, "ipv4"],
+  ["fe80::", 10, "ipv6"],
+];
 const LINK_LOCAL = blockList(LINK_LOCAL_SUBNETS);
 const NEVER: ReadonlyArray<[BlockList, string]> = [
-  [blockList([["0.0.0.0", 8, "ipv4"], ["::", 128, "ipv6"]]), "this host's unspecified address"],
+  [
+    blockList([
+      ["0.0.0.0", 8, "ipv4"],
+      ["::", 128, "ipv6"],
+    ]),
+    "this host's unspecified address",
+  ],
   [blockList([["255.255.255.255", 32, "ipv4"]]), "the broadcast address"],
-  [blockList([["224.0.0.0", 4, "ipv4"], ["ff00::", 8, "ipv6"]]), "a multicast address"],
+  [
+    blockList([
+      ["224.0.0.0", 4, "ipv4"],
+      ["ff00::", 8, "ipv6"],
+    ]),
+    "a multicast address",
+  ],
 ];
 
 type AddressClass = "loopback" | "private" | "public";
@@ -112,7 +136,11 @@ export function checkScope(scope: Scope, host: string): ScopeVerdict {
   if (scope.seeds.check(host, family)) return { inScope: true };
   if (LINK_LOCAL.check(host, family)) {
     if (scope.allowLinkLocal.check(host, family)) return { inScope: true };
-    return { inScope: false, kind: "link-local", reason: "a link-local address (where cloud metadata services answer), dialled only with an --allow inside 169.254.0.0/16 or fe80::/10" };
+    return {
+      inScope: false,
+      kind: "link-local",
+      reason: "a link-local address (where cloud metadata services answer), dialled only with an --allow inside 169.254.0.0/16 or fe80::/10",
+    };
   }
   if (scope.allow.check(host, family)) return { inScope: true };
   const addressClass = classOf(host, family);

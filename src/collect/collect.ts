@@ -87,9 +87,7 @@ function requireAnsweringSeed(nodes: readonly QueriedNode[], user: string | null
  */
 function uniqueNodes(nodes: readonly QueriedNode[]): QueriedNode[] {
   const ordered = [...nodes].sort(
-    (a, b) =>
-      Number(b.target.origin === "seed") - Number(a.target.origin === "seed") ||
-      naturalCompare(a.target.address, b.target.address),
+    (a, b) => Number(b.target.origin === "seed") - Number(a.target.origin === "seed") || naturalCompare(a.target.address, b.target.address),
   );
   const ids = new Set<string>();
   return ordered.filter(({ target: { id } }) => {
@@ -162,32 +160,38 @@ async function snapshotWith(
   const busHosts = new BusHosts(settings.admit);
   const hooks = progressHooks(progress);
   let registry: NodeRegistry | null = null;
-  const { nodes: queried, outOfScope } = await discover(seeds, settings.client, SNAPSHOT_COMMANDS, {
-    ...hooks,
-    onTarget: (target, via) => {
-      hooks.onTarget(target, via);
-      void probe(target.host, target.port);
+  const { nodes: queried, outOfScope } = await discover(
+    seeds,
+    settings.client,
+    SNAPSHOT_COMMANDS,
+    {
+      ...hooks,
+      onTarget: (target, via) => {
+        hooks.onTarget(target, via);
+        void probe(target.host, target.port);
+      },
+      onView: (_observer, view, known) => {
+        registry = known;
+        for (const entry of view) {
+          const votes = busPortVotes.get(entry.id) ?? [];
+          votes.push({ cport: entry.cport, own: entry.myself });
+          busPortVotes.set(entry.id, votes);
+        }
+      },
+      // Bus probes start as soon as a node has answered (its view, and its own announced addresses,
+      // which say where its bus is), so a filtered one overlaps the queries of the others.
+      onDone: (node) => {
+        hooks.onDone(node);
+        busHosts.learn(node);
+        for (const entry of node.view ?? []) {
+          const target = registry?.targetFor(entry);
+          const host = target === undefined ? null : busHosts.hostFor(entry.id, target.host);
+          if (host !== null && entry.cport > 0) void probe(host, entry.cport);
+        }
+      },
     },
-    onView: (_observer, view, known) => {
-      registry = known;
-      for (const entry of view) {
-        const votes = busPortVotes.get(entry.id) ?? [];
-        votes.push({ cport: entry.cport, own: entry.myself });
-        busPortVotes.set(entry.id, votes);
-      }
-    },
-    // Bus probes start as soon as a node has answered (its view, and its own announced addresses,
-    // which say where its bus is), so a filtered one overlaps the queries of the others.
-    onDone: (node) => {
-      hooks.onDone(node);
-      busHosts.learn(node);
-      for (const entry of node.view ?? []) {
-        const target = registry?.targetFor(entry);
-        const host = target === undefined ? null : busHosts.hostFor(entry.id, target.host);
-        if (host !== null && entry.cport > 0) void probe(host, entry.cport);
-      }
-    },
-  }, boundsOf(settings, budget));
+    boundsOf(settings, budget),
+  );
   try {
     requireAnsweringSeed(queried, options.user);
     const nodes = uniqueNodes(queried);
@@ -239,20 +243,13 @@ export async function collectSnapshot(seeds: HostPort[], options: ConnectionOpti
 }
 
 /** CLUSTER INFO of every node now, then a full snapshot `sampleMs` later: the diagnosis compares counters. */
-export async function collectSampled(
-  seeds: HostPort[],
-  options: ConnectionOptions,
-  sampleMs: number,
-  progress?: CollectProgress,
-): Promise<Snapshot> {
+export async function collectSampled(seeds: HostPort[], options: ConnectionOptions, sampleMs: number, progress?: CollectProgress): Promise<Snapshot> {
   const settings = await settingsFor(seeds, options);
   const takenAtMs = Date.now();
   const { nodes: queried } = await discover(seeds, settings.client, BASELINE_COMMANDS, progressHooks(progress), boundsOf(settings, settings.newBudget()));
   for (const node of queried) closeSession(node.session);
   requireAnsweringSeed(queried, options.user);
-  const clusterInfo = Object.fromEntries(
-    uniqueNodes(queried).map((node) => [node.target.address, node.commands.clusterInfo ?? node.connection]),
-  );
+  const clusterInfo = Object.fromEntries(uniqueNodes(queried).map((node) => [node.target.address, node.commands.clusterInfo ?? node.connection]));
   const baseline: SnapshotBaseline = { takenAtMs, clusterInfo };
   progress?.onEvent({ type: "sampling", waitMs: sampleMs });
   await sleep(sampleMs);

@@ -60,7 +60,10 @@ async function queryNode(target: NodeTarget, settings: ClientSettings, commands:
   let connection = session.connection;
   let results: Partial<Record<NodeCommand, CommandResult>> = {};
   if (session.client) {
-    const replies = await session.client.pipeline(commands.map((command) => COMMAND_ARGS[command]), budget);
+    const replies = await session.client.pipeline(
+      commands.map((command) => COMMAND_ARGS[command]),
+      budget,
+    );
     commands.forEach((command, index) => {
       const reply = replies[index];
       if (reply) results[command] = reply;

@@ -42,10 +42,7 @@ function describe(failure: FailedResult): string {
  * Called when no seed answered. `auth` only when every seed rejected the credentials: then the fix is
  * the password, not the network. The message names each seed and why; it never holds the password.
  */
-export function noSeedError(
-  seeds: readonly Pick<NodeSnapshot, "address" | "connection" | "commands">[],
-  user: string | null,
-): CollectError {
+export function noSeedError(seeds: readonly Pick<NodeSnapshot, "address" | "connection" | "commands">[], user: string | null): CollectError {
   const failures = seeds.map((seed) => ({ address: seed.address, failure: nodeFailure(seed) }));
   const reasons = failures.map(({ address, failure }) => `${address} ${failure ? describe(failure) : "did not answer"}`);
   const allAuth = failures.every(({ failure }) => failure !== null && AUTH_KINDS.has(failure.kind));

@@ -59,7 +59,9 @@ export class NodeConnection {
     socket.on("data", (chunk: Buffer) => this.receive(chunk));
     // `on`, not `once`: a late second error on a socket with no listener would crash the process.
     socket.on("error", (error) => this.end(classifySocketError(error, timeoutMs)));
-    socket.on("close", () => this.end({ kind: "connection", error: this.reader.midReply ? "connection closed in the middle of a reply" : "connection closed" }));
+    socket.on("close", () =>
+      this.end({ kind: "connection", error: this.reader.midReply ? "connection closed in the middle of a reply" : "connection closed" }),
+    );
   }
 
   get alive(): boolean {
@@ -79,7 +81,8 @@ export class NodeConnection {
 
   private send(commands: readonly (readonly string[])[], budget: ReadBudget | null): Promise<CommandResult[]> {
     const started = performance.now();
-    if (this.ended !== null || commands.length === 0) return Promise.resolve(commands.map(() => this.failure(this.ended ?? { kind: "connection", error: "connection closed" }, started)));
+    if (this.ended !== null || commands.length === 0)
+      return Promise.resolve(commands.map(() => this.failure(this.ended ?? { kind: "connection", error: "connection closed" }, started)));
     this.reader.useBudget(budget);
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.end(replyTimeout(this.timeoutMs)), this.timeoutMs);
@@ -96,7 +99,9 @@ export class NodeConnection {
         this.end(protocolFailure("a reply to a command busdoctor did not send", false));
         return;
       }
-      pending.results.push(reply.ok ? { ok: true, reply: reply.value, ms: elapsedMs(pending.started) } : this.failure(classifyReplyError(reply.error), pending.started));
+      pending.results.push(
+        reply.ok ? { ok: true, reply: reply.value, ms: elapsedMs(pending.started) } : this.failure(classifyReplyError(reply.error), pending.started),
+      );
     }
     if (error !== null) this.end(protocolFailure(error.message, error.tooLarge));
     else if (pending !== null && pending.results.length === pending.expected) this.settle(pending);
@@ -130,9 +135,15 @@ export class NodeConnection {
 }
 
 /** Opens a TCP (or TLS) connection within `timeoutMs`, or says why not. */
-function openSocket(host: string, port: number, settings: ClientSettings, servername: string | undefined): Promise<{ socket: Socket } | { failure: ClassifiedError }> {
+function openSocket(
+  host: string,
+  port: number,
+  settings: ClientSettings,
+  servername: string | undefined,
+): Promise<{ socket: Socket } | { failure: ClassifiedError }> {
   return new Promise((resolve) => {
-    const socket = settings.tls === null ? connectTcp({ host, port }) : connectTls({ host, port, ...settings.tls, ...(servername === undefined ? {} : { servername }) });
+    const socket =
+      settings.tls === null ? connectTcp({ host, port }) : connectTls({ host, port, ...settings.tls, ...(servername === undefined ? {} : { servername }) });
     const fail = (failure: ClassifiedError): void => {
       clearTimeout(timer);
       socket.destroy();

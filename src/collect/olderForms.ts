@@ -41,7 +41,10 @@ export async function retryOlderForms<Command extends string>(
 ): Promise<Command[]> {
   const refused = refusedNewerForms(results);
   if (refused.length === 0) return refused;
-  const replies = await client.pipeline(refused.map((command) => olderForm(command)?.args ?? []), budget);
+  const replies = await client.pipeline(
+    refused.map((command) => olderForm(command)?.args ?? []),
+    budget,
+  );
   refused.forEach((command, index) => {
     const reply = replies[index];
     if (reply) results[command] = reply;

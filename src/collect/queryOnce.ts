@@ -23,7 +23,11 @@ function requireAuthenticated(address: string, results: readonly CommandResult[]
 }
 
 /** `commands`: each reply's name and the command's arguments, sent in this order in one round trip. */
-export async function queryNodeOnce<Name extends string>(node: HostPort, settings: ClientSettings, commands: Readonly<Record<Name, readonly string[]>>): Promise<NodeReplies<Name>> {
+export async function queryNodeOnce<Name extends string>(
+  node: HostPort,
+  settings: ClientSettings,
+  commands: Readonly<Record<Name, readonly string[]>>,
+): Promise<NodeReplies<Name>> {
   const address = formatAddress(node.host, node.port);
   const session = await openSession(node.host, node.port, settings);
   requireAuthenticated(address, [session.connection]);

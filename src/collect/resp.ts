@@ -175,7 +175,8 @@ export class RespReader {
 
   private integer(text: string): number {
     const value = /^-?\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(value)) throw new RespProtocolError(`expected an integer, got ${text.length > 20 ? `${text.length} characters` : JSON.stringify(text)}`);
+    if (!Number.isSafeInteger(value))
+      throw new RespProtocolError(`expected an integer, got ${text.length > 20 ? `${text.length} characters` : JSON.stringify(text)}`);
     return value;
   }
 

@@ -38,10 +38,7 @@ async function seedAddresses(seed: HostPort, timeoutMs: number): Promise<string[
  */
 export async function runSettings(seeds: readonly HostPort[], options: ConnectionOptions, trustedAddresses: readonly string[] = []): Promise<RunSettings> {
   const { timeoutMs, user, password, tls, maxNodes = DEFAULT_MAX_NODES, allow = [] } = options;
-  const [tlsOptions, addresses] = await Promise.all([
-    tls === null ? null : loadTls(tls),
-    Promise.all(seeds.map((seed) => seedAddresses(seed, timeoutMs))),
-  ]);
+  const [tlsOptions, addresses] = await Promise.all([tls === null ? null : loadTls(tls), Promise.all(seeds.map((seed) => seedAddresses(seed, timeoutMs)))]);
   const scope = seedScope([...addresses.flat(), ...trustedAddresses], allow);
   return {
     client: { timeoutMs, user, password, tls: tlsOptions, maxReplyBytes: replyLimitFor(maxNodes) },

@@ -7,7 +7,16 @@ import type { SampleSignals } from "../model/signals.js";
 import { openIncidents, updateMarks, wireIncident } from "./incidents.js";
 import { buildState, roleChanges, wirePoint, type Capture } from "./state.js";
 import { DEFAULT_STREAM_LIMITS, EventStream, formatEvent, resumeFrom, type StreamLimits } from "./stream.js";
-import { DASHBOARD_API_VERSION, type WireIncident, type WireIncidentList, type WireMark, type WirePoint, type WireReset, type WireRoleChange, type WireState } from "./wire.js";
+import {
+  DASHBOARD_API_VERSION,
+  type WireIncident,
+  type WireIncidentList,
+  type WireMark,
+  type WirePoint,
+  type WireReset,
+  type WireRoleChange,
+  type WireState,
+} from "./wire.js";
 
 /** Past incidents, newest first: the history database's reader (HistoryStore) fits. */
 /**

@@ -40,20 +40,28 @@ export function wireIncident(incident: Incident, alerts: readonly AlertFields[])
     cause: incident.cause === null ? null : { code: incident.cause.code, nodes: [...incident.cause.nodes], summary: incident.cause.summary },
     nodes: [...incident.nodes],
     phase: phaseOf(incident),
-    steps: incident.steps.slice(-MAX_STEPS).map((step) => ({ kind: step.kind, label: STEP_NAMES[step.kind] ?? step.kind, at: step.at, nodes: [...step.nodes], detail: step.detail })),
+    steps: incident.steps
+      .slice(-MAX_STEPS)
+      .map((step) => ({ kind: step.kind, label: STEP_NAMES[step.kind] ?? step.kind, at: step.at, nodes: [...step.nodes], detail: step.detail })),
     alerts: alerts.slice(-MAX_ALERTS).map(wireAlert),
   };
 }
 
 /** The open incidents of a sample, each with its alerts (firing or resolved) from the watch's state. */
 export function openIncidents(open: readonly Incident[], alertsById: ReadonlyMap<string, Alert>): WireIncident[] {
-  return open.map((incident) => wireIncident(incident, incident.alertIds.flatMap((id) => alertsById.get(id) ?? [])));
+  return open.map((incident) =>
+    wireIncident(
+      incident,
+      incident.alertIds.flatMap((id) => alertsById.get(id) ?? []),
+    ),
+  );
 }
 
 /** Marks for the charts: every incident span that overlaps [since, now], newest last, at most `limit`. */
 export function updateMarks(marks: readonly WireMark[], incidents: readonly Incident[], since: number, limit: number): WireMark[] {
   const byId = new Map(marks.map((mark) => [mark.id, mark]));
-  for (const incident of incidents) byId.set(incident.id, { id: incident.id, code: incident.cause?.code ?? null, from: incident.openedAt, to: incident.closedAt });
+  for (const incident of incidents)
+    byId.set(incident.id, { id: incident.id, code: incident.cause?.code ?? null, from: incident.openedAt, to: incident.closedAt });
   return [...byId.values()]
     .filter((mark) => mark.to === null || mark.to >= since)
     .sort((a, b) => a.from - b.from)

@@ -38,7 +38,8 @@ export function loadAssets(dir: URL = ASSET_DIR): DashboardAssets | null {
  * No inline script or style, nothing from another origin: even a string from a hostile server that
  * slipped into markup could not run. uPlot and Preact set styles through the CSSOM, which this allows.
  */
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const PAGE = `<!doctype html>
 <html lang="en">

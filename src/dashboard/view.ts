@@ -7,7 +7,17 @@ import type { LinkState } from "../model/links.js";
 import { countSlots, SLOT_COUNT } from "../diagnose/slots.js";
 import { numberAddresses } from "../render/linkGrid.js";
 import type { LinkSignals } from "../model/signals.js";
-import { byAddress, type CellKind, type WireCell, type WireMatrix, type WireNode, type WireOpenSlot, type WireShard, type WireSlotRun, type WireSlots } from "./wire.js";
+import {
+  byAddress,
+  type CellKind,
+  type WireCell,
+  type WireMatrix,
+  type WireNode,
+  type WireOpenSlot,
+  type WireShard,
+  type WireSlotRun,
+  type WireSlots,
+} from "./wire.js";
 
 const KIND_OF_STATE: Record<LinkState["kind"], CellKind> = {
   ok: "ok",
@@ -28,20 +38,22 @@ function ownEntry(view: NodeView | undefined): ClusterNodeEntry | undefined {
 }
 
 export function wireNodes(analysis: ClusterAnalysis): WireNode[] {
-  const nodes = analysis.nodes.map((node: NodeSummary, index): WireNode => ({
-    address: node.address,
-    id: node.id,
-    role: wireRole(node.role),
-    master: node.role === "slave" ? node.masterAddress : null,
-    epoch: ownEntry(analysis.views[index])?.configEpoch ?? null,
-    response: node.response.kind === "error" ? node.response.errorKind : node.response.kind,
-    state: node.clusterState,
-    flagged: node.flaggedAs,
-    flaggedBy: node.flaggedBy,
-    listedBy: node.listedBy,
-    busPort: node.busPort,
-    busProbe: node.busProbe?.state ?? null,
-  }));
+  const nodes = analysis.nodes.map(
+    (node: NodeSummary, index): WireNode => ({
+      address: node.address,
+      id: node.id,
+      role: wireRole(node.role),
+      master: node.role === "slave" ? node.masterAddress : null,
+      epoch: ownEntry(analysis.views[index])?.configEpoch ?? null,
+      response: node.response.kind === "error" ? node.response.errorKind : node.response.kind,
+      state: node.clusterState,
+      flagged: node.flaggedAs,
+      flaggedBy: node.flaggedBy,
+      listedBy: node.listedBy,
+      busPort: node.busPort,
+      busProbe: node.busProbe?.state ?? null,
+    }),
+  );
   return nodes.sort((a, b) => byAddress(a.address, b.address));
 }
 
@@ -72,12 +84,14 @@ export function wireShards(nodes: readonly WireNode[], analysis: ClusterAnalysis
   const firstSlot = new Map(analysis.nodes.map((node) => [node.address, node.slots[0]?.start ?? SLOT_COUNT]));
   const slotCount = new Map(analysis.nodes.map((node) => [node.address, countSlots(node.slots)]));
   const masters = nodes.filter((node) => node.role === "master").sort((a, b) => (firstSlot.get(a.address) ?? 0) - (firstSlot.get(b.address) ?? 0));
-  const shards = masters.map((master): WireShard => ({
-    master: master.address,
-    replicas: nodes.filter((node) => node.role === "replica" && node.master === master.address).map((node) => node.address),
-    slots: slotCount.get(master.address) ?? 0,
-    epoch: master.epoch,
-  }));
+  const shards = masters.map(
+    (master): WireShard => ({
+      master: master.address,
+      replicas: nodes.filter((node) => node.role === "replica" && node.master === master.address).map((node) => node.address),
+      slots: slotCount.get(master.address) ?? 0,
+      epoch: master.epoch,
+    }),
+  );
   const placed = new Set(shards.flatMap((shard) => [shard.master, ...shard.replicas]));
   // Replicas of a master the monitor does not sample (or whose master is unknown) still show.
   const orphans = nodes.filter((node) => node.role === "replica" && !placed.has(node.address));
@@ -89,7 +103,9 @@ export function wireShards(nodes: readonly WireNode[], analysis: ClusterAnalysis
 
 /** A view's slot assignment as "start-end owner" ranges, to find the assignment most views agree on. */
 function assignment(view: NodeView): string {
-  const ranges = (view.nodes ?? []).filter((entry) => entry.role === "master").flatMap((entry) => entry.slots.map((range) => [range.start, range.end, entry.address] as const));
+  const ranges = (view.nodes ?? [])
+    .filter((entry) => entry.role === "master")
+    .flatMap((entry) => entry.slots.map((range) => [range.start, range.end, entry.address] as const));
   return ranges
     .sort((a, b) => a[0] - b[0])
     .map(([start, end, owner]) => `${start}-${end} ${owner}`)
@@ -133,7 +149,12 @@ export function wireSlots(analysis: ClusterAnalysis): WireSlots {
   const open: WireOpenSlot[] = answered.flatMap((view) => {
     const own = ownEntry(view);
     const names = new Map((view.nodes ?? []).map((entry) => [entry.id, entry.address]));
-    return (own?.migrations ?? []).map((migration) => ({ slot: migration.slot, direction: migration.direction, node: own?.address ?? view.observer, peer: names.get(migration.nodeId) ?? null }));
+    return (own?.migrations ?? []).map((migration) => ({
+      slot: migration.slot,
+      direction: migration.direction,
+      node: own?.address ?? view.observer,
+      peer: names.get(migration.nodeId) ?? null,
+    }));
   });
   return { runs, open, source: best.view.observer, agreeing: best.count, views: answered.length };
 }

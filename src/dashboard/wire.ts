@@ -131,7 +131,15 @@ export interface WireMark {
 }
 
 /** The six signals of one node in one sample: cluster_state (1 ok, 0 fail), slots pfail, slots fail, messages sent/s, received/s, known nodes, connected clients. */
-export type WireValues = [state: number | null, pfail: number | null, fail: number | null, sent: number | null, received: number | null, known: number | null, clients: number | null];
+export type WireValues = [
+  state: number | null,
+  pfail: number | null,
+  fail: number | null,
+  sent: number | null,
+  received: number | null,
+  known: number | null,
+  clients: number | null,
+];
 
 export const SIGNAL_NAMES = ["cluster_state", "slots_pfail", "slots_fail", "messages_sent", "messages_received", "known_nodes", "connected_clients"] as const;
 

@@ -109,7 +109,13 @@ interface Tally {
  * cells that count as no evidence. An indexed loop: for...of in code not yet optimized allocates a
  * result per step.
  */
-function tally(analysis: ClusterAnalysis, judged: readonly string[], indexOf: ReadonlyMap<string, number>, thresholds: LinkThresholds, stale: ReadonlySet<LinkCell> | null): Tally {
+function tally(
+  analysis: ClusterAnalysis,
+  judged: readonly string[],
+  indexOf: ReadonlyMap<string, number>,
+  thresholds: LinkThresholds,
+  stale: ReadonlySet<LinkCell> | null,
+): Tally {
   const count = judged.length;
   const result: Tally = {
     matrix: new Uint8Array(count * count),
@@ -223,12 +229,22 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
   const first = tally(analysis, judged, indexOf, thresholds, null);
   const noStale: ReadonlySet<LinkCell> = new Set();
   const everyPairBroken = judged.length >= 2 && first.known > 0 && first.brokenCells.length === first.known;
-  const empty: BusPicture = { judged, brokenCells: first.brokenCells, staleCells: noStale, everyPairBroken, partition: null, isolated: [], strayPairs: [], undecidedPairs: [] };
+  const empty: BusPicture = {
+    judged,
+    brokenCells: first.brokenCells,
+    staleCells: noStale,
+    everyPairBroken,
+    partition: null,
+    isolated: [],
+    strayPairs: [],
+    undecidedPairs: [],
+  };
   if (everyPairBroken || first.brokenCells.length === 0) return empty;
 
   const onsets = suspectOnsets(analysis, judged, first);
   const staleCells = onsets.size === 0 ? noStale : staleCellsOf(analysis, indexOf, onsets);
-  const { matrix, knownIn, knownOut, brokenIn, brokenOut, brokenCells } = staleCells.size === 0 ? first : tally(analysis, judged, indexOf, thresholds, staleCells);
+  const { matrix, knownIn, knownOut, brokenIn, brokenOut, brokenCells } =
+    staleCells.size === 0 ? first : tally(analysis, judged, indexOf, thresholds, staleCells);
   const count = judged.length;
   const groups = groupsOf(count, matrix).sort((x, y) => x.length - y.length || (x[0] ?? 0) - (y[0] ?? 0));
   const bigGroups = groups.filter((group) => group.length >= 2);

@@ -34,11 +34,18 @@ function parsed(view: NodeView, command: NodeCommand): boolean {
 }
 
 function notReadReason(result: CommandResult): string {
-  return result.ok ? "reply did not parse" : result.kind === "noperm" ? "NOPERM (denied by ACL)" : result.kind === "unknown-command" ? "unknown command" : `${result.kind}: ${result.error}`;
+  return result.ok
+    ? "reply did not parse"
+    : result.kind === "noperm"
+      ? "NOPERM (denied by ACL)"
+      : result.kind === "unknown-command"
+        ? "unknown command"
+        : `${result.kind}: ${result.error}`;
 }
 
 function nodeCoverage(node: NodeSnapshot, view: NodeView): NodeCoverage {
-  if (!node.connection.ok) return { address: node.address, read: [], notRead: [{ command: "connection", reason: `${node.connection.kind}: ${node.connection.error}` }] };
+  if (!node.connection.ok)
+    return { address: node.address, read: [], notRead: [{ command: "connection", reason: `${node.connection.kind}: ${node.connection.error}` }] };
   const read: string[] = [];
   const notRead: CommandNotRead[] = [];
   for (const [command, result] of Object.entries(node.commands) as Array<[NodeCommand, CommandResult]>) {
@@ -84,7 +91,9 @@ function assumptionLines(coverage: readonly NodeCoverage[], eligible: ReadonlySe
   const lacking = (command: string): boolean => answering.length > 0 && answering.every((node) => !node.read.includes(command));
   const lines: string[] = [];
   if (analysis.nodeTimeoutMs === null) {
-    lines.push(`cluster-node-timeout assumed ${DEFAULT_NODE_TIMEOUT_MS} ms (Redis's default): CONFIG GET cluster-node-timeout was not read, so phase timings are estimates`);
+    lines.push(
+      `cluster-node-timeout assumed ${DEFAULT_NODE_TIMEOUT_MS} ms (Redis's default): CONFIG GET cluster-node-timeout was not read, so phase timings are estimates`,
+    );
   }
   if (lacking(COMMAND_NAMES.info)) lines.push("each node's clock taken to be busdoctor's (INFO not read): PING ages are off by any clock skew");
   const linkSource = linkSourceNote(analysis);

@@ -136,4 +136,3 @@ export function arrange(ranked: readonly Ranked[]): Arranged {
 export function runRules(context: RuleContext, rules: readonly Rule[] = RULES): Arranged {
   return arrange(rules.flatMap((rule, order) => rule.check(context).map((finding) => ({ finding, rule, order }))));
 }
-

@@ -38,7 +38,11 @@ function promoted(analysis: ClusterAnalysis, node: NodeSummary): boolean {
  * A master that most other views flag `fail` and list without slots (its slots went to someone else),
  * or list already as a replica of a promoted master: which one, when known.
  */
-function failedOver(analysis: ClusterAnalysis, node: NodeSummary, masters: readonly NodeSummary[]): { entries: ClusterNodeEntry[]; under: NodeSummary | null } | null {
+function failedOver(
+  analysis: ClusterAnalysis,
+  node: NodeSummary,
+  masters: readonly NodeSummary[],
+): { entries: ClusterNodeEntry[]; under: NodeSummary | null } | null {
   if (node.id === null || node.flaggedAs !== "fail" || node.flaggedBy * 2 <= node.listedBy) return null;
   const entries = othersAbout(analysis, node.id);
   const emptied = entries.filter((entry) => entry.role === "master" && entry.flags.includes("fail") && entry.slots.length === 0);
@@ -60,11 +64,11 @@ export function findFailovers(analysis: ClusterAnalysis): Failover[] {
     const { entries, under } = found;
     const ownClaim = analysis.views.find((view) => view.observer === old.address)?.nodes?.find((entry) => entry.myself)?.slots ?? [];
     const oldEpoch = Math.max(0, ...entries.map((entry) => entry.configEpoch));
-    const epochOf = (node: NodeSummary): number =>
-      Math.max(0, ...othersAbout(analysis, node.id ?? "").map((entry) => entry.configEpoch));
+    const epochOf = (node: NodeSummary): number => Math.max(0, ...othersAbout(analysis, node.id ?? "").map((entry) => entry.configEpoch));
     const byClaim = ownClaim.length > 0 ? masters.filter((node) => overlaps(node.slots, ownClaim)) : [];
     const byEpoch = [...masters].filter((node) => !taken.has(node.address) && epochOf(node) > oldEpoch).sort((a, b) => epochOf(b) - epochOf(a));
-    const next = under ?? byClaim[0] ?? (byClaim.length === 0 && ownClaim.length === 0 ? (byEpoch.find((node) => promoted(analysis, node)) ?? byEpoch[0]) : undefined);
+    const next =
+      under ?? byClaim[0] ?? (byClaim.length === 0 && ownClaim.length === 0 ? (byEpoch.find((node) => promoted(analysis, node)) ?? byEpoch[0]) : undefined);
     if (!next) continue;
     taken.add(next.address);
     failovers.push({

@@ -18,7 +18,7 @@ export function youngestLinkAgeMs(snapshot: Snapshot, analysis: ClusterAnalysis,
     const view = analysis.views[index];
     const reply = okReply(node.commands.clusterLinks);
     if (reply === undefined || view?.nowMs === null || view === undefined) return;
-    let links;
+    let links: ReturnType<typeof parseClusterLinks>;
     try {
       links = parseClusterLinks(reply);
     } catch {

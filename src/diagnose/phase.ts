@@ -37,7 +37,8 @@ function faultAge(context: RuleContext, broken: readonly LinkCell[], causeNodes:
   if (broken.length > 0) return Math.max(...broken.map((cell) => faultAgeMs(cell.state)));
   let heard = Number.POSITIVE_INFINITY;
   for (const address of causeNodes) {
-    for (const cell of context.linksTo.get(address) ?? []) if (cell.state.kind === "ok" && cell.state.pongAgeMs !== null) heard = Math.min(heard, cell.state.pongAgeMs);
+    for (const cell of context.linksTo.get(address) ?? [])
+      if (cell.state.kind === "ok" && cell.state.pongAgeMs !== null) heard = Math.min(heard, cell.state.pongAgeMs);
   }
   return Number.isFinite(heard) ? heard : 0;
 }
@@ -91,11 +92,24 @@ function failoverDue(context: RuleContext, node: NodeSummary): boolean {
 /** Why no replica will take over a master that serves slots: "127.0.0.17:6379 has nofailover". */
 function noFailoverEvidence(context: RuleContext, nodes: readonly NodeSummary[]): Evidence[] {
   return nodes
-    .filter((node) => node.role === "master" && node.slots.length > 0 && !context.failovers.some((failover) => failover.oldMaster === node.address) && !failoverDue(context, node))
+    .filter(
+      (node) =>
+        node.role === "master" &&
+        node.slots.length > 0 &&
+        !context.failovers.some((failover) => failover.oldMaster === node.address) &&
+        !failoverDue(context, node),
+    )
     .map((node) => {
       const { unable } = replicasOf(context, node);
-      const why = unable.map((replica) => `${replica.address} ${replica.noFailover ? "has nofailover (cluster-replica-no-failover yes)" : replica.flaggedAs === "fail" ? "is flagged fail itself" : "does not answer"}`);
-      return { source: TOOL, what: "phase", detail: `no replica will take over the slots of ${node.address}: ${why.length === 0 ? "it has none" : why.join("; ")}` };
+      const why = unable.map(
+        (replica) =>
+          `${replica.address} ${replica.noFailover ? "has nofailover (cluster-replica-no-failover yes)" : replica.flaggedAs === "fail" ? "is flagged fail itself" : "does not answer"}`,
+      );
+      return {
+        source: TOOL,
+        what: "phase",
+        detail: `no replica will take over the slots of ${node.address}: ${why.length === 0 ? "it has none" : why.join("; ")}`,
+      };
     });
 }
 
@@ -106,14 +120,34 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
   const age = faultAge(context, around, nodes);
   const since = now - age;
   const named = joinNames([...nodes].slice(0, 3)) + (nodes.size > 3 ? ` and ${nodes.size - 3} more` : "");
-  const evidence: Evidence[] = [{ source: TOOL, what: "phase", detail: `the fault first showed about ${seconds(age)} ago (oldest unanswered PING, or since peers last heard ${named}); cluster-node-timeout ${timeout} ms` }];
+  const evidence: Evidence[] = [
+    {
+      source: TOOL,
+      what: "phase",
+      detail: `the fault first showed about ${seconds(age)} ago (oldest unanswered PING, or since peers last heard ${named}); cluster-node-timeout ${timeout} ms`,
+    },
+  ];
   // Faults Redis never flags (a one-way block, one pair) are settled once they are older than NT.
   if (causes.every((finding) => finding.severity !== "critical")) {
     if (age < timeout) {
       const next = step("peers would flag PFAIL if they lost the node both ways (a one-way block stays invisible to Redis 7)", since + timeout);
-      return { name: "developing", summary: `developing: the fault showed ${seconds(age)} ago, less than cluster-node-timeout (${timeout} ms): it may still grow`, evidence, faultSinceMs: since, next, lookAgainAtMs: next.atMs + MARGIN_MS };
+      return {
+        name: "developing",
+        summary: `developing: the fault showed ${seconds(age)} ago, less than cluster-node-timeout (${timeout} ms): it may still grow`,
+        evidence,
+        faultSinceMs: since,
+        next,
+        lookAgainAtMs: next.atMs + MARGIN_MS,
+      };
     }
-    return { name: "settled", summary: `settled: the fault is ${seconds(age)} old, past cluster-node-timeout (${timeout} ms), and Redis does not flag it`, evidence, faultSinceMs: since, next: null, lookAgainAtMs: null };
+    return {
+      name: "settled",
+      summary: `settled: the fault is ${seconds(age)} old, past cluster-node-timeout (${timeout} ms), and Redis does not flag it`,
+      evidence,
+      faultSinceMs: since,
+      next: null,
+      lookAgainAtMs: null,
+    };
   }
   const summaries = [...nodes].map((address) => context.nodeAt.get(address)).filter((node) => node !== undefined);
   const flaggedCells = around.filter((cell) => cell.state.kind === "pfail" || cell.state.kind === "fail").length;
@@ -130,17 +164,29 @@ function faultPhase(context: RuleContext, causes: readonly Finding[]): Reading {
   evidence.push(...noTakeover);
   if (!failPossible) evidence.push({ source: TOOL, what: "phase", detail: "too few masters outside the fault to make the majority that flags a node FAIL" });
   for (const failover of context.failovers) {
-    evidence.push({ source: TOOL, what: "phase", detail: `${failover.newMaster} took over the slots of ${failover.oldMaster} (config epoch ${failover.configEpoch})` });
+    evidence.push({
+      source: TOOL,
+      what: "phase",
+      detail: `${failover.newMaster} took over the slots of ${failover.oldMaster} (config epoch ${failover.configEpoch})`,
+    });
   }
   let next: PhaseStep | null = null;
   if (!pfailDone && age < timeout + MARGIN_MS) next = step(`peers flag ${named} PFAIL`, now - longestPending(around) + timeout);
-  else if (!failSeen && failPossible && age < 2 * timeout + MARGIN_MS) next = step(`peers flag ${named} FAIL once a majority of masters report it`, since + 2 * timeout);
+  else if (!failSeen && failPossible && age < 2 * timeout + MARGIN_MS)
+    next = step(`peers flag ${named} FAIL once a majority of masters report it`, since + 2 * timeout);
   else if (failSeen && due.length > 0 && age < 3 * timeout + 2 * MARGIN_MS) {
     next = step(`a replica takes over the slots of ${joinNames(due.map((node) => node.address))}`, since + 2 * timeout + 2 * MARGIN_MS);
   }
   if (next !== null) {
     next = { ...next, atMs: Math.max(next.atMs, now) };
-    return { name: "developing", summary: `developing: the fault showed ${seconds(age)} ago; next, ${next.what} at about ${clockTime(next.atMs)} (in ${seconds(next.atMs - now)})`, evidence, faultSinceMs: since, next, lookAgainAtMs: next.atMs + MARGIN_MS };
+    return {
+      name: "developing",
+      summary: `developing: the fault showed ${seconds(age)} ago; next, ${next.what} at about ${clockTime(next.atMs)} (in ${seconds(next.atMs - now)})`,
+      evidence,
+      faultSinceMs: since,
+      next,
+      lookAgainAtMs: next.atMs + MARGIN_MS,
+    };
   }
   const it = nodes.size === 1 ? "it" : "them";
   const done =
@@ -162,7 +208,12 @@ function unconverged(context: RuleContext): Evidence[] {
   for (const node of context.analysis.nodes) {
     // A node that forgot the cluster does not catch up by itself (stuckNodes names it).
     if (node.response.kind !== "answering" || context.forgotten.has(node.address)) continue;
-    if (node.flaggedAs !== null) evidence.push({ source: TOOL, what: "phase", detail: `${node.flaggedBy} of ${node.listedBy} views still flag ${node.address} ${node.flaggedAs}, though it answers` });
+    if (node.flaggedAs !== null)
+      evidence.push({
+        source: TOOL,
+        what: "phase",
+        detail: `${node.flaggedBy} of ${node.listedBy} views still flag ${node.address} ${node.flaggedAs}, though it answers`,
+      });
     if (node.clusterState === "fail") evidence.push({ source: node.address, what: "CLUSTER INFO", detail: "cluster_state:fail" });
   }
   return evidence;
@@ -170,7 +221,10 @@ function unconverged(context: RuleContext): Evidence[] {
 
 function recovering(context: RuleContext, evidence: Evidence[], why: string): Reading {
   const { takenAtMs: now, nodeTimeoutMs: timeout } = context;
-  const next = step(`Redis clears the remaining flags (FAIL of a master that kept its slots 2 x cluster-node-timeout after it answers again) and cluster_state returns to ok`, now + 2 * timeout);
+  const next = step(
+    `Redis clears the remaining flags (FAIL of a master that kept its slots 2 x cluster-node-timeout after it answers again) and cluster_state returns to ok`,
+    now + 2 * timeout,
+  );
   return {
     name: "recovering",
     summary: `recovering: ${why}; Redis converges by itself by about ${clockTime(next.atMs)} (in ${seconds(next.atMs - now)}): wait, then check again`,
@@ -193,7 +247,10 @@ function stuckNodes(context: RuleContext): Array<{ address: string; evidence: Ev
   for (const node of context.analysis.nodes) {
     if (node.response.kind !== "answering") continue;
     if (context.forgotten.has(node.address)) {
-      stuck.push({ address: node.address, evidence: { source: node.address, what: "CLUSTER NODES", detail: "lists no other node: it forgot the cluster, and no peer dials it" } });
+      stuck.push({
+        address: node.address,
+        evidence: { source: node.address, what: "CLUSTER NODES", detail: "lists no other node: it forgot the cluster, and no peer dials it" },
+      });
       continue;
     }
     const flagged = node.flaggedBy * 2 > node.listedBy;
@@ -229,19 +286,41 @@ function read(context: RuleContext, arranged: Arranged): Reading {
   const { looks, bus } = context;
   const causes = [arranged.rootCause, ...arranged.coRootCauses].filter((finding) => finding !== null);
   const lagging = unconverged(context);
-  const gone = context.analysis.nodes.some((node) => (node.response.kind === "unreachable" || node.response.kind === "unresponsive") && !peersStillHear(context, node.address));
+  const gone = context.analysis.nodes.some(
+    (node) => (node.response.kind === "unreachable" || node.response.kind === "unresponsive") && !peersStillHear(context, node.address),
+  );
   const faulty = causes.some((finding) => finding.severity !== "info" && finding.code !== "TOPOLOGY_DRIFT");
   // Between two looks links answered again and none broke: the bus heals.
-  if (looks !== null && (looks.healed.length > 0 || looks.busAnswersAgain.size > 0) && looks.newlyBroken.length === 0 && bus.brokenCells.length < Math.max(1, looks.brokenBefore)) {
+  if (
+    looks !== null &&
+    (looks.healed.length > 0 || looks.busAnswersAgain.size > 0) &&
+    looks.newlyBroken.length === 0 &&
+    bus.brokenCells.length < Math.max(1, looks.brokenBefore)
+  ) {
     const healed = `${looks.healed.length} of ${looks.brokenBefore} broken links healed since the first look`;
     const stuck = bus.brokenCells.length === 0 && !gone ? stuckNodes(context) : [];
     if (stuck.length > 0) return stuckReading(stuck, lagging);
     if (bus.brokenCells.length === 0 && lagging.length === 0 && !gone) {
-      return { name: "settled", summary: `settled: the bus answers again (${healed}) and every view agrees`, evidence: [], faultSinceMs: null, next: null, lookAgainAtMs: null };
+      return {
+        name: "settled",
+        summary: `settled: the bus answers again (${healed}) and every view agrees`,
+        evidence: [],
+        faultSinceMs: null,
+        next: null,
+        lookAgainAtMs: null,
+      };
     }
     const evidence: Evidence[] = [
-      { source: TOOL, what: "two looks", detail: `${looks.healed.length} of ${looks.brokenBefore} bus links broken ${seconds(looks.intervalMs)} earlier answer again; none broke since` },
-      ...[...looks.busAnswersAgain].map((address) => ({ source: TOOL, what: "TCP probe of the bus port", detail: `${address}: no answer in the first look, open now` })),
+      {
+        source: TOOL,
+        what: "two looks",
+        detail: `${looks.healed.length} of ${looks.brokenBefore} bus links broken ${seconds(looks.intervalMs)} earlier answer again; none broke since`,
+      },
+      ...[...looks.busAnswersAgain].map((address) => ({
+        source: TOOL,
+        what: "TCP probe of the bus port",
+        detail: `${address}: no answer in the first look, open now`,
+      })),
       ...lagging,
     ];
     return recovering(context, evidence.slice(0, 8), `the bus answers again (${healed})`);
@@ -250,10 +329,20 @@ function read(context: RuleContext, arranged: Arranged): Reading {
     const stuck = stuckNodes(context);
     if (stuck.length > 0) return stuckReading(stuck, lagging);
     if (lagging.length > 0) return recovering(context, lagging.slice(0, 8), "every bus link answers, but some views have not caught up");
-    return { name: "settled", summary: "settled: every bus link answers and the views agree", evidence: [], faultSinceMs: null, next: null, lookAgainAtMs: null };
+    return {
+      name: "settled",
+      summary: "settled: every bus link answers and the views agree",
+      evidence: [],
+      faultSinceMs: null,
+      next: null,
+      lookAgainAtMs: null,
+    };
   }
   if (!faulty) return { name: "settled", summary: "settled: nothing Redis will act on", evidence: [], faultSinceMs: null, next: null, lookAgainAtMs: null };
-  return faultPhase(context, causes.filter((finding) => finding.severity !== "info"));
+  return faultPhase(
+    context,
+    causes.filter((finding) => finding.severity !== "info"),
+  );
 }
 
 export function decidePhase(context: RuleContext, arranged: Arranged): Phase {
@@ -266,7 +355,11 @@ export function waitFix(phase: Phase, seeds: readonly string[]): Fix {
   const at = phase.lookAgainAtMs === null ? "a few seconds" : clockTime(phase.lookAgainAtMs);
   return {
     where: "nothing to change: Redis is converging by itself",
-    lines: [`# wait until about ${at}, then check again:`, `busdoctor check ${seeds.join(" ") || "<any node>"}`, "# if it still shows then, the report names what is stuck"],
+    lines: [
+      `# wait until about ${at}, then check again:`,
+      `busdoctor check ${seeds.join(" ") || "<any node>"}`,
+      "# if it still shows then, the report names what is stuck",
+    ],
   };
 }
 
@@ -279,7 +372,9 @@ const BUS_CODES: ReadonlySet<FindingCode> = new Set(["BUS_PORT_BLOCKED", "BUS_LI
 function withoutDataRisk(finding: Finding): Finding {
   const fix = finding.fix.map((entry) => {
     const lines = entry.lines.filter((line) => !DATA_RISK_COMMANDS.test(line));
-    return lines.length === entry.lines.length ? entry : { ...entry, lines: [...lines, "# (steps that can lose data only once Redis has settled: check again then)"] };
+    return lines.length === entry.lines.length
+      ? entry
+      : { ...entry, lines: [...lines, "# (steps that can lose data only once Redis has settled: check again then)"] };
   });
   return { ...finding, fix };
 }
@@ -300,7 +395,11 @@ export function applyPhase(arranged: Arranged, phase: Phase, seeds: readonly str
   }
   if (phase.name !== "recovering") return arranged;
   const wait = waitFix(phase, seeds);
-  const calm = (finding: Finding): Finding => ({ ...finding, severity: CAP[finding.severity], fix: finding.fix.length > 0 || finding.severity !== "info" ? [wait] : [] });
+  const calm = (finding: Finding): Finding => ({
+    ...finding,
+    severity: CAP[finding.severity],
+    fix: finding.fix.length > 0 || finding.severity !== "info" ? [wait] : [],
+  });
   // What the bus rules read off PINGs sent before the heal is the fault's leftover, not a fault: a note.
   const leftover = (finding: Finding): Finding => ({ ...finding, severity: "info", summary: `still settling after the heal: ${finding.summary}`, fix: [] });
   const actionable = [arranged.rootCause, ...arranged.coRootCauses, ...arranged.consequences].filter((finding) => finding !== null);

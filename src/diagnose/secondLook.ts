@@ -33,7 +33,8 @@ function quietPendings(context: RuleContext): number {
     for (const entry of view.nodes) {
       if (entry.pingSentMs <= 0 || entry.myself) continue;
       const pending = now - entry.pingSentMs;
-      if (pending >= QUIET_PENDING_MS && pending <= context.analysis.pendingThresholdMs && !entry.flags.includes("fail?") && !entry.flags.includes("fail")) count += 1;
+      if (pending >= QUIET_PENDING_MS && pending <= context.analysis.pendingThresholdMs && !entry.flags.includes("fail?") && !entry.flags.includes("fail"))
+        count += 1;
     }
   }
   return count;
@@ -42,7 +43,8 @@ function quietPendings(context: RuleContext): number {
 function oneLookReasons(context: RuleContext, phase: Phase): string[] {
   const reasons: string[] = [];
   const quiet = quietPendings(context);
-  if (quiet > 0) reasons.push(`${quiet} PING(s) unanswered for more than ${QUIET_PENDING_MS} ms, not yet counted as broken: a fault a moment old, or a slow pong`);
+  if (quiet > 0)
+    reasons.push(`${quiet} PING(s) unanswered for more than ${QUIET_PENDING_MS} ms, not yet counted as broken: a fault a moment old, or a slow pong`);
   const involved = involvedNodes(context);
   // (A node cut outbound cannot reach anyone: its own broken cells say nothing about its peers' ports.)
   const cutOut = new Set(context.bus.isolated.filter((isolated) => isolated.direction !== "in").map((isolated) => isolated.node));
@@ -57,22 +59,36 @@ function oneLookReasons(context: RuleContext, phase: Phase): string[] {
   for (const node of context.analysis.nodes) {
     const busState = node.busProbe?.state;
     const heard = (): boolean => peersHear(context, node.address);
-    if (node.response.kind === "answering" && !involved.has(node.address) && (busState === "timeout" || busState === "unreachable") && heard()) toolOnly.push(node.address);
+    if (node.response.kind === "answering" && !involved.has(node.address) && (busState === "timeout" || busState === "unreachable") && heard())
+      toolOnly.push(node.address);
     if (node.response.kind === "answering" && !involved.has(node.address) && busState === "refused" && heard()) refusedHeard.push(node.address);
     if (node.response.kind === "unreachable" && heard()) goneHeard.push(node.address);
     if (node.response.kind === "unresponsive" && heard()) slowHeard.push(node.address);
     // Peers cannot reach the node (or most flag it), yet busdoctor's probe of its bus port is answered.
-    if (node.response.kind === "answering" && busState === "open" && (unreached.has(node.address) || node.flaggedBy * 2 > node.listedBy)) reachedHere.push(node.address);
+    if (node.response.kind === "answering" && busState === "open" && (unreached.has(node.address) || node.flaggedBy * 2 > node.listedBy))
+      reachedHere.push(node.address);
   }
-  if (toolOnly.length > 0) reasons.push(`busdoctor gets no answer from the bus port of ${nodeList(toolOnly)} while peers heard it moments ago: a block only this host sees, or a fault seconds old`);
-  if (goneHeard.length > 0) reasons.push(`${nodeList(goneHeard)} does not answer busdoctor while peers heard it moments ago: down a moment ago, or cut off from this host only`);
+  if (toolOnly.length > 0)
+    reasons.push(
+      `busdoctor gets no answer from the bus port of ${nodeList(toolOnly)} while peers heard it moments ago: a block only this host sees, or a fault seconds old`,
+    );
+  if (goneHeard.length > 0)
+    reasons.push(`${nodeList(goneHeard)} does not answer busdoctor while peers heard it moments ago: down a moment ago, or cut off from this host only`);
   if (slowHeard.length > 0) reasons.push(`${nodeList(slowHeard)} connected but did not answer in time while peers still hear it: one slow reply, or hung`);
-  if (refusedHeard.length > 0) reasons.push(`the announced bus port of ${nodeList(refusedHeard)} refuses busdoctor while peers still hear it over links made before: they fail as they re-dial it`);
-  if (reachedHere.length > 0) reasons.push(`busdoctor reaches the bus port of ${nodeList(reachedHere)} while peers do not (or still flag it): a block between the nodes, or one lifted a moment ago`);
+  if (refusedHeard.length > 0)
+    reasons.push(
+      `the announced bus port of ${nodeList(refusedHeard)} refuses busdoctor while peers still hear it over links made before: they fail as they re-dial it`,
+    );
+  if (reachedHere.length > 0)
+    reasons.push(
+      `busdoctor reaches the bus port of ${nodeList(reachedHere)} while peers do not (or still flag it): a block between the nodes, or one lifted a moment ago`,
+    );
   for (const cell of context.bus.strayPairs) {
     for (const address of [cell.observer, cell.peer]) {
       if (context.nodeAt.get(address)?.busProbe?.state !== "timeout") continue;
-      reasons.push(`the bus port of ${address} gives busdoctor no answer while only ${address === cell.peer ? cell.observer : cell.peer} fails with it so far: one pair, or the start of a block of ${address}`);
+      reasons.push(
+        `the bus port of ${address} gives busdoctor no answer while only ${address === cell.peer ? cell.observer : cell.peer} fails with it so far: one pair, or the start of a block of ${address}`,
+      );
     }
   }
   // A node announcing another bus port than its peers list for it: a change they have not learnt yet.
@@ -96,6 +112,7 @@ export function secondLookReasons(context: RuleContext, phase: Phase): string[] 
     const cut = isolated.direction === "in" ? "inbound" : "outbound";
     reasons.push(`${isolated.node} is cut ${cut} and nothing since the fault tells about the other way yet`);
   }
-  for (const [a, b] of context.bus.undecidedPairs) reasons.push(`${a} and ${b} so far fail only with each other: one pair, or the start of a block of one of them`);
+  for (const [a, b] of context.bus.undecidedPairs)
+    reasons.push(`${a} and ${b} so far fail only with each other: one pair, or the start of a block of one of them`);
   return [...new Set([...reasons, ...(context.looks === null ? oneLookReasons(context, phase) : [])])];
 }

@@ -43,7 +43,8 @@ export function readCapped(path: string, maxBytes: number, options: ReadOptions 
   let total = 0;
   try {
     const stat = fstatSync(fd);
-    if (options.filesOnly === true && !stat.isFile() && !stat.isFIFO()) throw new FileReadError("NOT_A_FILE", `not a file (${stat.isDirectory() ? "a directory" : "a device"})`);
+    if (options.filesOnly === true && !stat.isFile() && !stat.isFIFO())
+      throw new FileReadError("NOT_A_FILE", `not a file (${stat.isDirectory() ? "a directory" : "a device"})`);
     while (total <= maxBytes) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
       const read = readSync(fd, chunk, 0, chunk.length, null);

@@ -292,7 +292,9 @@ class Walk<R extends FirewallRule> {
   private enter(from: FirewallChain<R>, name: string, certain: boolean, depth: number): ChainEnd {
     const next = this.chains.get(chainKey({ ...from, name }));
     if (next === undefined || depth + 1 > MAX_JUMP_DEPTH) {
-      this.gaps.add(next === undefined ? `${from.name} jumps to ${name}, which is not defined` : `jumps nested deeper than ${MAX_JUMP_DEPTH} at ${from.name} -> ${name}`);
+      this.gaps.add(
+        next === undefined ? `${from.name} jumps to ${name}, which is not defined` : `jumps nested deeper than ${MAX_JUMP_DEPTH} at ${from.name} -> ${name}`,
+      );
       return { end: "fallthrough", certain: false };
     }
     let results = this.memo.get(next);

@@ -106,7 +106,8 @@ class ScriptReader {
     else if (tool === "nft") {
       // `nft -f FILE` loads a file read on its own; `nft add rule ...` is one line of nft's language.
       const rest = args.filter((arg) => arg !== "-a" && arg !== "-e");
-      if (rest[0] !== "-f" && rest[0] !== "list" && rest.length > 0) this.nftLines.push({ text: rest.join(" "), at: { ...at, column: at.column + first.text.length + 1 } });
+      if (rest[0] !== "-f" && rest[0] !== "list" && rest.length > 0)
+        this.nftLines.push({ text: rest.join(" "), at: { ...at, column: at.column + first.text.length + 1 } });
     } else if (tool === "firewall-cmd") {
       this.firewalld ??= new FirewalldState();
       this.firewalld.command(args, at);

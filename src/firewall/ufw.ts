@@ -63,10 +63,16 @@ const APP_PROFILES: Record<string, PortRange[]> = {
   openssh: [{ from: 22, to: 22 }],
   "nginx http": [{ from: 80, to: 80 }],
   "nginx https": [{ from: 443, to: 443 }],
-  "nginx full": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+  "nginx full": [
+    { from: 80, to: 80 },
+    { from: 443, to: 443 },
+  ],
   apache: [{ from: 80, to: 80 }],
   "apache secure": [{ from: 443, to: 443 }],
-  "apache full": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+  "apache full": [
+    { from: 80, to: 80 },
+    { from: 443, to: 443 },
+  ],
 };
 
 /** `6379`, `6379/tcp`, `6379:6390/tcp`, `6379,16379/tcp`; anything else is an app profile name. */
@@ -86,7 +92,19 @@ function address(text: string | undefined): string | null {
 export function parseRuleWords(words: readonly string[], at: Location, text: string): UfwRule | null {
   const action = words[0];
   if (action === undefined || !ACTIONS.has(action)) return null;
-  const rule: UfwRule = { at, ref: `line ${at.line}`, text, action: action as UfwRule["action"], direction: "in", protocol: null, ports: null, from: null, to: null, iface: null, version: null };
+  const rule: UfwRule = {
+    at,
+    ref: `line ${at.line}`,
+    text,
+    action: action as UfwRule["action"],
+    direction: "in",
+    protocol: null,
+    ports: null,
+    from: null,
+    to: null,
+    iface: null,
+    version: null,
+  };
   for (let i = 1; i < words.length; i++) {
     const word = words[i] as string;
     const next = words[i + 1];
@@ -131,7 +149,10 @@ function statusRule(line: string, at: Location): UfwRule | null {
   const v6 = toColumn.includes("(v6)") || fromColumn.includes("(v6)");
   const clean = (column: string) => column.replace("(v6)", "").trim();
   // A word that is neither an address nor a port: an app profile in "To", a host name in "From".
-  const parseSide = (column: string, hostSide: boolean): { address: string | null; ports: PortRange[] | null | "unknown"; protocol: string | null; iface: string | null } => {
+  const parseSide = (
+    column: string,
+    hostSide: boolean,
+  ): { address: string | null; ports: PortRange[] | null | "unknown"; protocol: string | null; iface: string | null } => {
     const [main = "", iface] = clean(column).split(/\s+on\s+/);
     const profile = APP_PROFILES[main.toLowerCase()];
     if (profile) return { address: null, ports: profile, protocol: "tcp", iface: iface ?? null };
@@ -243,7 +264,12 @@ function ruleOf(rule: UfwRule): FirewallRule {
   if (rule.iface !== null) conditions.push({ kind: "interface", direction: rule.direction, negated: false, names: [rule.iface], written: `on ${rule.iface}` });
   // limit: ufw drops a source after 6 connections in 30 s; a cluster's few connections pass, but not surely.
   if (rule.action === "limit") conditions.push({ kind: "unknown", text: "limit", about: "other" });
-  const verdict = rule.action === "allow" || rule.action === "limit" ? ({ kind: "accept" } as const) : rule.action === "deny" ? ({ kind: "drop" } as const) : ({ kind: "reject", text: "reject" } as const);
+  const verdict =
+    rule.action === "allow" || rule.action === "limit"
+      ? ({ kind: "accept" } as const)
+      : rule.action === "deny"
+        ? ({ kind: "drop" } as const)
+        : ({ kind: "reject", text: "reject" } as const);
   return { at: rule.at, ref: rule.ref, handle: null, text: rule.text, conditions, verdict };
 }
 

@@ -51,7 +51,12 @@ export interface ApplyOptions {
 
 const holdsAll = (results: readonly CheckResult[]): boolean => results.every((result) => result.holds === true);
 
-async function checked(io: ApplyIo, step: Step, checks: readonly Check[], stage: "preconditions" | "expected"): Promise<{ reading: ClusterReading; results: CheckResult[] }> {
+async function checked(
+  io: ApplyIo,
+  step: Step,
+  checks: readonly Check[],
+  stage: "preconditions" | "expected",
+): Promise<{ reading: ClusterReading; results: CheckResult[] }> {
   const reading = await io.read(readsFor(checks));
   const results = evaluateChecks(checks, reading);
   io.report({ type: "checked", step, stage, results });
@@ -75,8 +80,10 @@ async function send(io: ApplyIo, step: Step, action: WriteAction, wire: string):
 
 /** Why a step does not run now, or null when busdoctor may run it. */
 function gate(step: Step, options: ApplyOptions): { stop: StopReason; detail: string } | { skip: string } | null {
-  if (step.class === "data-risk") return { stop: "data-risk", detail: "busdoctor never runs a step that can lose keys: read it, decide, and run it yourself if you must" };
-  if (step.action === null || step.by === "operator") return { stop: "operator", detail: "this step is yours to do (busdoctor cannot change firewalls or hosts); do it, then run busdoctor fix --apply again" };
+  if (step.class === "data-risk")
+    return { stop: "data-risk", detail: "busdoctor never runs a step that can lose keys: read it, decide, and run it yourself if you must" };
+  if (step.action === null || step.by === "operator")
+    return { stop: "operator", detail: "this step is yours to do (busdoctor cannot change firewalls or hosts); do it, then run busdoctor fix --apply again" };
   if (step.class === "mitigation" && !options.allowMitigations) return { skip: "a mitigation: pass --allow-mitigations to apply it" };
   return null;
 }

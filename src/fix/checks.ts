@@ -88,14 +88,19 @@ export function evaluateCheck(check: Check, reading: ClusterReading): CheckResul
       const view = viewAt(analysis, check.address);
       if (!view) return unknownAt(check.address);
       const missing = check.ids.filter((id) => entryFor(view, id) === null);
-      return result(check, missing.length === 0, missing.length === 0 ? `${check.address} lists all ${check.ids.length}` : `${check.address} does not list ${missing.map(short).join(", ")}`);
+      return result(
+        check,
+        missing.length === 0,
+        missing.length === 0 ? `${check.address} lists all ${check.ids.length}` : `${check.address} does not list ${missing.map(short).join(", ")}`,
+      );
     }
     case "lists":
     case "lacks": {
       const view = viewAt(analysis, check.observer);
       if (!view) return unknownAt(check.observer);
       const entry = entryFor(view, check.id);
-      if (check.kind === "lacks") return result(check, entry === null, entry ? `${check.observer} lists it: ${entry.line}` : `${check.observer} does not list it`);
+      if (check.kind === "lacks")
+        return result(check, entry === null, entry ? `${check.observer} lists it: ${entry.line}` : `${check.observer} does not list it`);
       const listed = entry !== null && (check.at === null || entry.address === check.at);
       return result(check, listed, entry ? `${check.observer}: ${entry.line}` : `${check.observer} does not list it`);
     }
@@ -112,22 +117,38 @@ export function evaluateCheck(check: Check, reading: ClusterReading): CheckResul
         ...withSlots.slice(0, 1).map(({ view }) => `${view.node.address} gives it slots`),
         ...replicas.slice(0, 1).map((entry) => `${entry.address} replicates it`),
       ];
-      return result(check, problems.length === 0, problems.length === 0 ? `${listing.length} view(s) list it, all flag it failed, no slots, no replica` : problems.join("; "));
+      return result(
+        check,
+        problems.length === 0,
+        problems.length === 0 ? `${listing.length} view(s) list it, all flag it failed, no slots, no replica` : problems.join("; "),
+      );
     }
     case "all-answer": {
       const silent = analysis.nodes.filter((node) => node.response.kind !== "answering" && !(node.id !== null && check.except.includes(node.id)));
-      return result(check, silent.length === 0, silent.length === 0 ? `${views.length} node(s) answered` : `${silent.map((node) => node.address).join(", ")} did not answer`);
+      return result(
+        check,
+        silent.length === 0,
+        silent.length === 0 ? `${views.length} node(s) answered` : `${silent.map((node) => node.address).join(", ")} did not answer`,
+      );
     }
     case "slot-open": {
       const view = viewAt(analysis, check.address);
       if (!view) return unknownAt(check.address);
       const open = view.own.migrations.find((migration) => migration.slot === check.slot);
       const same = open !== undefined && open.direction === check.direction && open.nodeId === check.peerId;
-      return result(check, same, open ? `${check.address}: slot ${open.slot} ${open.direction} ${short(open.nodeId)}` : `${check.address}: slot ${check.slot} is not open`);
+      return result(
+        check,
+        same,
+        open ? `${check.address}: slot ${open.slot} ${open.direction} ${short(open.nodeId)}` : `${check.address}: slot ${check.slot} is not open`,
+      );
     }
     case "slot-closed": {
       const open = views.filter((view) => view.own.migrations.some((migration) => migration.slot === check.slot));
-      return result(check, open.length === 0, open.length === 0 ? `no view shows slot ${check.slot} open` : `${open.map((view) => view.node.address).join(", ")} still show(s) it open`);
+      return result(
+        check,
+        open.length === 0,
+        open.length === 0 ? `no view shows slot ${check.slot} open` : `${open.map((view) => view.node.address).join(", ")} still show(s) it open`,
+      );
     }
     case "slot-keys": {
       const count = readInteger(reading.reads, check.address, { kind: "countkeysinslot", slot: check.slot });
@@ -137,22 +158,37 @@ export function evaluateCheck(check: Check, reading: ClusterReading): CheckResul
     case "slot-owner": {
       const view = viewAt(analysis, check.address);
       if (!view) return unknownAt(check.address);
-      return result(check, servesSlot(view.own, check.slot), `${check.address} serves ${view.own.slots.map((range) => `${range.start}-${range.end}`).join(",") || "no slots"}`);
+      return result(
+        check,
+        servesSlot(view.own, check.slot),
+        `${check.address} serves ${view.own.slots.map((range) => `${range.start}-${range.end}`).join(",") || "no slots"}`,
+      );
     }
     case "not-flagged": {
       const answering = new Set(views.map((view) => view.node.address));
       const flagging = analysis.links.filter(
-        (cell) => (check.address === null ? answering.has(cell.peer) : cell.peer === check.address) && (cell.state.kind === "fail" || cell.state.kind === "pfail"),
+        (cell) =>
+          (check.address === null ? answering.has(cell.peer) : cell.peer === check.address) && (cell.state.kind === "fail" || cell.state.kind === "pfail"),
       );
       const shown = flagging.slice(0, 4).map((cell) => `${cell.observer} flags ${cell.peer} ${cell.state.kind}`);
-      return result(check, flagging.length === 0, flagging.length === 0 ? "no view flags it" : `${shown.join(", ")}${flagging.length > 4 ? ` and ${flagging.length - 4} more` : ""}`);
+      return result(
+        check,
+        flagging.length === 0,
+        flagging.length === 0 ? "no view flags it" : `${shown.join(", ")}${flagging.length > 4 ? ` and ${flagging.length - 4} more` : ""}`,
+      );
     }
     case "bus-healthy": {
       const thresholds = { pendingMs: analysis.pendingThresholdMs, pongStaleMs: analysis.pongStaleThresholdMs };
       const broken = analysis.links.filter(
         (cell) => (check.address === null || cell.peer === check.address || cell.observer === check.address) && isLinkBroken(cell.state, thresholds),
       );
-      return result(check, broken.length === 0, broken.length === 0 ? "no broken link" : `${broken.length} broken link(s), e.g. ${broken[0]?.observer} -> ${broken[0]?.peer} (${broken[0]?.state.kind})`);
+      return result(
+        check,
+        broken.length === 0,
+        broken.length === 0
+          ? "no broken link"
+          : `${broken.length} broken link(s), e.g. ${broken[0]?.observer} -> ${broken[0]?.peer} (${broken[0]?.state.kind})`,
+      );
     }
     case "cluster-ok": {
       if (check.address === null) {

@@ -7,7 +7,6 @@ import type { CommandResult } from "../model/snapshot.js";
 import type { MitigationParameter, WriteAction } from "./model.js";
 import { runOn, type SessionSettings } from "./session.js";
 
-
 const NODE_ID = /^[0-9a-f]{40}$/;
 const PARAMETERS: readonly MitigationParameter[] = ["cluster-require-full-coverage", "cluster-allow-reads-when-down"];
 

@@ -116,7 +116,17 @@ export function parseEvidence(text: string): FixEvidence {
   );
 }
 
-const BLOCK_FIELDS: Record<string, "string" | "number"> = { source: "string", family: "string", table: "string", chain: "string", ref: "string", rule: "string", direction: "string", role: "string", port: "number" };
+const BLOCK_FIELDS: Record<string, "string" | "number"> = {
+  source: "string",
+  family: "string",
+  table: "string",
+  chain: "string",
+  ref: "string",
+  rule: "string",
+  direction: "string",
+  role: "string",
+  port: "number",
+};
 
 function hostFirewallAt(value: unknown, path: string): HostFirewall {
   const entry = objectAt(value, path);

@@ -29,7 +29,8 @@ function stepLines(step: Step, reading: ClusterReading | null, options: RenderOp
   // Commands are pasted: one per line, never wrapped.
   const commands = (label: string, lines: readonly string[]): string[] =>
     lines.map((line, index) => `${index === 0 ? `  ${label.padEnd(9)}` : " ".repeat(11)}${printable(line)}`);
-  const check = (text: string, holds: boolean | null | undefined): string => (holds === undefined ? text : `${text} [${holds === true ? "holds now" : holds === false ? "not now" : "unknown now"}]`);
+  const check = (text: string, holds: boolean | null | undefined): string =>
+    holds === undefined ? text : `${text} [${holds === true ? "holds now" : holds === false ? "not now" : "unknown now"}]`;
   const checks = (list: Step["preconditions"]): string[] =>
     list.length === 0 ? ["(none)"] : list.map((item) => check(describeCheck(item), reading ? evaluateCheck(item, reading).holds : undefined));
   return [
@@ -38,13 +39,21 @@ function stepLines(step: Step, reading: ClusterReading | null, options: RenderOp
     ...(step.targets.length > 0 ? field("target", [step.targets.join(", ")]) : []),
     ...(step.where !== null ? field("where", [step.where]) : []),
     ...commands("run", step.commands),
-    ...field("why", step.why.map((evidence) => `${evidence.source} ${evidence.what}: ${evidence.detail}`)),
+    ...field(
+      "why",
+      step.why.map((evidence) => `${evidence.source} ${evidence.what}: ${evidence.detail}`),
+    ),
     ...field("before", checks(step.preconditions)),
     ...field("expect", checks(step.expect)),
     ...field("verify", [step.verify]),
     ...field("risk", [step.risk]),
     ...(step.undo.length > 0 ? commands("undo", step.undo) : []),
-    ...(step.alternatives.length > 0 ? field("or", step.alternatives.map((alternative) => `${alternative.where} (${alternative.lines.length} line(s), see --json)`)) : []),
+    ...(step.alternatives.length > 0
+      ? field(
+          "or",
+          step.alternatives.map((alternative) => `${alternative.where} (${alternative.lines.length} line(s), see --json)`),
+        )
+      : []),
   ];
 }
 
@@ -74,7 +83,8 @@ export function renderPlan(plan: Plan, reading: ClusterReading | null, options: 
     lines.push("", style.heading("Notes"));
     for (const note of plan.notes) lines.push(...wrap(printable(note), options.width, "    ", "  - "));
   }
-  if (plan.steps.length === 0 && plan.refusals.length === 0) lines.push("", "No step is needed: every node answered and nothing in the views calls for a repair.");
+  if (plan.steps.length === 0 && plan.refusals.length === 0)
+    lines.push("", "No step is needed: every node answered and nothing in the views calls for a repair.");
   return `${lines.join("\n")}\n`;
 }
 
@@ -92,7 +102,8 @@ export function describeEvent(event: ApplyEvent): string {
       return `${step}: skipped, ${event.why}`;
     case "checked": {
       const failed = event.results.filter((result) => result.holds !== true);
-      const [passed, missed] = event.stage === "preconditions" ? ["preconditions hold", "preconditions do not hold"] : ["expected change seen", "expected change not seen yet"];
+      const [passed, missed] =
+        event.stage === "preconditions" ? ["preconditions hold", "preconditions do not hold"] : ["expected change seen", "expected change not seen yet"];
       if (failed.length === 0) return `${step}: ${passed} (${event.results.length} check(s))`;
       return `${step}: ${missed}: ${failed.map((result) => printable(result.seen)).join("; ")}`;
     }

@@ -54,7 +54,8 @@ function tlsOf(where: string, value: unknown): TlsOptions | null {
   if (value === false) return null;
   if (value === true) return { insecure: false };
   if (!isRecord(value)) throw new InputError(`${where}: tls must be true, false or { cacert, cert, key, insecure }`);
-  for (const key of Object.keys(value)) if (!TLS_KEYS.has(key)) throw new InputError(`${where}: tls has an unknown key "${key}" (known: ${[...TLS_KEYS].join(", ")})`);
+  for (const key of Object.keys(value))
+    if (!TLS_KEYS.has(key)) throw new InputError(`${where}: tls has an unknown key "${key}" (known: ${[...TLS_KEYS].join(", ")})`);
   if ((value["cert"] === undefined) !== (value["key"] === undefined)) throw new InputError(`${where}: tls cert and key go together`);
   return {
     ...(value["cacert"] !== undefined ? { caFile: text(where, "tls.cacert", value["cacert"]) } : {}),
@@ -73,13 +74,15 @@ function passwordOf(where: string, fields: Fields): PasswordSource | undefined {
 
 function checkKeys(where: string, fields: Fields): void {
   for (const key of Object.keys(fields)) {
-    if (key === "pass" || key === "password") throw new InputError(`${where}: no passwords in this file: name a file (passFile) or an environment variable (passEnv)`);
+    if (key === "pass" || key === "password")
+      throw new InputError(`${where}: no passwords in this file: name a file (passFile) or an environment variable (passEnv)`);
     if (!CLUSTER_KEYS.has(key)) throw new InputError(`${where}: unknown key "${key}" (known: ${[...CLUSTER_KEYS].join(", ")})`);
   }
 }
 
 function timeoutOf(where: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 10 || value > 600_000) throw new InputError(`${where}: timeout must be milliseconds from 10 to 600000`);
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 10 || value > 600_000)
+    throw new InputError(`${where}: timeout must be milliseconds from 10 to 600000`);
   return value;
 }
 
@@ -120,7 +123,8 @@ export function parseClusters(source: string, file: string, defaultPort: number)
     throw new InputError(`${file}: not valid YAML (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
   }
   if (!isRecord(document) || !Array.isArray(document["clusters"])) throw new InputError(`${file}: expected a "clusters:" list (see docs/deploy.md)`);
-  for (const key of Object.keys(document)) if (key !== "clusters" && key !== "defaults") throw new InputError(`${file}: unknown top-level key "${key}" (known: clusters, defaults)`);
+  for (const key of Object.keys(document))
+    if (key !== "clusters" && key !== "defaults") throw new InputError(`${file}: unknown top-level key "${key}" (known: clusters, defaults)`);
   const shared = document["defaults"] ?? {};
   if (!isRecord(shared)) throw new InputError(`${file}: defaults must be a mapping`);
   for (const key of ["name", "seeds"]) if (key in shared) throw new InputError(`${file}: defaults cannot set ${key}`);

@@ -33,7 +33,14 @@ export function clusterHistoryPath(path: string, cluster: string): string {
   return join(dirname(path), `${basename(path, extension)}-${cluster}${extension || ".db"}`);
 }
 
-async function watchCluster(cluster: FleetCluster, files: LocalFiles, options: FleetOptions, outlets: Outlets, signal: AbortSignal, io: OutletIo): Promise<void> {
+async function watchCluster(
+  cluster: FleetCluster,
+  files: LocalFiles,
+  options: FleetOptions,
+  outlets: Outlets,
+  signal: AbortSignal,
+  io: OutletIo,
+): Promise<void> {
   const say = (line: string): void => io.stderr(`cluster ${cluster.name}: ${line}`);
   const { sampler } = await openSampler(cluster.seeds, cluster.connection, say, `cluster "${cluster.name}"`);
   try {

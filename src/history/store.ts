@@ -8,7 +8,6 @@ import { linkIsNotable, type SampleSignals } from "../model/signals.js";
 import { lockHistory, type HistoryLock } from "./lock.js";
 import { openHistoryDatabase } from "./schema.js";
 
-
 interface IncidentRow {
   id: number;
   opened_at: number;
@@ -122,7 +121,18 @@ export class HistoryStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const n of signals.nodes) {
-      node.run(signals.at, n.address, n.answering ? 1 : 0, n.clusterState, n.slotsPfail, n.slotsFail, n.knownNodes, n.connectedClients, n.messageRates?.["sent"] ?? null, n.messageRates?.["received"] ?? null);
+      node.run(
+        signals.at,
+        n.address,
+        n.answering ? 1 : 0,
+        n.clusterState,
+        n.slotsPfail,
+        n.slotsFail,
+        n.knownNodes,
+        n.connectedClients,
+        n.messageRates?.["sent"] ?? null,
+        n.messageRates?.["received"] ?? null,
+      );
     }
     const link = this.db.prepare(
       "INSERT INTO link_signals (at, observer, peer, ping_pending_ms, pong_age_ms, flag, link_recreations, failure_reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -151,13 +161,9 @@ export class HistoryStore {
         this.saveIncident(event.incident);
         if (event.type === "firing" || event.type === "resolved") this.saveAlert(event.alert);
         if (event.type === "incident-step") {
-          this.db.prepare("INSERT INTO steps (incident_id, at, kind, nodes, detail) VALUES (?, ?, ?, ?, ?)").run(
-            event.incident.id,
-            event.step.at,
-            event.step.kind,
-            JSON.stringify(event.step.nodes),
-            event.step.detail,
-          );
+          this.db
+            .prepare("INSERT INTO steps (incident_id, at, kind, nodes, detail) VALUES (?, ?, ?, ?, ?)")
+            .run(event.incident.id, event.step.at, event.step.kind, JSON.stringify(event.step.nodes), event.step.detail);
         }
       }
       if (incidentsOpen > 0 || signals.at - this.lastSignalsAt >= this.options.stepMs) {
@@ -208,7 +214,9 @@ export class HistoryStore {
   /** One incident, or the latest when `id` is null; null when there is none. */
   incident(id: number | null): IncidentRecord | null {
     const row = (
-      id === null ? this.db.prepare("SELECT * FROM incidents ORDER BY opened_at DESC, id DESC LIMIT 1").get() : this.db.prepare("SELECT * FROM incidents WHERE id = ?").get(id)
+      id === null
+        ? this.db.prepare("SELECT * FROM incidents ORDER BY opened_at DESC, id DESC LIMIT 1").get()
+        : this.db.prepare("SELECT * FROM incidents WHERE id = ?").get(id)
     ) as IncidentRow | undefined;
     return row === undefined ? null : this.incidentFrom(row);
   }

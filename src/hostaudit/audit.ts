@@ -18,7 +18,8 @@ const DIRECTION_TEXT: Record<FirewallBlock["direction"], string> = {
 
 export function describeBlock(block: FirewallBlock): string {
   const where = `${block.source} ${block.family} ${block.table} chain ${block.chain} ${block.ref}`;
-  const whose = block.direction === "in" || block.direction === "forward-in" ? `this node's ${block.role} port ${block.port}` : `peers' ${block.role} port ${block.port}`;
+  const whose =
+    block.direction === "in" || block.direction === "forward-in" ? `this node's ${block.role} port ${block.port}` : `peers' ${block.role} port ${block.port}`;
   const peers = block.peers.includes("any") ? "" : ` (${block.direction.endsWith("in") ? "from" : "to"} ${block.peers.join(", ")})`;
   const how = block.certain ? "stops" : "may stop";
   return `${where} (${block.rule}) ${how} ${DIRECTION_TEXT[block.direction]} ${whose}${peers}`;
@@ -27,7 +28,10 @@ export function describeBlock(block: FirewallBlock): string {
 function nodeProblems(facts: HostAuditFacts, node: LocalNode): Problem[] {
   const problems: Problem[] = node.problems.map((text) => ({ severity: "warning", text }));
   if (!facts.node.connection.ok) {
-    problems.push({ severity: "warning", text: `the node did not answer on ${node.address} (${facts.node.connection.error}): no peers to probe, bus port assumed` });
+    problems.push({
+      severity: "warning",
+      text: `the node did not answer on ${node.address} (${facts.node.connection.error}): no peers to probe, bus port assumed`,
+    });
   }
   const { announced, bus } = node;
   if (bus === null) problems.push({ severity: "critical", text: `no bus port known: the node did not say and ${node.clientPort} + 10000 is past 65535` });

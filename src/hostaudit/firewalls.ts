@@ -53,7 +53,10 @@ export function readFirewalls(facts: Pick<HostAuditFacts, "nft" | "iptables">): 
     }
     const shared = saved.backend === "nf_tables" ? new Set(saved.tables) : new Set<string>();
     const nftChains = nft.chains.filter((chain) => !(chain.family === "ip" && shared.has(chain.table)));
-    const backend = saved.backend === null ? "" : ` (${saved.backend} backend${shared.size > 0 ? `: read here instead of nft's copy of table(s) ${[...shared].map((name) => `ip ${name}`).join(", ")}` : ""})`;
+    const backend =
+      saved.backend === null
+        ? ""
+        : ` (${saved.backend} backend${shared.size > 0 ? `: read here instead of nft's copy of table(s) ${[...shared].map((name) => `ip ${name}`).join(", ")}` : ""})`;
     return {
       chains: [...nftChains, ...chains],
       sources: [nft.status, { source: "iptables", status: "read", detail: `iptables-save${backend}: ${countText(chains)}` }],
@@ -93,7 +96,8 @@ export function firewallBlocks(chains: readonly FirewallChain[], flows: readonly
     const outcome = evaluator.evaluate(flow.flow);
     for (const blocker of outcome.blockers) {
       const forward = flow.direction.startsWith("forward");
-      if (forward && (blocker.rule === null || !blocker.rule.conditions.some((condition) => condition.kind === "port" && condition.field === "dport"))) continue;
+      if (forward && (blocker.rule === null || !blocker.rule.conditions.some((condition) => condition.kind === "port" && condition.field === "dport")))
+        continue;
       const block = blockOf(blocker, flow);
       const key = [block.source, block.family, block.table, block.chain, block.ref, block.direction, block.role, block.port].join("|");
       const known = blocks.get(key);

@@ -108,7 +108,11 @@ export async function gatherHostAudit(request: HostAuditRequest): Promise<HostAu
   if (source !== null && (isIP(source) === 0 || !isLocalAddress(source, locals))) {
     throw new UsageError(`--source ${source}: not an address of this host (it has ${locals.map((local) => local.cidr).join(", ")})`);
   }
-  const settings = await runSettings([request.node], request.connection, locals.map((local) => local.cidr.split("/")[0] ?? ""));
+  const settings = await runSettings(
+    [request.node],
+    request.connection,
+    locals.map((local) => local.cidr.split("/")[0] ?? ""),
+  );
   const [node, procNetTcp, procNetTcp6, nft, iptables] = await Promise.all([
     queryNode(request, settings.client),
     readText("/proc/net/tcp"),
@@ -121,7 +125,16 @@ export async function gatherHostAudit(request: HostAuditRequest): Promise<HostAu
   const inScope = local.peers.filter((peer) => settings.admit(peer.ip).inScope);
   const outOfScope = local.peers.flatMap((peer) => {
     const verdict = settings.admit(peer.ip);
-    return verdict.inScope ? [] : [{ address: formatAddress(peer.ip, peer.busPort), kind: verdict.kind, reason: verdict.reason, listedBy: [formatAddress(request.node.host, request.node.port)] }];
+    return verdict.inScope
+      ? []
+      : [
+          {
+            address: formatAddress(peer.ip, peer.busPort),
+            kind: verdict.kind,
+            reason: verdict.reason,
+            listedBy: [formatAddress(request.node.host, request.node.port)],
+          },
+        ];
   });
   const [processes, peerProbes] = await Promise.all([
     socketOwners(listeningInodes([procNetTcp, procNetTcp6], ports)),

@@ -14,7 +14,10 @@ export interface SocketTables {
 export function readSocketTables(tcp: Captured, tcp6: Captured): SocketTables {
   const sockets: TcpSocket[] = [];
   const problems: Problem[] = [];
-  for (const [captured, version] of [[tcp, 4], [tcp6, 6]] as const) {
+  for (const [captured, version] of [
+    [tcp, 4],
+    [tcp6, 6],
+  ] as const) {
     if (!captured.ok) {
       // A host without IPv6 has no tcp6 table; only a missing IPv4 table means nothing can be said.
       if (version === 4) problems.push({ severity: "warning", text: `cannot tell who listens: ${captured.why}` });

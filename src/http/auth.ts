@@ -37,7 +37,8 @@ export function readSecretLine(flag: string, path: string): string {
   }
   const text = buffer.subarray(0, length).toString("utf8");
   const line = text.split(/\r?\n/)[0] ?? "";
-  if (length > MAX_SECRET_FILE_BYTES && line.length === text.length) throw new InputError(`${flag} ${path}: the first line is longer than ${MAX_SECRET_FILE_BYTES} bytes`);
+  if (length > MAX_SECRET_FILE_BYTES && line.length === text.length)
+    throw new InputError(`${flag} ${path}: the first line is longer than ${MAX_SECRET_FILE_BYTES} bytes`);
   return line;
 }
 
@@ -46,7 +47,8 @@ export function loadHttpAuth(basicFile: string | undefined, bearerFile: string |
   const basic = basicFile === undefined ? null : readSecretLine("--basic-auth-file", basicFile);
   if (basic !== null && !/^[^:\s]+:\S.*$/.test(basic)) throw new UsageError(`--basic-auth-file ${basicFile}: expected one line "user:password"`);
   const bearer = bearerFile === undefined ? null : readSecretLine("--bearer-token-file", bearerFile).trim();
-  if (bearer !== null && !/^[\x21-\x7e]+$/.test(bearer)) throw new UsageError(`--bearer-token-file ${bearerFile}: expected one line holding the token (printable, no spaces)`);
+  if (bearer !== null && !/^[\x21-\x7e]+$/.test(bearer))
+    throw new UsageError(`--bearer-token-file ${bearerFile}: expected one line holding the token (printable, no spaces)`);
   return { basic, bearer };
 }
 

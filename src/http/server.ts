@@ -18,8 +18,9 @@ export interface HttpServer {
 }
 
 export function startHttpServer(router: Router, address: ListenAddress, maxConnections = MAX_CONNECTIONS): Promise<HttpServer> {
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (request, response) =>
-    router.handle(request, response),
+  const server = createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
+    (request, response) => router.handle(request, response),
   );
   server.maxConnections = maxConnections;
   // A request body is never read (nothing here takes one): drop whatever a client sends.

@@ -62,4 +62,3 @@ export function clientAddresses(addresses: readonly string[]): string[] {
     return formatIpv4(value + 256);
   });
 }
-

@@ -38,7 +38,8 @@ export class Lab {
     checkLabPrerequisites(NETWORK_PROGRAMS);
     const where = labLocation(checkLabName(name), stateRoot);
     const state = await loadState(where.stateDir);
-    if (state === null) throw new EnvironmentError(`there is no lab named "${name}" (no ${where.stateDir}): start one with \`busdoctor lab up --name ${name}\``);
+    if (state === null)
+      throw new EnvironmentError(`there is no lab named "${name}" (no ${where.stateDir}): start one with \`busdoctor lab up --name ${name}\``);
     return new Lab(state);
   }
 

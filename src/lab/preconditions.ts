@@ -29,9 +29,7 @@ export function missingPrerequisites(facts: HostFacts): string | null {
   const needs: string[] = [];
   if (!facts.isRoot) needs.push("root (network namespaces and nftables need it): run it as root, e.g. with sudo");
   if (facts.missingPrograms.length > 0) {
-    const packages = LAB_PROGRAMS.filter((entry) => facts.missingPrograms.includes(entry.program)).map(
-      (entry) => entry.aptPackage,
-    );
+    const packages = LAB_PROGRAMS.filter((entry) => facts.missingPrograms.includes(entry.program)).map((entry) => entry.aptPackage);
     const install = [...new Set(packages)].join(" ");
     needs.push(`${facts.missingPrograms.join(", ")} (not on PATH): install with \`apt-get install -y ${install}\``);
   }

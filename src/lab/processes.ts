@@ -12,7 +12,10 @@ export type ProcessState = "running" | "stopped" | "exited";
  * A zombie (Z) has exited: the machine's pid 1 reaps daemonized orphans only after a while.
  */
 export function parseProcState(stat: string): ProcessState {
-  const letter = stat.slice(stat.lastIndexOf(")") + 1).trim().charAt(0);
+  const letter = stat
+    .slice(stat.lastIndexOf(")") + 1)
+    .trim()
+    .charAt(0);
   if (letter === "Z" || letter === "X" || letter === "") return "exited";
   return letter === "T" || letter === "t" ? "stopped" : "running";
 }

@@ -69,7 +69,10 @@ export async function bringUp(options: LabOptions, onProgress: ProgressListener)
     if (resolved.tls) state.tls = await makeLabCertificates(state.stateDir, resolved.name, state.nodes);
     await saveState(state);
     await createNamespace(state.namespace);
-    await addLoopbackAddresses(state.namespace, state.nodes.map((node) => node.address));
+    await addLoopbackAddresses(
+      state.namespace,
+      state.nodes.map((node) => node.address),
+    );
     const first = state.nodes[0]?.address;
     const last = state.nodes.at(-1)?.address;
     onProgress(

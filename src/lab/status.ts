@@ -96,8 +96,7 @@ export function formatLabStatus(status: LabStatus): string {
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
   const line = (cells: string[]): string => `  ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ")}`.trimEnd();
-  const faults =
-    status.faults.length === 0 ? ["no faults in force"] : ["faults in force:", ...status.faults.map((entry) => `  - ${entry.description}`)];
+  const faults = status.faults.length === 0 ? ["no faults in force"] : ["faults in force:", ...status.faults.map((entry) => `  - ${entry.description}`)];
   return [
     `lab "${status.name}" (${status.server}${status.tls ? ", TLS" : ""}) in namespace ${status.namespace}${status.namespaceExists ? "" : " (namespace missing!)"}, ` +
       `node timeout ${status.nodeTimeoutMs} ms, state in ${status.stateDir}`,

@@ -54,7 +54,10 @@ export function destroyLabSync(location: LabLocation): void {
   }
   const inode = namespaceInode(location.namespace);
   const listed = inode === null ? "" : spawnSync("ip", ["netns", "pids", location.namespace], { encoding: "utf8" }).stdout;
-  const inNamespace = (listed ?? "").split("\n").filter((line) => /^\d+$/.test(line)).map(Number);
+  const inNamespace = (listed ?? "")
+    .split("\n")
+    .filter((line) => /^\d+$/.test(line))
+    .map(Number);
   for (const pid of new Set([...pidfilePids(state), ...inNamespace])) {
     if (isLabRedis(pid, inode)) sendSignal(pid, "SIGKILL");
   }

@@ -30,7 +30,25 @@ export type Detection =
 const TEMPLATE_EXTENSIONS = new Set([".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".tftpl", ".template", ".erb", ".gotmpl"]);
 
 /** File extensions worth opening while walking a folder; anything else is skipped unread. */
-const CANDIDATE_EXTENSIONS = new Set([".yaml", ".yml", ".tf", ".json", ".xml", ".conf", ".nft", ".rules", ".v4", ".v6", ".txt", ".save", ".ipt", ".sh", ".bash", ".cfg", ""]);
+const CANDIDATE_EXTENSIONS = new Set([
+  ".yaml",
+  ".yml",
+  ".tf",
+  ".json",
+  ".xml",
+  ".conf",
+  ".nft",
+  ".rules",
+  ".v4",
+  ".v6",
+  ".txt",
+  ".save",
+  ".ipt",
+  ".sh",
+  ".bash",
+  ".cfg",
+  "",
+]);
 
 export function isCandidate(path: string): boolean {
   const base = posix.basename(path).toLowerCase();
@@ -43,20 +61,25 @@ export function isCandidate(path: string): boolean {
 function looksLikeRedisConf(head: string): boolean {
   return head.split("\n").some((line) => {
     const word = line.trimStart().split(/\s/)[0]?.toLowerCase() ?? "";
-    return word === "cluster-enabled" || word === "cluster-config-file" || word === "cluster-port" || word === "cluster-announce-bus-port" || word === "sentinel";
+    return (
+      word === "cluster-enabled" || word === "cluster-config-file" || word === "cluster-port" || word === "cluster-announce-bus-port" || word === "sentinel"
+    );
   });
 }
 
 /** Go template actions that only Helm charts write (`{{ .Values.x }}`, `{{- include "..." }}`, `{{ toYaml }}`). */
 export function looksLikeHelmTemplate(text: string): boolean {
-  return /\{\{-?\s*(\.Values|\.Release|\.Chart|\.Capabilities|include\s|template\s|toYaml|tpl\s|define\s|if\s|range\s|with\s|end\s*-?\}\})|\{\{-|-\}\}/.test(text);
+  return /\{\{-?\s*(\.Values|\.Release|\.Chart|\.Capabilities|include\s|template\s|toYaml|tpl\s|define\s|if\s|range\s|with\s|end\s*-?\}\})|\{\{-|-\}\}/.test(
+    text,
+  );
 }
 
 function byName(base: string, head: string, template: boolean): Detection {
   const extension = posix.extname(base);
   const kind = (k: FileKind): Detection => ({ kind: k, template });
   if (extension === ".yaml" || extension === ".yml") {
-    if (!template && looksLikeHelmTemplate(head)) return { notRead: "a Helm chart template (Go template, not YAML): render it first, `helm template NAME CHART | busdoctor lint -`" };
+    if (!template && looksLikeHelmTemplate(head))
+      return { notRead: "a Helm chart template (Go template, not YAML): render it first, `helm template NAME CHART | busdoctor lint -`" };
     return kind("yaml");
   }
   if (extension === ".tf") return kind("terraform");
@@ -75,7 +98,8 @@ function byName(base: string, head: string, template: boolean): Detection {
   if (isNftJson(head)) return kind("nft-json");
   if (isNftText(head)) return kind("nft");
   if (isUfwStatus(head)) return kind("ufw-status");
-  if (head.startsWith("#!") || looksLikeFirewallScript(head)) return /^#!.*\b(ba|da|z|k)?sh\b/.test(head) || looksLikeFirewallScript(head) ? kind("script") : { unknown: true };
+  if (head.startsWith("#!") || looksLikeFirewallScript(head))
+    return /^#!.*\b(ba|da|z|k)?sh\b/.test(head) || looksLikeFirewallScript(head) ? kind("script") : { unknown: true };
   if (looksLikeRedisConf(head)) return kind("redis-conf");
   return { unknown: true };
 }

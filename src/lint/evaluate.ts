@@ -39,7 +39,9 @@ export function rulePeers(rule: LintRule, direction: Direction): { peers: Peer[]
       }
       for (const range of condition.ranges) peers.push({ kind: "cidr", cidr: range.text });
       for (const group of condition.groups) {
-        peers.push(group.self ? { kind: "self", label: group.name } : group.internet ? { kind: "internet", label: group.name } : { kind: "ref", ref: group.name });
+        peers.push(
+          group.self ? { kind: "self", label: group.name } : group.internet ? { kind: "internet", label: group.name } : { kind: "ref", ref: group.name },
+        );
       }
     } else if (condition.kind === "interface") {
       peers.push({ kind: "ref", ref: condition.written });
@@ -58,7 +60,9 @@ function unresolvedPort(rule: LintRule): boolean {
 
 /** Whether a connection from some host of the internet to the port, over this IP version, is blocked for certain. */
 export function blockedFromInternet(policy: DirectionPolicy, port: number, version: IpVersion): boolean {
-  return evaluatorOf(policy).evaluate({ version, saddr: INTERNET_HOST, daddr: CLUSTER_NODE, dport: port, iface: "other", hooks: policy.hooks }).blocked === "certain";
+  return (
+    evaluatorOf(policy).evaluate({ version, saddr: INTERNET_HOST, daddr: CLUSTER_NODE, dport: port, iface: "other", hooks: policy.hooks }).blocked === "certain"
+  );
 }
 
 /** Whether a rule lets TCP to the port through, over this IP version, when its peer conditions match. */
@@ -67,7 +71,8 @@ export function acceptsPort(rule: LintRule, port: number, version: IpVersion): b
   return rule.conditions.every((condition) => {
     if (condition.kind === "family") return condition.versions.includes(version);
     if (condition.kind === "protocol") return condition.negated !== condition.protocols.some((name) => name === "tcp" || name === "6");
-    if (condition.kind === "port" && condition.field === "dport") return condition.negated !== condition.ranges.some((range) => range.from <= port && port <= range.to);
+    if (condition.kind === "port" && condition.field === "dport")
+      return condition.negated !== condition.ranges.some((range) => range.from <= port && port <= range.to);
     return true;
   });
 }

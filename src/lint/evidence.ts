@@ -66,7 +66,8 @@ export function scopeEvidence(scope: ScopeModel, pairs: readonly ClusterPorts[])
 
 /** A policy's own word: it opens a bus port with its client port (cluster), or Sentinel's port (not one). */
 export function policyEvidence(policy: Policy): EvidenceItem[] {
-  if (policy.managedService) return [{ stance: "not-cluster", what: `${policy.name} guards ${policy.managedService}, which runs the cluster bus itself`, at: policy.at }];
+  if (policy.managedService)
+    return [{ stance: "not-cluster", what: `${policy.name} guards ${policy.managedService}, which runs the cluster bus itself`, at: policy.at }];
   // Both directions together: a security group may open the client port inbound and the bus outbound.
   const opened = openedPorts(policy.in);
   for (const [port, at] of openedPorts(policy.out)) if (!opened.has(port)) opened.set(port, at);

@@ -125,7 +125,11 @@ function readTree(sources: readonly LintSource[], options: LintOptions, read: st
   const parsed: ParsedFile[] = [];
   const texts = new Map<string, string>();
   for (const source of sources) {
-    const file = parseFile(source, detect(source), { ...(options.hcl ? { hcl: options.hcl } : {}), ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), varsFor });
+    const file = parseFile(source, detect(source), {
+      ...(options.hcl ? { hcl: options.hcl } : {}),
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      varsFor,
+    });
     options.checkpoint?.();
     if (file.kind === "not-read") notRead.push({ file: file.path, reason: file.reason, ...(file.position ?? {}) });
     else if (file.kind !== "ignored") {
@@ -146,7 +150,8 @@ export function lint(sources: readonly LintSource[], options: LintOptions = {}):
   const unique = new Map<string, LintFinding>();
   // Each scope is let go once its rules have run: a tree of thousands of folders is not held at once.
   for (let index = 0; index < scopes.length; index++) {
-    for (const found of lintScope(scopes[index] as ScopeModel, treeEvidence, options.checkpoint)) unique.set(`${found.ruleId}|${found.file}|${found.line}|${found.column}|${found.message}`, found);
+    for (const found of lintScope(scopes[index] as ScopeModel, treeEvidence, options.checkpoint))
+      unique.set(`${found.ruleId}|${found.file}|${found.line}|${found.column}|${found.message}`, found);
     scopes[index] = EMPTY_SCOPE;
   }
   return { findings: [...unique.values()].sort(compareFindings), read, notRead };

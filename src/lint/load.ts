@@ -52,7 +52,7 @@ function decode(path: string, bytes: Buffer, explicit: boolean): LintSource | No
 
 /** Reads at most `max` bytes: a file that grows while read is still bounded. */
 async function readBounded(path: string, explicit: boolean, max: number): Promise<LintSource | NotRead> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(path, "r");
     const info = await handle.stat();
@@ -120,7 +120,12 @@ async function walk(root: string, found: string[], notRead: NotRead[]): Promise<
       notRead.push({ file: dir, reason: `cannot read: ${reason(error)}` });
       return [];
     });
-    if (await isHelmChart(dir, entries.map((entry) => entry.name))) {
+    if (
+      await isHelmChart(
+        dir,
+        entries.map((entry) => entry.name),
+      )
+    ) {
       notRead.push({ file: dir, reason: CHART_REASON });
       continue;
     }

@@ -78,7 +78,8 @@ function indentFunction(text: string): IndentOf {
   };
 }
 
-const SCALAR_VARS = (vars: AnsibleVars): Map<string, string> => new Map([...vars].flatMap(([key, value]) => (typeof value === "string" ? [[key, value] as [string, string]] : [])));
+const SCALAR_VARS = (vars: AnsibleVars): Map<string, string> =>
+  new Map([...vars].flatMap(([key, value]) => (typeof value === "string" ? [[key, value] as [string, string]] : [])));
 
 function firewallFile(path: string, partial: Partial<Extract<ParsedFile, { kind: "firewall" }>>): ParsedFile {
   return { kind: "firewall", path, policies: [], zones: [], services: new Map(), evidence: [], nodes: [], ...partial };
@@ -104,10 +105,20 @@ function parseYamlFile(source: LintSource, text: string, context: ParseContext):
   if (decided === "compose") return { kind: "compose", path: source.path, services };
   if (decided === "ansible") return ansibleFile(source.path, ansible, indentFunction(text));
   if (/(^|\/)(Chart|values[^/]*)\.ya?ml$/.test(source.path) || /^\s*#.*helm template/m.test(text.slice(0, 512))) {
-    return source.explicit ? { kind: "not-read", path: source.path, reason: "Helm chart values, not manifests: lint the rendered chart (`helm template NAME CHART | busdoctor lint -`)" } : { kind: "ignored", path: source.path };
+    return source.explicit
+      ? {
+          kind: "not-read",
+          path: source.path,
+          reason: "Helm chart values, not manifests: lint the rendered chart (`helm template NAME CHART | busdoctor lint -`)",
+        }
+      : { kind: "ignored", path: source.path };
   }
   if (isAnsibleVarsFile(source.path) || /(^|\/)kustomization\.ya?ml$/.test(source.path)) return { kind: "ignored", path: source.path };
-  return { kind: "not-read", path: source.path, reason: "YAML that is neither Kubernetes manifests (apiVersion/kind), a compose file (services:) nor Ansible tasks" };
+  return {
+    kind: "not-read",
+    path: source.path,
+    reason: "YAML that is neither Kubernetes manifests (apiVersion/kind), a compose file (services:) nor Ansible tasks",
+  };
 }
 
 function ansibleFile(path: string, ansible: AnsibleFirewall, indentOf: IndentOf): ParsedFile {
@@ -152,12 +163,22 @@ function scriptFile(path: string, text: string): ParsedFile {
   const script = parseFirewallScript(text, path);
   const indentOf = indentFunction(text);
   const policies: Policy[] = [];
-  for (const ruleset of [script.iptables, script.ip6tables]) if (ruleset) for (const policy of hostPolicies(ruleset, "iptables-command", indentOf)) policies.push(policy);
+  for (const ruleset of [script.iptables, script.ip6tables])
+    if (ruleset) for (const policy of hostPolicies(ruleset, "iptables-command", indentOf)) policies.push(policy);
   if (script.nft) for (const policy of hostPolicies(script.nft, "nft-command", indentOf)) policies.push(policy);
-  if (script.ufw) for (const policy of hostPolicies({ source: "ufw", chains: ufwChains(script.ufw, { file: path, line: 1, column: 1 }) }, "ufw-command", indentOf)) policies.push(policy);
+  if (script.ufw)
+    for (const policy of hostPolicies({ source: "ufw", chains: ufwChains(script.ufw, { file: path, line: 1, column: 1 }) }, "ufw-command", indentOf))
+      policies.push(policy);
   const zones: PendingZone[] = [...(script.firewalld?.zones.values() ?? [])].map((zone) => ({ zone, form: "firewalld-command", indentOf }));
   const redis = scriptRedis(script.others);
-  return firewallFile(path, { policies, zones, services: script.firewalld?.services ?? new Map(), evidence: redis.evidence, nodes: redis.nodes, words: redis.words });
+  return firewallFile(path, {
+    policies,
+    zones,
+    services: script.firewalld?.services ?? new Map(),
+    evidence: redis.evidence,
+    nodes: redis.nodes,
+    words: redis.words,
+  });
 }
 
 function redisConfFile(path: string, text: string): ParsedFile {
@@ -189,7 +210,9 @@ function parseKnown(source: LintSource, detection: Extract<Detection, { kind: st
   const { path } = source;
   const vars = context.varsFor(path);
   const terraformTemplate = /\.tftpl$|\.tpl$/.test(path);
-  const text = detection.template ? renderTemplate(source.text, SCALAR_VARS(vars), { dollarBraces: terraformTemplate, blankControl: detection.kind !== "redis-conf" }) : source.text;
+  const text = detection.template
+    ? renderTemplate(source.text, SCALAR_VARS(vars), { dollarBraces: terraformTemplate, blankControl: detection.kind !== "redis-conf" })
+    : source.text;
   const indentOf = indentFunction(text);
   switch (detection.kind) {
     case "yaml":
@@ -208,7 +231,9 @@ function parseKnown(source: LintSource, detection: Extract<Detection, { kind: st
       return firewallFile(path, { policies: hostPolicies(parseNftJson(text, path), "nft-json", indentOf) });
     case "ufw-status": {
       const state = parseUfwStatus(text, path);
-      return firewallFile(path, { policies: hostPolicies({ source: "ufw", chains: ufwChains(state, { file: path, line: 1, column: 1 }) }, "ufw-status", indentOf) });
+      return firewallFile(path, {
+        policies: hostPolicies({ source: "ufw", chains: ufwChains(state, { file: path, line: 1, column: 1 }) }, "ufw-status", indentOf),
+      });
     }
     case "firewalld-zone":
       return firewallFile(path, { zones: [{ zone: parseZoneXml(text, path, posix.basename(path).replace(/\.xml.*$/, "")), form: "firewalld-xml", indentOf }] });
@@ -223,15 +248,25 @@ function parseKnown(source: LintSource, detection: Extract<Detection, { kind: st
 
 export function parseFile(source: LintSource, detection: Detection, context: ParseContext): ParsedFile {
   if ("notRead" in detection) return { kind: "not-read", path: source.path, reason: detection.notRead };
-  if ("unknown" in detection) return source.explicit ? { kind: "not-read", path: source.path, reason: "not a format busdoctor lint reads (see `busdoctor lint --help`)" } : { kind: "ignored", path: source.path };
+  if ("unknown" in detection)
+    return source.explicit
+      ? { kind: "not-read", path: source.path, reason: "not a format busdoctor lint reads (see `busdoctor lint --help`)" }
+      : { kind: "ignored", path: source.path };
   try {
     return parseKnown(source, detection, context);
   } catch (error) {
     if (error instanceof LintInputError && !detection.template && /\{%-?\s*(if|for|set|block|include)\b/.test(source.text)) {
-      return { kind: "not-read", path: source.path, reason: `a Jinja template (\`{% ... %}\`), not ${detection.kind} until rendered (${error.reason})`, ...(error.position ? { position: error.position } : {}) };
+      return {
+        kind: "not-read",
+        path: source.path,
+        reason: `a Jinja template (\`{% ... %}\`), not ${detection.kind} until rendered (${error.reason})`,
+        ...(error.position ? { position: error.position } : {}),
+      };
     }
-    if (error instanceof LintInputError) return { kind: "not-read", path: source.path, reason: error.reason, ...(error.position ? { position: error.position } : {}) };
-    if (error instanceof FirewallParseError) return { kind: "not-read", path: source.path, reason: error.reason, ...(error.position ? { position: error.position } : {}) };
+    if (error instanceof LintInputError)
+      return { kind: "not-read", path: source.path, reason: error.reason, ...(error.position ? { position: error.position } : {}) };
+    if (error instanceof FirewallParseError)
+      return { kind: "not-read", path: source.path, reason: error.reason, ...(error.position ? { position: error.position } : {}) };
     // A parser past its depth (a file nested thousands deep): this file only, never the run.
     if (error instanceof RangeError) return { kind: "not-read", path: source.path, reason: "nested too deeply to read" };
     throw error;

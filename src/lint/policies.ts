@@ -136,7 +136,13 @@ function syntaxOf(form: HostForm, chain: FirewallChain, moduleName: string): Rul
   switch (form) {
     case "iptables-save":
     case "iptables-command":
-      return { syntax: "iptables", table: chain.table, chain: chain.name, form: form === "iptables-save" ? "save" : "command", tool: chain.family === "ip6" ? "ip6tables" : "iptables" };
+      return {
+        syntax: "iptables",
+        table: chain.table,
+        chain: chain.name,
+        form: form === "iptables-save" ? "save" : "command",
+        tool: chain.family === "ip6" ? "ip6tables" : "iptables",
+      };
     case "nft-file":
     case "nft-command":
       return { syntax: "nft", family: chain.family, table: chain.table, chain: chain.name, form: form === "nft-file" ? "file" : "command" };
@@ -185,7 +191,12 @@ export type IndentOf = (line: number) => string;
  * A host firewall ruleset as lint layers: one per table (its base chains and the chains they jump
  * to), each direction with the hooks a connection in that direction passes.
  */
-export function hostPolicies(ruleset: Ruleset, form: HostForm, indentOf: IndentOf, options: { moduleName?: string; placement?: Placement | undefined } = {}): Policy[] {
+export function hostPolicies(
+  ruleset: Ruleset,
+  form: HostForm,
+  indentOf: IndentOf,
+  options: { moduleName?: string; placement?: Placement | undefined } = {},
+): Policy[] {
   const moduleName = options.moduleName ?? "";
   const tables = new Map<string, FirewallChain[]>();
   for (const chain of ruleset.chains) {
@@ -207,7 +218,12 @@ export function hostPolicies(ruleset: Ruleset, form: HostForm, indentOf: IndentO
       const main = base.find((chain) => chain.hook === (direction === "in" ? "input" : "output")) ?? base[0];
       if (main === undefined) continue;
       const rules = main.rules;
-      const placementIndent = rules.length > 0 ? (rules[0]?.indent ?? "") : main.end ? `${indentOf(main.end.line)}${form === "nft-file" ? "\t" : form === "firewalld-xml" ? "  " : ""}` : "";
+      const placementIndent =
+        rules.length > 0
+          ? (rules[0]?.indent ?? "")
+          : main.end
+            ? `${indentOf(main.end.line)}${form === "nft-file" ? "\t" : form === "firewalld-xml" ? "  " : ""}`
+            : "";
       const placement = options.placement ?? (main.end ? { at: main.end, indent: placementIndent } : undefined);
       policy[direction] = {
         chains: lintChains,

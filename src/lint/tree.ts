@@ -91,7 +91,8 @@ function baseScope(parts: ScopeParts, tree: TreeIndex): ScopeModel {
         for (const pending of file.zones) {
           const services = new Map([...tree.services, ...file.services]);
           const ruleset = { source: "firewalld" as const, chains: [zoneChain(pending.zone, services)] };
-          for (const policy of hostPolicies(ruleset, pending.form, pending.indentOf, pending.moduleName ? { moduleName: pending.moduleName } : {})) scope.policies.push(policy);
+          for (const policy of hostPolicies(ruleset, pending.form, pending.indentOf, pending.moduleName ? { moduleName: pending.moduleName } : {}))
+            scope.policies.push(policy);
         }
         for (const item of file.evidence) scope.evidence.push(item);
         for (const node of file.nodes) scope.nodes.push(node);
@@ -123,7 +124,13 @@ function withInstance(base: ScopeModel, instance: ModuleInstance, texts: Readonl
     for (const item of textEvidence(rendered, template.path)) scope.evidence.push(item);
     if (/redis|valkey|\.conf/.test(posix.basename(template.path))) {
       try {
-        scope.nodes.push(factsFromDirectives(parseRedisConfText(rendered, template.path), `${posix.basename(template.path)} rendered by ${instance.call ? `module ${instance.call.name}` : "templatefile"}`, template.at));
+        scope.nodes.push(
+          factsFromDirectives(
+            parseRedisConfText(rendered, template.path),
+            `${posix.basename(template.path)} rendered by ${instance.call ? `module ${instance.call.name}` : "templatefile"}`,
+            template.at,
+          ),
+        );
       } catch {
         // A template that is no redis.conf once rendered: its evidence was still read above.
       }

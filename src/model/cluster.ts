@@ -3,16 +3,7 @@
 export type NodeRole = "master" | "slave";
 
 /** Flags as CLUSTER NODES prints them (`myself,master`, `slave,fail?`, `master,noaddr,nofailover`...). */
-export type NodeFlag =
-  | "myself"
-  | "master"
-  | "slave"
-  | "fail?"
-  | "fail"
-  | "handshake"
-  | "noaddr"
-  | "nofailover"
-  | "noflags";
+export type NodeFlag = "myself" | "master" | "slave" | "fail?" | "fail" | "handshake" | "noaddr" | "nofailover" | "noflags";
 
 export interface SlotRange {
   start: number;

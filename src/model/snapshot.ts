@@ -19,9 +19,7 @@ export type CommandErrorKind =
   | "protocol" // the reply broke RESP or a size limit (garbage, a 200 MB reply, data nobody asked for)
   | "error"; // any other -ERR reply
 
-export type CommandResult =
-  | { ok: true; reply: RawReply; ms: number }
-  | { ok: false; kind: CommandErrorKind; error: string; ms: number };
+export type CommandResult = { ok: true; reply: RawReply; ms: number } | { ok: false; kind: CommandErrorKind; error: string; ms: number };
 
 /** The read-only commands busdoctor sends to every node (see the notes: nothing else). */
 export type NodeCommand =

@@ -91,7 +91,20 @@ function linkEntries(reply: RawReply): RawReply[] {
 }
 
 /** An entry exactly as redis-server 7.0 prints it (addNodeReplyForClusterLink), values checked but the id. */
-type RedisLinkEntry = ["direction", "to" | "from", "node", string, "create-time", number, "events", string, "send-buffer-allocated", number, "send-buffer-used", number];
+type RedisLinkEntry = [
+  "direction",
+  "to" | "from",
+  "node",
+  string,
+  "create-time",
+  number,
+  "events",
+  string,
+  "send-buffer-allocated",
+  number,
+  "send-buffer-used",
+  number,
+];
 const REDIS_ORDER = ["direction", "node", "create-time", "events", "send-buffer-allocated", "send-buffer-used"] as const;
 
 /**
@@ -131,9 +144,7 @@ function parseLink(entry: RawReply, entryNumber: number): ClusterLink {
   };
   const integer = (name: string): number => {
     const found = value(name);
-    return isCount(found)
-      ? found
-      : fail(`expected ${name} as a non-negative integer, got ${quote(found)}`);
+    return isCount(found) ? found : fail(`expected ${name} as a non-negative integer, got ${quote(found)}`);
   };
 
   const direction = text("direction");

@@ -5,17 +5,7 @@ import { forEachLine, isPrintable, ownString, parseUnsignedIn, quote, textIs } f
 
 const WHAT = "CLUSTER NODES";
 /** Redis prints these in this order (representClusterNodeFlags); `noflags` when none applies. */
-const NODE_FLAGS: readonly NodeFlag[] = [
-  "myself",
-  "master",
-  "slave",
-  "fail?",
-  "fail",
-  "handshake",
-  "noaddr",
-  "nofailover",
-  "noflags",
-];
+const NODE_FLAGS: readonly NodeFlag[] = ["myself", "master", "slave", "fail?", "fail", "handshake", "noaddr", "nofailover", "noflags"];
 const FIXED_FIELDS = ["id", "ip:port@cport", "flags", "master", "ping-sent", "pong-recv", "config-epoch", "link-state"];
 const SPACE = 32;
 const DASH = 45;
@@ -73,10 +63,12 @@ function parseNodeLine(raw: string, number: number, shared: SharedNodeValues, no
     fail(raw, number, `expected at least ${FIXED_FIELDS.length} fields (${FIXED_FIELDS.join(" ")}), got ${count}`);
   }
   const head = known ?? readHead(raw, number, line, shared);
-  const pingSentMs = parseUnsignedIn(line, startOf(4), endOf(4)) ?? fail(raw, number, `expected ping-sent in unix ms (0 if none), got ${quote(fieldOf(line, 4))}`);
+  const pingSentMs =
+    parseUnsignedIn(line, startOf(4), endOf(4)) ?? fail(raw, number, `expected ping-sent in unix ms (0 if none), got ${quote(fieldOf(line, 4))}`);
   const pongRecvMs = parseUnsignedIn(line, startOf(5), endOf(5)) ?? fail(raw, number, `expected pong-recv in unix ms, got ${quote(fieldOf(line, 5))}`);
   const configEpoch = parseUnsignedIn(line, startOf(6), endOf(6)) ?? fail(raw, number, `expected config-epoch as an integer, got ${quote(fieldOf(line, 6))}`);
-  const linkState = linkStateIn(line, startOf(7), endOf(7)) ?? fail(raw, number, `expected link-state connected or disconnected, got ${quote(fieldOf(line, 7))}`);
+  const linkState =
+    linkStateIn(line, startOf(7), endOf(7)) ?? fail(raw, number, `expected link-state connected or disconnected, got ${quote(fieldOf(line, 7))}`);
 
   while (line.charCodeAt(next) === SPACE) next += 1;
   const slotFields = shared.slotsAt(head.node, line, Math.min(next, line.length), line.length);
@@ -115,9 +107,19 @@ function readHead(raw: string, number: number, line: string, shared: SharedNodeV
   const address = shared.addressAt(node, line, startOf(1), endOf(1)) ?? fail(raw, number, `expected ip:port@cport[,hostname], got ${quote(fieldOf(line, 1))}`);
   const flags = parseFlags(fieldOf(line, 2)) ?? fail(raw, number, `expected flags among ${NODE_FLAGS.join(",")}, got ${quote(fieldOf(line, 2))}`);
   const noMaster = endOf(3) === startOf(3) + 1 && line.charCodeAt(startOf(3)) === DASH;
-  const master = noMaster ? null : (shared.nodeAt(line, startOf(3), endOf(3)) ?? fail(raw, number, `expected the master's node id or "-", got ${quote(fieldOf(line, 3))}`));
+  const master = noMaster
+    ? null
+    : (shared.nodeAt(line, startOf(3), endOf(3)) ?? fail(raw, number, `expected the master's node id or "-", got ${quote(fieldOf(line, 3))}`));
   const text = ownString(line.slice(0, endOf(3)));
-  node.head = Object.freeze({ text, node, address, flags, role: roleOf(flags), myself: flags.includes("myself"), masterId: master === null ? null : master.id });
+  node.head = Object.freeze({
+    text,
+    node,
+    address,
+    flags,
+    role: roleOf(flags),
+    myself: flags.includes("myself"),
+    masterId: master === null ? null : master.id,
+  });
   return node.head;
 }
 

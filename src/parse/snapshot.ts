@@ -132,7 +132,8 @@ function cleaned(snapshot: Snapshot): Snapshot {
     seeds: snapshot.seeds.map(shown),
     settings: { ...snapshot.settings, user: typeof user === "string" ? shown(user) : null },
     nodes: snapshot.nodes.map(cleanNode),
-    baseline: snapshot.baseline === null || snapshot.baseline === undefined ? null : { ...snapshot.baseline, clusterInfo: cleanResults(snapshot.baseline.clusterInfo) },
+    baseline:
+      snapshot.baseline === null || snapshot.baseline === undefined ? null : { ...snapshot.baseline, clusterInfo: cleanResults(snapshot.baseline.clusterInfo) },
     ...(snapshot.outOfScope === undefined ? {} : { outOfScope: snapshot.outOfScope.map(cleanSkipped) }),
     ...(snapshot.firstLook === undefined || snapshot.firstLook === null
       ? {}

@@ -68,8 +68,7 @@ function isKnownByPeers(analysis: ClusterAnalysis, node: NewNode, summary: NodeS
 
 function joinedChecks(analysis: ClusterAnalysis, summary: NodeSummary): PreflightCheck[] {
   const others = analysis.nodes.filter((other) => other.address !== summary.address);
-  const cell = (observer: string, peer: string): LinkCell | undefined =>
-    analysis.links.find((link) => link.observer === observer && link.peer === peer);
+  const cell = (observer: string, peer: string): LinkCell | undefined => analysis.links.find((link) => link.observer === observer && link.peer === peer);
   const seen = others.map((other) => cellItem(other.address, cell(other.address, summary.address), analysis, summary.address));
   const it = summary.address;
   const checks = [summarizeItems("seen-by-peers", seen, `existing nodes hear ${it} (fresh PONG, no ping pending)`, `existing nodes do not hear ${it}`)];
@@ -105,13 +104,20 @@ function notJoinedChecks(analysis: ClusterAnalysis, node: NewNode, seed: string)
     return { node: other.address, status, reason: `its bus port from here: ${describePortProbe(other.busProbe)}`, ...withCommand };
   });
   const peersSide = bus === null ? "" : `; whether each existing node can reach ${bus} cannot be tested from here: run the command shown on each node's host`;
-  const check = summarizeItems("peer-bus-ports", items, `existing nodes' bus ports accept TCP from here${peersSide}`, `existing nodes' bus ports do not accept TCP from here${peersSide}`);
+  const check = summarizeItems(
+    "peer-bus-ports",
+    items,
+    `existing nodes' bus ports accept TCP from here${peersSide}`,
+    `existing nodes' bus ports do not accept TCP from here${peersSide}`,
+  );
   return [joined, check];
 }
 
 export function clusterChecks(cluster: ClusterFacts, node: NewNode): PreflightCheck[] {
   if (cluster.snapshot === null) {
-    return [{ name: "cluster-views", status: "fail", reason: `could not read the cluster's views from ${cluster.seed}: ${cluster.error ?? "no reason given"}` }];
+    return [
+      { name: "cluster-views", status: "fail", reason: `could not read the cluster's views from ${cluster.seed}: ${cluster.error ?? "no reason given"}` },
+    ];
   }
   const { analysis } = diagnose(cluster.snapshot);
   const summary = findNewNode(analysis, node);

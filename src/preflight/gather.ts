@@ -31,7 +31,10 @@ export interface PreflightRequest {
 
 async function queryTarget(target: HostPort, settings: ClientSettings): Promise<Omit<TargetFacts, "busProbes">> {
   const { host, port } = target;
-  const [clientProbe, { connection, replies }] = await Promise.all([probeTcp(host, port, settings.timeoutMs), queryNodeOnce(target, settings, TARGET_COMMANDS)]);
+  const [clientProbe, { connection, replies }] = await Promise.all([
+    probeTcp(host, port, settings.timeoutMs),
+    queryNodeOnce(target, settings, TARGET_COMMANDS),
+  ]);
   return { host, port, clientProbe, connection, replies };
 }
 

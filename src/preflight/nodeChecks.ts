@@ -44,7 +44,11 @@ function busPortCheck(target: TargetFacts, plan: BusPlan): PreflightCheck {
   const name = "bus-port";
   const { listening } = plan;
   if (listening === null) {
-    return { name, status: "fail", reason: `no bus port known: client port ${target.port} + 10000 is past 65535 and the node did not say (CONFIG GET cluster-port)` };
+    return {
+      name,
+      status: "fail",
+      reason: `no bus port known: client port ${target.port} + 10000 is past 65535 and the node did not say (CONFIG GET cluster-port)`,
+    };
   }
   const probe = findProbe(target.busProbes, target.host, listening.port);
   if (probe === null) return { name, status: "skip", reason: `${formatAddress(target.host, listening.port)} was not probed` };

@@ -24,9 +24,7 @@ export function renderPreflightText(report: PreflightReport, exitCode: number): 
   const passed = report.checks.filter((check) => check.status === "pass").length;
   const skipped = report.checks.length - passed - failed.length;
   lines.push(
-    failed.length > 0
-      ? `RESULT FAIL: ${failed.join(", ")} failed (exit ${exitCode})`
-      : `RESULT PASS: ${passed} passed, ${skipped} skipped (exit ${exitCode})`,
+    failed.length > 0 ? `RESULT FAIL: ${failed.join(", ")} failed (exit ${exitCode})` : `RESULT PASS: ${passed} passed, ${skipped} skipped (exit ${exitCode})`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -124,7 +124,11 @@ export function toJsonReport(report: CheckReport, exitCode: number): JsonCheckRe
     problems: groupProblems(analysis),
     phase: jsonPhase(diagnosis.phase),
     coverage: jsonCoverage(diagnosis.coverage),
-    failovers: diagnosis.failovers.map((failover) => ({ ...failover, slots: failover.slots.map((range) => ({ start: range.start, end: range.end })), replicas: [...failover.replicas] })),
+    failovers: diagnosis.failovers.map((failover) => ({
+      ...failover,
+      slots: failover.slots.map((range) => ({ start: range.start, end: range.end })),
+      replicas: [...failover.replicas],
+    })),
     secondLook: [...diagnosis.secondLook],
   };
 }
@@ -220,7 +224,11 @@ function jsonCoverage(coverage: Coverage): Coverage {
     minimum: coverage.minimum,
     missing: [...coverage.missing],
     assumptions: [...coverage.assumptions],
-    nodes: coverage.nodes.map((node) => ({ address: node.address, read: [...node.read], notRead: node.notRead.map((entry) => ({ command: entry.command, reason: entry.reason })) })),
+    nodes: coverage.nodes.map((node) => ({
+      address: node.address,
+      read: [...node.read],
+      notRead: node.notRead.map((entry) => ({ command: entry.command, reason: entry.reason })),
+    })),
     looks: { count: coverage.looks.count, intervalMs: coverage.looks.intervalMs, reasons: [...coverage.looks.reasons] },
   };
 }

@@ -35,9 +35,7 @@ export function numberAddresses(analysis: ClusterAnalysis): string[] {
 export function buildLinkGrid(analysis: ClusterAnalysis): LinkGrid {
   const addresses = numberAddresses(analysis);
   const byPair = new Map(analysis.links.map((cell) => [pairKey(cell.observer, cell.peer), cell.state]));
-  const rows = addresses.map((observer) =>
-    addresses.map((peer): GridCell => (observer === peer ? "self" : (byPair.get(pairKey(observer, peer)) ?? null))),
-  );
+  const rows = addresses.map((observer) => addresses.map((peer): GridCell => (observer === peer ? "self" : (byPair.get(pairKey(observer, peer)) ?? null))));
   return { addresses, rows };
 }
 

@@ -6,18 +6,7 @@ import { hostOf } from "../cluster/address.js";
 import { addressLabel, describePort, formatSlots, nodeStateLabel, roleLabel, shortId } from "./describe.js";
 import { numberAddresses } from "./linkGrid.js";
 
-export const NODE_COLUMNS = [
-  "#",
-  "address",
-  "id",
-  "role",
-  "master",
-  "client",
-  "bus",
-  "state",
-  "flagged",
-  "slots",
-] as const;
+export const NODE_COLUMNS = ["#", "address", "id", "role", "master", "client", "bus", "state", "flagged", "slots"] as const;
 
 export type NodeColumn = (typeof NODE_COLUMNS)[number];
 

@@ -52,7 +52,10 @@ export function verdictText(diagnosis: Diagnosis): string {
   if (diagnosis.health === "unknown") return `too little could be read to diagnose: ${coverage.missing[0] ?? "no node gave its view"}`;
   if (phase.name === "recovering") return phase.summary;
   if (rootCause) {
-    const more = coRootCauses.length === 0 ? "" : `; and ${plural(coRootCauses.length, "more independent cause")}: ${coRootCauses.map((finding) => finding.code).join(", ")}`;
+    const more =
+      coRootCauses.length === 0
+        ? ""
+        : `; and ${plural(coRootCauses.length, "more independent cause")}: ${coRootCauses.map((finding) => finding.code).join(", ")}`;
     return `${rootCause.summary}${more}`;
   }
   if (coverage.level === "partial") return `no problem found in what could be read, but ${coverage.missing[0] ?? "some views are missing"}`;

@@ -30,7 +30,8 @@ function commandCounts(report: CheckReport): string {
   if (answered.length === 0) return "no command answered";
   const counts = COMMAND_GROUPS.map(([label, commands]) => ({
     label,
-    count: answered.filter((node) => commands.every((command) => node.read.includes(command) || !node.notRead.some((entry) => entry.command === command))).length,
+    count: answered.filter((node) => commands.every((command) => node.read.includes(command) || !node.notRead.some((entry) => entry.command === command)))
+      .length,
   }));
   const everywhere = counts.filter((entry) => entry.count === answered.length && entry.label !== "PING").map((entry) => entry.label);
   const partly = counts.filter((entry) => entry.count < answered.length).map((entry) => `${entry.label} from ${entry.count}`);
@@ -76,7 +77,10 @@ export function keyEvidence(report: CheckReport, limit = KEY_EVIDENCE_LINES): { 
 
 /** "AWS security group of the nodes (the bus has...)" -> "AWS security group": a place named, not explained. */
 function shortPlace(where: string): string {
-  return where.replace(/\s*\(.*$/, "").replace(/ (of|on|selecting) the .*$/, "").replace(/ and .*$/, "");
+  return where
+    .replace(/\s*\(.*$/, "")
+    .replace(/ (of|on|selecting) the .*$/, "")
+    .replace(/ and .*$/, "");
 }
 
 function fixKey(fix: Fix): string {
@@ -104,6 +108,13 @@ export function leadFixes(report: CheckReport): { fixes: Fix[]; elsewhere: strin
   const sources = causes.length > 0 ? causes : consequences.filter((finding) => finding.fix.length > 0).slice(0, 1);
   const fixes = uniqueFixes(sources.map((finding) => finding.fix[0] as Fix));
   const lead = new Set(fixes.map((fix) => fix.where));
-  const elsewhere = [...new Set(sources.flatMap((finding) => finding.fix.slice(1).map((fix) => fix.where)).filter((where) => !lead.has(where)).map(shortPlace))];
+  const elsewhere = [
+    ...new Set(
+      sources
+        .flatMap((finding) => finding.fix.slice(1).map((fix) => fix.where))
+        .filter((where) => !lead.has(where))
+        .map(shortPlace),
+    ),
+  ];
   return { fixes, elsewhere };
 }

@@ -20,7 +20,10 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Steps in the order they happened; steps at the same instant keep the order they were recorded in. */
 export function orderedSteps(incident: Incident): IncidentStep[] {
-  return incident.steps.map((step, index) => ({ step, index })).sort((a, b) => a.step.at - b.step.at || a.index - b.index).map(({ step }) => step);
+  return incident.steps
+    .map((step, index) => ({ step, index }))
+    .sort((a, b) => a.step.at - b.step.at || a.index - b.index)
+    .map(({ step }) => step);
 }
 
 function status(incident: Incident): string {
@@ -42,7 +45,9 @@ export function renderTimeline({ incident, alerts }: IncidentRecord): string {
   let previous = first;
   lines.push(`  ${"time (UTC)".padEnd(12)}  ${"since start".padStart(11)}  ${"step".padStart(9)}  ${"".padEnd(19)}`.trimEnd());
   for (const step of steps) {
-    lines.push(`  ${clock(step.at)}  ${`+${seconds(step.at - first)}`.padStart(11)}  ${`+${seconds(step.at - previous)}`.padStart(9)}  ${STEP_NAMES[step.kind].padEnd(19)} ${step.detail}`);
+    lines.push(
+      `  ${clock(step.at)}  ${`+${seconds(step.at - first)}`.padStart(11)}  ${`+${seconds(step.at - previous)}`.padStart(9)}  ${STEP_NAMES[step.kind].padEnd(19)} ${step.detail}`,
+    );
     previous = step.at;
   }
   if (alerts.length > 0) lines.push("", "Alerts:", ...alerts.map(alertLine));

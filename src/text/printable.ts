@@ -9,7 +9,7 @@
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-function escape(char: string): string {
+function escapeChar(char: string): string {
   const named = NAMED[char];
   if (named !== undefined) return named;
   const code = char.codePointAt(0) ?? 0;
@@ -23,5 +23,5 @@ function escape(char: string): string {
 export function printable(text: string, maxChars = Number.POSITIVE_INFINITY): string {
   const cut = text.length > maxChars ? `${text.slice(0, maxChars)}... (${text.length - maxChars} more characters)` : text;
   UNPRINTABLE.lastIndex = 0;
-  return UNPRINTABLE.test(cut) ? cut.replace(UNPRINTABLE, escape) : cut;
+  return UNPRINTABLE.test(cut) ? cut.replace(UNPRINTABLE, escapeChar) : cut;
 }

@@ -95,7 +95,8 @@ export class ClusterSeries {
       this.recreationLast.set(pair, link.linkRecreations);
     }
     // Nodes that left the cluster take their counters with them.
-    for (const map of [this.messageTotals, this.messageLast, this.recreationTotals, this.bufferLimitTotals, this.bufferLimitLast]) for (const address of map.keys()) if (!members.has(address)) map.delete(address);
+    for (const map of [this.messageTotals, this.messageLast, this.recreationTotals, this.bufferLimitTotals, this.bufferLimitLast])
+      for (const address of map.keys()) if (!members.has(address)) map.delete(address);
     for (const pair of this.recreationLast.keys()) if (!members.has(pair.slice(0, pair.indexOf("|")))) this.recreationLast.delete(pair);
   }
 }

@@ -78,14 +78,28 @@ export function signalSteps(incident: Incident, signals: SampleSignals, previous
       const observers = [...new Set(flagged.filter((link) => link.peer === first.peer).map((link) => link.observer))];
       add(flag, [first.peer], `${observers.join(", ")} flag ${first.peer} ${flag === "pfail" ? "fail?" : "fail"}`);
     } else if (counted.length > 0) {
-      add(flag, counted.map((node) => node.address), `cluster_slots_${flag} > 0 on ${counted.map((node) => node.address).join(", ")}`);
+      add(
+        flag,
+        counted.map((node) => node.address),
+        `cluster_slots_${flag} > 0 on ${counted.map((node) => node.address).join(", ")}`,
+      );
     }
   }
   const failing = signals.nodes.filter((node) => node.clusterState === "fail");
-  if (failing.length > 0) add("cluster-state-fail", failing.map((node) => node.address), `${failing.map((node) => node.address).join(", ")} report cluster_state:fail`);
+  if (failing.length > 0)
+    add(
+      "cluster-state-fail",
+      failing.map((node) => node.address),
+      `${failing.map((node) => node.address).join(", ")} report cluster_state:fail`,
+    );
   const roleBefore = new Map((previous?.nodes ?? []).map((node) => [node.address, node.role]));
   const promoted = signals.nodes.filter((node) => node.role === "master" && roleBefore.get(node.address) === "slave");
-  if (promoted.length > 0) add("failover", promoted.map((node) => node.address), `${promoted.map((node) => node.address).join(", ")} promoted from replica to master`);
+  if (promoted.length > 0)
+    add(
+      "failover",
+      promoted.map((node) => node.address),
+      `${promoted.map((node) => node.address).join(", ")} promoted from replica to master`,
+    );
   return added;
 }
 

@@ -9,7 +9,17 @@ import { advanceGossipWindow, classicReadings, rememberClients, type GossipWindo
 import { earlyPicture, type EarlyPicture } from "./early.js";
 import { applyHold, causeFindings, countUnresponsive, earlyReadings, HOLD_RECHECK_MS } from "./earlyReadings.js";
 import type { Alert, Incident, Reading, WatchEvent } from "../model/events.js";
-import { addStep, allResolved, emptyIncidentBook, firstPendingPing, incidentFor, openIncident, phaseSteps, signalSteps, type IncidentBook } from "./incidents.js";
+import {
+  addStep,
+  allResolved,
+  emptyIncidentBook,
+  firstPendingPing,
+  incidentFor,
+  openIncident,
+  phaseSteps,
+  signalSteps,
+  type IncidentBook,
+} from "./incidents.js";
 import { previousLook, rememberBusProbes } from "./looks.js";
 import { unreadableReadings } from "./unreadable.js";
 import { earlyThresholdMs, emptyRoundTrip, learnRoundTrip, type RoundTripMemory } from "./roundTrip.js";
@@ -223,9 +233,27 @@ function fire(state: WatchState, tracked: Tracked, signals: SampleSignals, at: n
     const first = firstPendingPing(signals.links, reading.cause?.nodes ?? reading.nodes, signals.at);
     if (first) {
       const { link } = first;
-      events.push(...stepEvents(state, incident.id, "first-pending-ping", first.at, [link.peer], `${link.observer} -> ${link.peer}: PING pending ${link.pingPendingMs} ms`));
+      events.push(
+        ...stepEvents(
+          state,
+          incident.id,
+          "first-pending-ping",
+          first.at,
+          [link.peer],
+          `${link.observer} -> ${link.peer}: PING pending ${link.pingPendingMs} ms`,
+        ),
+      );
     }
-    events.push(...stepEvents(state, incident.id, "early-warning", at, reading.nodes, reading.cause ? `${reading.cause.code}: ${reading.cause.summary}` : reading.summary));
+    events.push(
+      ...stepEvents(
+        state,
+        incident.id,
+        "early-warning",
+        at,
+        reading.nodes,
+        reading.cause ? `${reading.cause.code}: ${reading.cause.summary}` : reading.summary,
+      ),
+    );
   }
   events.push({ type: "firing", at, alert, incident });
   return events;
@@ -246,7 +274,14 @@ function update(state: WatchState, tracked: Tracked, at: number): WatchEvent[] {
   }
   if (!sharper(alert, reading)) return [];
   const refined = reading.cause !== null && !sameCause(alert.cause, reading.cause);
-  Object.assign(alert, { severity: reading.severity, nodes: reading.nodes, summary: reading.summary, evidence: reading.evidence, cause: reading.cause, support: reading.support });
+  Object.assign(alert, {
+    severity: reading.severity,
+    nodes: reading.nodes,
+    summary: reading.summary,
+    evidence: reading.evidence,
+    cause: reading.cause,
+    support: reading.support,
+  });
   const incident = state.book.open.find((candidate) => candidate.id === alert.incidentId);
   if (!reading.cause || !incident) return [];
   // The same cause can read better with more evidence ("down or cut off" once peers stop hearing it).
@@ -266,7 +301,10 @@ function resolve(state: WatchState, tracked: Tracked, at: number): WatchEvent[] 
   alert.endedAt = at;
   const incident = state.book.open.find((candidate) => candidate.id === alert.incidentId);
   if (!incident) return [];
-  const heal = tracked.code === "EARLY_WARNING" ? stepEvents(state, incident.id, "heal", tracked.clearSince ?? at, alert.nodes, "the pending pings were answered: bus traffic flows again") : [];
+  const heal =
+    tracked.code === "EARLY_WARNING"
+      ? stepEvents(state, incident.id, "heal", tracked.clearSince ?? at, alert.nodes, "the pending pings were answered: bus traffic flows again")
+      : [];
   return [...heal, { type: "resolved", at, alert, incident }];
 }
 
@@ -276,7 +314,8 @@ function closeFinished(state: WatchState, at: number): WatchEvent[] {
     if (!allResolved(incident, state.alertsById)) return true;
     const recovery = addStep(incident, "recovery", at, incident.nodes, "every alert of the incident resolved");
     if (recovery) events.push({ type: "incident-step", at, incident, step: recovery });
-    for (const added of phaseSteps(incident, "resolved", "resolved: every alert of the incident resolved", at)) events.push({ type: "incident-step", at, incident, step: added });
+    for (const added of phaseSteps(incident, "resolved", "resolved: every alert of the incident resolved", at))
+      events.push({ type: "incident-step", at, incident, step: added });
     incident.closedAt = at;
     for (const id of incident.alertIds) state.alertsById.delete(id);
     events.push({ type: "incident-closed", at, incident });

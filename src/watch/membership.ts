@@ -113,7 +113,11 @@ class Roster {
  * Takes in one round's views (observer address -> its parsed CLUSTER NODES; only nodes that answered).
  * With no view at all (every node down) membership stays as it is: nothing says who left.
  */
-export function updateMembership(members: readonly Member[], views: ReadonlyMap<string, readonly ClusterNodeEntry[]>, bounds: MembershipBounds): MembershipChange {
+export function updateMembership(
+  members: readonly Member[],
+  views: ReadonlyMap<string, readonly ClusterNodeEntry[]>,
+  bounds: MembershipBounds,
+): MembershipChange {
   if (views.size === 0) return { members: [...members], added: [], removed: [], merged: [], renamed: [], outOfScope: null, overLimit: 0 };
   const roster = new Roster(members);
   const renamed: Array<[string, string]> = [];
@@ -152,7 +156,15 @@ export function updateMembership(members: readonly Member[], views: ReadonlyMap<
         overLimit += 1;
         continue;
       }
-      const member: Member = { key: entry.address, address: entry.address, host: entry.ip, port: entry.port, origin: "discovered", id: entry.id, unlistedRounds: 0 };
+      const member: Member = {
+        key: entry.address,
+        address: entry.address,
+        host: entry.ip,
+        port: entry.port,
+        origin: "discovered",
+        id: entry.id,
+        unlistedRounds: 0,
+      };
       if (entry.hostname !== null) member.hostname = entry.hostname;
       roster.byAddress.set(member.address, member);
       roster.byId.set(entry.id, member);

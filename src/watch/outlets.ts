@@ -119,7 +119,8 @@ export class Outlets {
       },
       { output: "sd", take: (output) => void this.latest.set(cluster, output.signals) },
     ];
-    if (metrics !== null) sinks.push({ output: "metrics", take: (output, snapshot) => metrics.update(cluster, output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000) });
+    if (metrics !== null)
+      sinks.push({ output: "metrics", take: (output, snapshot) => metrics.update(cluster, output, (snapshot.finishedAtMs - snapshot.takenAtMs) / 1000) });
     if (pusher !== null) {
       const memory = new Map<number, IncidentAlert>();
       sinks.push({

@@ -80,14 +80,18 @@ export function logLines(event: WatchEvent, style: Style): string[] {
       const { alert, incident } = event;
       const paint = alert.severity === "critical" ? style.bad : style.warn;
       const role = roleOf(alert, incident) === "root-cause" ? "" : ` (follows from incident #${incident.id})`;
-      const lines = [`${stamp} ${paint("FIRING")}   ${alert.code} ${alert.severity} ${alert.nodes.join(", ")}: ${alert.summary} [incident #${incident.id}]${role}`];
+      const lines = [
+        `${stamp} ${paint("FIRING")}   ${alert.code} ${alert.severity} ${alert.nodes.join(", ")}: ${alert.summary} [incident #${incident.id}]${role}`,
+      ];
       if (alert.cause) lines.push(`    cause ${alert.cause.code}: ${alert.cause.summary}`);
       for (const evidence of alert.evidence.slice(0, 3)) lines.push(style.dim(`    ${evidence.source} ${evidence.what}: ${evidence.detail}`));
       return lines;
     }
     case "resolved": {
       const { alert } = event;
-      return [`${stamp} ${style.good("RESOLVED")} ${alert.code} ${alert.nodes.join(", ")} after ${seconds(event.at - alert.startedAt)} [incident #${alert.incidentId}]`];
+      return [
+        `${stamp} ${style.good("RESOLVED")} ${alert.code} ${alert.nodes.join(", ")} after ${seconds(event.at - alert.startedAt)} [incident #${alert.incidentId}]`,
+      ];
     }
     case "incident-opened":
       return [`${stamp} INCIDENT #${event.incident.id} opened: ${event.incident.title}`];

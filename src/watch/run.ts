@@ -39,7 +39,8 @@ export interface RunningWatch {
 
 /** --record: every sample appended as one JSON line to a private file (privateFile.ts), opened once. */
 function recorder(file: string): { sink: Sink; close: () => void } {
-  const failed = (error: unknown): InputError => new InputError(`--record ${file}: cannot append to it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
+  const failed = (error: unknown): InputError =>
+    new InputError(`--record ${file}: cannot append to it (${(error as NodeJS.ErrnoException).code ?? "unwritable"})`);
   let fd: number;
   try {
     fd = openPrivateAppend(file);
@@ -102,7 +103,11 @@ function membershipLines(change: MembershipChange, maxNodes: number): string[] {
   const merged = new Map(change.merged);
   for (const member of change.removed) {
     const kept = merged.get(member.address);
-    lines.push(kept === undefined ? `node ${member.address} is no longer listed by any node: no longer sampled` : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`);
+    lines.push(
+      kept === undefined
+        ? `node ${member.address} is no longer listed by any node: no longer sampled`
+        : `node ${member.address} is ${kept} under another address: sampled once, as ${kept}`,
+    );
   }
   if (change.overLimit > 0) lines.push(`the cluster lists more nodes than --max-nodes ${maxNodes}: ${change.overLimit} not sampled`);
   return lines;
@@ -129,7 +134,10 @@ export async function openSampler(
     const first = await sampler.sample();
     if (sampler.overLimit > 0) {
       const listed = sampler.addresses.length + sampler.overLimit;
-      throw new CollectError("too-many-nodes", `${subject} lists ${listed} nodes or more, more than --max-nodes ${maxNodes}; give --max-nodes ${listed} or more to watch them all`);
+      throw new CollectError(
+        "too-many-nodes",
+        `${subject} lists ${listed} nodes or more, more than --max-nodes ${maxNodes}; give --max-nodes ${listed} or more to watch them all`,
+      );
     }
     return { sampler, first };
   } catch (error) {
@@ -152,9 +160,15 @@ export async function startWatch(options: WatchOptions, io: WatchIo): Promise<Ru
     sampler = opened.sampler;
     closers.push(() => opened.sampler.close());
     if (!opened.first.nodes.some((node) => node.connection.ok)) throw io.noSeed(opened.first.nodes);
-    io.stderr(`watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`);
+    io.stderr(
+      `watching ${sampler.addresses.length} node(s) every ${options.intervalMs} ms from ${options.seeds.map((seed) => formatAddress(seed.host, seed.port)).join(", ")}`,
+    );
     if (dashboard !== null) closers.push(() => dashboard.close());
-    outlets = await Outlets.open(options, io, dashboard === null ? null : { register: (router) => registerDashboard(router, dashboard, loadAssets()), served: [{ what: "dashboard", path: "/" }] });
+    outlets = await Outlets.open(
+      options,
+      io,
+      dashboard === null ? null : { register: (router) => registerDashboard(router, dashboard, loadAssets()), served: [{ what: "dashboard", path: "/" }] },
+    );
     const opening = outlets;
     closers.push(() => opening.close());
   } catch (error) {

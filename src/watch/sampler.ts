@@ -158,7 +158,12 @@ export class Sampler {
 
   /** Where the node's bus is: not a client address it announces (Valkey), when it says so; null: unknown or out of scope. */
   private busHost(handle: NodeHandle): string | null {
-    return busProbeHost({ host: handle.member.host, own: handle.announceConfig, clusterAnnouncesClientIps: this.clientIpsAnnounced, admit: this.settings.admit });
+    return busProbeHost({
+      host: handle.member.host,
+      own: handle.announceConfig,
+      clusterAnnouncesClientIps: this.clientIpsAnnounced,
+      admit: this.settings.admit,
+    });
   }
 
   private dropSession(handle: NodeHandle, why: CommandResult): void {
@@ -205,7 +210,10 @@ export class Sampler {
       return { ...base, finishedAtMs: Date.now(), connection: handle.lastConnection, commands: {} };
     }
     const commands: NodeCommand[] = withLinks ? [...ROUND_COMMANDS, "clusterLinks"] : [...ROUND_COMMANDS];
-    const replies = await client.pipeline(commands.map((command) => wireForm(command, handle.olderForms.has(command))), this.budget);
+    const replies = await client.pipeline(
+      commands.map((command) => wireForm(command, handle.olderForms.has(command))),
+      this.budget,
+    );
     const results: Partial<Record<NodeCommand, CommandResult>> = {};
     commands.forEach((command, index) => {
       const reply = replies[index];
@@ -226,7 +234,10 @@ export class Sampler {
   private async failureReports(handle: NodeHandle, suspects: readonly string[]): Promise<Record<string, CommandResult>> {
     const client = handle.session?.client;
     if (suspects.length === 0 || !client) return {};
-    const results = await client.pipeline(suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]), this.budget);
+    const results = await client.pipeline(
+      suspects.map((id) => ["CLUSTER", "COUNT-FAILURE-REPORTS", id]),
+      this.budget,
+    );
     return Object.fromEntries(suspects.flatMap((id, index) => (results[index] ? [[id, results[index]]] : [])));
   }
 
@@ -286,7 +297,10 @@ export class Sampler {
     for (const entries of views.values()) {
       for (const entry of entries) {
         const vote = { cport: entry.cport, own: entry.myself };
-        for (const [votes, key] of [[byId, entry.id], [byAddress, entry.address]] as const) {
+        for (const [votes, key] of [
+          [byId, entry.id],
+          [byAddress, entry.address],
+        ] as const) {
           const list = votes.get(key);
           if (list) list.push(vote);
           else votes.set(key, [vote]);

@@ -46,10 +46,7 @@ export interface Tracked {
 
 export type TrackerState = Map<string, Tracked>;
 
-export type Transition =
-  | { kind: "fire"; tracked: Tracked }
-  | { kind: "update"; tracked: Tracked }
-  | { kind: "resolve"; tracked: Tracked };
+export type Transition = { kind: "fire"; tracked: Tracked } | { kind: "update"; tracked: Tracked } | { kind: "resolve"; tracked: Tracked };
 
 function resolveAfter(tracked: Tracked): number {
   return POLICIES[tracked.code].resolveAfter * 2 ** Math.min(tracked.flaps, MAX_FLAP_DOUBLINGS);
@@ -61,7 +58,17 @@ export function track(state: TrackerState, readings: readonly Reading[], at: num
   for (const reading of readings) {
     let tracked = state.get(reading.key);
     if (!tracked) {
-      tracked = { key: reading.key, code: reading.code, activeRounds: 0, clearRounds: 0, firing: false, reading, flaps: 0, lastResolvedAt: null, clearSince: null };
+      tracked = {
+        key: reading.key,
+        code: reading.code,
+        activeRounds: 0,
+        clearRounds: 0,
+        firing: false,
+        reading,
+        flaps: 0,
+        lastResolvedAt: null,
+        clearSince: null,
+      };
       state.set(reading.key, tracked);
     }
     tracked.activeRounds += 1;

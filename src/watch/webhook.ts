@@ -57,7 +57,9 @@ export function webhookName(url: URL): string {
 export function parseWebhookUrl(text: string): URL {
   const url = parseReceiverUrl("--webhook", text, "http://host:port/path or https://...");
   if (url.username !== "" || url.password !== "") {
-    throw new UsageError("--webhook: a URL with a user name or password (user:pass@host) is refused, as it would show in logs and process lists; use a receiver that takes a secret path or query token");
+    throw new UsageError(
+      "--webhook: a URL with a user name or password (user:pass@host) is refused, as it would show in logs and process lists; use a receiver that takes a secret path or query token",
+    );
   }
   return url;
 }
@@ -117,7 +119,8 @@ export class WebhookSender {
       this.failedAttempts += 1;
       attempt += 1;
       const delay = retryDelayMs(this.policy, attempt);
-      if (attempt === 1 || delay === this.policy.maxRetryMs) this.warn(`webhook ${webhookName(this.url)}: ${failure}; retrying in ${delay} ms (${this.queue.length} event(s) waiting)`);
+      if (attempt === 1 || delay === this.policy.maxRetryMs)
+        this.warn(`webhook ${webhookName(this.url)}: ${failure}; retrying in ${delay} ms (${this.queue.length} event(s) waiting)`);
       try {
         await sleep(delay, undefined, { signal: this.stopping.signal });
       } catch {

@@ -50,7 +50,10 @@ describe("check from the command line", () => {
     { args: ["check", "--port", "abc"], error: /^busdoctor: --port: expected a whole number from 1 to 65535, got "abc"\n$/ },
     { args: ["check", "127.0.0.1:99999"], error: /^busdoctor: bad seed address "127.0.0.1:99999": port "99999" is not a number from 1 to 65535\n$/ },
     { args: ["check", "--format", "yaml"], error: /^busdoctor: --format: expected one of terminal, json, markdown, html, got "yaml"\n$/ },
-    { args: ["check", "--from-snapshot", "/nonexistent/snapshot.json"], error: /^busdoctor: --from-snapshot \/nonexistent\/snapshot.json: cannot read it \(ENOENT\)\n$/ },
+    {
+      args: ["check", "--from-snapshot", "/nonexistent/snapshot.json"],
+      error: /^busdoctor: --from-snapshot \/nonexistent\/snapshot.json: cannot read it \(ENOENT\)\n$/,
+    },
     { args: ["check", "127.0.0.9:6379", "--timeout", "300"], error: /^busdoctor: no seed reachable: 127\.0\.0\.9:6379 .*refused.*\n$/ },
   ])("$args.1 $args.2: exit 3 with one line naming the problem", async ({ args, error }) => {
     const result = await busdoctor(args);

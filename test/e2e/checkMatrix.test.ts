@@ -102,9 +102,13 @@ afterAll(() => {
     const cell = (value: Cell | null | undefined): string => (value ? `${value.ok ? "ok " : "BAD"} ${value.verdict}` : "not run");
     return [entry.name, cell(row?.atOnce), cell(row?.settled)];
   });
-  const widths = [0, 1, 2].map((column) => Math.max(...[["scenario", "at once (+0.3 s; a pair +1.5 s)", "settled (+11 s)"], ...rows].map((row) => row[column]?.length ?? 0)));
+  const widths = [0, 1, 2].map((column) =>
+    Math.max(...[["scenario", "at once (+0.3 s; a pair +1.5 s)", "settled (+11 s)"], ...rows].map((row) => row[column]?.length ?? 0)),
+  );
   const line = (row: string[]): string => row.map((text, column) => text.padEnd(widths[column] ?? 0)).join("  |  ");
-  process.stdout.write(`\ncheck accuracy, scenario x phase -> verdict (code nodes phase exit):\n${line(["scenario", "at once (+0.3 s; a pair +1.5 s)", `settled (+${SETTLED_MS / 1000} s)`])}\n${rows.map(line).join("\n")}\n\n`);
+  process.stdout.write(
+    `\ncheck accuracy, scenario x phase -> verdict (code nodes phase exit):\n${line(["scenario", "at once (+0.3 s; a pair +1.5 s)", `settled (+${SETTLED_MS / 1000} s)`])}\n${rows.map(line).join("\n")}\n\n`,
+  );
 });
 
 async function judge(expected: Case, phases: readonly PhaseName[], label: string): Promise<{ cell: Cell; problems: string[] }> {
@@ -117,7 +121,8 @@ async function judge(expected: Case, phases: readonly PhaseName[], label: string
   if (code !== expected.exit) problems.push(`exit ${code}, expected ${expected.exit}`);
   if (!phases.includes(report.phase.name)) problems.push(`phase ${report.phase.name}, expected ${phases.join(" or ")}`);
   if (report.coRootCauses.length > 0) problems.push(`co-root causes ${report.coRootCauses.map((finding) => finding.code).join(",")}`);
-  if (report.phase.name !== "settled" && dataRiskLines(report).length > 0) problems.push(`data-risk advice while ${report.phase.name}: ${dataRiskLines(report).join("; ")}`);
+  if (report.phase.name !== "settled" && dataRiskLines(report).length > 0)
+    problems.push(`data-risk advice while ${report.phase.name}: ${dataRiskLines(report).join("; ")}`);
   const named = expected.nodes.length === ALL.length ? "all" : expected.nodes.join(",");
   const verdict = `${report.rootCause?.code ?? "-"} ${report.rootCause ? named : ""} ${report.phase.name} ${code}${problems.length > 0 ? ` (${problems.join("; ")}; ${report.phase.summary}; ${report.coverage.looks.count} look(s))` : ""}`;
   // A wrong cell keeps its whole report for a look afterwards.

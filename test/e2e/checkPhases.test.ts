@@ -17,7 +17,14 @@ const AT_ONCE_MS = 300;
 
 /** Node pairs (observer, peer) for every link to and from `node`. */
 function linksOf(target: Lab, node: number): Array<[number, number]> {
-  return target.nodes.filter((other) => other.index !== node).flatMap((other): Array<[number, number]> => [[other.index, node], [node, other.index]]);
+  return target.nodes
+    .filter((other) => other.index !== node)
+    .flatMap(
+      (other): Array<[number, number]> => [
+        [other.index, node],
+        [node, other.index],
+      ],
+    );
 }
 
 /** Whether the report says Redis is still acting, or has failed the node over already (a check takes ~4 s). */
@@ -82,7 +89,11 @@ describe("check in every phase of an incident", () => {
     await lab().fault({ kind: "outside", node: 3, port: "client", action: "drop" });
     await sleep(AT_ONCE_MS);
     const { code, report } = await runCheck(lab(), [at(1)]);
-    expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, severity: report.rootCause?.severity }, summaryOf(report)).toEqual({ code: "NODE_UNREACHABLE", nodes: [at(3)], severity: "warning" });
+    expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, severity: report.rootCause?.severity }, summaryOf(report)).toEqual({
+      code: "NODE_UNREACHABLE",
+      nodes: [at(3)],
+      severity: "warning",
+    });
     expect(report.rootCause?.summary).toMatch(/but its peers still hear it on the bus: the path from this host is closed$/);
     expect(report.rootCause?.fix.flatMap((fix) => fix.lines).join("\n")).not.toMatch(/journalctl|systemctl/);
     expect(report.phase.name).toBe("settled");
@@ -91,7 +102,14 @@ describe("check in every phase of an incident", () => {
 
   it("a partition checked at once: every node named, exit 2", async () => {
     const start = Date.now();
-    await lab().fault({ kind: "partition", groups: [[1, 2, 5], [3, 4, 6, 7, 8]], action: "drop" });
+    await lab().fault({
+      kind: "partition",
+      groups: [
+        [1, 2, 5],
+        [3, 4, 6, 7, 8],
+      ],
+      action: "drop",
+    });
     await until(start, AT_ONCE_MS);
     const { code, report } = await runCheck(lab(), [at(4)]);
     expect(report.rootCause?.code, summaryOf(report)).toBe("NETWORK_PARTITION");
@@ -105,7 +123,11 @@ describe("check in every phase of an incident", () => {
     await lab().kill(3);
     await until(start, AT_ONCE_MS);
     const { code, report } = await runCheck(lab(), [at(1)]);
-    expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, severity: report.rootCause?.severity }, summaryOf(report)).toEqual({ code: "NODE_UNREACHABLE", nodes: [at(3)], severity: "critical" });
+    expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, severity: report.rootCause?.severity }, summaryOf(report)).toEqual({
+      code: "NODE_UNREACHABLE",
+      nodes: [at(3)],
+      severity: "critical",
+    });
     expect(report.rootCause?.summary).toMatch(/^127\.0\.0\.13:6379 is down: nothing answers on its client port 6379 \(refused\)/);
     expect(developingOrFailedOver(report, at(3)), summaryOf(report)).toBe(true);
     expect(dataRiskLines(report)).toEqual([]);
@@ -164,10 +186,16 @@ describe("check in every phase of an incident", () => {
         return view !== null && isFlaggedFail(view, at(3));
       });
       const { report } = await runCheck(lab(), [at(1)]);
-      expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, phase: report.phase.name }, summaryOf(report)).toEqual({ code: "NODE_UNREACHABLE", nodes: [at(3)], phase: "settled" });
+      expect({ code: report.rootCause?.code, nodes: report.rootCause?.nodes, phase: report.phase.name }, summaryOf(report)).toEqual({
+        code: "NODE_UNREACHABLE",
+        nodes: [at(3)],
+        phase: "settled",
+      });
       expect(`${report.phase.summary} ${report.phase.next?.what ?? ""}`).not.toMatch(/a replica takes over/);
       expect(report.phase.summary).toMatch(/Redis flagged it fail; no replica will take over/);
-      expect(report.phase.evidence.map((entry) => entry.detail)).toContain(`no replica will take over the slots of ${at(3)}: ${replica.endpoint} has nofailover (cluster-replica-no-failover yes)`);
+      expect(report.phase.evidence.map((entry) => entry.detail)).toContain(
+        `no replica will take over the slots of ${at(3)}: ${replica.endpoint} has nofailover (cluster-replica-no-failover yes)`,
+      );
       expect(report.failovers).toEqual([]);
     } finally {
       await configSet(lab(), replica, "cluster-replica-no-failover", "no");
@@ -199,7 +227,21 @@ describe("check in every phase of an incident", () => {
     for (const node of lab().nodes) {
       for (const args of [
         ["acl", "setuser", "pingonly", "on", ">ping-only-pass", "-@all", "+ping"],
-        ["acl", "setuser", "noconfig", "on", ">no-config-pass", "-@all", "+ping", "+info", "+cluster|info", "+cluster|nodes", "+cluster|links", "+cluster|myid", "+cluster|count-failure-reports"],
+        [
+          "acl",
+          "setuser",
+          "noconfig",
+          "on",
+          ">no-config-pass",
+          "-@all",
+          "+ping",
+          "+info",
+          "+cluster|info",
+          "+cluster|nodes",
+          "+cluster|links",
+          "+cluster|myid",
+          "+cluster|count-failure-reports",
+        ],
       ]) {
         const reply = await redisCli(lab().cli, node, args);
         expect(reply.ok).toBe(true);
@@ -209,7 +251,11 @@ describe("check in every phase of an incident", () => {
     await waitUntilCut(lab(), linksOf(lab(), 3), 1500);
 
     const pingOnly = await runCheck(lab(), [at(1)], ["--user", "pingonly"], { REDISCLI_AUTH: "ping-only-pass" });
-    expect({ health: pingOnly.report.health, code: pingOnly.code, level: pingOnly.report.coverage.level }).toEqual({ health: "unknown", code: 3, level: "insufficient" });
+    expect({ health: pingOnly.report.health, code: pingOnly.code, level: pingOnly.report.coverage.level }).toEqual({
+      health: "unknown",
+      code: 3,
+      level: "insufficient",
+    });
     expect(pingOnly.report.coverage.missing.join("\n")).toMatch(/CLUSTER NODES not read from .*NOPERM/);
     expect(JSON.stringify(pingOnly.report)).not.toContain("ping-only-pass");
 

@@ -16,11 +16,19 @@ const cluster = new TestCluster({ namespace: "busdoctor-collect-test", dir: "/tm
 const RUNNER = fileURLToPath(new URL("./support/collect-run.ts", import.meta.url));
 const TIMEOUT_MS = 1000;
 const PASSWORD = "collect-e2e-Secret-7f3a";
-const ALL_COMMANDS: NodeCommand[] = ["clusterInfo", "clusterLinks", "clusterMyid", "clusterNodes", "configAnnounce", "configClusterPort", "configNodeTimeout", "info", "ping"];
+const ALL_COMMANDS: NodeCommand[] = [
+  "clusterInfo",
+  "clusterLinks",
+  "clusterMyid",
+  "clusterNodes",
+  "configAnnounce",
+  "configClusterPort",
+  "configNodeTimeout",
+  "info",
+  "ping",
+];
 
-type CollectOutput =
-  | { ok: true; snapshot: Snapshot; events: CollectEvent[] }
-  | { ok: false; error: { name: string; reason: string; message: string } };
+type CollectOutput = { ok: true; snapshot: Snapshot; events: CollectEvent[] } | { ok: false; error: { name: string; reason: string; message: string } };
 
 const plain: ConnectionOptions = { timeoutMs: TIMEOUT_MS, user: null, password: null, tls: null };
 
@@ -128,8 +136,22 @@ describe("collectSnapshot on a healthy cluster", () => {
 describe("collectSnapshot with credentials", () => {
   it("records CONFIG GET as noperm for an ACL user without CONFIG, answers the rest, and never writes the password", () => {
     for (const index of cluster.nodes()) {
-      cluster.cli(index, "ACL", "SETUSER", "busdoctor-ro", "on", `>${PASSWORD}`, "-@all", "+ping", "+info", "+cluster|info",
-        "+cluster|nodes", "+cluster|links", "+cluster|myid", "+cluster|count-failure-reports");
+      cluster.cli(
+        index,
+        "ACL",
+        "SETUSER",
+        "busdoctor-ro",
+        "on",
+        `>${PASSWORD}`,
+        "-@all",
+        "+ping",
+        "+info",
+        "+cluster|info",
+        "+cluster|nodes",
+        "+cluster|links",
+        "+cluster|myid",
+        "+cluster|count-failure-reports",
+      );
     }
     const { output, stdout } = collect({ seeds: ["127.0.0.1:6379"], options: { ...plain, user: "busdoctor-ro", password: PASSWORD } });
     expect(stdout).not.toContain(PASSWORD);
@@ -197,7 +219,10 @@ describe("collectSnapshot with a broken node", () => {
     try {
       // Wait until the cluster agrees it failed, so the failure-report round has something to ask about.
       cluster.waitFor(`${address} to be flagged fail`, () =>
-        cluster.cli(1, "CLUSTER", "NODES").split("\n").some((line) => line.includes(` ${address}@`) && /[ ,]fail[ ,]/.test(line)),
+        cluster
+          .cli(1, "CLUSTER", "NODES")
+          .split("\n")
+          .some((line) => line.includes(` ${address}@`) && /[ ,]fail[ ,]/.test(line)),
       );
       const { snapshot, events } = snapshotOf({ seeds: ["127.0.0.1:6379"], options: plain });
       expect(snapshot.nodes.map((entry) => entry.address).sort()).toEqual(sixAddresses);
@@ -274,8 +299,18 @@ describe("collectSnapshot over TLS", () => {
     mkdirSync(dir, { recursive: true });
     certs = makeTestCertificates(dir, cluster.host(TLS_NODE));
     cluster.startNode(TLS_NODE, [
-      "--port", "0", "--tls-port", "6379", "--tls-cert-file", certs.serverCertFile, "--tls-key-file", certs.serverKeyFile,
-      "--tls-ca-cert-file", certs.caFile, "--tls-auth-clients", "yes",
+      "--port",
+      "0",
+      "--tls-port",
+      "6379",
+      "--tls-cert-file",
+      certs.serverCertFile,
+      "--tls-key-file",
+      certs.serverKeyFile,
+      "--tls-ca-cert-file",
+      certs.caFile,
+      "--tls-auth-clients",
+      "yes",
     ]);
     const tlsCli = ["--tls", "--cacert", certs.caFile, "--cert", certs.clientCertFile, "--key", certs.clientKeyFile];
     cluster.waitFor(`${address} to answer over TLS`, () => {
@@ -300,8 +335,11 @@ describe("collectSnapshot over TLS", () => {
   });
 
   it.each([
-    ["without the CA the server's certificate is refused", () => ({ certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, insecure: false }),
-      `no seed reachable: ${address} self-signed certificate in certificate chain`],
+    [
+      "without the CA the server's certificate is refused",
+      () => ({ certFile: certs.clientCertFile, keyFile: certs.clientKeyFile, insecure: false }),
+      `no seed reachable: ${address} self-signed certificate in certificate chain`,
+    ],
     ["plain TCP to a TLS port is closed by the server", () => null, `no seed reachable: ${address} connection reset by peer`],
   ])("%s", (_name, tls, message) => {
     expect(failureOf({ seeds: [address], options: { ...plain, tls: tls() } })).toEqual({ name: "CollectError", reason: "no-seed", message });

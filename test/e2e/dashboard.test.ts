@@ -61,17 +61,37 @@ function curl(args: string[], credentials = true): ReturnType<ReturnType<typeof 
 beforeAll(async () => {
   // An ACL user with a password on every node: the password must appear in no payload the page gets.
   for (const node of lab().nodes) {
-    await lab().exec(["redis-cli", "-h", node.address, "-p", String(node.port), "ACL", "SETUSER", CLUSTER_USER, "on", `>${CLUSTER_PASSWORD}`, "~*", "&*", "+@all"], { timeoutMs: 5000 });
+    await lab().exec(
+      ["redis-cli", "-h", node.address, "-p", String(node.port), "ACL", "SETUSER", CLUSTER_USER, "on", `>${CLUSTER_PASSWORD}`, "~*", "&*", "+@all"],
+      { timeoutMs: 5000 },
+    );
   }
   writeFileSync(join(dir, "cluster-pass"), `${CLUSTER_PASSWORD}\n`, { mode: 0o600 });
   writeFileSync(join(dir, "web-auth"), `${WEB_USER}:${WEB_PASSWORD}\n`, { mode: 0o600 });
   watch = new Background(
     lab().busdoctorArgv([
-      "watch", lab().node(1).endpoint, "--json", "--timeout", "1000", "--user", CLUSTER_USER, "--pass-file", join(dir, "cluster-pass"),
-      "--listen", String(PORT), "--basic-auth-file", join(dir, "web-auth"), "--history", HISTORY,
+      "watch",
+      lab().node(1).endpoint,
+      "--json",
+      "--timeout",
+      "1000",
+      "--user",
+      CLUSTER_USER,
+      "--pass-file",
+      join(dir, "cluster-pass"),
+      "--listen",
+      String(PORT),
+      "--basic-auth-file",
+      join(dir, "web-auth"),
+      "--history",
+      HISTORY,
     ]),
   );
-  await waitFor("watch serves the dashboard", async () => watch?.stderr.some((line) => line.includes(`dashboard on http://127.0.0.1:${PORT}/`)) === true, 20_000);
+  await waitFor(
+    "watch serves the dashboard",
+    async () => watch?.stderr.some((line) => line.includes(`dashboard on http://127.0.0.1:${PORT}/`)) === true,
+    20_000,
+  );
   browser = await launchBrowser({
     namespace: lab().namespace,
     context: { colorScheme: "light", httpCredentials: { username: WEB_USER, password: WEB_PASSWORD, origin: `http://127.0.0.1:${PORT}`, send: "always" } },
@@ -88,10 +108,14 @@ describe("the dashboard on a real cluster", () => {
   it("loads with no console error, shows every bus link ok, and every link on the page answers", async () => {
     await page().goto(URL);
     await page().waitForSelector('[data-status="live"]', { timeout: 15_000 });
-    await waitFor("the matrix shows all 30 links ok", async () => {
-      const kinds = await allKinds();
-      return kinds.length === 30 && kinds.every((kind) => kind === "ok");
-    }, 20_000);
+    await waitFor(
+      "the matrix shows all 30 links ok",
+      async () => {
+        const kinds = await allKinds();
+        return kinds.length === 30 && kinds.every((kind) => kind === "ok");
+      },
+      20_000,
+    );
     await shows("[data-no-incident]", null);
     expect(await page().locator(".shard").count()).toBe(3);
     const hrefs = await page().$$eval("a[href]", (anchors) => anchors.map((anchor) => anchor.getAttribute("href") ?? ""));
@@ -119,10 +143,14 @@ describe("the dashboard on a real cluster", () => {
     const faulty = lab().node(FAULTY).endpoint;
     await lab().fault({ kind: "bus", node: FAULTY, direction: "both", action: "drop" });
     const applied = Date.now();
-    await waitFor("node 3's row and column are all not ok", async () => {
-      const kinds = await rowAndColumn(faulty);
-      return kinds.length === 10 && kinds.every((kind) => kind !== "ok");
-    }, 10_000);
+    await waitFor(
+      "node 3's row and column are all not ok",
+      async () => {
+        const kinds = await rowAndColumn(faulty);
+        return kinds.length === 10 && kinds.every((kind) => kind !== "ok");
+      },
+      10_000,
+    );
     const shownAfterMs = Date.now() - applied;
     process.stderr.write(`dashboard: node ${FAULTY}'s row and column showed the fault ${shownAfterMs} ms after the rule was in place\n`);
     expect(shownAfterMs).toBeLessThan(3000);
@@ -144,10 +172,14 @@ describe("the dashboard on a real cluster", () => {
 
     await lab().heal();
     await lab().waitUntilSettled();
-    await waitFor("the matrix is all ok again and no incident is open", async () => {
-      const after = await allKinds();
-      return after.length === 30 && after.every((kind) => kind === "ok") && (await page().locator("[data-no-incident]").count()) === 1;
-    }, 60_000);
+    await waitFor(
+      "the matrix is all ok again and no incident is open",
+      async () => {
+        const after = await allKinds();
+        return after.length === 30 && after.every((kind) => kind === "ok") && (await page().locator("[data-no-incident]").count()) === 1;
+      },
+      60_000,
+    );
     await shows("#timeline li[data-incident] .badge", "BUS_PORT_BLOCKED", 10_000);
     await screenshot(page(), "dashboard-recovered.png");
     expect(browser?.problems).toEqual([]);
@@ -164,7 +196,8 @@ describe("the dashboard on a real cluster", () => {
     const stream = await curl(["-N", "--max-time", "3", `http://127.0.0.1:${PORT}/api/stream`]);
     expect(stream.stdout).toContain("event: reset");
     expect(stream.stdout).not.toContain(CLUSTER_PASSWORD);
-    const status = async (args: string[], credentials = true): Promise<string> => (await curl(["-o", "/dev/null", "-w", "%{http_code}", ...args], credentials)).stdout;
+    const status = async (args: string[], credentials = true): Promise<string> =>
+      (await curl(["-o", "/dev/null", "-w", "%{http_code}", ...args], credentials)).stdout;
     expect(await status([URL], false)).toBe("401");
     expect(await status(["-X", "POST", `${URL}api/snapshot`])).toBe("405");
     expect(await status(["-X", "DELETE", `${URL}metrics`])).toBe("405");
@@ -178,7 +211,22 @@ describe("the dashboard on a real cluster", () => {
   });
 
   it("warns when --listen binds beyond loopback", async () => {
-    const wide = await lab().runBusdoctor(["watch", lab().node(1).endpoint, "--no-history", "--listen", "0.0.0.0:9465", "--duration", "2s", "--user", CLUSTER_USER, "--pass-file", join(dir, "cluster-pass")], { timeoutMs: 30_000 });
+    const wide = await lab().runBusdoctor(
+      [
+        "watch",
+        lab().node(1).endpoint,
+        "--no-history",
+        "--listen",
+        "0.0.0.0:9465",
+        "--duration",
+        "2s",
+        "--user",
+        CLUSTER_USER,
+        "--pass-file",
+        join(dir, "cluster-pass"),
+      ],
+      { timeoutMs: 30_000 },
+    );
     expect(wide.code).toBe(0);
     expect(wide.stderr).toContain("warning: --listen 0.0.0.0:9465 serves the dashboard and /metrics over plain HTTP to every network this host is on");
   });

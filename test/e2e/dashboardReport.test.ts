@@ -19,7 +19,9 @@ let browser: Browser | null = null;
 const network: string[] = [];
 
 beforeAll(async () => {
-  const check = await runCommand([process.execPath, builtCliScript(), "check", "--from-snapshot", SNAPSHOT.pathname, "--format", "html"], { timeoutMs: 60_000 });
+  const check = await runCommand([process.execPath, builtCliScript(), "check", "--from-snapshot", SNAPSHOT.pathname, "--format", "html"], {
+    timeoutMs: 60_000,
+  });
   expect(check.code).toBe(2); // critical
   writeFileSync(REPORT, check.stdout);
   browser = await launchBrowser({ context: { offline: true, colorScheme: "dark" } });

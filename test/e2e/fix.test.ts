@@ -34,7 +34,9 @@ async function expectNoKeyLost(): Promise<void> {
 
 /** Until no answering node's view has a ping to `peer` pending or flags it fail?: the bus is open again. */
 async function waitBusOpen(peer: number): Promise<void> {
-  const others = lab().nodes.filter((node) => node.index !== peer).map((node) => node.index);
+  const others = lab()
+    .nodes.filter((node) => node.index !== peer)
+    .map((node) => node.index);
   await waitFor(`every view hears node ${peer} again`, async () => {
     const views = await Promise.all(others.map((index) => observe(lab(), index)));
     return views.every((view) => view !== null && !isCut(view, lab().node(peer).endpoint, 500));
@@ -89,9 +91,15 @@ describe("busdoctor fix on a real cluster, with a data check after each incident
   it("a replica forgotten by all its peers: MEET from each of them, with the minimal ACL, and it rejoins", async () => {
     const [forgotten] = await replicas(lab(), 1);
     if (forgotten === undefined) throw new Error("no replica to forget");
-    const others = lab().nodes.map((node) => node.index).filter((index) => index !== forgotten);
+    const others = lab()
+      .nodes.map((node) => node.index)
+      .filter((index) => index !== forgotten);
     await forgetEverywhere(lab(), forgotten, others);
-    const auth = await createFixUser(lab(), lab().nodes.map((node) => node.index), join(scratch, "fix.pass"));
+    const auth = await createFixUser(
+      lab(),
+      lab().nodes.map((node) => node.index),
+      join(scratch, "fix.pass"),
+    );
     const address = lab().node(forgotten).endpoint;
 
     const plan = await runFix(lab(), [SEED, address, ...auth]);
@@ -115,7 +123,9 @@ describe("busdoctor fix on a real cluster, with a data check after each incident
     if (removed === undefined) throw new Error("no replica to remove");
     const id = await idOf(lab(), removed);
     await lab().kill(removed);
-    const others = lab().nodes.map((node) => node.index).filter((index) => index !== removed);
+    const others = lab()
+      .nodes.map((node) => node.index)
+      .filter((index) => index !== removed);
     await waitFor("every view flags the removed node fail", async () => {
       const views = await Promise.all(others.map((index) => observe(lab(), index)));
       return views.every((view) => view !== null && isFlaggedFail(view, lab().node(removed).endpoint));
@@ -133,7 +143,9 @@ describe("busdoctor fix on a real cluster, with a data check after each incident
 
   it("a slot left open by an interrupted redis-cli --cluster reshard: SETSLOT STABLE, the only SETSLOT sent", async () => {
     const view = await nodesOf(lab(), 1);
-    const live = lab().nodes.map((node) => node.index).filter((index) => view.some((entry) => entry.address === lab().node(index).endpoint && !entry.flags.includes("fail")));
+    const live = lab()
+      .nodes.map((node) => node.index)
+      .filter((index) => view.some((entry) => entry.address === lab().node(index).endpoint && !entry.flags.includes("fail")));
     const { slot, source, target, output } = await interruptedReshard(lab(), 1, live);
     expect(output).toContain("NOPERM");
     expect(await cli(lab(), indexAt(lab(), source.address), ["CLUSTER", "NODES"])).toContain(`[${slot}->-${target.id}]`);

@@ -61,7 +61,10 @@ describe("busdoctor fix refuses to reassign the slots of a master whose bus is b
       expect(refusal?.why).toContain(`${BLOCKED}, their owner, is cut off on the bus: it answers on its client port and holds their keys`);
       const partial = plan.plan.steps[0];
       expect(partial).toMatchObject({ class: "mitigation", action: { kind: "config-set", parameter: "cluster-require-full-coverage", value: "no" } });
-      expect(partial?.undo).toEqual(["redis-cli -h 127.0.0.1 -p 6379 CONFIG SET cluster-require-full-coverage yes", "redis-cli -h 127.0.0.2 -p 6379 CONFIG SET cluster-require-full-coverage yes"]);
+      expect(partial?.undo).toEqual([
+        "redis-cli -h 127.0.0.1 -p 6379 CONFIG SET cluster-require-full-coverage yes",
+        "redis-cli -h 127.0.0.2 -p 6379 CONFIG SET cluster-require-full-coverage yes",
+      ]);
       expect(plan.code).toBe(1);
 
       // --apply without --allow-mitigations skips them and stops at the firewall: nothing is changed.
@@ -104,10 +107,14 @@ describe("busdoctor fix refuses to reassign the slots of a master whose bus is b
       // time to plan while Redis is still catching up.
       for (const index of [1, 2, 3]) await cli(lab(), index, ["CONFIG", "SET", "cluster-node-timeout", "5000"]);
       await lab().fault({ kind: "bus", node: 3, direction: "both", action: "drop" });
-      await waitFor("nodes 1 and 2 flag node 3 fail", async () => {
-        const views = await Promise.all([1, 2].map((index) => observe(lab(), index)));
-        return views.every((view) => view !== null && isFlaggedFail(view, BLOCKED));
-      }, 30_000);
+      await waitFor(
+        "nodes 1 and 2 flag node 3 fail",
+        async () => {
+          const views = await Promise.all([1, 2].map((index) => observe(lab(), index)));
+          return views.every((view) => view !== null && isFlaggedFail(view, BLOCKED));
+        },
+        30_000,
+      );
       await lab().heal();
       await hearsBlockedAgain();
       const applied = await runFix(lab(), [SEED, "--apply", "--yes"]);

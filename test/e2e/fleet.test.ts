@@ -50,17 +50,40 @@ beforeAll(async () => {
   gamma = await ExtraCluster.add(lab(), "gamma", "127.0.0.21", 3);
   writeFileSync(
     CLUSTERS_FILE,
-    ["clusters:", ...Object.entries({ alpha: lab().endpoints, beta: beta.endpoints, gamma: gamma.endpoints }).map(([name, nodes]) => `  - name: ${name}\n    seeds: [${nodes[0]}]`)].join("\n"),
+    [
+      "clusters:",
+      ...Object.entries({ alpha: lab().endpoints, beta: beta.endpoints, gamma: gamma.endpoints }).map(
+        ([name, nodes]) => `  - name: ${name}\n    seeds: [${nodes[0]}]`,
+      ),
+    ].join("\n"),
   );
   receiver = started.add(await Receiver.start(lab(), PORTS.receiver));
   started.add(await startAlertmanager(lab(), join(started.dir, "alertmanager"), PORTS.alertmanager, exampleAlertmanagerConfig(PORTS.receiver)));
   for (const port of PORTS.replicas) {
     replicas.push(
-      started.add(new Background(lab().busdoctorArgv(["watch", "--clusters", CLUSTERS_FILE, "--listen", `127.0.0.1:${port}`, "--alertmanager", `http://127.0.0.1:${PORTS.alertmanager}`, "--json", "--no-history"]))),
+      started.add(
+        new Background(
+          lab().busdoctorArgv([
+            "watch",
+            "--clusters",
+            CLUSTERS_FILE,
+            "--listen",
+            `127.0.0.1:${port}`,
+            "--alertmanager",
+            `http://127.0.0.1:${PORTS.alertmanager}`,
+            "--json",
+            "--no-history",
+          ]),
+        ),
+      ),
     );
   }
   for (const port of PORTS.replicas) {
-    await waitFor(`replica :${port} samples every cluster`, async () => new Set(samples((await scrape(port)).families, "busdoctor_node_up").map((s) => s.labels["cluster"])).size === 3, 30_000);
+    await waitFor(
+      `replica :${port} samples every cluster`,
+      async () => new Set(samples((await scrape(port)).families, "busdoctor_node_up").map((s) => s.labels["cluster"])).size === 3,
+      30_000,
+    );
   }
   await startPrometheusWithShippedRules(lab(), started, PORTS, [
     { job_name: "busdoctor", static_configs: [{ targets: PORTS.replicas.map((port) => `127.0.0.1:${port}`) }] },
@@ -82,20 +105,36 @@ describe("busdoctor watch --clusters: three clusters in one process", () => {
     expect(lines.length).toBeGreaterThan(100);
     for (const line of lines) expect(line, line).toMatch(/^busdoctor_\w+\{(.*,)?cluster="(alpha|beta|gamma)"/);
     for (const [cluster, nodes] of Object.entries(endpoints())) {
-      expect(samples(families, "busdoctor_node_up").filter((s) => s.labels["cluster"] === cluster).map((s) => s.labels["node"]).sort(), cluster).toEqual([...nodes].sort());
+      expect(
+        samples(families, "busdoctor_node_up")
+          .filter((s) => s.labels["cluster"] === cluster)
+          .map((s) => s.labels["node"])
+          .sort(),
+        cluster,
+      ).toEqual([...nodes].sort());
     }
     const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     expect(`${check.stdout}${check.stderr}`).toBe("");
 
-    const sd = JSON.parse((await httpGet(lab(), `http://127.0.0.1:${PORTS.replicas[0]}/sd`)) ?? "[]") as Array<{ targets: string[]; labels: Record<string, string> }>;
-    expect(sd).toEqual(Object.entries(endpoints()).map(([cluster, nodes]) => ({ targets: [...nodes].sort(), labels: { cluster, __meta_busdoctor_role: "master" } })));
+    const sd = JSON.parse((await httpGet(lab(), `http://127.0.0.1:${PORTS.replicas[0]}/sd`)) ?? "[]") as Array<{
+      targets: string[];
+      labels: Record<string, string>;
+    }>;
+    expect(sd).toEqual(
+      Object.entries(endpoints()).map(([cluster, nodes]) => ({ targets: [...nodes].sort(), labels: { cluster, __meta_busdoctor_role: "master" } })),
+    );
     // Prometheus takes them: nine targets of the redis-nodes job, each with its cluster label (its first
     // look at /sd may have come before every cluster's second sample listed all of its nodes).
-    const expected = Object.entries(endpoints()).flatMap(([cluster, nodes]) => nodes.map((node) => `${cluster} ${node}`)).sort();
+    const expected = Object.entries(endpoints())
+      .flatMap(([cluster, nodes]) => nodes.map((node) => `${cluster} ${node}`))
+      .sort();
     const discovered = async (): Promise<string[]> => {
       const body = (await httpGet(lab(), `http://127.0.0.1:${PORTS.prometheus}/api/v1/targets`)) ?? "{}";
       const targets = (JSON.parse(body) as { data?: { activeTargets: Array<{ labels: Record<string, string> }> } }).data?.activeTargets ?? [];
-      return targets.filter((target) => target.labels["job"] === "redis-nodes").map((target) => `${target.labels["cluster"]} ${target.labels["instance"]}`).sort();
+      return targets
+        .filter((target) => target.labels["job"] === "redis-nodes")
+        .map((target) => `${target.labels["cluster"]} ${target.labels["instance"]}`)
+        .sort();
     };
     await waitFor("Prometheus discovers the nodes", async () => (await discovered()).length === expected.length, 30_000);
     expect(await discovered()).toEqual(expected);
@@ -158,7 +197,9 @@ describe("busdoctor watch --clusters: three clusters in one process", () => {
       const taken = (key: "samples" | "seconds" | "quick"): number => (end[cluster]?.[key] ?? 0) - (start[cluster]?.[key] ?? 0);
       return { perSecond: taken("samples") / elapsed, meanSeconds: taken("seconds") / Math.max(1, taken("samples")), slow: taken("samples") - taken("quick") };
     };
-    console.log(`while gamma hung ${elapsed.toFixed(1)} s: alpha ${JSON.stringify(rate("alpha"))}, beta ${JSON.stringify(rate("beta"))}, gamma ${JSON.stringify(rate("gamma"))}`);
+    console.log(
+      `while gamma hung ${elapsed.toFixed(1)} s: alpha ${JSON.stringify(rate("alpha"))}, beta ${JSON.stringify(rate("beta"))}, gamma ${JSON.stringify(rate("gamma"))}`,
+    );
     // alpha and beta kept one sample a second, each as quick as before; gamma's first sample after the
     // hang waited for the per-node timeout (later ones skip the hung connections while they reconnect).
     for (const cluster of ["alpha", "beta"]) {
@@ -188,13 +229,17 @@ describe("busdoctor watch --clusters: three clusters in one process", () => {
     // Every cluster lists 3 nodes: the first to find out stops the fleet, naming itself, as the last line.
     const over = await lab().runBusdoctor(["watch", "--clusters", CLUSTERS_FILE, "--max-nodes", "2", "--no-history"], { timeoutMs: 30_000 });
     expect(over.code).toBe(3);
-    expect(over.stderr.trim().split("\n").at(-1)).toMatch(/^busdoctor: cluster "(alpha|beta|gamma)" lists 3 nodes or more, more than --max-nodes 2; give --max-nodes 3 or more to watch them all$/);
+    expect(over.stderr.trim().split("\n").at(-1)).toMatch(
+      /^busdoctor: cluster "(alpha|beta|gamma)" lists 3 nodes or more, more than --max-nodes 2; give --max-nodes 3 or more to watch them all$/,
+    );
   });
 
   it("--shard i/N splits the clusters between replicas: each on exactly one", async () => {
     const watched = await Promise.all(
       ["0/2", "1/2"].map(async (shard) => {
-        const result = await lab().runBusdoctor(["watch", "--clusters", CLUSTERS_FILE, "--shard", shard, "--duration", "1s", "--no-history"], { timeoutMs: 30_000 });
+        const result = await lab().runBusdoctor(["watch", "--clusters", CLUSTERS_FILE, "--shard", shard, "--duration", "1s", "--no-history"], {
+          timeoutMs: 30_000,
+        });
         const line = /watching \d+ cluster\(s\): (.*)/.exec(result.stderr)?.[1] ?? "";
         return line.split(", ").filter((name) => name !== "");
       }),

@@ -53,9 +53,22 @@ describe("busdoctor host-audit", () => {
     const handle = await nftHandle("ip daddr 127.0.0.3 tcp dport 16379 drop");
     const { code, report } = await hostAuditJson(["-h", "127.0.0.3"]);
     expect(report.firewall.blocks).toEqual([
-      expect.objectContaining({ source: "nftables", family: "inet", table: "busdoctor_lab", chain: "input", handle, direction: "in", role: "bus", port: 16379, certain: true }),
+      expect.objectContaining({
+        source: "nftables",
+        family: "inet",
+        table: "busdoctor_lab",
+        chain: "input",
+        handle,
+        direction: "in",
+        role: "bus",
+        port: 16379,
+        certain: true,
+      }),
     ]);
-    for (const { role, port } of [{ role: "client", port: 6379 }, { role: "bus", port: 16379 }]) {
+    for (const { role, port } of [
+      { role: "client", port: 6379 },
+      { role: "bus", port: 16379 },
+    ]) {
       const listening = report.listening.find((entry) => entry.role === role);
       expect(listening?.sockets.map((socket) => [socket.address, socket.port, socket.process, socket.pid, socket.thisNode])).toEqual([
         ["127.0.0.1", port, "redis-server", pidOf(1), false],
@@ -78,7 +91,9 @@ describe("busdoctor host-audit", () => {
       ["127.0.0.3:6379", "127.0.0.3", 16379, "filtered"],
     ]);
     // Seen from node 1's host the same rule stops node 1's own outbound connections to node 3's bus.
-    expect(report.firewall.blocks.map((block) => [block.table, block.chain, block.direction, block.peers])).toEqual([["busdoctor_lab", "input", "out", ["127.0.0.3:6379"]]]);
+    expect(report.firewall.blocks.map((block) => [block.table, block.chain, block.direction, block.peers])).toEqual([
+      ["busdoctor_lab", "input", "out", ["127.0.0.3:6379"]],
+    ]);
   });
 
   it("with node 3's outbound bus also dropped: filtered from --source 127.0.0.3, open from --source 127.0.0.1", async () => {
@@ -90,7 +105,13 @@ describe("busdoctor host-audit", () => {
       ["127.0.0.2:6379", "filtered"],
     ]);
     expect(fromNode3.report.firewall.blocks.filter((block) => block.direction === "out")).toEqual([
-      expect.objectContaining({ table: "busdoctor_lab", chain: "input", handle, rule: "ip saddr 127.0.0.3 tcp dport 16379 drop", peers: ["127.0.0.1:6379", "127.0.0.2:6379"] }),
+      expect.objectContaining({
+        table: "busdoctor_lab",
+        chain: "input",
+        handle,
+        rule: "ip saddr 127.0.0.3 tcp dport 16379 drop",
+        peers: ["127.0.0.1:6379", "127.0.0.2:6379"],
+      }),
     ]);
     expect(fromNode3.code).toBe(2);
 

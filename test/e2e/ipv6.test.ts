@@ -42,13 +42,19 @@ describe("an IPv6 cluster", () => {
   it("names a blocked bus port bracketed, with IPv6 firewall fixes (fault given to the lab CLI as [ip]:port)", async () => {
     const applied = await runCommand([process.execPath, builtCliScript(), "lab", "fault", "bus", node(3), "--name", NAME], { timeoutMs: 30_000 });
     expect(applied.stdout).toBe("applied: bus port of node 3 (fd00:b5d0::3) blocked inbound and outbound (drop)\n");
-    await waitUntilCut(lab(), [1, 2, 4, 5, 6].map((other): [number, number] => [other, 3]), 1500);
+    await waitUntilCut(
+      lab(),
+      [1, 2, 4, 5, 6].map((other): [number, number] => [other, 3]),
+      1500,
+    );
     const { code, stdout } = await check();
     const report = JSON.parse(stdout) as JsonReport;
     expect(report.rootCause).toMatchObject({ code: "BUS_PORT_BLOCKED", nodes: [node(3)] });
     expect(report.rootCause?.evidence.map((evidence) => evidence.detail)).toContainEqual(expect.stringMatching(/^\[fd00:b5d0::3\]:16379 no answer/));
     const fixes = report.rootCause?.fix.flatMap((fix) => fix.lines) ?? [];
-    expect(fixes).toContainEqual(expect.stringContaining("nft insert rule inet filter input ip6 saddr { fd00:b5d0::1, fd00:b5d0::2, fd00:b5d0::4, fd00:b5d0::5, fd00:b5d0::6 }"));
+    expect(fixes).toContainEqual(
+      expect.stringContaining("nft insert rule inet filter input ip6 saddr { fd00:b5d0::1, fd00:b5d0::2, fd00:b5d0::4, fd00:b5d0::5, fd00:b5d0::6 }"),
+    );
     expect(fixes).toContainEqual(expect.stringMatching(/^ip6tables -I INPUT/));
     expect(code).toBe(2);
     // fix plans the bus step for the bracketed node, with the IPv6 rules: nothing applied (no --apply).

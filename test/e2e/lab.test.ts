@@ -42,7 +42,10 @@ describe("lab: 3 masters, 3 replicas, node timeout 2000 ms", () => {
       expect(info.stdout, node.endpoint).toContain("cluster_state:ok");
       const nodes = await redisCli(lab(), node.address, "cluster", "nodes");
       // CLUSTER NODES: <id> <ip:port@cport> <flags> <master-id> ...; flags like "myself,master" or "slave".
-      const roles = nodes.stdout.trim().split("\n").map((line) => line.split(" ")[2]?.replace("myself,", ""));
+      const roles = nodes.stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.split(" ")[2]?.replace("myself,", ""));
       expect(roles.sort()).toEqual(["master", "master", "master", "slave", "slave", "slave"]);
       expect(nodes.stdout).not.toMatch(/fail/);
     }
@@ -83,7 +86,14 @@ describe("lab: 3 masters, 3 replicas, node timeout 2000 ms", () => {
   });
 
   it("a partition of {1,4} and {2,3,5,6} blocks the bus across groups both ways, not within them", async () => {
-    await lab().fault({ kind: "partition", groups: [[1, 4], [2, 3, 5, 6]], action: "reject" });
+    await lab().fault({
+      kind: "partition",
+      groups: [
+        [1, 4],
+        [2, 3, 5, 6],
+      ],
+      action: "reject",
+    });
     expect(await tcpConnect(lab(), { from: "127.0.0.4", host: "127.0.0.2", port: BUS })).toBe("refused");
     expect(await tcpConnect(lab(), { from: "127.0.0.2", host: "127.0.0.4", port: BUS })).toBe("refused");
     expect(await tcpConnect(lab(), { from: "127.0.0.1", host: "127.0.0.4", port: BUS })).toBe("open");

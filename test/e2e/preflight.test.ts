@@ -62,7 +62,14 @@ describe("busdoctor preflight", () => {
     expect(check(alone.report, "client-port").status).toBe("pass");
     expect(alone.code).toBe(2);
 
-    await waitUntilCut(lab(), [[1, 3], [2, 3]], 1500);
+    await waitUntilCut(
+      lab(),
+      [
+        [1, 3],
+        [2, 3],
+      ],
+      1500,
+    );
     const withCluster = await preflightJson([NODE3, "--cluster", SEED]);
     const seen = check(withCluster.report, "seen-by-peers");
     expect(seen.status).toBe("fail");
@@ -74,7 +81,9 @@ describe("busdoctor preflight", () => {
   it("fails a node whose bus port is rejected: refused", async () => {
     await lab().fault({ kind: "bus", node: 3, direction: "in", action: "reject" });
     const result = await preflight([NODE3]);
-    expect(result.stdout).toMatch(/^FAIL {2}bus-port +127\.0\.0\.3:16379 refused \(connection refused: nothing listens there, or a firewall rejects with a TCP reset/m);
+    expect(result.stdout).toMatch(
+      /^FAIL {2}bus-port +127\.0\.0\.3:16379 refused \(connection refused: nothing listens there, or a firewall rejects with a TCP reset/m,
+    );
     expect(result.stdout).toMatch(/^RESULT FAIL: bus-port failed \(exit 2\)$/m);
     expect(result.code).toBe(2);
   });
@@ -85,7 +94,9 @@ describe("busdoctor preflight", () => {
     expect(check(report, "bus-port").status).toBe("pass");
     const announced = check(report, "announced-bus-port");
     expect(announced).toMatchObject({ status: "fail", probe: { host: "127.0.0.3", port: 17000, verdict: "refused" } });
-    expect(announced.reason).toMatch(/^peers dial 127\.0\.0\.3:17000 \(the node's own CLUSTER NODES line announces 127\.0\.0\.3:6379@17000\): 127\.0\.0\.3:17000 refused .*the node listens on 16379/);
+    expect(announced.reason).toMatch(
+      /^peers dial 127\.0\.0\.3:17000 \(the node's own CLUSTER NODES line announces 127\.0\.0\.3:6379@17000\): 127\.0\.0\.3:17000 refused .*the node listens on 16379/,
+    );
     expect(code).toBe(2);
   });
 

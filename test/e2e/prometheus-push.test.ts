@@ -56,7 +56,9 @@ describe("--alertmanager push to a real Alertmanager (the shipped example config
   it("pages once per incident naming the node, keeps it through a severity change, resolves it once", async () => {
     const { meta } = loadRecording("node-killed");
     const warnings: string[] = [];
-    const pusher = new AlertmanagerPusher([parseAlertmanagerUrl(`http://${AUTH.user}:${AUTH.password}@127.0.0.1:${amUrl}`)], POLICY, (line) => warnings.push(line));
+    const pusher = new AlertmanagerPusher([parseAlertmanagerUrl(`http://${AUTH.user}:${AUTH.password}@127.0.0.1:${amUrl}`)], POLICY, (line) =>
+      warnings.push(line),
+    );
     try {
       const steps = recordedIncidents();
       const opened = steps.findIndex((incidents) => incidents.open.length > 0);
@@ -77,14 +79,22 @@ describe("--alertmanager push to a real Alertmanager (the shipped example config
 
       // The severity rises: Alertmanager holds the same alert with the new annotations, no second page.
       for (const incidents of steps.slice(critical, closed)) pusher.update(incidents);
-      await waitFor("Alertmanager has the critical severity", async () => (await alertsInAlertmanager()).some((alert) => alert.annotations["severity"] === "critical"), 15_000);
+      await waitFor(
+        "Alertmanager has the critical severity",
+        async () => (await alertsInAlertmanager()).some((alert) => alert.annotations["severity"] === "critical"),
+        15_000,
+      );
       expect((await alertsInAlertmanager()).map((alert) => alert.labels)).toEqual([{ alertname: "BusdoctorIncident", cluster: "payments", node: meta.faulty }]);
       const pushesBefore = pusher.stats()[0]?.stats.pushes ?? 0;
       await new Promise((resolve) => setTimeout(resolve, 2500)); // re-sent while firing, nothing changed
       expect(pusher.stats()[0]?.stats.pushes).toBeGreaterThan(pushesBefore);
 
       for (const incidents of steps.slice(closed)) pusher.update(incidents);
-      await waitFor("the pager hears the resolution", async () => receiver.notifications("/pager").some((notification) => notification.status === "resolved"), 20_000);
+      await waitFor(
+        "the pager hears the resolution",
+        async () => receiver.notifications("/pager").some((notification) => notification.status === "resolved"),
+        20_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 4000)); // a group interval (3 s here): anything more would come now
       expect(receiver.notifications("/pager").map((notification) => notification.status)).toEqual(["firing", "resolved"]);
       expect(receiver.notifications("/tickets")).toEqual([]);
@@ -99,7 +109,16 @@ describe("--alertmanager push to a real Alertmanager (the shipped example config
     const before = receiver.notifications("/pager").length;
     const alert: IncidentAlert = {
       labels: { alertname: "BusdoctorIncident", cluster: "sessions", node: "10.9.0.7:6379" },
-      annotations: { incident: "3", cause: "BUS_PORT_BLOCKED", severity: "critical", phase: "settled", nodes: "10.9.0.7:6379", summary: "blocked", check: "busdoctor check 10.9.0.7:6379", timeline: "busdoctor timeline --incident 3" },
+      annotations: {
+        incident: "3",
+        cause: "BUS_PORT_BLOCKED",
+        severity: "critical",
+        phase: "settled",
+        nodes: "10.9.0.7:6379",
+        summary: "blocked",
+        check: "busdoctor check 10.9.0.7:6379",
+        timeline: "busdoctor timeline --incident 3",
+      },
       startsAt: Date.now(),
       endsAt: null,
     };

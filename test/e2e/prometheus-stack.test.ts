@@ -10,7 +10,15 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Background, sleep } from "../support/background.js";
 import { waitFor } from "../support/observe.js";
-import { exampleAlertmanagerConfig, httpGet, Receiver, Started, startAlertmanager, startPrometheusWithShippedRules, type Notification } from "../support/prometheusStack.js";
+import {
+  exampleAlertmanagerConfig,
+  httpGet,
+  Receiver,
+  Started,
+  startAlertmanager,
+  startPrometheusWithShippedRules,
+  type Notification,
+} from "../support/prometheusStack.js";
 import { useLab } from "./support/lab.js";
 
 const lab = useLab({ name: "prom-stack-e2e", nodeTimeoutMs: 5000 });
@@ -50,7 +58,15 @@ async function faultAndHeal(holdMs: number): Promise<{ faultAt: number; healAt: 
   await sleep(holdMs);
   await lab().heal();
   const healAt = Date.now();
-  await waitFor("the pager hears the resolution", async () => receiver.notifications("/pager").slice(before).some((n) => n.status === "resolved"), 90_000);
+  await waitFor(
+    "the pager hears the resolution",
+    async () =>
+      receiver
+        .notifications("/pager")
+        .slice(before)
+        .some((n) => n.status === "resolved"),
+    90_000,
+  );
   // Two group intervals of the tickets route (15 s here): anything else the heal set off would be in by then.
   await sleep(20_000);
   await lab().waitUntilSettled();
@@ -63,7 +79,11 @@ beforeAll(async () => {
   started.add(new Background(watchArgv(["--listen", `127.0.0.1:${PORTS.rulesWatch}`])));
   await waitFor("the watch serves metrics", async () => (await httpGet(lab(), `http://127.0.0.1:${PORTS.rulesWatch}/metrics`)) !== null, 30_000);
   await startPrometheusWithShippedRules(lab(), started, PORTS, [{ job_name: "redis-bus", static_configs: [{ targets: [`127.0.0.1:${PORTS.rulesWatch}`] }] }]);
-  await waitFor("Prometheus scrapes the watch", async () => (await httpGet(lab(), `http://127.0.0.1:${PORTS.prometheus}/api/v1/query?query=busdoctor_node_up`))?.includes("127.0.0.6:6379") === true, 30_000);
+  await waitFor(
+    "Prometheus scrapes the watch",
+    async () => (await httpGet(lab(), `http://127.0.0.1:${PORTS.prometheus}/api/v1/query?query=busdoctor_node_up`))?.includes("127.0.0.6:6379") === true,
+    30_000,
+  );
   await sleep(5000); // baselines: the watch's round trip, the rules' windows
 }, 180_000);
 
@@ -74,7 +94,10 @@ describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => 
     await sleep(10_000);
     expect(await prometheusAlerts()).toEqual([]);
     expect(receiver.notifications()).toEqual([]);
-    const sd = JSON.parse((await httpGet(lab(), `http://127.0.0.1:${PORTS.rulesWatch}/sd`)) ?? "[]") as Array<{ targets: string[]; labels: Record<string, string> }>;
+    const sd = JSON.parse((await httpGet(lab(), `http://127.0.0.1:${PORTS.rulesWatch}/sd`)) ?? "[]") as Array<{
+      targets: string[];
+      labels: Record<string, string>;
+    }>;
     expect(sd.map((group) => group.labels)).toEqual([
       { cluster: "lab", __meta_busdoctor_role: "master" },
       { cluster: "lab", __meta_busdoctor_role: "replica" },
@@ -88,8 +111,14 @@ describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => 
     const classicSeen = new Set<string>();
     const inhibitedSeen = new Set<string>();
     const watchClassic = setInterval(() => {
-      void prometheusAlerts().then((alerts) => alerts.filter((a) => a.state === "firing" && a.labels["alertname"]?.startsWith("RedisCluster")).forEach((a) => classicSeen.add(`${a.labels["alertname"]} ${a.labels["node"]}`)));
-      void alertmanagerAlerts().then((alerts) => alerts.filter((a) => a.status.inhibitedBy.length > 0).forEach((a) => inhibitedSeen.add(a.labels["alertname"] ?? "")));
+      void prometheusAlerts().then((alerts) =>
+        alerts
+          .filter((a) => a.state === "firing" && a.labels["alertname"]?.startsWith("RedisCluster"))
+          .forEach((a) => classicSeen.add(`${a.labels["alertname"]} ${a.labels["node"]}`)),
+      );
+      void alertmanagerAlerts().then((alerts) =>
+        alerts.filter((a) => a.status.inhibitedBy.length > 0).forEach((a) => inhibitedSeen.add(a.labels["alertname"] ?? "")),
+      );
     }, 1000);
     let run: Awaited<ReturnType<typeof faultAndHeal>>;
     try {
@@ -98,7 +127,9 @@ describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => 
       clearInterval(watchClassic);
     }
     const pages = run.notifications.filter((n) => n.path === "/pager");
-    console.log(`fault -> page through Prometheus and Alertmanager: ${(pages[0]?.at ?? 0) - run.faultAt} ms; classic alerts that fired under it: ${[...classicSeen].sort().join(", ")}`);
+    console.log(
+      `fault -> page through Prometheus and Alertmanager: ${(pages[0]?.at ?? 0) - run.faultAt} ms; classic alerts that fired under it: ${[...classicSeen].sort().join(", ")}`,
+    );
 
     // The documented alert: BusdoctorIncident, identity cluster + node, the rest as annotations.
     expect(pages.map((n) => n.status)).toEqual(["firing", "resolved"]);
@@ -111,25 +142,41 @@ describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => 
     }
     expect((pages[0]?.at ?? Infinity) - run.faultAt).toBeLessThan(10_000);
     // The classic rules did fire (about the blocked node), and Alertmanager held them under the incident.
-    expect([...classicSeen]).toEqual(expect.arrayContaining([`RedisClusterStateFail ${faulty}`, `RedisClusterBusPingPending ${faulty}`, `RedisClusterGossipAsymmetry ${faulty}`]));
+    expect([...classicSeen]).toEqual(
+      expect.arrayContaining([`RedisClusterStateFail ${faulty}`, `RedisClusterBusPingPending ${faulty}`, `RedisClusterGossipAsymmetry ${faulty}`]),
+    );
     expect([...inhibitedSeen]).toEqual(expect.arrayContaining(["RedisClusterStateFail"]));
     // At most 3 notifications for the fault, each about the blocked node only; none firing after the heal.
     expect(run.notifications.length).toBeLessThanOrEqual(3);
-    for (const notification of run.notifications) expect(notification.alerts.map((alert) => alert.labels["node"])).toEqual(notification.alerts.map(() => faulty));
-    expect(run.notifications.filter((n) => n.at > run.healAt && n.alerts.some((alert) => alert.status === "firing" && Date.parse(alert.startsAt) > run.healAt))).toEqual([]);
+    for (const notification of run.notifications)
+      expect(notification.alerts.map((alert) => alert.labels["node"])).toEqual(notification.alerts.map(() => faulty));
+    expect(
+      run.notifications.filter((n) => n.at > run.healAt && n.alerts.some((alert) => alert.status === "firing" && Date.parse(alert.startsAt) > run.healAt)),
+    ).toEqual([]);
   }, 240_000);
 
   it("pushed straight to Alertmanager as well (--alertmanager): the same alert, sooner, still one page; credentials never shown", async () => {
     const faulty = lab().node(FAULTY).endpoint;
     // A second watch pushes, beside the first one's rules path; a second Alertmanager URL refuses, with a password in it.
-    const pushWatch = started.add(new Background(
-      watchArgv(["--listen", `127.0.0.1:${PORTS.pushWatch}`, "--alertmanager", `http://127.0.0.1:${PORTS.alertmanager}`, "--alertmanager", "http://ops:hunter2-secret@127.0.0.1:2/"]),
-    ));
+    const pushWatch = started.add(
+      new Background(
+        watchArgv([
+          "--listen",
+          `127.0.0.1:${PORTS.pushWatch}`,
+          "--alertmanager",
+          `http://127.0.0.1:${PORTS.alertmanager}`,
+          "--alertmanager",
+          "http://ops:hunter2-secret@127.0.0.1:2/",
+        ]),
+      ),
+    );
     await waitFor("the pushing watch samples", async () => pushWatch.stderr.some((entry) => entry.line.includes("watching")), 30_000);
     await sleep(5000);
     const run = await faultAndHeal(10_000);
     const pages = run.notifications.filter((n) => n.path === "/pager");
-    const firing = pushWatch.stdout.map((entry) => ({ at: entry.at, event: JSON.parse(entry.line) as { event: string; code: string } })).find((line) => line.at > run.faultAt && line.event.event === "firing");
+    const firing = pushWatch.stdout
+      .map((entry) => ({ at: entry.at, event: JSON.parse(entry.line) as { event: string; code: string } }))
+      .find((line) => line.at > run.faultAt && line.event.event === "firing");
     console.log(`fault -> page pushed: ${(pages[0]?.at ?? 0) - run.faultAt} ms (busdoctor's own event: ${(firing?.at ?? 0) - run.faultAt} ms)`);
     expect(pages.map((n) => n.status)).toEqual(["firing", "resolved"]);
     expect(pages[0]?.alerts.map((alert) => alert.labels)).toEqual([{ alertname: "BusdoctorIncident", cluster: "lab", node: faulty }]);
@@ -139,7 +186,8 @@ describe("busdoctor with Prometheus and Alertmanager, on a real cluster", () => 
     expect(stderr).toContain("alertmanager 127.0.0.1:2: ECONNREFUSED");
     expect(stderr).not.toMatch(/hunter2|ops:/);
     const metrics = parsePrometheusTextFormat((await httpGet(lab(), `http://127.0.0.1:${PORTS.pushWatch}/metrics`)) ?? "");
-    const pushes = (name: string) => (metrics.find((family) => family.name === name)?.metrics ?? []).map((sample) => ({ host: sample.labels?.["alertmanager"], value: Number(sample.value) }));
+    const pushes = (name: string) =>
+      (metrics.find((family) => family.name === name)?.metrics ?? []).map((sample) => ({ host: sample.labels?.["alertmanager"], value: Number(sample.value) }));
     expect(pushes("busdoctor_alertmanager_pushes_total")).toContainEqual({ host: `127.0.0.1:${PORTS.alertmanager}`, value: expect.any(Number) });
     expect(pushes("busdoctor_alertmanager_push_failures_total").find((sample) => sample.host === "127.0.0.1:2")?.value).toBeGreaterThan(0);
     await pushWatch.stop();

@@ -66,8 +66,14 @@ describe("a TLS cluster with hostnames", () => {
 
   it("check names a blocked TLS bus port", async () => {
     await lab().fault({ kind: "bus", node: FAULTY, direction: "both", action: "drop" });
-    const others = lab().nodes.filter((node) => node.index !== FAULTY).map((node) => node.index);
-    await waitUntilCut(lab(), others.map((other): [number, number] => [other, FAULTY]), 1500);
+    const others = lab()
+      .nodes.filter((node) => node.index !== FAULTY)
+      .map((node) => node.index);
+    await waitUntilCut(
+      lab(),
+      others.map((other): [number, number] => [other, FAULTY]),
+      1500,
+    );
     const { code, report } = await check();
     expect(report.rootCause).toMatchObject({ code: "BUS_PORT_BLOCKED", nodes: [lab().node(FAULTY).endpoint] });
     expect(code).toBe(2);

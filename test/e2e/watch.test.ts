@@ -49,7 +49,23 @@ async function redisFlagsFaulty(): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  watch = new Background(lab().busdoctorArgv(["watch", lab().node(1).endpoint, "--json", "--timeout", "1000", "--listen", "9464", "--webhook", `http://127.0.0.1:${WEBHOOK_PORT}/hook`, "--webhook-retry-max", "2s", "--history", HISTORY]));
+  watch = new Background(
+    lab().busdoctorArgv([
+      "watch",
+      lab().node(1).endpoint,
+      "--json",
+      "--timeout",
+      "1000",
+      "--listen",
+      "9464",
+      "--webhook",
+      `http://127.0.0.1:${WEBHOOK_PORT}/hook`,
+      "--webhook-retry-max",
+      "2s",
+      "--history",
+      HISTORY,
+    ]),
+  );
   await waitFor("watch samples every node", async () => watch?.stderr.some((line) => line.includes("watching")) === true, 20_000);
   // A few samples of the healthy cluster first: rates and the observed round trip need a baseline.
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -78,7 +94,9 @@ interface TimelineJson {
 }
 
 async function timeline(id: number): Promise<TimelineJson> {
-  const result = await runCommand([process.execPath, builtCliScript(), "timeline", "--history", HISTORY, "--incident", String(id), "--json"], { timeoutMs: 30_000 });
+  const result = await runCommand([process.execPath, builtCliScript(), "timeline", "--history", HISTORY, "--incident", String(id), "--json"], {
+    timeoutMs: 30_000,
+  });
   expect(result.stderr).toBe("");
   return JSON.parse(result.stdout) as TimelineJson;
 }
@@ -87,50 +105,72 @@ describe("watch on a real cluster", () => {
   it.each([
     { direction: "both" as const, cause: "BUS_PORT_BLOCKED", severity: "critical" },
     { direction: "in" as const, cause: "BUS_LINK_ONE_WAY", severity: "warning" },
-  ])("bus blocked $direction: the early warning names the node and $cause before any PFAIL, and resolves after the heal", async ({ direction, cause, severity }) => {
-    const faulty = lab().node(FAULTY).endpoint;
-    const before = events().length;
-    await lab().fault({ kind: "bus", node: FAULTY, direction, action: "drop" });
-    const firing = await nextEvent("the early warning fires", before, (event) => event.event === "firing" && event.code === "EARLY_WARNING");
-    expect(await redisFlagsFaulty()).toBe(false);
-    expect(firing.nodes).toEqual([faulty]);
-    expect(firing.severity).toBe(severity);
-    expect(firing.incident.role).toBe("root-cause");
-    // The first alert names the node and, nearly always, already the exact cause; a cause can only
-    // sharpen while the fault spreads (one-way becomes both ways), never during the heal. So the cause
-    // the alert ends with was named before the heal, itself long before Redis's PFAIL (15 s).
-    expect(firing.cause?.nodes).toEqual([faulty]);
-    expect([cause, "BUS_LINK_ONE_WAY"]).toContain(firing.cause?.code);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(await redisFlagsFaulty()).toBe(false);
+  ])(
+    "bus blocked $direction: the early warning names the node and $cause before any PFAIL, and resolves after the heal",
+    async ({ direction, cause, severity }) => {
+      const faulty = lab().node(FAULTY).endpoint;
+      const before = events().length;
+      await lab().fault({ kind: "bus", node: FAULTY, direction, action: "drop" });
+      const firing = await nextEvent("the early warning fires", before, (event) => event.event === "firing" && event.code === "EARLY_WARNING");
+      expect(await redisFlagsFaulty()).toBe(false);
+      expect(firing.nodes).toEqual([faulty]);
+      expect(firing.severity).toBe(severity);
+      expect(firing.incident.role).toBe("root-cause");
+      // The first alert names the node and, nearly always, already the exact cause; a cause can only
+      // sharpen while the fault spreads (one-way becomes both ways), never during the heal. So the cause
+      // the alert ends with was named before the heal, itself long before Redis's PFAIL (15 s).
+      expect(firing.cause?.nodes).toEqual([faulty]);
+      expect([cause, "BUS_LINK_ONE_WAY"]).toContain(firing.cause?.code);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await redisFlagsFaulty()).toBe(false);
 
-    await lab().heal();
-    const resolved = await nextEvent("the early warning resolves", before, (event) => event.event === "resolved" && event.id === firing.id);
-    expect(resolved.cause).toMatchObject({ code: cause, nodes: [faulty] });
-    // Everything this fault set off belongs to its incident, and each alert fired and resolved once.
-    await waitFor("every alert of the incident resolved", async () => {
-      const mine = events().filter((event) => event.incident.id === firing.incident.id);
-      return mine.filter((event) => event.event === "firing").length === mine.filter((event) => event.event === "resolved").length;
-    });
-    const mine = events().slice(before);
-    expect(new Set(mine.map((event) => event.incident.id))).toEqual(new Set([firing.incident.id]));
-    expect(mine.filter((event) => event.id === firing.id).map((event) => event.event)).toEqual(["firing", "resolved"]);
-    await lab().waitUntilSettled();
-  });
+      await lab().heal();
+      const resolved = await nextEvent("the early warning resolves", before, (event) => event.event === "resolved" && event.id === firing.id);
+      expect(resolved.cause).toMatchObject({ code: cause, nodes: [faulty] });
+      // Everything this fault set off belongs to its incident, and each alert fired and resolved once.
+      await waitFor("every alert of the incident resolved", async () => {
+        const mine = events().filter((event) => event.incident.id === firing.incident.id);
+        return mine.filter((event) => event.event === "firing").length === mine.filter((event) => event.event === "resolved").length;
+      });
+      const mine = events().slice(before);
+      expect(new Set(mine.map((event) => event.incident.id))).toEqual(new Set([firing.incident.id]));
+      expect(mine.filter((event) => event.id === firing.id).map((event) => event.event)).toEqual(["firing", "resolved"]);
+      await lab().waitUntilSettled();
+    },
+  );
 
   it("serves /metrics over HTTP with every node's signals, in Prometheus text format", async () => {
     const scrape = await lab().exec(["curl", "-sS", "--fail", "--max-time", "5", METRICS_URL], { timeoutMs: 10_000 });
     expect(scrape.code).toBe(0);
     const families = parsePrometheusTextFormat(scrape.stdout);
-    const family = (name: string): Array<Record<string, string>> => (families.find((candidate) => candidate.name === name)?.metrics ?? []).map((sample) => sample.labels ?? {});
+    const family = (name: string): Array<Record<string, string>> =>
+      (families.find((candidate) => candidate.name === name)?.metrics ?? []).map((sample) => sample.labels ?? {});
     const endpoints = lab().endpoints.sort();
-    for (const name of ["busdoctor_node_up", "busdoctor_cluster_state_ok", "busdoctor_cluster_slots_pfail", "busdoctor_cluster_slots_fail", "busdoctor_cluster_known_nodes", "busdoctor_connected_clients", "busdoctor_cluster_messages_sent_per_second", "busdoctor_cluster_messages_received_per_second"]) {
-      expect(family(name).map((labels) => labels["node"]).sort(), name).toEqual(endpoints);
+    for (const name of [
+      "busdoctor_node_up",
+      "busdoctor_cluster_state_ok",
+      "busdoctor_cluster_slots_pfail",
+      "busdoctor_cluster_slots_fail",
+      "busdoctor_cluster_known_nodes",
+      "busdoctor_connected_clients",
+      "busdoctor_cluster_messages_sent_per_second",
+      "busdoctor_cluster_messages_received_per_second",
+    ]) {
+      expect(
+        family(name)
+          .map((labels) => labels["node"])
+          .sort(),
+        name,
+      ).toEqual(endpoints);
     }
     // The cluster is healthy again: no per-link series (only links not healthy have them), one count of them.
     for (const name of ["busdoctor_bus_ping_pending_seconds", "busdoctor_bus_pong_age_seconds"]) expect(family(name), name).toEqual([]);
     expect(family("busdoctor_bus_links_notable")).toEqual([{ cluster: lab().node(1).endpoint }]);
-    expect(family("busdoctor_bus_link_recreations_total").map((labels) => labels["node"]).sort()).toEqual(endpoints);
+    expect(
+      family("busdoctor_bus_link_recreations_total")
+        .map((labels) => labels["node"])
+        .sort(),
+    ).toEqual(endpoints);
     expect(families.find((candidate) => candidate.name === "busdoctor_samples_total")?.type).toBe("COUNTER");
     const notFound = await lab().exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:9464/other"], { timeoutMs: 10_000 });
     expect(notFound.stdout).toBe("404");

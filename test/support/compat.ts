@@ -16,12 +16,18 @@ export const COMPAT_SERVERS_ENV = "BUSDOCTOR_COMPAT_SERVERS";
  */
 export function compatServers(value: string, onPath: string | null): string[] {
   const found: string[] = onPath === null ? [] : [onPath];
-  for (const path of value.split(":").filter((part) => part.trim() !== "").map((part) => resolve(part))) {
+  for (const path of value
+    .split(":")
+    .filter((part) => part.trim() !== "")
+    .map((part) => resolve(part))) {
     if (!existsSync(path)) throw new Error(`${COMPAT_SERVERS_ENV}: ${path} does not exist`);
     if (!statSync(path).isDirectory()) found.push(path);
     else if (existsSync(join(path, "redis-server"))) found.push(join(path, "redis-server"));
     else {
-      const inside = readdirSync(path).sort().map((name) => join(path, name, "redis-server")).filter((binary) => existsSync(binary));
+      const inside = readdirSync(path)
+        .sort()
+        .map((name) => join(path, name, "redis-server"))
+        .filter((binary) => existsSync(binary));
       if (inside.length === 0) throw new Error(`${COMPAT_SERVERS_ENV}: no redis-server in ${path} nor in its folders`);
       found.push(...inside);
     }
@@ -113,5 +119,12 @@ export function formatMatrix(rows: readonly MatrixRow[]): string {
     ...rows.map((row) => [row.server, ...scenarios.map((name) => verdict(row.cells.find((cell) => cell.scenario === name))), `${row.seconds.toFixed(0)} s`]),
   ];
   const widths = table[0]?.map((_, column) => Math.max(...table.map((line) => (line[column] ?? "").length))) ?? [];
-  return table.map((line) => line.map((text, column) => text.padEnd(widths[column] ?? 0)).join("  ").trimEnd()).join("\n");
+  return table
+    .map((line) =>
+      line
+        .map((text, column) => text.padEnd(widths[column] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }

@@ -9,7 +9,10 @@ import { waitFor } from "./observe.js";
 /** redis-cli against lab node `index`; throws on an error reply. */
 export async function cli(lab: Lab, index: number, args: string[], input?: string): Promise<string> {
   const node = lab.node(index);
-  const result = await lab.exec(["redis-cli", "-h", node.address, "-p", String(node.port), ...args], { timeoutMs: 60_000, ...(input !== undefined ? { input } : {}) });
+  const result = await lab.exec(["redis-cli", "-h", node.address, "-p", String(node.port), ...args], {
+    timeoutMs: 60_000,
+    ...(input !== undefined ? { input } : {}),
+  });
   if (result.code !== 0) throw new Error(`redis-cli ${args.join(" ")} on node ${index}: ${result.stderr.trim() || result.stdout.trim()}`);
   return result.stdout;
 }
@@ -79,7 +82,23 @@ export async function interruptedReshard(lab: Lab, seed: number, live: readonly 
   if (!source || !target) throw new Error("an interrupted reshard needs two masters");
   await Promise.all(live.map((index) => cli(lab, index, ["ACL", "SETUSER", "resharder", "on", ">reshard-secret", "~*", "&*", "+@all", "-migrate"])));
   const result = await lab.exec(
-    ["redis-cli", "--cluster", "reshard", lab.node(seed).endpoint, "--cluster-from", source.id, "--cluster-to", target.id, "--cluster-slots", "1", "--cluster-yes", "--user", "resharder", "--pass", "reshard-secret"],
+    [
+      "redis-cli",
+      "--cluster",
+      "reshard",
+      lab.node(seed).endpoint,
+      "--cluster-from",
+      source.id,
+      "--cluster-to",
+      target.id,
+      "--cluster-slots",
+      "1",
+      "--cluster-yes",
+      "--user",
+      "resharder",
+      "--pass",
+      "reshard-secret",
+    ],
     { timeoutMs: 60_000 },
   );
   return { slot: source.slots[0]?.start ?? -1, source, target, output: result.stdout + result.stderr };

@@ -29,11 +29,7 @@ export function viewedEndpoint(lab: Lab, index: number): string {
 }
 
 export async function observe(lab: Lab, index: number): Promise<ObservedView | null> {
-  const [nodes, time, info] = await Promise.all([
-    cli(lab, index, ["CLUSTER", "NODES"]),
-    cli(lab, index, ["TIME"]),
-    cli(lab, index, ["CLUSTER", "INFO"]),
-  ]);
+  const [nodes, time, info] = await Promise.all([cli(lab, index, ["CLUSTER", "NODES"]), cli(lab, index, ["TIME"]), cli(lab, index, ["CLUSTER", "INFO"])]);
   if (nodes === null || time === null || info === null) return null;
   const [seconds, micros] = time.trim().split(/\s+/).map(Number);
   const state = /cluster_state:(\w+)/.exec(info)?.[1] ?? null;

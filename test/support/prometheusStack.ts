@@ -40,10 +40,14 @@ export async function httpGet(where: InNamespace, url: string): Promise<string |
 }
 
 async function started(where: InNamespace, program: Background, name: string, readyUrl: string): Promise<void> {
-  await waitFor(`${name} is ready (${readyUrl})`, async () => {
-    if (!program.running) throw new Error(`${name} exited: ${program.tail()}`);
-    return (await httpGet(where, readyUrl)) !== null;
-  }, 60_000);
+  await waitFor(
+    `${name} is ready (${readyUrl})`,
+    async () => {
+      if (!program.running) throw new Error(`${name} exited: ${program.tail()}`);
+      return (await httpGet(where, readyUrl)) !== null;
+    },
+    60_000,
+  );
 }
 
 export interface ScrapeJob {
@@ -70,7 +74,12 @@ export async function startPrometheus(where: InNamespace, dir: string, options: 
   mkdirSync(join(dir, "data"), { recursive: true });
   const interval = `${options.scrapeIntervalSeconds}s`;
   const config = {
-    global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval, ...(options.externalLabels ? { external_labels: options.externalLabels } : {}) },
+    global: {
+      scrape_interval: interval,
+      evaluation_interval: interval,
+      scrape_timeout: interval,
+      ...(options.externalLabels ? { external_labels: options.externalLabels } : {}),
+    },
     rule_files: options.ruleFiles,
     alerting: { alertmanagers: [{ static_configs: [{ targets: options.alertmanagers }] }] },
     scrape_configs: options.jobs,
@@ -79,7 +88,13 @@ export async function startPrometheus(where: InNamespace, dir: string, options: 
   writeFileSync(file, stringify(config));
   const address = `127.0.0.1:${options.port}`;
   const program = new Background(
-    where.namespaceArgv(["prometheus", `--config.file=${file}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=${address}`, "--log.level=warn"]),
+    where.namespaceArgv([
+      "prometheus",
+      `--config.file=${file}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=${address}`,
+      "--log.level=warn",
+    ]),
   );
   await started(where, program, "Prometheus", `http://${address}/-/ready`);
   return program;

@@ -97,7 +97,12 @@ export const SCENARIOS: readonly Scenario[] = [
     description: "every bus port dropped (the security group that forgot 16379)",
     faulty: [3, 1, 2, 4, 5, 6],
     inject: (lab) => lab.fault({ kind: "bus-all", action: "drop" }),
-    settle: (lab) => waitUntilCut(lab, range(lab.nodes.length).flatMap((node) => fromNode(lab, node)), PENDING_MS),
+    settle: (lab) =>
+      waitUntilCut(
+        lab,
+        range(lab.nodes.length).flatMap((node) => fromNode(lab, node)),
+        PENDING_MS,
+      ),
   },
   {
     name: "node-killed",
@@ -119,11 +124,26 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "partition-2-4",
     description: "bus traffic dropped between {2,5} and {1,3,4,6}",
     faulty: [2, 5],
-    inject: (lab) => lab.fault({ kind: "partition", groups: [[2, 5], [1, 3, 4, 6]], action: "drop" }),
+    inject: (lab) =>
+      lab.fault({
+        kind: "partition",
+        groups: [
+          [2, 5],
+          [1, 3, 4, 6],
+        ],
+        action: "drop",
+      }),
     settle: (lab) =>
       waitUntilCut(
         lab,
-        [2, 5].flatMap((a) => [1, 3, 4, 6].flatMap((b): Array<[number, number]> => [[a, b], [b, a]])),
+        [2, 5].flatMap((a) =>
+          [1, 3, 4, 6].flatMap(
+            (b): Array<[number, number]> => [
+              [a, b],
+              [b, a],
+            ],
+          ),
+        ),
         PENDING_MS,
       ),
   },

@@ -81,21 +81,29 @@ async function runDemo(flags: DemoFlags): Promise<number> {
 
     step("5. The rule is removed; the cluster recovers on its own");
     await lab.heal();
-    await waitUntil("every node is ok again and sees every peer healthy", async () => {
-      try {
-        await lab.waitUntilSettled(1000);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 60_000);
+    await waitUntil(
+      "every node is ok again and sees every peer healthy",
+      async () => {
+        try {
+          await lab.waitUntilSettled(1000);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      60_000,
+    );
     const recoveredExit = await busdoctor(lab, "check", seed, color);
 
     step("6. Nothing left to fix");
     const emptyPlanExit = await busdoctor(lab, "fix", seed, color);
 
     const asExpected =
-      healthyExit === EXIT.healthy && faultExit === EXIT.critical && planExit === EXIT.warnings && recoveredExit === EXIT.healthy && emptyPlanExit === EXIT.healthy;
+      healthyExit === EXIT.healthy &&
+      faultExit === EXIT.critical &&
+      planExit === EXIT.warnings &&
+      recoveredExit === EXIT.healthy &&
+      emptyPlanExit === EXIT.healthy;
     step(asExpected ? "Demo complete: healthy, diagnosed, planned, recovered" : "Demo finished, but a check or plan did not give the expected result");
     return asExpected ? EXIT.healthy : EXIT.critical;
   } finally {

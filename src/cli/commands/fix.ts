@@ -70,7 +70,13 @@ async function confirmOnTerminal(step: Step): Promise<boolean> {
   }
 }
 
-async function runApply(plan: Plan, gatherer: Gatherer, flags: FixFlags, settings: Parameters<typeof createWriteClient>[0], intervalMs: number): Promise<{ outcome: ApplyOutcome; remaining: Plan }> {
+async function runApply(
+  plan: Plan,
+  gatherer: Gatherer,
+  flags: FixFlags,
+  settings: Parameters<typeof createWriteClient>[0],
+  intervalMs: number,
+): Promise<{ outcome: ApplyOutcome; remaining: Plan }> {
   const client = createWriteClient(settings);
   const log = (line: string): void => void process.stderr.write(`busdoctor: ${line}\n`);
   const outcome = await applyPlan(
@@ -109,14 +115,21 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
     .option("--record <file>", "save the evidence the plan was computed from")
     .option("--from-snapshot <file>", "plan from a file saved by fix --record or check --record (no network)")
     .option("--interval <duration>", "when a slot is open, read it again after this long to prove it idle", "3s")
-    .option("--host-audit <file>", "busdoctor host-audit --json output of a node's host: the bus step removes the exact rules it found (repeatable)", (path: string, all: string[]) => [...all, path], [] as string[])
+    .option(
+      "--host-audit <file>",
+      "busdoctor host-audit --json output of a node's host: the bus step removes the exact rules it found (repeatable)",
+      (path: string, all: string[]) => [...all, path],
+      [] as string[],
+    )
     .option("--color", "colour even when stdout is not a terminal")
     .option("--no-color", "no colour even on a terminal (also: NO_COLOR)")
     .action(async (seedArgs: string[], flags: FixFlags) => {
       const intervalMs = parseDuration("--interval", flags.interval);
-      if (flags.fromSnapshot !== undefined && flags.apply) throw new UsageError("--apply needs a live cluster (it reads everything again before each step), not --from-snapshot");
+      if (flags.fromSnapshot !== undefined && flags.apply)
+        throw new UsageError("--apply needs a live cluster (it reads everything again before each step), not --from-snapshot");
       if ((flags.yes || flags.allowMitigations) && !flags.apply) throw new UsageError("--yes and --allow-mitigations only go with --apply");
-      if (flags.apply && !flags.yes && process.stdin.isTTY !== true) throw new UsageError("--apply asks before each step on a terminal; from a script pass --yes");
+      if (flags.apply && !flags.yes && process.stdin.isTTY !== true)
+        throw new UsageError("--apply asks before each step on a terminal; from a script pass --yes");
       const color = flags.color ?? (process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined);
       // A pseudo-terminal may report 0 columns: wrap at a sane width then.
       const width = Math.max(60, process.stdout.columns || 100);
@@ -139,7 +152,8 @@ export function registerFixCommand(program: Command, setExit: SetExit): void {
         }
       } else throw new UsageError("no seed and no --from-snapshot");
       const audits = flags.hostAudit.map((path) => readRecordedFile(path, parseHostAudit, "--host-audit"));
-      if (audits.length > 0) evidence = { ...evidence, hostFirewalls: [...evidence.hostFirewalls.filter((old) => !audits.some((audit) => audit.node === old.node)), ...audits] };
+      if (audits.length > 0)
+        evidence = { ...evidence, hostFirewalls: [...evidence.hostFirewalls.filter((old) => !audits.some((audit) => audit.node === old.node)), ...audits] };
       if (flags.record !== undefined) writeJsonFile(flags.record, evidence);
       const { plan, reading } = planFrom(evidence);
       const seeds = evidence.current.snapshot.seeds;

@@ -1,5 +1,5 @@
 // `busdoctor lab ...`: rehearse bus failures on a real local cluster. A thin shell over src/lab.
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { parseNodeGroup, parseNodeRef, parseWholeNumber } from "../../lab/args.js";
 import { DEFAULT_LAB_NAME, formatLabStatus, Lab, type BusDirection, type FaultAction, type LabFault, type LabOptions } from "../../lab/index.js";
 import { runInteractive } from "../../lab/run.js";
@@ -34,9 +34,7 @@ function nameOption(): Option {
 }
 
 function actionOption(): Option {
-  return new Option("--action <action>", "drop: connects time out (filtered); reject: TCP reset (refused)")
-    .choices(["drop", "reject"])
-    .default("drop");
+  return new Option("--action <action>", "drop: connects time out (filtered); reject: TCP reset (refused)").choices(["drop", "reject"]).default("drop");
 }
 
 /** Attaches to the lab, applies the fault and says what it did. */

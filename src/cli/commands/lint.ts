@@ -78,7 +78,8 @@ function garbageCheckpoint(): () => void {
 
 function maxFileBytes(text: string): number {
   const megabytes = Number(text);
-  if (!Number.isFinite(megabytes) || megabytes <= 0 || megabytes > 4096) throw new UsageError(`--max-file-size ${text}: expected a size in MB between 1 and 4096`);
+  if (!Number.isFinite(megabytes) || megabytes <= 0 || megabytes > 4096)
+    throw new UsageError(`--max-file-size ${text}: expected a size in MB between 1 and 4096`);
   return Math.round(megabytes * 1024 * 1024);
 }
 

@@ -87,7 +87,10 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .option("--interval <duration>", "time between samples (e.g. 1s, 500ms)", "1s")
     .option("--duration <duration>", "stop after this long (default: run until interrupted)")
     .option("--json", "print one JSON object per alert event instead of log lines")
-    .option("--listen <[host:]port>", "serve the live dashboard at http://host:port/, Prometheus metrics at /metrics and the nodes for http_sd at /sd (host 127.0.0.1 unless given; read-only)")
+    .option(
+      "--listen <[host:]port>",
+      "serve the live dashboard at http://host:port/, Prometheus metrics at /metrics and the nodes for http_sd at /sd (host 127.0.0.1 unless given; read-only)",
+    )
     .option("--basic-auth-file <file>", "with --listen: ask for the user:password on this file's first line (basic auth, for browsers)")
     .option("--bearer-token-file <file>", "with --listen: accept the bearer token on this file's first line (for Prometheus scrapes)")
     .option("--clusters <file>", "watch every cluster listed in this YAML file in one process (see docs/deploy.md)")
@@ -99,7 +102,10 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
     .option("--webhook <url>", "POST every alert event as JSON to this URL (repeatable); retried with backoff", collect, [])
     .option("--webhook-retry-max <duration>", "longest wait between two webhook retries", "30s")
     .option("--webhook-queue <n>", "events held while a webhook receiver is down (the oldest dropped past it)", "1000")
-    .option("--history <file>", "keep alerts, incidents and downsampled signals in this SQLite database (default: $BUSDOCTOR_HISTORY or ~/.local/state/busdoctor/history.db)")
+    .option(
+      "--history <file>",
+      "keep alerts, incidents and downsampled signals in this SQLite database (default: $BUSDOCTOR_HISTORY or ~/.local/state/busdoctor/history.db)",
+    )
     .option("--no-history", "keep no history")
     .option("--history-step <duration>", "keep signals this often outside incidents (every sample during one)", "10s")
     .option("--retention <duration>", "delete history older than this (e.g. 7d, 12h)", "7d")
@@ -143,13 +149,17 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
       let watch: { done: Promise<void>; stop(): void };
       if (flags.clusters !== undefined) {
         if (seedArgs.length > 0 || flags.host !== undefined) throw new UsageError("--clusters: the seeds are in the file; give none on the command line");
-        for (const [flag, given] of [["--cluster-name", flags.clusterName], ["--record", flags.record]] as const) {
+        for (const [flag, given] of [
+          ["--cluster-name", flags.clusterName],
+          ["--record", flags.record],
+        ] as const) {
           if (given !== undefined) throw new UsageError(`--clusters: ${flag} is for a single cluster (the names are in the file)`);
         }
         const all = loadClusters(flags.clusters, connection, parseInteger("--port", flags.port, 1, 65535), process.env);
         const shard = flags.shard === undefined ? null : parseShard(flags.shard);
         const clusters = shard === null ? all : inShard(all, shard);
-        if (clusters.length === 0) throw new UsageError(`--shard ${flags.shard}: none of the ${all.length} cluster(s) of ${flags.clusters} falls in this shard`);
+        if (clusters.length === 0)
+          throw new UsageError(`--shard ${flags.shard}: none of the ${all.length} cluster(s) of ${flags.clusters} falls in this shard`);
         watch = await startFleet({ ...shared, clusters }, io);
       } else {
         if (flags.shard !== undefined) throw new UsageError("--shard splits the clusters of --clusters FILE between replicas");

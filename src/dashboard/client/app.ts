@@ -76,10 +76,7 @@ export function App() {
     return () => controller.abort();
   }, [openKey, state === null]);
 
-  const marked = useMemo(
-    () => new Set((state?.incidents ?? []).flatMap((incident) => (incident.cause ? incident.cause.nodes : incident.nodes))),
-    [state],
-  );
+  const marked = useMemo(() => new Set((state?.incidents ?? []).flatMap((incident) => (incident.cause ? incident.cause.nodes : incident.nodes))), [state]);
   const addresses = state?.matrix.addresses ?? [];
   const open = state?.incidents ?? [];
 
@@ -88,14 +85,16 @@ export function App() {
     <header class="top" data-theme=${theme}>
       <h1>busdoctor <span class="muted">watch</span></h1>
       <span class=${`chip ${status}`} role="status" data-status=${status}>${STATUS_WORDS[status]}</span>
-      ${state === null
-        ? html`<span class="muted">waiting for the first sample</span>`
-        : html`
+      ${
+        state === null
+          ? html`<span class="muted">waiting for the first sample</span>`
+          : html`
             <span>${plural(state.nodes.length, "node")}</span>
             <span class="muted">last sample ${clock(state.at)}, every ${state.intervalMs} ms</span>
             <span class="muted">early warning past ${state.thresholdMs} ms pending</span>
             <span class=${open.length > 0 ? "chip bad" : "chip ok"} data-health>${open.length > 0 ? `${plural(open.length, "open incident")}` : "no open incident"}</span>
-          `}
+          `
+      }
     </header>
     <main class="grid">
       <div class="column">

@@ -3,14 +3,14 @@ import { html } from "htm/preact";
 import type { WireIncident, WireStep } from "../wire.js";
 import { clock, dateTime, duration } from "./format.js";
 
-
 function Steps({ steps, openedAt }: { steps: readonly WireStep[]; openedAt: number }) {
   if (steps.length === 0) return null;
   const ordered = [...steps].sort((a, b) => a.at - b.at);
   const first = Math.min(openedAt, ordered[0]?.at ?? openedAt);
   return html`<ol class="steps">
     ${ordered.map(
-      (step) => html`<li><time>${clock(step.at)}</time> <span class="muted">+${duration(step.at - first)}</span> <strong>${step.label}</strong> ${step.detail}</li>`,
+      (step) =>
+        html`<li><time>${clock(step.at)}</time> <span class="muted">+${duration(step.at - first)}</span> <strong>${step.label}</strong> ${step.detail}</li>`,
     )}
   </ol>`;
 }
@@ -30,15 +30,17 @@ function OpenIncident({ incident, now }: { incident: WireIncident; now: number }
       <dt>Alerts</dt><dd>${incident.alerts.map((alert) => `${alert.code}${alert.endedAt === null ? "" : " (resolved)"}`).join(", ") || "-"}</dd>
     </dl>
     <${Steps} steps=${incident.steps} openedAt=${incident.openedAt} />
-    ${evidence.length === 0
-      ? ""
-      : html`<details class="evidence">
+    ${
+      evidence.length === 0
+        ? ""
+        : html`<details class="evidence">
           <summary>Evidence (${evidence.length})</summary>
           <table>
             <thead><tr><th scope="col">Alert</th><th scope="col">From</th><th scope="col">What</th><th scope="col">Exact value</th></tr></thead>
             <tbody>${evidence.map((item) => html`<tr><td>${item.alert}</td><td>${item.source}</td><td>${item.what}</td><td><code>${item.detail}</code></td></tr>`)}</tbody>
           </table>
-        </details>`}
+        </details>`
+    }
   </article>`;
 }
 
@@ -48,7 +50,8 @@ export function CurrentIncidents({ incidents, now }: { incidents: readonly WireI
 }
 
 export function IncidentTimeline({ incidents, source }: { incidents: readonly WireIncident[]; source: string }) {
-  if (incidents.length === 0) return html`<p class="muted">No incident recorded${source === "history" ? " in the history database" : " since the monitor started (no history database)"}.</p>`;
+  if (incidents.length === 0)
+    return html`<p class="muted">No incident recorded${source === "history" ? " in the history database" : " since the monitor started (no history database)"}.</p>`;
   return html`<ol class="timeline">
     ${incidents.map(
       (incident) => html`<li data-incident=${incident.id}>

@@ -50,7 +50,10 @@ export class SeriesStore {
         // In address order, as the matrix numbers them: the legend reads in the same order.
         this.nodes.push(address);
         this.nodes.sort(byAddress);
-        this.columns.set(address, SIGNAL_NAMES.map(() => new Array<number | null>(this.xs.length - 1).fill(null)));
+        this.columns.set(
+          address,
+          SIGNAL_NAMES.map(() => new Array<number | null>(this.xs.length - 1).fill(null)),
+        );
       }
     }
     for (const [address, columns] of this.columns) {

@@ -10,7 +10,8 @@ import { clock, numbered, shortId } from "./format.js";
  */
 export function nodeTrouble(node: WireNode): { text: string; serious: boolean } | null {
   if (node.response !== "answering") return { text: node.response, serious: true };
-  if (node.flagged !== null) return { text: `flagged ${node.flagged} by ${node.flaggedBy}/${node.listedBy} views`, serious: node.flaggedBy * 2 > node.listedBy };
+  if (node.flagged !== null)
+    return { text: `flagged ${node.flagged} by ${node.flaggedBy}/${node.listedBy} views`, serious: node.flaggedBy * 2 > node.listedBy };
   if (node.state === "fail") return { text: "cluster_state:fail", serious: true };
   return null;
 }
@@ -51,10 +52,12 @@ export function Shards({ shards, nodes, addresses, changes }: Props) {
         </li>`,
       )}
     </ol>
-    ${changes.length === 0
-      ? html`<p class="muted">No role change since the monitor started.</p>`
-      : html`<details class="role-changes"><summary>Role changes (${changes.length})</summary><ul>
+    ${
+      changes.length === 0
+        ? html`<p class="muted">No role change since the monitor started.</p>`
+        : html`<details class="role-changes"><summary>Role changes (${changes.length})</summary><ul>
           ${[...changes].reverse().map((change) => html`<li>${clock(change.at)} ${change.node}: ${change.from} → ${change.to}</li>`)}
-        </ul></details>`}
+        </ul></details>`
+    }
   `;
 }

@@ -12,7 +12,9 @@ export function SignalsTable({ point, nodes, addresses }: { point: WirePoint | u
   // Closed, the table is not built at all: with 60 nodes it would be diffed every second for nothing.
   return html`<details class="signals-table" onToggle=${(event: Event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}>
     <summary>Latest values per node</summary>
-    ${open ? html`<table>
+    ${
+      open
+        ? html`<table>
       <thead>
         <tr>
           <th scope="col">#</th><th scope="col">Node</th><th scope="col">Role</th><th scope="col">cluster_state</th><th scope="col">slots pfail</th>
@@ -37,6 +39,8 @@ export function SignalsTable({ point, nodes, addresses }: { point: WirePoint | u
           </tr>`;
         })}
       </tbody>
-    </table>` : ""}
+    </table>`
+        : ""
+    }
   </details>`;
 }

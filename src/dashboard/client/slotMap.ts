@@ -43,9 +43,11 @@ export function SlotMap({ slots, shards }: { slots: WireSlots; shards: readonly 
         return pieces(run).map(
           ([row, from, to]) => html`<g data-state=${run.state}>
             <rect class=${`slot-run ${fill}`} x=${from} y=${row * ROW_HEIGHT} width=${to - from + 1} height=${ROW_HEIGHT - 1}><title>${label}</title></rect>
-            ${run.state === "pfail" || run.state === "fail"
-              ? html`<rect x=${from} y=${row * ROW_HEIGHT} width=${to - from + 1} height=${ROW_HEIGHT - 1} fill=${`url(#hatch-${run.state})`}><title>${label}</title></rect>`
-              : ""}
+            ${
+              run.state === "pfail" || run.state === "fail"
+                ? html`<rect x=${from} y=${row * ROW_HEIGHT} width=${to - from + 1} height=${ROW_HEIGHT - 1} fill=${`url(#hatch-${run.state})`}><title>${label}</title></rect>`
+                : ""
+            }
           </g>`,
         );
       })}
@@ -56,11 +58,25 @@ export function SlotMap({ slots, shards }: { slots: WireSlots; shards: readonly 
       )}
     </svg>
     <p class="summary">
-      ${slots.source === null
-        ? "No node has listed the slots yet."
-        : `From ${slots.source}'s CLUSTER NODES (${slots.agreeing} of ${slots.views} views agree). `}
-      ${trouble.length === 0 ? "" : html`<strong>${trouble.map((run) => runLabel(run, shardOf)).slice(0, 6).join("; ")}${trouble.length > 6 ? "; …" : ""}.</strong>`}
-      ${slots.open.length === 0 ? "" : html` ${slots.open.length} open slot(s): ${slots.open.slice(0, 6).map((open) => `${open.slot} ${open.direction} on ${open.node}`).join(", ")}.`}
+      ${
+        slots.source === null ? "No node has listed the slots yet." : `From ${slots.source}'s CLUSTER NODES (${slots.agreeing} of ${slots.views} views agree). `
+      }
+      ${
+        trouble.length === 0
+          ? ""
+          : html`<strong>${trouble
+              .map((run) => runLabel(run, shardOf))
+              .slice(0, 6)
+              .join("; ")}${trouble.length > 6 ? "; …" : ""}.</strong>`
+      }
+      ${
+        slots.open.length === 0
+          ? ""
+          : html` ${slots.open.length} open slot(s): ${slots.open
+              .slice(0, 6)
+              .map((open) => `${open.slot} ${open.direction} on ${open.node}`)
+              .join(", ")}.`
+      }
     </p>
     <ul class="legend">
       ${shards.map((shard, index) => html`<li><span class=${`swatch s${index % 8}`} aria-hidden="true"></span> shard ${index + 1}: ${shard.master}</li>`)}

@@ -51,7 +51,8 @@ export function linkMatrix(snapshot: Snapshot, nodes: readonly NodeSummary[], re
       const reason = view.nodes === null && observer.response.kind === "answering" ? "CLUSTER NODES not available" : observer.response.kind;
       const unknown: LinkState = Object.freeze({ kind: "unknown", reason });
       for (const peer of nodes) {
-        if (peer.address !== observer.address) cells[next++] = { observer: observer.address, peer: peer.address, state: unknown, connections: null, line: null };
+        if (peer.address !== observer.address)
+          cells[next++] = { observer: observer.address, peer: peer.address, state: unknown, connections: null, line: null };
       }
       return;
     }

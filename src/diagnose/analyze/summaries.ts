@@ -47,7 +47,16 @@ export class EntryTallies {
       const node = nodeIndexes[entryIndex] ?? -1;
       let tally = this.byNode[node];
       if (tally === undefined) {
-        this.byNode[node] = tally = { first: entry, endpointsAgree: true, firstOwn: null, firstOther: null, othersAgree: true, flaggedAs: null, flaggedBy: 0, listedBy: 0 };
+        this.byNode[node] = tally = {
+          first: entry,
+          endpointsAgree: true,
+          firstOwn: null,
+          firstOther: null,
+          othersAgree: true,
+          flaggedAs: null,
+          flaggedBy: 0,
+          listedBy: 0,
+        };
       } else if (entry.address !== tally.first.address || entry.cport !== tally.first.cport) tally.endpointsAgree = false;
       if (entry.myself) {
         tally.firstOwn ??= entry;

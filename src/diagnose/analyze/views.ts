@@ -49,8 +49,7 @@ export function readView(node: NodeSnapshot, shared: SharedNodeValues, nodeIndex
   const nowMs = serverTimeUsec === undefined ? null : Math.floor(Number(serverTimeUsec) / 1000);
 
   const timeoutReply = okReply(commands.configNodeTimeout);
-  const timeoutText =
-    timeoutReply === undefined ? null : attempt(problems, () => parseConfigGet(timeoutReply, "cluster-node-timeout"));
+  const timeoutText = timeoutReply === undefined ? null : attempt(problems, () => parseConfigGet(timeoutReply, "cluster-node-timeout"));
   const nodeTimeoutMs = timeoutText === null || timeoutText === undefined ? null : Number(timeoutText);
 
   const clusterPortReply = okReply(commands.configClusterPort);

@@ -20,7 +20,11 @@ export function hostFirewallFixes(target: BusTarget, direction: CutDirection, pe
   const peers = peerIps.length > 0 ? `{ ${peerIps.join(", ")} }` : "<peer addresses>";
   // IPv6 peers are matched by `ip6 saddr` in nft and live in ip6tables.
   const [ip, iptablesCommand] = isIPv6(target.ip) ? ["ip6", "ip6tables"] : ["ip", "iptables"];
-  const lines: string[] = [`# find the rule that drops or rejects the bus port, then delete it by its handle:`, `nft -a list ruleset | grep -n ${target.busPort}`, `nft delete rule <family> <table> <chain> handle <N>`];
+  const lines: string[] = [
+    `# find the rule that drops or rejects the bus port, then delete it by its handle:`,
+    `nft -a list ruleset | grep -n ${target.busPort}`,
+    `nft delete rule <family> <table> <chain> handle <N>`,
+  ];
   const iptables: string[] = [`${iptablesCommand} -S | grep ${target.busPort}   # find the DROP/REJECT rule`];
   if (direction !== "out") {
     lines.push(`# or let the peers in before it:`, `nft insert rule inet filter input ${ip} saddr ${peers} tcp dport ${target.busPort} accept`);

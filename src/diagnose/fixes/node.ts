@@ -22,7 +22,11 @@ export function cutOffFixes(ip: string, port: number): Fix[] {
   return [
     {
       where: `from a peer's host`,
-      lines: [`ping -c 3 ${ip}   # is the host up and routed?`, `redis-cli -h ${ip} -p ${port} PING`, `# then on the host of ${ip}: systemctl status redis-server, and its firewall for port ${port}`],
+      lines: [
+        `ping -c 3 ${ip}   # is the host up and routed?`,
+        `redis-cli -h ${ip} -p ${port} PING`,
+        `# then on the host of ${ip}: systemctl status redis-server, and its firewall for port ${port}`,
+      ],
     },
   ];
 }

@@ -51,7 +51,14 @@ export const addressOutOfScope: Rule = {
         fix:
           ranges.length === 0
             ? []
-            : [{ where: "busdoctor", lines: [`busdoctor check ${observers[0] ?? "<seed>"} ${ranges.map((range) => `--allow ${range}`).join(" ")}   # only if these are your nodes`] }],
+            : [
+                {
+                  where: "busdoctor",
+                  lines: [
+                    `busdoctor check ${observers[0] ?? "<seed>"} ${ranges.map((range) => `--allow ${range}`).join(" ")}   # only if these are your nodes`,
+                  ],
+                },
+              ],
       },
     ];
   },

@@ -18,7 +18,10 @@ export function afterFailover(context: RuleContext, nodes: readonly string[], se
   if (failovers.length === 0 || severity !== "critical") return { note: "", severity, evidence: [] };
   const unprotected = failovers.filter((failover) => failover.replicas.length === 0);
   const allFailedOver = nodes.every((node) => failovers.some((failover) => failover.oldMaster === node) || context.nodeAt.get(node)?.role !== "master");
-  const taken = failovers.map((failover) => `${failover.newMaster} took over ${nodes.length > 1 ? `the slots of ${failover.oldMaster}` : "its slots"} ${formatRanges(failover.slots)} (config epoch ${failover.configEpoch})`);
+  const taken = failovers.map(
+    (failover) =>
+      `${failover.newMaster} took over ${nodes.length > 1 ? `the slots of ${failover.oldMaster}` : "its slots"} ${formatRanges(failover.slots)} (config epoch ${failover.configEpoch})`,
+  );
   const risk =
     unprotected.length > 0
       ? `; no replica is left for ${unprotected.length === failovers.length ? "them" : `the slots of ${joinNames(unprotected.map((failover) => failover.newMaster))}`}: one more failure loses them`

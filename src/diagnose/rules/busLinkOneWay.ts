@@ -16,7 +16,9 @@ const LATENT =
 
 /** The other direction works: said from the views that show it, as the contrast that proves one-way. */
 function contrast(context: RuleContext, node: NodeSummary, inbound: boolean): Evidence {
-  const working = ((inbound ? context.linksFrom.get(node.address) : context.linksTo.get(node.address)) ?? []).filter((cell) => !context.bus.staleCells.has(cell));
+  const working = ((inbound ? context.linksFrom.get(node.address) : context.linksTo.get(node.address)) ?? []).filter(
+    (cell) => !context.bus.staleCells.has(cell),
+  );
   const healthy = working.filter((cell) => cell.state.kind === "ok");
   return {
     source: inbound ? node.address : "busdoctor",
@@ -31,27 +33,29 @@ function contrast(context: RuleContext, node: NodeSummary, inbound: boolean): Ev
 function isolatedFindings(context: RuleContext): Finding[] {
   // An inbound cut with a refusing port is BUS_PORT_NOT_LISTENING, the more precise name.
   const keep = ({ isolated, node }: IsolatedEntry): boolean => isolated.direction !== "both" && !(isolated.direction === "in" && refusesBus(node));
-  return isolatedGroups(context, keep, (entry) => `${entry.isolated.direction} ${busPortOf(entry.node)}`).map(({ entries, nodes, addresses, names, one, port }) => {
-    const inbound = entries[0]?.isolated.direction === "in";
-    const share = Math.max(2, Math.floor(6 / nodes.length));
-    return {
-      code: "BUS_LINK_ONE_WAY",
-      severity: anyViewFailing(context) ? "critical" : "warning",
-      nodes: addresses,
-      summary: inbound
-        ? `peers cannot reach the bus port of ${names} (${port}), while ${one ? "it reaches" : "they reach"} theirs: inbound bus traffic to ${names} is blocked`
-        : `${names} cannot reach ${one ? "its" : "their"} peers' bus ports, while they reach ${one ? "its own" : "theirs"}: outbound bus traffic from ${names} is blocked`,
-      evidence: entries.flatMap(({ node, isolated }) =>
-        inbound
-          ? [...busProbeEvidence(node), ...someCells(isolated.inbound, share), contrast(context, node, true)]
-          : [...someCells(isolated.outbound, share), contrast(context, node, false), ...busProbeEvidence(node)],
-      ),
-      explanation: inbound
-        ? `The rules of ${names} (host firewall, security group or NetworkPolicy ingress) drop connections to port ${port}, but let ${one ? "it" : "them"} dial out. ${LATENT}`
-        : `The egress rules of ${names} (host firewall output chain, security group egress, NetworkPolicy egress) drop ${one ? "its" : "their"} connections to port ${port}, but peers can dial in. ${LATENT}`,
-      fix: busBlockedFixes(groupTarget(nodes), inbound ? "in" : "out", peerIps(context, addresses)),
-    };
-  });
+  return isolatedGroups(context, keep, (entry) => `${entry.isolated.direction} ${busPortOf(entry.node)}`).map(
+    ({ entries, nodes, addresses, names, one, port }) => {
+      const inbound = entries[0]?.isolated.direction === "in";
+      const share = Math.max(2, Math.floor(6 / nodes.length));
+      return {
+        code: "BUS_LINK_ONE_WAY",
+        severity: anyViewFailing(context) ? "critical" : "warning",
+        nodes: addresses,
+        summary: inbound
+          ? `peers cannot reach the bus port of ${names} (${port}), while ${one ? "it reaches" : "they reach"} theirs: inbound bus traffic to ${names} is blocked`
+          : `${names} cannot reach ${one ? "its" : "their"} peers' bus ports, while they reach ${one ? "its own" : "theirs"}: outbound bus traffic from ${names} is blocked`,
+        evidence: entries.flatMap(({ node, isolated }) =>
+          inbound
+            ? [...busProbeEvidence(node), ...someCells(isolated.inbound, share), contrast(context, node, true)]
+            : [...someCells(isolated.outbound, share), contrast(context, node, false), ...busProbeEvidence(node)],
+        ),
+        explanation: inbound
+          ? `The rules of ${names} (host firewall, security group or NetworkPolicy ingress) drop connections to port ${port}, but let ${one ? "it" : "them"} dial out. ${LATENT}`
+          : `The egress rules of ${names} (host firewall output chain, security group egress, NetworkPolicy egress) drop ${one ? "its" : "their"} connections to port ${port}, but peers can dial in. ${LATENT}`,
+        fix: busBlockedFixes(groupTarget(nodes), inbound ? "in" : "out", peerIps(context, addresses)),
+      };
+    },
+  );
 }
 
 /** One observer cannot reach one peer's bus while the reverse works. */
@@ -69,7 +73,14 @@ function strayFindings(context: RuleContext): Finding[] {
       summary: `${cell.observer} cannot reach the bus port of ${cell.peer}, while ${cell.peer} reaches ${cell.observer}`,
       evidence: someCells([cell]),
       explanation: `A rule on the path from ${cell.observer} to ${formatAddress(busTarget(peer).ip, busPortOf(peer))} (egress of the first or ingress of the second) drops the connection. ${LATENT}`,
-      fix: busBlockedFixes(busTarget(peer), "in", peerIps(context, context.bus.judged.filter((a) => a !== cell.observer))),
+      fix: busBlockedFixes(
+        busTarget(peer),
+        "in",
+        peerIps(
+          context,
+          context.bus.judged.filter((a) => a !== cell.observer),
+        ),
+      ),
     });
   }
   return findings;

@@ -9,7 +9,18 @@ import { busBlockedFixes } from "../fixes/bus.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { byAddress, joinNames, seconds } from "../words.js";
 import { afterFailover } from "./afterFailover.js";
-import { busPortOf, busProbeEvidence, busTarget, failureReportEvidence, groupBy, groupTarget, isolatedGroups, peerIps, refusesBus, type IsolatedEntry } from "./busShared.js";
+import {
+  busPortOf,
+  busProbeEvidence,
+  busTarget,
+  failureReportEvidence,
+  groupBy,
+  groupTarget,
+  isolatedGroups,
+  peerIps,
+  refusesBus,
+  type IsolatedEntry,
+} from "./busShared.js";
 
 const PROBED_IN = "TCP probe of the announced bus port, since the fault (it answered before)";
 
@@ -38,7 +49,12 @@ function everywhere(context: RuleContext): Finding[] {
 /** The evidence for one node blocked both ways: the probe, a few cells each way, the failure reports. */
 function blockedEvidence(context: RuleContext, node: NodeSummary, isolated: IsolatedNode, share: number): Evidence[] {
   const probe = node.busProbe && isolated.probedInbound ? [probeEvidence(node.busProbe, PROBED_IN)] : busProbeEvidence(node);
-  return [...probe, ...someCells(isolated.inbound, Math.max(1, share)), ...someCells(isolated.outbound, Math.max(1, share - 1)), ...failureReportEvidence(context, node)];
+  return [
+    ...probe,
+    ...someCells(isolated.inbound, Math.max(1, share)),
+    ...someCells(isolated.outbound, Math.max(1, share - 1)),
+    ...failureReportEvidence(context, node),
+  ];
 }
 
 /** Nodes blocked both ways; those sharing a bus port (one rule, most likely) make one finding naming all of them. */
@@ -84,7 +100,14 @@ function blockedPairs(context: RuleContext): Finding[] {
       summary: `bus traffic between ${cell.observer} and ${cell.peer} fails both ways; each reaches every other node`,
       evidence: someCells([cell, back]),
       explanation: `A rule between these two hosts only (a per-host security group entry, a route) blocks port ${busPortOf(node)}. Gossip still flows through the other nodes, so the cluster stays up, but failure detection and votes between them are lost.`,
-      fix: busBlockedFixes(busTarget(node), "in", peerIps(context, context.bus.judged.filter((a) => a !== cell.observer))),
+      fix: busBlockedFixes(
+        busTarget(node),
+        "in",
+        peerIps(
+          context,
+          context.bus.judged.filter((a) => a !== cell.observer),
+        ),
+      ),
     });
   }
   return findings;
@@ -97,7 +120,9 @@ function blockedPairs(context: RuleContext): Finding[] {
  * can be read, so a fault seconds old looks the same.
  */
 function peersHeardSince(context: RuleContext, address: string): { heard: boolean; confirmed: boolean; freshestMs: number | null } {
-  const cells = (context.linksTo.get(address) ?? []).filter((cell) => cell.state.kind !== "unknown" && cell.state.kind !== "missing" && !context.bus.staleCells.has(cell));
+  const cells = (context.linksTo.get(address) ?? []).filter(
+    (cell) => cell.state.kind !== "unknown" && cell.state.kind !== "missing" && !context.bus.staleCells.has(cell),
+  );
   if (cells.length === 0 || !cells.every((cell) => cell.state.kind === "ok")) return { heard: false, confirmed: false, freshestMs: null };
   const ages = cells.map((cell) => (cell.state.kind === "ok" ? cell.state.pongAgeMs : null)).filter((age): age is number => age !== null);
   const freshestMs = ages.length === 0 ? null : Math.min(...ages);
@@ -116,7 +141,10 @@ function toolOnly(context: RuleContext): Finding[] {
   const involved = new Set(context.bus.brokenCells.flatMap((cell) => [cell.observer, cell.peer]));
   const cut = [...context.bus.judged]
     .map((address) => context.nodeAt.get(address))
-    .filter((node): node is NodeSummary => node !== undefined && !involved.has(node.address) && (node.busProbe?.state === "timeout" || node.busProbe?.state === "unreachable"))
+    .filter(
+      (node): node is NodeSummary =>
+        node !== undefined && !involved.has(node.address) && (node.busProbe?.state === "timeout" || node.busProbe?.state === "unreachable"),
+    )
     .map((node) => ({ node, address: node.address, ...peersHeardSince(context, node.address) }))
     .filter((entry) => entry.heard);
   return groupBy(cut, (entry) => `${entry.confirmed} ${busPortOf(entry.node)}`).map((group): Finding => {
@@ -125,7 +153,11 @@ function toolOnly(context: RuleContext): Finding[] {
     const one = group.length === 1;
     const evidence = group.flatMap((entry) => [
       ...busProbeEvidence(entry.node),
-      { source: TOOL, what: "link matrix", detail: `every peer's link to ${entry.address} answers${entry.freshestMs === null ? "" : ` (latest PONG ${entry.freshestMs} ms ago)`}` },
+      {
+        source: TOOL,
+        what: "link matrix",
+        detail: `every peer's link to ${entry.address} answers${entry.freshestMs === null ? "" : ` (latest PONG ${entry.freshestMs} ms ago)`}`,
+      },
     ]);
     if (group[0]?.confirmed) {
       return {
@@ -133,8 +165,16 @@ function toolOnly(context: RuleContext): Finding[] {
         severity: "info",
         nodes: addresses,
         summary: `busdoctor's host cannot reach the bus port of ${names}, but ${one ? "its" : "their"} peers can`,
-        evidence: [...evidence, { source: TOOL, what: "two looks", detail: `the peers heard ${one ? "it" : "them"} within the ${seconds(context.looks?.intervalMs ?? 0)} since busdoctor's first probe got no answer` }],
-        explanation: "The nodes hear each other, so the cluster is fine; only the path from this host to the bus port is closed, which is normal when busdoctor runs outside the nodes' security group. Probes from here say nothing about the bus.",
+        evidence: [
+          ...evidence,
+          {
+            source: TOOL,
+            what: "two looks",
+            detail: `the peers heard ${one ? "it" : "them"} within the ${seconds(context.looks?.intervalMs ?? 0)} since busdoctor's first probe got no answer`,
+          },
+        ],
+        explanation:
+          "The nodes hear each other, so the cluster is fine; only the path from this host to the bus port is closed, which is normal when busdoctor runs outside the nodes' security group. Probes from here say nothing about the bus.",
         fix: [],
       };
     }

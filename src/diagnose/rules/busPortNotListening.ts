@@ -7,7 +7,18 @@ import { someCells } from "../evidence.js";
 import { busNotListeningFixes } from "../fixes/bus.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { byAddress, joinNames } from "../words.js";
-import { announcedPortMismatch, busPortOf, busProbeEvidence, busTarget, failureReportEvidence, groupBy, groupTarget, isolatedGroups, refusesBus, type IsolatedEntry } from "./busShared.js";
+import {
+  announcedPortMismatch,
+  busPortOf,
+  busProbeEvidence,
+  busTarget,
+  failureReportEvidence,
+  groupBy,
+  groupTarget,
+  isolatedGroups,
+  refusesBus,
+  type IsolatedEntry,
+} from "./busShared.js";
 
 const EXPLANATION =
   "Peers dial the bus port the node announces in CLUSTER NODES (ip:port@cport). Connections to it are refused: either redis-server does not listen there (cluster-port differs from cluster-announce-bus-port, a container or NAT mapping is missing) or a firewall rule REJECTs it with a reset. Without the bus, peers mark the node PFAIL, then FAIL, and the cluster loses its slots until a replica takes over.";
@@ -65,7 +76,8 @@ export const busPortNotListening: Rule = {
     if (context.bus.everyPairBroken) return everywhere(context);
     // Only the inbound side depends on this node's port; a node that only cannot dial out is one-way.
     const keep = ({ isolated, node }: IsolatedEntry): boolean => isolated.direction !== "out" && refusesBus(node);
-    const keyOf = ({ isolated, node }: IsolatedEntry): string => `${isolated.direction} ${busPortOf(node)} ${announcedPortMismatch(context, node)?.listening ?? ""}`;
+    const keyOf = ({ isolated, node }: IsolatedEntry): string =>
+      `${isolated.direction} ${busPortOf(node)} ${announcedPortMismatch(context, node)?.listening ?? ""}`;
     const found = isolatedGroups(context, keep, keyOf).map(({ entries, nodes, addresses, names, one, port }): Finding => {
       const latent = entries[0]?.isolated.direction === "in";
       const mismatch = entries[0] ? announcedPortMismatch(context, entries[0].node) : null;

@@ -28,7 +28,10 @@ export const clusterStateFail: Rule = {
         fix: [
           {
             where: "after the cause is fixed",
-            lines: ["# cluster_state returns to ok by itself once every slot has a master the node can reach:", `redis-cli --cluster check ${failing[0]?.observer ?? "<node>"}`],
+            lines: [
+              "# cluster_state returns to ok by itself once every slot has a master the node can reach:",
+              `redis-cli --cluster check ${failing[0]?.observer ?? "<node>"}`,
+            ],
           },
         ],
       },

@@ -47,8 +47,14 @@ function forgottenFinding(context: RuleContext): Finding | null {
       const view = analysis.views.find((candidate) => candidate.observer === address);
       const own = view?.nodes?.[0];
       return [
-        { source: address, what: "CLUSTER NODES", detail: own ? `${own.id} ${own.address} ${own.flags.join(",")}: the only line, no slots` : "lists only itself" },
-        ...(view?.info ? [{ source: address, what: "CLUSTER INFO", detail: `cluster_state:${view.info.state} cluster_known_nodes:${view.info.knownNodes}` }] : []),
+        {
+          source: address,
+          what: "CLUSTER NODES",
+          detail: own ? `${own.id} ${own.address} ${own.flags.join(",")}: the only line, no slots` : "lists only itself",
+        },
+        ...(view?.info
+          ? [{ source: address, what: "CLUSTER INFO", detail: `cluster_state:${view.info.state} cluster_known_nodes:${view.info.knownNodes}` }]
+          : []),
       ];
     }),
     ...leftovers.slice(0, 3),

@@ -46,21 +46,29 @@ function readNode(context: RuleContext, node: NodeSummary): Read | null {
   const evidence: Evidence[] = [probeEvidence(node.response.probe, "TCP probe of the client port")];
   if (node.busProbe) evidence.push(probeEvidence(node.busProbe, "TCP probe of the bus port"));
   if (disconnected.length > 0) {
-    evidence.push({ source: TOOL, what: "CLUSTER NODES", detail: `${disconnected.length} of ${cells.length} peers list ${node.address} with its bus link disconnected (${disconnected.slice(0, 3).join(", ")}${disconnected.length > 3 ? ", ..." : ""})` });
+    evidence.push({
+      source: TOOL,
+      what: "CLUSTER NODES",
+      detail: `${disconnected.length} of ${cells.length} peers list ${node.address} with its bus link disconnected (${disconnected.slice(0, 3).join(", ")}${disconnected.length > 3 ? ", ..." : ""})`,
+    });
   }
   evidence.push(...cells.slice(0, 4).map(cellEvidence));
   return { node, address: node.address, kind, evidence };
 }
 
 const SUMMARY: Record<Case, (names: string, one: boolean, port: string) => string> = {
-  down: (names, one, port) => `${names} ${one ? "is" : "are"} down: nothing answers on ${one ? "its" : "their"} client port ${port} (refused) and ${one ? "its" : "their"} peers lost ${one ? "it" : "them"} on the bus`,
-  "cut-off": (names, one, port) => `${names} ${one ? "is" : "are"} down or cut off: ${one ? "its" : "their"} client port ${port} gives no answer and ${one ? "its" : "their"} peers cannot reach ${one ? "it" : "them"} either`,
-  path: (names, one, port) => `busdoctor's host cannot reach ${names} (client port ${port}), but ${one ? "its" : "their"} peers still hear ${one ? "it" : "them"} on the bus: the path from this host is closed`,
+  down: (names, one, port) =>
+    `${names} ${one ? "is" : "are"} down: nothing answers on ${one ? "its" : "their"} client port ${port} (refused) and ${one ? "its" : "their"} peers lost ${one ? "it" : "them"} on the bus`,
+  "cut-off": (names, one, port) =>
+    `${names} ${one ? "is" : "are"} down or cut off: ${one ? "its" : "their"} client port ${port} gives no answer and ${one ? "its" : "their"} peers cannot reach ${one ? "it" : "them"} either`,
+  path: (names, one, port) =>
+    `busdoctor's host cannot reach ${names} (client port ${port}), but ${one ? "its" : "their"} peers still hear ${one ? "it" : "them"} on the bus: the path from this host is closed`,
 };
 
 const EXPLANATION: Record<Case, string> = {
   down: "Nothing listens on the node's ports: the process (or the host) is down. It is not a bus problem. Peers flag it PFAIL after cluster-node-timeout, then FAIL, and a replica takes over its slots if it can win the vote; restarted, it rejoins with the identity in its nodes.conf.",
-  "cut-off": "Neither busdoctor nor the node's peers get any answer from it: its host is down, or the host is cut off the network (a route, a firewall on every port). It is not a bus problem. Peers flag it PFAIL after cluster-node-timeout, then FAIL, and a replica takes over its slots if it can win the vote.",
+  "cut-off":
+    "Neither busdoctor nor the node's peers get any answer from it: its host is down, or the host is cut off the network (a route, a firewall on every port). It is not a bus problem. Peers flag it PFAIL after cluster-node-timeout, then FAIL, and a replica takes over its slots if it can win the vote.",
   path: "The node runs and the cluster hears it; only busdoctor's host cannot reach its client port, so busdoctor could not read its own view. Run busdoctor from a host that reaches every node's client port, or open the path from this one.",
 };
 
@@ -79,7 +87,9 @@ function fixesFor(kind: Case, ip: string, port: number): Fix[] {
 function pathConfirmed(context: RuleContext, read: Read): boolean {
   const looks = context.looks;
   if (looks === null || looks.clientProbeBefore.get(read.address) === "open") return false;
-  return (context.linksTo.get(read.address) ?? []).some((cell) => cell.state.kind === "ok" && cell.state.pongAgeMs !== null && cell.state.pongAgeMs < looks.intervalMs);
+  return (context.linksTo.get(read.address) ?? []).some(
+    (cell) => cell.state.kind === "ok" && cell.state.pongAgeMs !== null && cell.state.pongAgeMs < looks.intervalMs,
+  );
 }
 
 export const nodeUnreachable: Rule = {

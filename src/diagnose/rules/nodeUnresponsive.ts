@@ -30,7 +30,9 @@ export const nodeUnresponsive: Rule = {
           { source: TOOL, what: "PING", detail: `${node.address}: ${node.response.kind === "unresponsive" ? node.response.error : ""}` },
           ...(node.busProbe ? [probeEvidence(node.busProbe, "TCP probe of the bus port")] : []),
           ...someCells(
-            (context.linksTo.get(node.address) ?? []).filter((cell) => cell.state.kind !== "ok" && cell.state.kind !== "unknown" && cell.state.kind !== "missing"),
+            (context.linksTo.get(node.address) ?? []).filter(
+              (cell) => cell.state.kind !== "ok" && cell.state.kind !== "unknown" && cell.state.kind !== "missing",
+            ),
             Math.max(2, Math.floor(5 / hung.length)),
           ),
         ]),

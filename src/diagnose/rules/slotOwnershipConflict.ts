@@ -56,7 +56,10 @@ export const slotOwnershipConflict: Rule = {
         fix: [
           {
             where: "once the bus works between them",
-            lines: ["# the node with the lower config epoch yields by itself as soon as it hears the other: open the bus, then", `redis-cli --cluster check ${[...nodes][0] ?? "<any node>"}`],
+            lines: [
+              "# the node with the lower config epoch yields by itself as soon as it hears the other: open the bus, then",
+              `redis-cli --cluster check ${[...nodes][0] ?? "<any node>"}`,
+            ],
           },
         ],
       },

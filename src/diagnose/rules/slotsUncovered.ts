@@ -30,7 +30,10 @@ function uncoveredIn(view: NodeView, covered: Uint8Array): SlotRange[] {
 /** The masters a view lists for the slots of `ranges`, flagged fail: whose slots these were. */
 function ownersIn(view: NodeView, ranges: readonly SlotRange[]): ClusterNodeEntry[] {
   return (view.nodes ?? []).filter(
-    (entry) => entry.role === "master" && entry.flags.includes("fail") && entry.slots.some((slot) => ranges.some((range) => slot.start <= range.end && range.start <= slot.end)),
+    (entry) =>
+      entry.role === "master" &&
+      entry.flags.includes("fail") &&
+      entry.slots.some((slot) => ranges.some((range) => slot.start <= range.end && range.start <= slot.end)),
   );
 }
 
@@ -47,12 +50,22 @@ function fixFor(context: RuleContext, view: NodeView, ranges: readonly SlotRange
   }
   const down = owners.filter((owner) => owner !== null && owner.response.kind !== "answering");
   if (down.length === 0 || down.length < owners.length) {
-    return { where: "after the cause is fixed", lines: ["# their master still holds the keys: the slots come back by themselves once it is reachable on the bus", `redis-cli --cluster check ${observer}`] };
+    return {
+      where: "after the cause is fixed",
+      lines: [
+        "# their master still holds the keys: the slots come back by themselves once it is reachable on the bus",
+        `redis-cli --cluster check ${observer}`,
+      ],
+    };
   }
   const names = joinNames(down.map((owner) => owner?.address ?? ""));
   return {
     where: `their master ${names} is down and no replica took over`,
-    lines: [`# start ${names} again: it serves the slots with its data`, `# only if it cannot come back, give the slots a new, empty owner (their keys are lost):`, `redis-cli --cluster fix ${observer}`],
+    lines: [
+      `# start ${names} again: it serves the slots with its data`,
+      `# only if it cannot come back, give the slots a new, empty owner (their keys are lost):`,
+      `redis-cli --cluster fix ${observer}`,
+    ],
   };
 }
 

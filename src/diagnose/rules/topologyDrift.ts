@@ -162,7 +162,15 @@ export const topologyDrift: Rule = {
         evidence: evidence.slice(0, 12),
         explanation:
           "Nodes learn membership and roles through gossip on the bus. Views that disagree mean gossip is not reaching everyone (a blocked bus port or a partition), a node was added or forgotten on only some nodes, or a failover happened that an isolated node has not heard of.",
-        fix: [{ where: "once the bus works between all nodes", lines: [`redis-cli --cluster check ${views[0]?.observer ?? "<node>"}`, "# a node missing from some views: CLUSTER MEET it from a node that lacks it"] }],
+        fix: [
+          {
+            where: "once the bus works between all nodes",
+            lines: [
+              `redis-cli --cluster check ${views[0]?.observer ?? "<node>"}`,
+              "# a node missing from some views: CLUSTER MEET it from a node that lacks it",
+            ],
+          },
+        ],
       },
     ];
   },

@@ -11,7 +11,7 @@ import { formatRichRule, type FirewalldZone, type RichRule, type ServicePort } f
 /** `rule family="ipv4" priority="-1" source not address="10.0.0.0/8" port port="16379" protocol="tcp" drop`; null when not a rule. */
 export function parseRichRuleText(text: string): RichRule | null {
   const words = shellWords(text)?.map((word) => word.text);
-  if (!words || words[0] !== "rule") return null;
+  if (words?.[0] !== "rule") return null;
   const rule: RichRule = { family: null, priority: 0, source: null, port: null, service: null, action: null };
   const value = (word: string | undefined, key: string): string | undefined => (word?.startsWith(`${key}=`) ? word.slice(key.length + 1) : undefined);
   for (let i = 1; i < words.length; i++) {
@@ -114,7 +114,10 @@ export class FirewalldState {
     for (const name of all("--add-service")) zone.elements.push({ kind: "service", at, name });
     for (const name of all("--remove-service")) zone.elements = zone.elements.filter((element) => !(element.kind === "service" && element.name === name));
     for (const text of all("--add-rich-rule")) this.addRichRule(zone, text, at);
-    for (const text of all("--remove-rich-rule")) zone.elements = zone.elements.filter((element) => !(element.kind === "rule" && element.text === (parseRichRuleText(text) ? formatRichRule(parseRichRuleText(text) as RichRule) : text)));
+    for (const text of all("--remove-rich-rule"))
+      zone.elements = zone.elements.filter(
+        (element) => !(element.kind === "rule" && element.text === (parseRichRuleText(text) ? formatRichRule(parseRichRuleText(text) as RichRule) : text)),
+      );
     for (const source of all("--add-source")) zone.sources.push(source);
     const target = one("--set-target");
     if (target) zone.target = target;

@@ -54,7 +54,10 @@ export function readXml(text: string, file: string): XmlElement {
   });
   parser.on("closetag", (tag) => {
     const element = stack.pop();
-    if (element) element.closeAt = tag.isSelfClosing ? { file, line: parser.line, column: parser.column + 1 } : { file, line: parser.line, column: parser.column - tag.name.length - 2 };
+    if (element)
+      element.closeAt = tag.isSelfClosing
+        ? { file, line: parser.line, column: parser.column + 1 }
+        : { file, line: parser.line, column: parser.column - tag.name.length - 2 };
   });
   parser.write(text).close();
   if (failure) throw failure;
@@ -75,7 +78,11 @@ function richRule(element: XmlElement): RichRule {
   return {
     family: family === "ipv4" || family === "ipv6" ? family : null,
     priority: Number(element.attributes["priority"] ?? "0") || 0,
-    source: source?.attributes["address"] ? { address: source.attributes["address"], invert } : source?.attributes["ipset"] ? { ipset: source.attributes["ipset"], invert } : null,
+    source: source?.attributes["address"]
+      ? { address: source.attributes["address"], invert }
+      : source?.attributes["ipset"]
+        ? { ipset: source.attributes["ipset"], invert }
+        : null,
     port: port ? { port: port.attributes["port"] ?? "", protocol: port.attributes["protocol"] ?? "tcp" } : null,
     service: child(element, "service")?.attributes["name"] ?? null,
     action,

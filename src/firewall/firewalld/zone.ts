@@ -90,11 +90,30 @@ function serviceConditions(name: string, services: ReadonlyMap<string, ServicePo
 function richRuleConditions(rule: RichRule, services: ReadonlyMap<string, ServicePort[]>): Condition[][] {
   const base: Condition[] = [];
   if (rule.family) base.push({ kind: "family", versions: [rule.family === "ipv6" ? 6 : 4] });
-  if (rule.source && "address" in rule.source) base.push(sourceCondition([rule.source.address], [`source${rule.source.invert ? " not" : ""} address="${rule.source.address}"`], rule.source.invert));
+  if (rule.source && "address" in rule.source)
+    base.push(sourceCondition([rule.source.address], [`source${rule.source.invert ? " not" : ""} address="${rule.source.address}"`], rule.source.invert));
   else if (rule.source) {
-    base.push({ kind: "address", field: "saddr", version: null, negated: rule.source.invert, ranges: [], groups: [{ name: `ipset ${rule.source.ipset}`, self: false, internet: false }], written: [`source ipset="${rule.source.ipset}"`] });
+    base.push({
+      kind: "address",
+      field: "saddr",
+      version: null,
+      negated: rule.source.invert,
+      ranges: [],
+      groups: [{ name: `ipset ${rule.source.ipset}`, self: false, internet: false }],
+      written: [`source ipset="${rule.source.ipset}"`],
+    });
   }
-  if (rule.port) return [[...base, ...portConditions(rule.port.protocol, portRange(rule.port.port, "-") === undefined ? undefined : [portRange(rule.port.port, "-") as PortRange], `port ${rule.port.port}`)]];
+  if (rule.port)
+    return [
+      [
+        ...base,
+        ...portConditions(
+          rule.port.protocol,
+          portRange(rule.port.port, "-") === undefined ? undefined : [portRange(rule.port.port, "-") as PortRange],
+          `port ${rule.port.port}`,
+        ),
+      ],
+    ];
   if (rule.service) return serviceConditions(rule.service, services).map((conditions) => [...base, ...conditions]);
   return [base];
 }
@@ -105,14 +124,28 @@ export function zoneChain(zone: FirewalldZone, services: ReadonlyMap<string, Ser
   const denies: FirewallRule[] = [];
   const allows: FirewallRule[] = [];
   const late: Array<{ priority: number; rules: FirewallRule[] }> = [];
-  const zoneSource = zone.sources.length > 0 ? [sourceCondition(zone.sources, zone.sources.map((source) => `<source address="${source}"/>`), false)] : [];
+  const zoneSource =
+    zone.sources.length > 0
+      ? [
+          sourceCondition(
+            zone.sources,
+            zone.sources.map((source) => `<source address="${source}"/>`),
+            false,
+          ),
+        ]
+      : [];
   for (const element of zone.elements) {
     const at = element.at;
     const ref = `line ${at.line}`;
     if (element.kind === "rule") {
       const { rule } = element;
       if (rule.action === null) continue;
-      const verdict = rule.action === "accept" ? ({ kind: "accept" } as const) : rule.action === "drop" ? ({ kind: "drop" } as const) : ({ kind: "reject", text: "reject" } as const);
+      const verdict =
+        rule.action === "accept"
+          ? ({ kind: "accept" } as const)
+          : rule.action === "drop"
+            ? ({ kind: "drop" } as const)
+            : ({ kind: "reject", text: "reject" } as const);
       const rules = richRuleConditions(rule, services).map((conditions): FirewallRule => ({ at, ref, handle: null, text: element.text, conditions, verdict }));
       if (rule.priority < 0) early.push({ priority: rule.priority, rules });
       else if (rule.priority > 0) late.push({ priority: rule.priority, rules });
@@ -121,10 +154,17 @@ export function zoneChain(zone: FirewalldZone, services: ReadonlyMap<string, Ser
     }
     const alternatives =
       element.kind === "port"
-        ? [portConditions(element.protocol, portRange(element.port, "-") === undefined ? undefined : [portRange(element.port, "-") as PortRange], `port ${element.port}`)]
+        ? [
+            portConditions(
+              element.protocol,
+              portRange(element.port, "-") === undefined ? undefined : [portRange(element.port, "-") as PortRange],
+              `port ${element.port}`,
+            ),
+          ]
         : serviceConditions(element.name, services);
     const text = element.kind === "port" ? `<port protocol="${element.protocol}" port="${element.port}"/>` : `<service name="${element.name}"/>`;
-    for (const conditions of alternatives) allows.push({ at, ref, handle: null, text, conditions: [...zoneSource, ...conditions], verdict: { kind: "accept" } });
+    for (const conditions of alternatives)
+      allows.push({ at, ref, handle: null, text, conditions: [...zoneSource, ...conditions], verdict: { kind: "accept" } });
   }
   const byPriority = (a: { priority: number }, b: { priority: number }): number => a.priority - b.priority;
   const rules: FirewallRule[] = [];

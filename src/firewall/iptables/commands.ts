@@ -75,7 +75,11 @@ export class IptablesState {
         return;
     }
     const chain = this.chain(table, chainName, at);
-    const context = { version: this.family === "ip6" ? 6 : 4, isChain: (name: string) => this.tables.get(table)?.has(name) === true, undeclaredTargetIsChain: true } as const;
+    const context = {
+      version: this.family === "ip6" ? 6 : 4,
+      isChain: (name: string) => this.tables.get(table)?.has(name) === true,
+      undeclaredTargetIsChain: true,
+    } as const;
     const rule = { at, ref: `line ${at.line}`, handle: null, text, ...parseRuleOptions(rest, context) };
     if (command === "-I" || command === "--insert") chain.rules.splice(position ?? 0, 0, rule);
     else chain.rules.push(rule);

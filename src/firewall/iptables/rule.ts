@@ -7,8 +7,31 @@ import { portList } from "../ports.js";
 
 /** Targets that are extensions, not chains: they log or mark and the packet goes on. */
 const PASSING_TARGETS = new Set([
-  "LOG", "NFLOG", "ULOG", "MARK", "CONNMARK", "CT", "NOTRACK", "TRACE", "TCPMSS", "CLASSIFY", "DSCP", "TOS", "TTL", "HL",
-  "SET", "AUDIT", "CHECKSUM", "SNAT", "DNAT", "MASQUERADE", "REDIRECT", "NETMAP", "TPROXY", "SECMARK", "CONNSECMARK",
+  "LOG",
+  "NFLOG",
+  "ULOG",
+  "MARK",
+  "CONNMARK",
+  "CT",
+  "NOTRACK",
+  "TRACE",
+  "TCPMSS",
+  "CLASSIFY",
+  "DSCP",
+  "TOS",
+  "TTL",
+  "HL",
+  "SET",
+  "AUDIT",
+  "CHECKSUM",
+  "SNAT",
+  "DNAT",
+  "MASQUERADE",
+  "REDIRECT",
+  "NETMAP",
+  "TPROXY",
+  "SECMARK",
+  "CONNSECMARK",
 ]);
 
 export interface RuleContext {
@@ -101,13 +124,23 @@ export function parseRuleOptions(args: readonly string[], context: RuleContext):
       case "--dst-range": {
         const range = parseAddressRange(value);
         const field = option === "--src-range" ? "saddr" : "daddr";
-        conditions.push(range === null ? unknown : { kind: "address", field, version: context.version, negated, ranges: [range], groups: [], written: [written] });
+        conditions.push(
+          range === null ? unknown : { kind: "address", field, version: context.version, negated, ranges: [range], groups: [], written: [written] },
+        );
         break;
       }
       case "--match-set": {
         // ipset members live outside the ruleset: the set is known by name only.
         const field = (values[1] ?? "src").startsWith("dst") ? "daddr" : "saddr";
-        conditions.push({ kind: "address", field, version: context.version, negated, ranges: [], groups: [{ name: `ipset ${value}`, self: false, internet: false }], written: [written] });
+        conditions.push({
+          kind: "address",
+          field,
+          version: context.version,
+          negated,
+          ranges: [],
+          groups: [{ name: `ipset ${value}`, self: false, internet: false }],
+          written: [written],
+        });
         break;
       }
       case "-p":

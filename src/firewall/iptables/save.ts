@@ -122,7 +122,8 @@ export function parseIptablesSave(input: string, file: string, familyHint?: "ip"
       const [command, chainName = "", ...rest] = words.map((word) => word.text);
       const chain = tableChains.get(chainName);
       const insert = command === "-I" || command === "--insert";
-      if (command !== "-A" && command !== "--append" && !insert) throw new FirewallParseError(`expected :CHAIN POLICY or -A CHAIN, found ${JSON.stringify(body.slice(0, 60))}`, at);
+      if (command !== "-A" && command !== "--append" && !insert)
+        throw new FirewallParseError(`expected :CHAIN POLICY or -A CHAIN, found ${JSON.stringify(body.slice(0, 60))}`, at);
       if (chain === undefined) throw new FirewallParseError(`rule for undeclared chain "${chainName}"`, at);
       // iptables-restore files (ufw's user.rules) may insert: `-I ufw-logging-deny [2] ...`.
       const position = insert && /^\d+$/.test(rest[0] ?? "") ? Number(rest.shift()) - 1 : insert ? 0 : chain.rules.length;

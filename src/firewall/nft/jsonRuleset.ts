@@ -9,7 +9,19 @@
 // Named sets ("@redis_peers") are resolved from the same table's `set` objects. Each object keeps the
 // line and column it starts at (nft prints the whole document on one line: line 1, the object's column).
 import { namedHosts, parseAddressRange } from "../addresses.js";
-import { FirewallParseError, type AddressRange, type Condition, type FirewallChain, type FirewallRule, type Hook, type HostGroup, type Location, type PortRange, type Ruleset, type Verdict } from "../model.js";
+import {
+  FirewallParseError,
+  type AddressRange,
+  type Condition,
+  type FirewallChain,
+  type FirewallRule,
+  type Hook,
+  type HostGroup,
+  type Location,
+  type PortRange,
+  type Ruleset,
+  type Verdict,
+} from "../model.js";
 import { portRange } from "../ports.js";
 import { LineIndex } from "../lines.js";
 import { arrayElementOffsets, field, soleEntry, text, type Json } from "./json.js";
@@ -106,7 +118,9 @@ function conditions(body: Json, sets: Sets, family: string, table: string): Cond
   }
   const list = values === null ? null : words(values);
   if (list === null) return [unknown];
-  const isL4 = (kind === "meta" && name === "l4proto") || (kind === "payload" && ((protocol === "ip" && name === "protocol") || (protocol === "ip6" && name === "nexthdr")));
+  const isL4 =
+    (kind === "meta" && name === "l4proto") ||
+    (kind === "payload" && ((protocol === "ip" && name === "protocol") || (protocol === "ip6" && name === "nexthdr")));
   if (isL4) return [{ kind: "protocol", negated, protocols: list }];
   if (kind === "meta" && name === "nfproto" && !negated) return [{ kind: "family", versions: list.map((word) => (word === "ipv6" ? 6 : 4)) }];
   if (kind === "ct" && name === "state") return [{ kind: "ctstate", negated, states: list }];
@@ -250,7 +264,10 @@ export function parseNftJson(input: string, file: string): Ruleset {
       const chain = chains.get(setKey(family, table, chainName));
       if (chain === undefined) {
         const at = locate(index);
-        throw new FirewallParseError(`rule ${text(field(body, "handle")) ?? "?"} is in chain ${family} ${table} ${chainName}, which is not listed before it`, { line: at.line, column: at.column });
+        throw new FirewallParseError(`rule ${text(field(body, "handle")) ?? "?"} is in chain ${family} ${table} ${chainName}, which is not listed before it`, {
+          line: at.line,
+          column: at.column,
+        });
       }
       chain.rules.push(parseRule(body, sets, family, table, locate(index)));
       lastIndex.set(setKey(family, table, chainName), index);

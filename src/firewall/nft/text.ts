@@ -474,11 +474,29 @@ class RulesetBuilder {
         const rules: FirewallRule[] = chain.rules.map((rule) => {
           const handle = this.handles.get(rule.at) ?? null;
           const line = lineTexts.get(rule.at.line);
-          const text = line === undefined ? "" : line.text.slice(rule.at.column - line.at.column).replace(/\s*#.*$/, "").trim();
+          const text =
+            line === undefined
+              ? ""
+              : line.text
+                  .slice(rule.at.column - line.at.column)
+                  .replace(/\s*#.*$/, "")
+                  .trim();
           return { at: rule.at, ref: handle === null ? `line ${rule.at.line}` : `handle ${handle}`, handle, text, ...ruleMeaning(rule.statements, table.sets) };
         });
         const end = this.last ?? chain.end;
-        chains.push({ source: "nftables", family: table.family, table: table.name, name: chain.name, at: chain.at, handle: null, hook: chain.hook, priority: chain.priority, policy: chain.policy, rules, ...(end ? { end } : {}) });
+        chains.push({
+          source: "nftables",
+          family: table.family,
+          table: table.name,
+          name: chain.name,
+          at: chain.at,
+          handle: null,
+          hook: chain.hook,
+          priority: chain.priority,
+          policy: chain.policy,
+          rules,
+          ...(end ? { end } : {}),
+        });
       }
     }
     return { source: "nftables", chains };

@@ -30,7 +30,10 @@ interface BusCut {
 /** The finding of the diagnosis that names these nodes, for the step's evidence. */
 function findingFor(context: PlanContext, addresses: readonly string[]): Finding | null {
   const findings = [...rootCauses(context.diagnosis), ...context.diagnosis.consequences, ...context.diagnosis.otherFindings];
-  return findings.find((finding) => BUS_CAUSES.has(finding.code) && finding.severity !== "info" && addresses.some((address) => finding.nodes.includes(address))) ?? null;
+  return (
+    findings.find((finding) => BUS_CAUSES.has(finding.code) && finding.severity !== "info" && addresses.some((address) => finding.nodes.includes(address))) ??
+    null
+  );
 }
 
 function layerOf(node: NodeSummary): Layer {
@@ -51,7 +54,14 @@ function cutsOf(context: PlanContext): BusCut[] {
   const cuts: BusCut[] = [];
   if (bus.partition) {
     const [smallest, ...rest] = bus.partition;
-    if (smallest) cuts.push({ targets: nodes(smallest), direction: "both", peers: rest.flat(), layer: "between-nodes", summary: `between {${smallest.join(", ")}} and {${rest.flat().join(", ")}}` });
+    if (smallest)
+      cuts.push({
+        targets: nodes(smallest),
+        direction: "both",
+        peers: rest.flat(),
+        layer: "between-nodes",
+        summary: `between {${smallest.join(", ")}} and {${rest.flat().join(", ")}}`,
+      });
   }
   for (const isolated of bus.isolated) {
     const node = nodeAt.get(isolated.node);
@@ -64,7 +74,8 @@ function cutsOf(context: PlanContext): BusCut[] {
   for (const cell of bus.strayPairs) pairs.set(cell.peer, [...(pairs.get(cell.peer) ?? []), cell.observer]);
   for (const [peer, observers] of pairs) {
     const node = nodeAt.get(peer);
-    if (node) cuts.push({ targets: [node], direction: "in", peers: observers, layer: layerOf(node), summary: `the bus port of ${peer} from ${observers.join(", ")}` });
+    if (node)
+      cuts.push({ targets: [node], direction: "in", peers: observers, layer: layerOf(node), summary: `the bus port of ${peer} from ${observers.join(", ")}` });
   }
   return cuts;
 }
@@ -89,7 +100,8 @@ function auditedFixes(context: PlanContext, node: NodeSummary, generic: readonly
   ];
   const rest = blocks.length - nft.length - iptables.length;
   const [hostRules] = generic;
-  if (rest > 0 && hostRules) lines.push(`# and ${rest} more (a chain policy): let the peers through before it:`, ...hostRules.lines.filter((line) => line.startsWith("nft insert")));
+  if (rest > 0 && hostRules)
+    lines.push(`# and ${rest} more (a chain policy): let the peers through before it:`, ...hostRules.lines.filter((line) => line.startsWith("nft insert")));
   return [{ where: `nftables/iptables on the host of ${hostOf(node.address)} (found by busdoctor host-audit)`, lines }];
 }
 
@@ -125,7 +137,8 @@ function layered(cut: BusCut, first: NodeSummary, busIpOf: (address: string) => 
 
 const LAYER_WORDS: Record<Layer, string> = {
   host: "busdoctor's own probe of the bus port is filtered too: the rule most likely sits on the node's host (or a network ACL in front of it)",
-  "between-nodes": "busdoctor's own probe of the bus port gets through while the peers' do not: the rule filters by source (a security group or NetworkPolicy that admits this host but not the nodes)",
+  "between-nodes":
+    "busdoctor's own probe of the bus port gets through while the peers' do not: the rule filters by source (a security group or NetworkPolicy that admits this host but not the nodes)",
   shared: "every node's bus is blocked for every peer: a rule common to all nodes (a security group, a NetworkPolicy, a base firewall policy)",
   listener: "the bus port refuses connections: nothing listens at the announced port, or a REJECT rule answers for it",
 };

@@ -34,8 +34,17 @@ export function uncoveredOwners(views: readonly AnsweringView[]): UncoveredOwner
       if (entry.role !== "master") continue;
       for (const range of entry.slots) covered.fill(1, range.start, range.end + 1);
       if (!isFlaggedFail(entry) || entry.slots.length === 0 || owners.has(entry.id)) continue;
-      const replicas = views.flatMap((other) => other.entries.filter((replica) => replica.masterId === entry.id && !isFlaggedFail(replica)).map((replica) => replica.address));
-      owners.set(entry.id, { id: entry.id, address: entry.ip === "" ? null : entry.address, ranges: entry.slots, replicas: [...new Set(replicas)], observer: view.node.address, line: entry.line });
+      const replicas = views.flatMap((other) =>
+        other.entries.filter((replica) => replica.masterId === entry.id && !isFlaggedFail(replica)).map((replica) => replica.address),
+      );
+      owners.set(entry.id, {
+        id: entry.id,
+        address: entry.ip === "" ? null : entry.address,
+        ranges: entry.slots,
+        replicas: [...new Set(replicas)],
+        observer: view.node.address,
+        line: entry.line,
+      });
     }
   }
   const unassigned = views.length > 0 && covered.indexOf(0) !== -1 ? gaps(covered) : [];
@@ -52,10 +61,23 @@ export function orphanPlan(context: PlanContext, owner: UncoveredOwner, views: r
   const answering = ownerNode?.response.kind === "answering";
   const alive = answering || ownerNode?.clientProbe.state === "open";
   const evidence: Evidence[] = [
-    ...(owner.line ? [{ source: owner.observer, what: "CLUSTER NODES", detail: owner.line }] : [{ source: owner.observer, what: "CLUSTER NODES", detail: `slots ${slots} are assigned to no master` }]),
-    ...(ownerNode ? [{ source: "busdoctor", what: `client port of ${ownerNode.address}`, detail: answering ? "answers (PING PONG, CLUSTER MYID)" : `TCP ${ownerNode.clientProbe.state}` }] : []),
+    ...(owner.line
+      ? [{ source: owner.observer, what: "CLUSTER NODES", detail: owner.line }]
+      : [{ source: owner.observer, what: "CLUSTER NODES", detail: `slots ${slots} are assigned to no master` }]),
+    ...(ownerNode
+      ? [
+          {
+            source: "busdoctor",
+            what: `client port of ${ownerNode.address}`,
+            detail: answering ? "answers (PING PONG, CLUSTER MYID)" : `TCP ${ownerNode.clientProbe.state}`,
+          },
+        ]
+      : []),
   ];
-  const addslots = [clusterWide(context, seed, "fix", ["--cluster-fix-with-unreachable-masters"]), ...owner.ranges.map((range) => redisCli(context, seed, ["CLUSTER", "ADDSLOTSRANGE", String(range.start), String(range.end)]))];
+  const addslots = [
+    clusterWide(context, seed, "fix", ["--cluster-fix-with-unreachable-masters"]),
+    ...owner.ranges.map((range) => redisCli(context, seed, ["CLUSTER", "ADDSLOTSRANGE", String(range.start), String(range.end)])),
+  ];
   if (alive && ownerNode) {
     const refusals: Refusal[] = [
       {
@@ -77,7 +99,8 @@ export function orphanPlan(context: PlanContext, owner: UncoveredOwner, views: r
     }
     return { ...EMPTY, refusals };
   }
-  if (context.phase.name !== "settled") return { ...EMPTY, notes: [`slots ${slots} have a failed owner, but the cluster is still ${context.phase.name}: Redis may yet promote a replica`] };
+  if (context.phase.name !== "settled")
+    return { ...EMPTY, notes: [`slots ${slots} have a failed owner, but the cluster is still ${context.phase.name}: Redis may yet promote a replica`] };
   const ownersUp = majorityOwnersUp(views);
   if (owner.replicas.length > 0) {
     const replica = owner.replicas[0] ?? "";
@@ -94,7 +117,14 @@ export function orphanPlan(context: PlanContext, owner: UncoveredOwner, views: r
           commands: [redisCli(context, replica, ["CLUSTER", "FAILOVER", mode])],
           where: null,
           action: null,
-          why: [...evidence, { source: "busdoctor", what: "masters up", detail: `${ownersUp.up} of ${ownersUp.total} slot-owning masters are up${mode === "TAKEOVER" ? ": too few to elect a replica, hence TAKEOVER" : ""}` }],
+          why: [
+            ...evidence,
+            {
+              source: "busdoctor",
+              what: "masters up",
+              detail: `${ownersUp.up} of ${ownersUp.total} slot-owning masters are up${mode === "TAKEOVER" ? ": too few to elect a replica, hence TAKEOVER" : ""}`,
+            },
+          ],
           preconditions: [],
           expect: [{ kind: "slot-owner", address: replica, slot: owner.ranges[0]?.start ?? 0 }],
           verifyWithinMs: 0,
@@ -140,4 +170,3 @@ function majorityOwnersUp(views: readonly AnsweringView[]): { up: number; total:
   }
   return { up: [...ids.values()].filter(Boolean).length, total: ids.size };
 }
-

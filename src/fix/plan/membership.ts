@@ -144,7 +144,12 @@ function forgetFor(context: PlanContext, candidate: Candidate, ghosts: readonly 
         where: null,
         action: { kind: "forget", nodeId: id },
         why,
-        preconditions: [ghost, absent, { kind: "all-answer", except: [...ghosts] }, ...targets.map((target): Check => ({ kind: "lists", observer: target, id, at: null }))],
+        preconditions: [
+          ghost,
+          absent,
+          { kind: "all-answer", except: [...ghosts] },
+          ...targets.map((target): Check => ({ kind: "lists", observer: target, id, at: null })),
+        ],
         expect: targets.map((target): Check => ({ kind: "lacks", observer: target, id })),
         verifyWithinMs: 2000,
         verify: "busdoctor re-collects: no node lists the id any more",

@@ -62,7 +62,11 @@ function mitigationStep(context: PlanContext, mitigation: Mitigation): StepDraft
     commands: targets.map((view) => redisCli(context, view.node.address, ["CONFIG", "SET", parameter, value])),
     where: null,
     action: { kind: "config-set", parameter, value },
-    why: targets.slice(0, 4).map((view) => ({ source: view.node.address, what: "CLUSTER INFO", detail: `cluster_state:fail, ${parameter} ${current(view) ?? `not read (Redis's default is ${mitigation.usual})`}` })),
+    why: targets.slice(0, 4).map((view) => ({
+      source: view.node.address,
+      what: "CLUSTER INFO",
+      detail: `cluster_state:fail, ${parameter} ${current(view) ?? `not read (Redis's default is ${mitigation.usual})`}`,
+    })),
     preconditions: targets.map((view): Check => ({ kind: "config", address: view.node.address, parameter, value: before(view) })),
     expect: addresses.flatMap((address): Check[] => [
       { kind: "config", address, parameter, value },

@@ -40,14 +40,24 @@ function openPartPlan(context: PlanContext, slot: number, open: readonly OpenSlo
     detail: `[${slot}${side.direction === "migrating" ? "->-" : "-<-"}${side.peerId}]: slot ${slot} ${side.direction} ${side.direction === "migrating" ? "to" : "from"} ${shortId(side.peerId)}`,
   }));
   if (owners.length !== 1 || !owner) {
-    return { ...EMPTY, notes: [`slot ${slot} is open but ${owners.length === 0 ? "no node serves it" : `${owners.length} nodes serve it`}: it is not closed until that is resolved`] };
+    return {
+      ...EMPTY,
+      notes: [
+        `slot ${slot} is open but ${owners.length === 0 ? "no node serves it" : `${owners.length} nodes serve it`}: it is not closed until that is resolved`,
+      ],
+    };
   }
   const all = masters(context.views).map((view) => view.node.address);
   const nonOwners = all.filter((address) => address !== owner.node.address);
   const now = keyCounts(context.current, all, slot);
   const holders = nonOwners.filter((address) => (now.get(address) ?? 0) > 0);
   const counted = [...now.values()].every((count) => count !== null);
-  for (const address of all) why.push({ source: address, what: `CLUSTER COUNTKEYSINSLOT ${slot}`, detail: `${now.get(address) ?? "not read"}${address === owner.node.address ? " (owner)" : ""}` });
+  for (const address of all)
+    why.push({
+      source: address,
+      what: `CLUSTER COUNTKEYSINSLOT ${slot}`,
+      detail: `${now.get(address) ?? "not read"}${address === owner.node.address ? " (owner)" : ""}`,
+    });
   if (holders.length > 0) {
     return {
       steps: [
@@ -95,7 +105,10 @@ function openPartPlan(context: PlanContext, slot: number, open: readonly OpenSlo
       : before === null
         ? "there is only one reading: busdoctor fix on a live cluster reads the slot twice, seconds apart"
         : "the slot's markers or key counts changed between two readings: a migration is still moving keys";
-    return { ...EMPTY, refusals: [{ code: "STABLE_UNPROVEN", commands, targets, why: `slot ${slot} is open, but not proven idle: ${reason}.`, evidence: why }] };
+    return {
+      ...EMPTY,
+      refusals: [{ code: "STABLE_UNPROVEN", commands, targets, why: `slot ${slot} is open, but not proven idle: ${reason}.`, evidence: why }],
+    };
   }
   const ownerKeys = now.get(owner.node.address) ?? 0;
   return {
@@ -110,7 +123,14 @@ function openPartPlan(context: PlanContext, slot: number, open: readonly OpenSlo
         commands,
         where: null,
         action: { kind: "setslot-stable", slot },
-        why: [...why, { source: "busdoctor", what: "two readings", detail: `markers and key counts unchanged from ${new Date(context.earlier?.takenAtMs ?? 0).toISOString()} to ${new Date(context.current.takenAtMs).toISOString()}` }],
+        why: [
+          ...why,
+          {
+            source: "busdoctor",
+            what: "two readings",
+            detail: `markers and key counts unchanged from ${new Date(context.earlier?.takenAtMs ?? 0).toISOString()} to ${new Date(context.current.takenAtMs).toISOString()}`,
+          },
+        ],
         preconditions: [
           { kind: "slot-owner", address: owner.node.address, slot },
           ...sides.map((side): Check => ({ kind: "slot-open", address: side.address, slot, direction: side.direction, peerId: side.peerId })),
@@ -136,6 +156,14 @@ export function openSlotsPlan(context: PlanContext): PartPlan {
   const open = openSlots(context.views);
   const earlierViews = context.earlier ? answeringViews(context.earlier.analysis) : null;
   const slots = [...new Set(open.map((entry) => entry.slot))].sort((a, b) => a - b);
-  return mergeParts(slots.map((slot) => openPartPlan(context, slot, open.filter((entry) => entry.slot === slot), earlierViews)));
+  return mergeParts(
+    slots.map((slot) =>
+      openPartPlan(
+        context,
+        slot,
+        open.filter((entry) => entry.slot === slot),
+        earlierViews,
+      ),
+    ),
+  );
 }
-

@@ -14,7 +14,19 @@ export function rejoinSteps(context: PlanContext): StepDraft[] {
       if (!isolated || !peer) return [];
       const [ip, port] = splitAddress(isolated.own.address);
       const why = [{ source: "busdoctor", what: finding.code, detail: finding.summary }, ...finding.evidence.slice(0, 3)];
-      const common = { by: "operator" as const, class: "data-risk" as const, targets: [address], where: null, action: null, why, preconditions: [], expect: [], verifyWithinMs: 0, undo: [], alternatives: [] };
+      const common = {
+        by: "operator" as const,
+        class: "data-risk" as const,
+        targets: [address],
+        where: null,
+        action: null,
+        why,
+        preconditions: [],
+        expect: [],
+        verifyWithinMs: 0,
+        undo: [],
+        alternatives: [],
+      };
       return [
         {
           ...common,
@@ -32,7 +44,9 @@ export function rejoinSteps(context: PlanContext): StepDraft[] {
           ...common,
           code: "RESTART_NODE",
           title: `restart redis-server on ${address}, one node at a time, as a last resort`,
-          commands: [`# on the host of ${address}: systemctl restart redis-server (or the container), then wait for busdoctor check to be healthy before the next node`],
+          commands: [
+            `# on the host of ${address}: systemctl restart redis-server (or the container), then wait for busdoctor check to be healthy before the next node`,
+          ],
           verify: "busdoctor check is healthy before the next node is restarted",
           risk: "A master restarted without persistence comes back empty, and writes it took since it was failed over are lost.",
         },

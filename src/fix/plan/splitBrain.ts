@@ -74,4 +74,3 @@ function overlap(a: readonly SlotRange[], b: readonly SlotRange[]): SlotRange[] 
   }
   return ranges.sort((x, y) => x.start - y.start);
 }
-

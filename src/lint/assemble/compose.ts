@@ -23,7 +23,8 @@ function mountedPaths(service: ComposeService, composeFile: string): string[] {
     const host = posix.normalize(mount.host.startsWith("/") ? mount.host : posix.join(dir, mount.host));
     for (const word of service.words) {
       if (word.text === mount.container) paths.push(host);
-      else if (word.text.startsWith(`${mount.container.replace(/\/$/, "")}/`)) paths.push(posix.join(host, word.text.slice(mount.container.replace(/\/$/, "").length + 1)));
+      else if (word.text.startsWith(`${mount.container.replace(/\/$/, "")}/`))
+        paths.push(posix.join(host, word.text.slice(mount.container.replace(/\/$/, "").length + 1)));
     }
   }
   return paths;
@@ -47,8 +48,12 @@ export function assembleCompose(
     const node = containerFacts(service.image, service.env, words, origin, service.at, conf);
     if (!looksLikeRedis(service.image, words, node)) continue;
     const settings = configuredByEnv(service.env)
-      ? service.envForm === "map" ? "compose-env-map" : "compose-env-list"
-      : service.commandForm === "string" ? "compose-command-string" : "compose-command-list";
+      ? service.envForm === "map"
+        ? "compose-env-map"
+        : "compose-env-list"
+      : service.commandForm === "string"
+        ? "compose-command-string"
+        : "compose-command-list";
     containers.push({
       name: origin,
       at: service.at,

@@ -110,13 +110,25 @@ function layer(target: Target, members: K8sNetworkPolicy[]): Policy {
   const syntax: RuleSyntax = { syntax: "k8s-networkpolicy", policyName: names, podLabels: target.pod?.labels ?? target.selector.matchLabels };
   const first = members[0] as K8sNetworkPolicy;
   const policy: Policy = { name: `NetworkPolicy ${names} (${target.name})`, at: first.at };
-  for (const [key, direction] of [["ingress", "in"], ["egress", "out"]] as const) {
+  for (const [key, direction] of [
+    ["ingress", "in"],
+    ["egress", "out"],
+  ] as const) {
     const restricting = members.filter((member) => member[key] !== undefined);
     if (restricting.length === 0) continue;
     const rules: FilterRule[] = [];
     for (const member of restricting) for (const rule of member[key] ?? []) for (const converted of convertRule(rule, target, syntax)) rules.push(converted);
     const placement = restricting.map((member) => member.placements[key]).find((candidate) => candidate !== undefined);
-    policy[direction] = ruleSetDirection({ name: policy.name, at: policy.at, direction, rules, fallback: "deny", syntax, incomplete: false, ...(placement ? { placement } : {}) });
+    policy[direction] = ruleSetDirection({
+      name: policy.name,
+      at: policy.at,
+      direction,
+      rules,
+      fallback: "deny",
+      syntax,
+      incomplete: false,
+      ...(placement ? { placement } : {}),
+    });
   }
   return policy;
 }
@@ -174,7 +186,10 @@ function resolveServicePorts(service: ServiceFacts, index: PodIndex): ServiceFac
   };
 }
 
-export function assembleK8s(manifests: readonly K8sManifest[], lookup: ConfigMapLookup): Pick<ScopeModel, "policies" | "nodes" | "containers" | "services" | "pods" | "evidence"> {
+export function assembleK8s(
+  manifests: readonly K8sManifest[],
+  lookup: ConfigMapLookup,
+): Pick<ScopeModel, "policies" | "nodes" | "containers" | "services" | "pods" | "evidence"> {
   const pods: PodGroup[] = [];
   const containers: PublishedContainer[] = [];
   const nodes: ScopeModel["nodes"] = [];

@@ -84,7 +84,8 @@ export function managedSecurityGroups(modules: ReadonlyMap<string, TfModule>): S
     for (const dir of modules.keys()) {
       for (const { call, target } of callsOf(dir)) {
         for (const [name, value] of call.args) {
-          const feedsManaged = target !== undefined ? managedInputs.has(`${target}|${name}`) : MANAGED_MODULE_SOURCE.test(call.source) && /security_group/.test(name);
+          const feedsManaged =
+            target !== undefined ? managedInputs.has(`${target}|${name}`) : MANAGED_MODULE_SOURCE.test(call.source) && /security_group/.test(name);
           if (feedsManaged) for (const item of listItems(value)) mark(dir, item, 0);
         }
       }

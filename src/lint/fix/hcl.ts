@@ -24,7 +24,8 @@ function copiedPeers(request: AllowFixRequest, nodesOnly: [string, string][]): [
 /** The priority a new rule takes: just before the rule it must beat (two before, when a deny follows it), or the rule it copies. */
 function priorityOf(request: AllowFixRequest, own: number): number {
   const before = request.before?.syntax;
-  const beat = before && "priority" in before ? before.priority : request.model && "priority" in request.model.rule.syntax ? request.model.rule.syntax.priority : own;
+  const beat =
+    before && "priority" in before ? before.priority : request.model && "priority" in request.model.rule.syntax ? request.model.rule.syntax.priority : own;
   return Math.max(100, Math.min(beat, own) - (request.thenDrop ? 2 : 1));
 }
 
@@ -68,7 +69,12 @@ function denySnippet(request: AllowFixRequest, syntax: Extract<HclSyntax, { synt
       ["name", JSON.stringify(name.replace(/_/g, "-"))],
       ["network", syntax.networkExpr],
       ["priority", priority],
-      ...(request.direction === "in" ? ([["source_ranges", '["0.0.0.0/0"]']] as [string, string][]) : ([["direction", '"EGRESS"'], ["destination_ranges", '["0.0.0.0/0"]']] as [string, string][])),
+      ...(request.direction === "in"
+        ? ([["source_ranges", '["0.0.0.0/0"]']] as [string, string][])
+        : ([
+            ["direction", '"EGRESS"'],
+            ["destination_ranges", '["0.0.0.0/0"]'],
+          ] as [string, string][])),
     ];
     const deny = ["  deny {", '    protocol = "tcp"', `    ports    = [${request.ports.map((port) => `"${port}"`).join(", ")}]`, "  }"];
     return [`resource "google_compute_firewall" "${name}" {`, ...attributes(body, "  "), ...deny, "}"].join("\n");
@@ -80,7 +86,10 @@ function denySnippet(request: AllowFixRequest, syntax: Extract<HclSyntax, { synt
     ["access", '"Deny"'],
     ["protocol", '"Tcp"'],
     ["source_port_range", '"*"'],
-    [request.ports.length === 1 ? "destination_port_range" : "destination_port_ranges", request.ports.length === 1 ? `"${request.ports[0]}"` : `[${request.ports.map((port) => `"${port}"`).join(", ")}]`],
+    [
+      request.ports.length === 1 ? "destination_port_range" : "destination_port_ranges",
+      request.ports.length === 1 ? `"${request.ports[0]}"` : `[${request.ports.map((port) => `"${port}"`).join(", ")}]`,
+    ],
     ["source_address_prefix", '"*"'],
     ["destination_address_prefix", '"*"'],
     ["resource_group_name", syntax.resourceGroupExpr],
@@ -144,7 +153,10 @@ function allowSnippet(request: AllowFixRequest, syntax: HclSyntax): string {
         ["access", '"Allow"'],
         ["protocol", '"Tcp"'],
         ["source_port_range", '"*"'],
-        [request.ports.length === 1 ? "destination_port_range" : "destination_port_ranges", request.ports.length === 1 ? `"${request.ports[0]}"` : `[${request.ports.map((port) => `"${port}"`).join(", ")}]`],
+        [
+          request.ports.length === 1 ? "destination_port_range" : "destination_port_ranges",
+          request.ports.length === 1 ? `"${request.ports[0]}"` : `[${request.ports.map((port) => `"${port}"`).join(", ")}]`,
+        ],
         ...copiedPeers(request, [[peer, '"VirtualNetwork"']]),
         [direction === "in" ? "destination_address_prefix" : "source_address_prefix", '"*"'],
         ["resource_group_name", syntax.resourceGroupExpr],
@@ -165,7 +177,8 @@ export function splitAroundBus(rule: LintRule, bus: number, direction: "in" | "o
   if ((syntax.syntax !== "aws-sg-inline" && syntax.syntax !== "aws-sg-rule") || !rule.next) return undefined;
   const protocol = rule.conditions.find((condition) => condition.kind === "protocol");
   const port = rule.conditions.find((condition) => condition.kind === "port");
-  if (protocol?.kind !== "protocol" || protocol.protocols[0] !== "tcp" || (port !== undefined && (port.kind !== "port" || port.ranges.length !== 1))) return undefined;
+  if (protocol?.kind !== "protocol" || protocol.protocols[0] !== "tcp" || (port !== undefined && (port.kind !== "port" || port.ranges.length !== 1)))
+    return undefined;
   // No port condition: the rule was written for every port (from_port = 0, to_port = 65535).
   const range = port?.kind === "port" ? (port.ranges[0] as { from: number; to: number }) : { from: 0, to: 65535 };
   const peers = (rule.peerSource ?? []).map(splitAttribute);

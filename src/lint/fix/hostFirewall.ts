@@ -92,14 +92,23 @@ function ufwStatusLine(request: AllowFixRequest, address: string, port: number, 
 
 function ufwCommand(request: AllowFixRequest, address: string, port: number, first: boolean): string {
   const insert = first ? "insert 1 " : "";
-  return request.direction === "in" ? `ufw ${insert}allow from ${address} to any port ${port} proto tcp` : `ufw ${insert}allow out to ${address} port ${port} proto tcp`;
+  return request.direction === "in"
+    ? `ufw ${insert}allow from ${address} to any port ${port} proto tcp`
+    : `ufw ${insert}allow out to ${address} port ${port} proto tcp`;
 }
 
 function ansibleTask(request: AllowFixRequest, syntax: Extract<HostSyntax, { syntax: "ansible" }>, address: string, port: number): string[] {
   const head = ["- name: Allow the Redis Cluster bus port", `  ${syntax.moduleName}:`];
   switch (syntax.module) {
     case "firewalld":
-      return [...head, `    rich_rule: '${richRule(request, address, port)}'`, `    zone: ${syntax.zone}`, "    permanent: true", "    immediate: true", "    state: enabled"];
+      return [
+        ...head,
+        `    rich_rule: '${richRule(request, address, port)}'`,
+        `    zone: ${syntax.zone}`,
+        "    permanent: true",
+        "    immediate: true",
+        "    state: enabled",
+      ];
     case "ufw":
       return [
         ...head,
@@ -149,7 +158,12 @@ export function hostFix(request: AllowFixRequest, syntax: HostSyntax): WrittenFi
   const targets = addresses(request);
   switch (syntax.syntax) {
     case "iptables": {
-      const drop = (prefix: string, chain: string): string[] => (request.thenDrop ? [`${prefix}${chain} -p tcp ${request.ports.length === 1 ? `-m tcp --dport ${request.ports[0]}` : `-m multiport --dports ${portList(request.ports, ",")}`} -j DROP`] : []);
+      const drop = (prefix: string, chain: string): string[] =>
+        request.thenDrop
+          ? [
+              `${prefix}${chain} -p tcp ${request.ports.length === 1 ? `-m tcp --dport ${request.ports[0]}` : `-m multiport --dports ${portList(request.ports, ",")}`} -j DROP`,
+            ]
+          : [];
       if (syntax.form === "command") {
         const table = syntax.table === "filter" ? "" : `-t ${syntax.table} `;
         const prefix = `${syntax.tool} ${table}-I `;
@@ -180,19 +194,36 @@ export function hostFix(request: AllowFixRequest, syntax: HostSyntax): WrittenFi
       const objects = targets.map((address) => nftJsonRule(request, syntax, chain, address));
       if (request.thenDrop) {
         const ports = request.ports.length === 1 ? request.ports[0] : { set: request.ports };
-        objects.push(JSON.stringify({ rule: { family: syntax.family, table: syntax.table, chain, expr: [{ match: { op: "==", left: { payload: { protocol: "tcp", field: "dport" } }, right: ports } }, { drop: null }] } }));
+        objects.push(
+          JSON.stringify({
+            rule: {
+              family: syntax.family,
+              table: syntax.table,
+              chain,
+              expr: [{ match: { op: "==", left: { payload: { protocol: "tcp", field: "dport" } }, right: ports } }, { drop: null }],
+            },
+          }),
+        );
       }
       const at = anchor?.at ?? request.placement?.at;
       return withEdit(objects.join("\n"), at ? insertText(at, objects.map((object) => `${object}, `).join("")) : undefined);
     }
     case "firewalld": {
       if (syntax.form === "command") {
-        const lines = targets.flatMap((address) => request.ports.map((port) => `firewall-cmd --permanent --zone=${syntax.zone} --add-rich-rule='${richRule(request, address, port)}'`));
-        if (request.thenDrop) for (const port of request.ports) lines.push(`firewall-cmd --permanent --zone=${syntax.zone} --add-rich-rule='rule priority="${Math.min(richPriority(request.before), 0) - 1}" port port="${port}" protocol="tcp" drop'`);
+        const lines = targets.flatMap((address) =>
+          request.ports.map((port) => `firewall-cmd --permanent --zone=${syntax.zone} --add-rich-rule='${richRule(request, address, port)}'`),
+        );
+        if (request.thenDrop)
+          for (const port of request.ports)
+            lines.push(
+              `firewall-cmd --permanent --zone=${syntax.zone} --add-rich-rule='rule priority="${Math.min(richPriority(request.before), 0) - 1}" port port="${port}" protocol="tcp" drop'`,
+            );
         return withEdit(lines.join("\n"), request.placement ? atPlacement(request.placement, lines) : undefined);
       }
       const lines = targets.flatMap((address) => request.ports.map((port) => richRuleXml(request, address, port)));
-      if (request.thenDrop) for (const port of request.ports) lines.push(`<rule priority="${Math.min(richPriority(request.before), 0) - 1}"><port protocol="tcp" port="${port}"/><drop/></rule>`);
+      if (request.thenDrop)
+        for (const port of request.ports)
+          lines.push(`<rule priority="${Math.min(richPriority(request.before), 0) - 1}"><port protocol="tcp" port="${port}"/><drop/></rule>`);
       return withEdit(lines.join("\n"), request.placement ? atPlacement(request.placement, lines) : undefined);
     }
     case "ufw": {
@@ -203,8 +234,12 @@ export function hostFix(request: AllowFixRequest, syntax: HostSyntax): WrittenFi
       }
       const anchor = anchorOf(request, "ufw-user-input");
       const lines = targets.flatMap((address) => request.ports.map((port) => ufwStatusLine(request, address, port, "ALLOW")));
-      if (request.thenDrop) for (const port of request.ports) lines.push(ufwStatusLine(request, `Anywhere${isV6Rule(request.before) ? " (v6)" : ""}`, port, "DENY"));
-      return withEdit(`# ufw status shows it once this runs:\n${targets.flatMap((address) => request.ports.map((port) => ufwCommand(request, address, port, true))).join("\n")}`, placed(request, anchor, lines));
+      if (request.thenDrop)
+        for (const port of request.ports) lines.push(ufwStatusLine(request, `Anywhere${isV6Rule(request.before) ? " (v6)" : ""}`, port, "DENY"));
+      return withEdit(
+        `# ufw status shows it once this runs:\n${targets.flatMap((address) => request.ports.map((port) => ufwCommand(request, address, port, true))).join("\n")}`,
+        placed(request, anchor, lines),
+      );
     }
     case "ansible": {
       const lines = targets.flatMap((address) => request.ports.flatMap((port) => ansibleTask(request, syntax, address, port)));

@@ -30,13 +30,25 @@ function written(fix: string, edit: TextEdit | undefined): WrittenFix {
  */
 export function networkPolicyFix(request: AllowFixRequest, podLabels: Record<string, string>): WrittenFix {
   const items = request.ports.flatMap((port) => [`- port: ${port}`, "  protocol: TCP"]);
-  const flowItems = request.ports.map((port) => flowMap([["port", port], ["protocol", "TCP"]]));
+  const flowItems = request.ports.map((port) =>
+    flowMap([
+      ["port", port],
+      ["protocol", "TCP"],
+    ]),
+  );
   const model = request.model;
   if (model && model.direction === request.direction && !fixPeers(request).nodes && model.rule.next) {
     return written(items.join("\n"), placedAt(model.rule.next, items, flowItems.join(", ")));
   }
   const peerKey = request.direction === "in" ? "from" : "to";
-  const rule = ["- ports:", ...items.map((line) => `    ${line}`), `  ${peerKey}:`, "    - podSelector:", "        matchLabels:", ...labelLines(podLabels, "          ")];
+  const rule = [
+    "- ports:",
+    ...items.map((line) => `    ${line}`),
+    `  ${peerKey}:`,
+    "    - podSelector:",
+    "        matchLabels:",
+    ...labelLines(podLabels, "          "),
+  ];
   const labels = Object.entries(podLabels).map(([key, value]): [string, string] => [key, JSON.stringify(value)]);
   const flowRule = `{ports: [${flowItems.join(", ")}], ${peerKey}: [{podSelector: {matchLabels: ${flowMap(labels)}}}]}`;
   return written([`# under spec.${request.direction === "in" ? "ingress" : "egress"}:`, ...rule].join("\n"), placedAt(request.placement, rule, flowRule));
@@ -46,7 +58,19 @@ export function networkPolicyFix(request: AllowFixRequest, podLabels: Record<str
 export function servicePortFix(port: number, targetPort: number | string, after: Placement | undefined): WrittenFix {
   const target = typeof targetPort === "number" ? targetPort : JSON.stringify(targetPort);
   const lines = [`- name: tcp-redis-bus`, `  port: ${port}`, `  targetPort: ${target}`, "  protocol: TCP"];
-  return written(lines.join("\n"), placedAt(after, lines, flowMap([["name", "tcp-redis-bus"], ["port", port], ["targetPort", target], ["protocol", "TCP"]])));
+  return written(
+    lines.join("\n"),
+    placedAt(
+      after,
+      lines,
+      flowMap([
+        ["name", "tcp-redis-bus"],
+        ["port", port],
+        ["targetPort", target],
+        ["protocol", "TCP"],
+      ]),
+    ),
+  );
 }
 
 /**
@@ -70,7 +94,19 @@ export function loadBalancerFix(spec: Placement | undefined): WrittenFix {
 /** A container port with its host port: `- containerPort: 16379` / `hostPort: 16379`. */
 export function hostPortFix(containerPort: number, hostPort: number, after: Placement | undefined): WrittenFix {
   const lines = [`- name: tcp-redis-bus`, `  containerPort: ${containerPort}`, `  hostPort: ${hostPort}`, "  protocol: TCP"];
-  return written(lines.join("\n"), placedAt(after, lines, flowMap([["name", "tcp-redis-bus"], ["containerPort", containerPort], ["hostPort", hostPort], ["protocol", "TCP"]])));
+  return written(
+    lines.join("\n"),
+    placedAt(
+      after,
+      lines,
+      flowMap([
+        ["name", "tcp-redis-bus"],
+        ["containerPort", containerPort],
+        ["hostPort", hostPort],
+        ["protocol", "TCP"],
+      ]),
+    ),
+  );
 }
 
 /** A compose `ports:` entry: `- "17001:16379"`. */
@@ -84,11 +120,20 @@ export function composePortFix(hostPort: number, containerPort: number, after: P
  * in a compose environment is replaced where it is (a second key would be a duplicate), a flag is
  * appended (redis-server takes the last one).
  */
-export function settingFix(style: SettingStyle, directive: string, value: number, placement?: Placement, existing?: { start: Location; end: Location }): WrittenFix {
+export function settingFix(
+  style: SettingStyle,
+  directive: string,
+  value: number,
+  placement?: Placement,
+  existing?: { start: Location; end: Location },
+): WrittenFix {
   const variable = `REDIS_${directive.toUpperCase().replace(/-/g, "_")}`;
   if (existing && (style === "compose-env-list" || style === "compose-env-map")) {
     const text = style === "compose-env-map" ? `"${value}"` : String(value);
-    return { fix: style === "compose-env-map" ? `${variable}: "${value}"` : `- ${variable}=${value}`, edit: { file: existing.start.file, start: existing.start, end: existing.end, text } };
+    return {
+      fix: style === "compose-env-map" ? `${variable}: "${value}"` : `- ${variable}=${value}`,
+      edit: { file: existing.start.file, start: existing.start, end: existing.end, text },
+    };
   }
   switch (style) {
     case "compose-env-list":

@@ -39,9 +39,38 @@ const IPTABLES = new Set(["ansible.builtin.iptables", "iptables"]);
 const SHELL = new Set(["ansible.builtin.shell", "ansible.builtin.command", "shell", "command", "ansible.builtin.raw", "raw"]);
 /** Task keys that are not the module. */
 const TASK_KEYWORDS = new Set([
-  "name", "when", "loop", "with_items", "with_list", "loop_control", "register", "become", "become_user", "tags", "notify", "vars",
-  "ignore_errors", "changed_when", "failed_when", "delegate_to", "run_once", "environment", "args", "retries", "delay", "until", "no_log",
-  "check_mode", "diff", "throttle", "listen", "any_errors_fatal", "collections", "module_defaults", "timeout", "debugger",
+  "name",
+  "when",
+  "loop",
+  "with_items",
+  "with_list",
+  "loop_control",
+  "register",
+  "become",
+  "become_user",
+  "tags",
+  "notify",
+  "vars",
+  "ignore_errors",
+  "changed_when",
+  "failed_when",
+  "delegate_to",
+  "run_once",
+  "environment",
+  "args",
+  "retries",
+  "delay",
+  "until",
+  "no_log",
+  "check_mode",
+  "diff",
+  "throttle",
+  "listen",
+  "any_errors_fatal",
+  "collections",
+  "module_defaults",
+  "timeout",
+  "debugger",
 ]);
 
 /** Whether a YAML document is Ansible: a list of plays (`hosts:`) or tasks (a module key, `block:`, `include_tasks:`). */
@@ -50,7 +79,8 @@ export function isAnsibleDocument(node: unknown): boolean {
   return items(node).some((item) => {
     if (!isMap(item)) return false;
     const keys = entries(item).map((entry) => entry.key);
-    if (keys.includes("hosts") || keys.includes("block") || keys.some((key) => /^(ansible\.builtin\.)?(include|import)_(tasks|role|playbook)$/.test(key))) return true;
+    if (keys.includes("hosts") || keys.includes("block") || keys.some((key) => /^(ansible\.builtin\.)?(include|import)_(tasks|role|playbook)$/.test(key)))
+      return true;
     return keys.includes("name") && keys.some((key) => !TASK_KEYWORDS.has(key) && key !== "name");
   });
 }
@@ -60,7 +90,11 @@ export function readAnsibleVars(contents: unknown, into: Map<string, string | st
   for (const { key, value } of entries(contents)) {
     const scalar = str(value);
     if (scalar !== undefined) into.set(key, scalar);
-    else if (isSeq(value)) into.set(key, items(value).flatMap((item) => str(item) ?? []));
+    else if (isSeq(value))
+      into.set(
+        key,
+        items(value).flatMap((item) => str(item) ?? []),
+      );
   }
 }
 
@@ -93,7 +127,13 @@ function params(node: Node | undefined, vars: AnsibleVars): Map<string, string> 
   const result = new Map<string, string>();
   if (isMap(node)) {
     for (const { key, value } of entries(node)) {
-      if (isSeq(value)) result.set(key, items(value).map((item) => renderJinja(str(item) ?? "", vars)).join(","));
+      if (isSeq(value))
+        result.set(
+          key,
+          items(value)
+            .map((item) => renderJinja(str(item) ?? "", vars))
+            .join(","),
+        );
       else {
         const text = str(value);
         if (text !== undefined) result.set(key, renderJinja(text, vars));
@@ -241,8 +281,10 @@ export function readAnsibleDocument(source: YamlSource, contents: unknown, roleV
         const command = SHELL.has(module.name) ? (p.get("cmd") ?? p.get("_raw")) : undefined;
         const words = command === undefined ? [] : (shellWords(command) ?? []).map((word) => ({ text: word.operator ? ";" : word.text, at }));
         for (const item of clusterCreateEvidence(words)) into.evidence.push(item);
-        if (words.some((word) => word.text === "--cluster-enabled") && words.some((word) => word.text === "yes")) into.evidence.push({ stance: "cluster", what: "redis-server --cluster-enabled yes", at });
-        if ([...p.values()].some((v) => /^\s*cluster-enabled\s+yes\b/.test(v))) into.evidence.push({ stance: "cluster", what: "cluster-enabled yes written by a task", at });
+        if (words.some((word) => word.text === "--cluster-enabled") && words.some((word) => word.text === "yes"))
+          into.evidence.push({ stance: "cluster", what: "redis-server --cluster-enabled yes", at });
+        if ([...p.values()].some((v) => /^\s*cluster-enabled\s+yes\b/.test(v)))
+          into.evidence.push({ stance: "cluster", what: "cluster-enabled yes written by a task", at });
       }
     }
   }

@@ -103,11 +103,13 @@ function readPorts(source: YamlSource, node: Node | undefined): Publication[] {
   return items(node).flatMap((item) => {
     const at = locate(source, item);
     const next = itemAfter(source, node, item);
-    const publication = isMap(item) ? parseLongPort(item, at) : (() => {
-      const text = str(item);
-      const resolved = text === undefined ? undefined : interpolate(text);
-      return resolved === undefined ? undefined : parseShortPort(resolved, at);
-    })();
+    const publication = isMap(item)
+      ? parseLongPort(item, at)
+      : (() => {
+          const text = str(item);
+          const resolved = text === undefined ? undefined : interpolate(text);
+          return resolved === undefined ? undefined : parseShortPort(resolved, at);
+        })();
     return publication ? [{ ...publication, ...(next ? { next } : {}) }] : [];
   });
 }
@@ -199,10 +201,12 @@ export function readComposeServices(source: YamlSource, contents: unknown): Comp
     const byEnv = env.some((variable) => variable.name.startsWith("REDIS_"));
     const settingPlacement = byEnv ? after(source, lastItem(environment)) : isScalar(command) ? commandEnd(source, command) : listEnd(source, command);
     const lastPort = lastItem(ports);
-    const portsPlacement = lastPort ? itemAfter(source, ports, lastPort) : (() => {
-      const place = after(source, value);
-      return place ? { ...place, header: "ports:" } : undefined;
-    })();
+    const portsPlacement = lastPort
+      ? itemAfter(source, ports, lastPort)
+      : (() => {
+          const place = after(source, value);
+          return place ? { ...place, header: "ports:" } : undefined;
+        })();
     services.push({
       name: key,
       at: locate(source, keyNode),

@@ -39,7 +39,21 @@ function resolvePlain(text: string): unknown {
   return text;
 }
 
-const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", '"': '"', "\\": "\\", "/": "/", " ": " ", e: "\x1b", b: "\b", f: "\f", v: "\v", a: "\x07" };
+const ESCAPES: Record<string, string> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  "0": "\0",
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  " ": " ",
+  e: "\x1b",
+  b: "\b",
+  f: "\f",
+  v: "\v",
+  a: "\x07",
+};
 
 function scalar(value: unknown, type: Scalar.Type, start: number, end: number): Scalar {
   const node = new Scalar(value);
@@ -239,7 +253,10 @@ export class FastYaml {
     // As the `yaml` package has it: a block scalar ends after the newline of its last line.
     // With `+` the trailing blank lines are part of it too.
     const end = chomp === "+" ? Math.min(next, limit) : Math.max(lastEnd, headerEnd);
-    return { node: scalar(value, literal ? "BLOCK_LITERAL" : "BLOCK_FOLDED", header, this.text[end] === "\n" && end < limit ? end + 1 : end), next: Math.min(next, limit) };
+    return {
+      node: scalar(value, literal ? "BLOCK_LITERAL" : "BLOCK_FOLDED", header, this.text[end] === "\n" && end < limit ? end + 1 : end),
+      next: Math.min(next, limit),
+    };
   }
 
   /**

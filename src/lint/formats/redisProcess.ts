@@ -44,7 +44,6 @@ export function commandWords(parts: { text: string; at: Location; lineAt?: (inde
   return words;
 }
 
-
 const SERVER = /(^|\/)(redis|valkey|keydb)-server$/;
 
 /**
@@ -74,7 +73,9 @@ export function clusterCreateEvidence(words: readonly Word[]): EvidenceItem[] {
     for (let j = i + 1; j < words.length && words[j]?.text !== ";"; j++) {
       const text = (words[j] as Word).text;
       if ((cli && text === "--cluster" && words[j + 1]?.text === "create") || (trib && text === "create")) {
-        return [{ stance: "cluster", what: `${cli ? `${word.slice(word.lastIndexOf("/") + 1)} --cluster create` : "redis-trib create"}`, at: (words[i] as Word).at }];
+        return [
+          { stance: "cluster", what: `${cli ? `${word.slice(word.lastIndexOf("/") + 1)} --cluster create` : "redis-trib create"}`, at: (words[i] as Word).at },
+        ];
       }
     }
   }
@@ -147,7 +148,8 @@ export function containerFacts(
 ): RedisNodeFacts {
   const server = serverInvocation(words, image);
   const commandFacts = factsFromDirectives(directivesFromArgs(server?.args ?? []), origin, at);
-  if (words.some((word) => /(^|\/)redis-sentinel$/.test(word.text) || word.text === "--sentinel")) commandFacts.sentinel = { value: true, at: server?.at ?? at };
+  if (words.some((word) => /(^|\/)redis-sentinel$/.test(word.text) || word.text === "--sentinel"))
+    commandFacts.sentinel = { value: true, at: server?.at ?? at };
   const base = configFileFacts ?? { origin, at };
   const facts = mergeFacts(mergeFacts(base, factsFromEnv(env, image, origin, at)), commandFacts);
   if (facts.clusterEnabled === undefined && !facts.sentinel) {

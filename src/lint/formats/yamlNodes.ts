@@ -47,7 +47,9 @@ function expandAliases(document: Document.Parsed, file: string, lines: LineIndex
   // Pass 1, pre-order in document order: anchors registered, each alias replaced (when reached, so by
   // the latest anchor before it) by its target; only what is written is walked, never a target again.
   let own = 0;
-  const pending: { node: unknown; replace?: (target: unknown) => void }[] = [{ node: document.contents, replace: (target) => (document.contents = target as typeof document.contents) }];
+  const pending: { node: unknown; replace?: (target: unknown) => void }[] = [
+    { node: document.contents, replace: (target) => (document.contents = target as typeof document.contents) },
+  ];
   while (pending.length > 0) {
     const { node, replace } = pending.pop() as { node: unknown; replace?: (target: unknown) => void };
     if (node === null || node === undefined) continue;
@@ -82,7 +84,8 @@ function expandAliases(document: Document.Parsed, file: string, lines: LineIndex
     if (!top.expanded) {
       top.expanded = true;
       inProgress.add(top.node);
-      for (const child of childrenOf(top.node)) if (child !== null && child !== undefined && !size.has(child) && !inProgress.has(child)) stack.push({ node: child, expanded: false });
+      for (const child of childrenOf(top.node))
+        if (child !== null && child !== undefined && !size.has(child) && !inProgress.has(child)) stack.push({ node: child, expanded: false });
       continue;
     }
     stack.pop();
@@ -117,7 +120,6 @@ function mergeKeys(node: { items: Pair[] }): void {
   }
 }
 
-
 /** Adds `offset` to the ranges of every node of a tree (a document parsed from a slice of the file). */
 function shiftRanges(root: unknown, offset: number): void {
   const pending: unknown[] = [root];
@@ -138,7 +140,11 @@ function* libraryDocuments(source: YamlSource, start: number, end: number): Gene
     const error = document.errors[0];
     if (error) {
       const deep = /call stack/i.test(error.message);
-      throw new LintInputError(source.file, deep ? "YAML: nested too deeply" : `YAML: ${error.message.split("\n")[0]}`, source.lines.position(error.pos[0] + start));
+      throw new LintInputError(
+        source.file,
+        deep ? "YAML: nested too deeply" : `YAML: ${error.message.split("\n")[0]}`,
+        source.lines.position(error.pos[0] + start),
+      );
     }
     shiftRanges(document.contents, start);
     expandAliases(document, source.file, source.lines);

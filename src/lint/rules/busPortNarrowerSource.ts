@@ -30,7 +30,9 @@ function isNarrower(client: readonly Peer[], bus: readonly Peer[]): boolean {
   const clientCidrs = cidrs(client);
   const busCidrs = cidrs(bus);
   if (!clientCidrs || !busCidrs) return false;
-  return clientCidrs.some((clientCidr) => !busCidrs.some((busCidr) => contains(busCidr, clientCidr)) && busCidrs.some((busCidr) => contains(clientCidr, busCidr)));
+  return clientCidrs.some(
+    (clientCidr) => !busCidrs.some((busCidr) => contains(busCidr, clientCidr)) && busCidrs.some((busCidr) => contains(clientCidr, busCidr)),
+  );
 }
 
 export const busPortNarrowerSource: LintRule = {

@@ -44,7 +44,8 @@ export const busPortNotPublished: LintRule = {
       const busHost = node.announceBusPort?.value ?? (clientHost === undefined ? ports.bus : clientHost + (ports.bus - ports.client));
       const mapping = container.syntax === "compose" ? composePortFix(busHost, ports.bus, client.next) : hostPortFix(ports.bus, busHost, client.next);
       // A bus mapped to another host port must be announced as such, or peers dial the container's own bus port.
-      const announce = busHost !== ports.announcedBus ? settingFix(container.settings, "cluster-announce-bus-port", busHost, container.settingPlacement) : undefined;
+      const announce =
+        busHost !== ports.announcedBus ? settingFix(container.settings, "cluster-announce-bus-port", busHost, container.settingPlacement) : undefined;
       const fix = announce ? `${mapping.fix}\n# and announce the published bus port:\n${announce.fix}` : mapping.fix;
       const edits = [mapping.edit, announce?.edit].filter((edit) => edit !== undefined);
       const found = finding(

@@ -18,7 +18,10 @@ export const busPortOneWay: LintRule = {
       if (policy.managedService || !policy.in || !policy.out) continue;
       const sides: Record<Direction, DirectionPolicy> = { in: policy.in, out: policy.out };
       for (const pair of pairs) {
-        for (const [allowed, missing] of [["in", "out"], ["out", "in"]] as [Direction, Direction][]) {
+        for (const [allowed, missing] of [
+          ["in", "out"],
+          ["out", "in"],
+        ] as [Direction, Direction][]) {
           const present = evaluatePort(sides[allowed], allowed, pair.bus);
           const absent = evaluatePort(sides[missing], missing, pair.bus);
           const model = present.allowRules[0];
@@ -26,7 +29,11 @@ export const busPortOneWay: LintRule = {
           if (!model || absent.allowed || absent.unknown) continue;
           // When the client port gets through the other side, bus-port-not-allowed reports it there.
           if (evaluatePort(sides[missing], missing, pair.client).allowed) continue;
-          const fix = allowFix(sides[missing], missing, { ports: [pair.bus], model: { rule: model, direction: allowed }, ...(absent.blockedBy ? { before: absent.blockedBy } : {}) });
+          const fix = allowFix(sides[missing], missing, {
+            ports: [pair.bus],
+            model: { rule: model, direction: allowed },
+            ...(absent.blockedBy ? { before: absent.blockedBy } : {}),
+          });
           const found = finding(
             this.id,
             "error",

@@ -32,7 +32,9 @@ function policyFindings(policy: Policy, pairs: readonly ClusterPorts[], id: stri
       if (blockedFromInternet(rules, pair.bus, version)) continue;
       for (const rule of all) {
         if (!acceptsPort(rule, pair.bus, version)) continue;
-        const world = rulePeers(rule, "in").peers.find((peer) => isExplicitWorld(peer) && (peer.kind !== "cidr" || parseAddressRange(peer.cidr)?.version === version));
+        const world = rulePeers(rule, "in").peers.find(
+          (peer) => isExplicitWorld(peer) && (peer.kind !== "cidr" || parseAddressRange(peer.cidr)?.version === version),
+        );
         const key = `${pair.bus} ${rule.at.line} ${rule.at.column}`;
         if (!world || reported.has(key)) continue;
         reported.add(key);

@@ -2,7 +2,19 @@
 import { evaluatePort, isWorld, rulePeers, type PortAccess } from "../evaluate.js";
 import { grade, type Judgement } from "../evidence.js";
 import { writeAllowFix, type AllowFixRequest, type WrittenFix } from "../fix/index.js";
-import type { ClusterPorts, Direction, DirectionPolicy, LintFinding, LintRule as ChainRule, LintSeverity, Location, Peer, Policy, ScopeModel, TextEdit } from "../model.js";
+import type {
+  ClusterPorts,
+  Direction,
+  DirectionPolicy,
+  LintFinding,
+  LintRule as ChainRule,
+  LintSeverity,
+  Location,
+  Peer,
+  Policy,
+  ScopeModel,
+  TextEdit,
+} from "../model.js";
 
 export interface RuleContext {
   scope: ScopeModel;
@@ -24,9 +36,26 @@ export interface LintRule {
 }
 
 /** A finding, graded by what says this Redis is (or is not) a cluster: kept, softened to a note, or dropped. */
-export function finding(id: string, severity: LintSeverity, at: Location, message: string, written: WrittenFix | { fix: string; edits?: TextEdit[] }, judgement: Judgement): LintFinding | undefined {
+export function finding(
+  id: string,
+  severity: LintSeverity,
+  at: Location,
+  message: string,
+  written: WrittenFix | { fix: string; edits?: TextEdit[] },
+  judgement: Judgement,
+): LintFinding | undefined {
   const edits = "edit" in written && written.edit ? [written.edit] : "edits" in written ? written.edits : undefined;
-  const base: LintFinding = { ruleId: id, severity, file: at.file, line: at.line, column: at.column, message, fix: written.fix, evidence: "", ...(edits && edits.length > 0 ? { edits } : {}) };
+  const base: LintFinding = {
+    ruleId: id,
+    severity,
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    message,
+    fix: written.fix,
+    evidence: "",
+    ...(edits && edits.length > 0 ? { edits } : {}),
+  };
   return grade(base, judgement);
 }
 
@@ -92,14 +121,19 @@ export function modelRule(rules: readonly ChainRule[], direction: Direction): Ch
 }
 
 /** A fix for one direction of a policy: its syntax, where new rules go, and the top of its main chain. */
-export function allowFix(rules: DirectionPolicy, direction: Direction, request: Omit<AllowFixRequest, "syntax" | "direction" | "placement" | "top">): WrittenFix {
+export function allowFix(
+  rules: DirectionPolicy,
+  direction: Direction,
+  request: Omit<AllowFixRequest, "syntax" | "direction" | "placement" | "top">,
+): WrittenFix {
   const hook = direction === "in" ? "input" : "output";
   const main = rules.chains.find((chain) => chain.hook === hook) ?? rules.chains.find((chain) => chain.hook !== null);
   const top = main?.rules[0];
   return writeAllowFix({
     // A rule copied from the other direction goes into this direction's chain, in this direction's syntax;
     // a host firewall rule goes into the direction's base chain (the model may sit in a chain jumped to).
-    syntax: request.model && request.model.direction === direction && !HOST_SYNTAXES.has(request.model.rule.syntax.syntax) ? request.model.rule.syntax : rules.syntax,
+    syntax:
+      request.model && request.model.direction === direction && !HOST_SYNTAXES.has(request.model.rule.syntax.syntax) ? request.model.rule.syntax : rules.syntax,
     direction,
     ...request,
     ...(rules.placement ? { placement: rules.placement } : {}),

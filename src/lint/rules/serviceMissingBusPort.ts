@@ -19,7 +19,8 @@ function sameNamespace(a: string, b: string): boolean {
  * a client Service: one whose selector contains this one's, or is contained in it.
  */
 function coveredElsewhere(service: ServiceFacts, pair: ClusterPorts, wider: LabelIndex<ServiceFacts>, narrower: SelectorIndex<ServiceFacts>): boolean {
-  const covers = (other: ServiceFacts): boolean => other !== service && other.namespace === service.namespace && carries(other, pair.bus) && carries(other, pair.client);
+  const covers = (other: ServiceFacts): boolean =>
+    other !== service && other.namespace === service.namespace && carries(other, pair.bus) && carries(other, pair.client);
   return (
     wider.candidates(service.selector).some((other) => covers(other) && selectsLabels(service.selector, other.selector)) ||
     narrower.candidates(service.selector).some((other) => covers(other) && selectsLabels(other.selector, service.selector))
@@ -42,7 +43,10 @@ export const serviceMissingBusPort: LintRule = {
     const narrower = new SelectorIndex(scope.services, (service) => service.selector);
     for (const service of scope.services) {
       if (!service.perPod && !service.headless && service.type !== "LoadBalancer" && service.type !== "NodePort") continue;
-      const selected = Object.keys(service.selector).length === 0 ? [] : pods.candidates(service.selector).filter((pod) => sameNamespace(service.namespace, pod.namespace) && selectsLabels(service.selector, pod.labels));
+      const selected =
+        Object.keys(service.selector).length === 0
+          ? []
+          : pods.candidates(service.selector).filter((pod) => sameNamespace(service.namespace, pod.namespace) && selectsLabels(service.selector, pod.labels));
       const clusterPods = selected.filter((pod) => pod.redis && pod.node.clusterEnabled?.value === true);
       const podEvidence = clusterPods.map((pod) => nodeEvidence(pod.node)[0]).find((item) => item !== undefined);
       let judgement: Judgement;

@@ -59,11 +59,14 @@ function rootCause({ diagnosis }: CheckReport): Html {
 <p><strong>${cause.summary}</strong>${consequences.length > 0 ? "; the rest follows from it." : ""}</p>
 ${findingBody(cause)}
 ${coRootCauses.map((finding) => html`<h3>Also, independent of it (fix each): <span class="badge ${finding.severity}">${finding.code}</span> (${finding.severity})</h3><p>${finding.summary}</p>${findingBody(finding)}`)}
-${consequences.length > 0
+${
+  consequences.length > 0
     ? html`<h3>Consequences</h3><ul>${consequences.map(
-        (finding) => html`<li><span class="badge ${finding.severity}">${finding.code}</span> ${finding.severity}: ${finding.summary}${finding.nodes.length > 0 ? ` (${finding.nodes.join(", ")})` : ""}</li>`,
+        (finding) =>
+          html`<li><span class="badge ${finding.severity}">${finding.code}</span> ${finding.severity}: ${finding.summary}${finding.nodes.length > 0 ? ` (${finding.nodes.join(", ")})` : ""}</li>`,
       )}</ul>`
-    : ""}
+    : ""
+}
 </section>`;
 }
 
@@ -116,11 +119,14 @@ function linkSection(analysis: ClusterAnalysis): Html {
     const kind = kinds.find((candidate) => LINK_SYMBOL[candidate] === symbol) ?? "self";
     return html`<li><span class="cell k-${kind}">${symbol}</span> ${meaning}</li>`;
   })}</ul>
-${notOk.length > 0
+${
+  notOk.length > 0
     ? html`<h3>Links that are not ok</h3><ul>${notOk.map(
-        (link) => html`<li><code>${link.observer}</code> → ${link.peer === null ? `every peer (${link.peerCount})` : html`<code>${link.peer}</code>`}: ${link.description}</li>`,
+        (link) =>
+          html`<li><code>${link.observer}</code> → ${link.peer === null ? `every peer (${link.peerCount})` : html`<code>${link.peer}</code>`}: ${link.description}</li>`,
       )}</ul>`
-    : ""}
+    : ""
+}
 </section>`;
 }
 

@@ -12,7 +12,8 @@ export function renderTimelineHtml({ incident, alerts }: IncidentRecord): string
   const steps = orderedSteps(incident);
   const first = steps[0]?.at ?? incident.openedAt;
   const health = incident.closedAt === null ? "critical" : "healthy";
-  const status = incident.closedAt === null ? "still open (or the monitor stopped before it ended)" : `recovered after ${seconds(incident.closedAt - incident.openedAt)}`;
+  const status =
+    incident.closedAt === null ? "still open (or the monitor stopped before it ended)" : `recovered after ${seconds(incident.closedAt - incident.openedAt)}`;
   const title = `Incident #${incident.id}: ${incident.title}`;
   const body = html`
 <header>
@@ -32,13 +33,15 @@ export function renderTimelineHtml({ incident, alerts }: IncidentRecord): string
 </section>
 <section id="alerts">
 <h2>Alerts</h2>
-${alerts.length === 0
+${
+  alerts.length === 0
     ? html`<p>No alert recorded.</p>`
     : alerts.map(
         (alert) => html`<h3><span class="badge ${alert.severity}">${alert.code}</span> ${alert.severity} on ${alert.nodes.join(", ")}</h3>
 <p>${alert.summary}<br><span class="muted">${iso(alert.startedAt)} → ${alert.endedAt === null ? "still firing" : `${iso(alert.endedAt)} (${seconds(alert.endedAt - alert.startedAt)})`}</span></p>
 ${evidenceTable(alert.evidence)}`,
-      )}
+      )
+}
 </section>
 </main>
 <footer class="muted">From the history database of busdoctor watch; no secret is kept there.</footer>`;

@@ -50,7 +50,13 @@ function item(finding: Finding): string {
 function causesSection({ diagnosis }: CheckReport): string[] {
   const { rootCause, coRootCauses, consequences } = diagnosis;
   if (rootCause === null) return [];
-  const lines = [`## Root cause: ${codeSpan(rootCause.code)} (${rootCause.severity})`, "", `**${escapeText(rootCause.summary)}**`, "", `Nodes: ${rootCause.nodes.map(codeSpan).join(", ")}`];
+  const lines = [
+    `## Root cause: ${codeSpan(rootCause.code)} (${rootCause.severity})`,
+    "",
+    `**${escapeText(rootCause.summary)}**`,
+    "",
+    `Nodes: ${rootCause.nodes.map(codeSpan).join(", ")}`,
+  ];
   if (coRootCauses.length > 0) lines.push("", "### Also, independent of it (fix each)", "", ...coRootCauses.map(item));
   if (consequences.length > 0) lines.push("", "### Follows from it", "", ...consequences.map(item));
   return lines;
@@ -69,7 +75,10 @@ function fixSection(report: CheckReport): string[] {
 }
 
 function evidenceTable(evidence: Finding["evidence"]): string[] {
-  return table(["From", "What", "Exact value"], evidence.map((line) => [cellCode(line.source), escapeText(line.what), cellCode(line.detail)]));
+  return table(
+    ["From", "What", "Exact value"],
+    evidence.map((line) => [cellCode(line.source), escapeText(line.what), cellCode(line.detail)]),
+  );
 }
 
 function evidenceSection(report: CheckReport): string[] {
@@ -116,9 +125,5 @@ function allFindings({ diagnosis }: CheckReport): string[][] {
 function problemSection({ analysis }: CheckReport): string[] {
   const groups = groupProblems(analysis);
   if (groups.length === 0) return [];
-  return [
-    "## Replies not read",
-    "",
-    ...groups.map((group) => `- ${escapeText(nodeList(group.nodes))}: ${codeSpan(group.problem)}`),
-  ];
+  return ["## Replies not read", "", ...groups.map((group) => `- ${escapeText(nodeList(group.nodes))}: ${codeSpan(group.problem)}`)];
 }

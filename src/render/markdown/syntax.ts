@@ -19,9 +19,7 @@ export function codeBlock(lines: string[]): string[] {
  * An underscore inside a word (cluster_state) never starts emphasis in GFM, so it is left readable.
  */
 export function escapeText(text: string): string {
-  return text
-    .replace(/\s*\n\s*/g, " ")
-    .replace(/[\\`*[\]<|]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, (char) => `\\${char}`);
+  return text.replace(/\s*\n\s*/g, " ").replace(/[\\`*[\]<|]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, (char) => `\\${char}`);
 }
 
 /**

@@ -15,7 +15,14 @@ export function nodeTable(analysis: ClusterAnalysis): string[] {
   const rows = nodeRows(analysis).map(({ cells }) =>
     NODE_COLUMNS.map((column) => (CODE_COLUMNS.has(column) ? cellCode(cells[column]) : escapeText(cells[column]))),
   );
-  return ["## Nodes", "", ...table(NODE_COLUMNS.map((column) => escapeText(NODE_HEADERS[column])), rows)];
+  return [
+    "## Nodes",
+    "",
+    ...table(
+      NODE_COLUMNS.map((column) => escapeText(NODE_HEADERS[column])),
+      rows,
+    ),
+  ];
 }
 
 export function linkSection(analysis: ClusterAnalysis): string[] {
@@ -25,8 +32,7 @@ export function linkSection(analysis: ClusterAnalysis): string[] {
   if (ok === total) return [title, "", `All ${total} observer -> peer links are ok.`];
   const legend = LINK_LEGEND.map(([symbol, meaning]) => `${codeSpan(symbol)} ${escapeText(meaning)}`).join(", ");
   const notOk = notOkLinks(analysis).map(
-    (link) =>
-      `- ${codeSpan(link.observer)} -> ${link.peer === null ? `every peer (${link.peerCount})` : codeSpan(link.peer)}: ${escapeText(link.description)}`,
+    (link) => `- ${codeSpan(link.observer)} -> ${link.peer === null ? `every peer (${link.peerCount})` : codeSpan(link.peer)}: ${escapeText(link.description)}`,
   );
   return [
     title,
@@ -49,10 +55,7 @@ function grid(analysis: ClusterAnalysis): string[] {
     return [`The grid is left out for ${addresses.length} nodes; the list below has every link that is not ok.`];
   }
   const header = ["Observer", ...addresses.map((_, index) => String(index + 1))];
-  const body = rows.map((row, index) => [
-    `${index + 1} ${cellCode(addresses[index] ?? "")}`,
-    ...row.map((cell) => cellCode(symbol(cell))),
-  ]);
+  const body = rows.map((row, index) => [`${index + 1} ${cellCode(addresses[index] ?? "")}`, ...row.map((cell) => cellCode(symbol(cell)))]);
   return table(header, body);
 }
 

@@ -26,7 +26,10 @@ export function renderCauses(diagnosis: Diagnosis, style: Style, width: number):
   if (rootCause === null) return [];
   const paint = style.severity(rootCause.severity);
   const said = verdictText(diagnosis).startsWith(rootCause.summary);
-  const lines = [`${style.heading(paint("ROOT CAUSE"))}  ${paint(rootCause.code)} (${rootCause.severity})`, ...(said ? [] : wrap(rootCause.summary, width, "  "))];
+  const lines = [
+    `${style.heading(paint("ROOT CAUSE"))}  ${paint(rootCause.code)} (${rootCause.severity})`,
+    ...(said ? [] : wrap(rootCause.summary, width, "  ")),
+  ];
   if (rootCause.nodes.length > 0) lines.push(...wrap(`Nodes: ${rootCause.nodes.join(", ")}`, width, "    ", "  "));
   if (coRootCauses.length > 0) lines.push("  Also, independent of it (fix each):", ...codeLines(coRootCauses, style, width));
   if (consequences.length > 0) lines.push("  Follows from it:", ...codeLines(consequences, style, width));

@@ -45,7 +45,10 @@ export function renderTerminal(report: CheckReport, options: TerminalOptions): s
         renderLinkSummary(report.analysis, style),
         renderProblems(report, style),
       ];
-  return `${sections.filter((lines) => lines.length > 0).map((lines) => lines.join("\n")).join("\n\n")}\n`;
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join("\n"))
+    .join("\n\n")}\n`;
 }
 
 function renderProblems(report: CheckReport, style: Style): string[] {

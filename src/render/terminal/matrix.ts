@@ -38,8 +38,7 @@ function grid(analysis: ClusterAnalysis, style: Style, width: number): string[] 
   const { addresses, rows } = buildLinkGrid(analysis);
   const numberWidth = String(addresses.length).length;
   const addressWidth = Math.max(...addresses.map((address) => address.length));
-  const prefix = (number: string, address: string): string =>
-    `  ${number.padStart(numberWidth)} ${address.padEnd(addressWidth)}  `;
+  const prefix = (number: string, address: string): string => `  ${number.padStart(numberWidth)} ${address.padEnd(addressWidth)}  `;
   const rowWidth = prefix("", "").length + addresses.length * (numberWidth + 1);
   if (rowWidth > width) {
     return [`  (${addresses.length} nodes: the grid would need ${rowWidth} columns; the list below has every bad cell)`];
@@ -47,9 +46,7 @@ function grid(analysis: ClusterAnalysis, style: Style, width: number): string[] 
   const column = (text: string): string => text.padStart(numberWidth);
   const header = prefix("", "") + addresses.map((_, index) => column(String(index + 1))).join(" ");
   const lines = rows.map(
-    (row, index) =>
-      prefix(String(index + 1), addresses[index] ?? "") +
-      row.map((cell) => symbolPaint(cell, style)(column(symbol(cell)))).join(" "),
+    (row, index) => prefix(String(index + 1), addresses[index] ?? "") + row.map((cell) => symbolPaint(cell, style)(column(symbol(cell)))).join(" "),
   );
   return [style.dim(header), ...lines];
 }
@@ -94,10 +91,7 @@ function notOkList(analysis: ClusterAnalysis): string[] {
   const links = notOkLinks(analysis);
   const shown = links.slice(0, MAX_NOT_OK_LINES);
   const lines = alignColumns(
-    shown.map((link) => [
-      { text: `${link.observer} -> ${link.peer ?? `every peer (${link.peerCount})`}` },
-      { text: link.description },
-    ]),
+    shown.map((link) => [{ text: `${link.observer} -> ${link.peer ?? `every peer (${link.peerCount})`}` }, { text: link.description }]),
     "    ",
   );
   const hidden = links.length - shown.length;

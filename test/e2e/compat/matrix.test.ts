@@ -141,7 +141,13 @@ describe.each(servers.map((server, index) => ({ server, index })))("compatibilit
       await up.down();
       lab = null;
       if (up.server.hostnames) {
-        lab = await Lab.up({ name: `compat-${index + 1}-a`, server, nodeTimeoutMs: SCENARIO_NODE_TIMEOUT_MS, hostnames: true, clientAnnounce: up.server.clientAnnounce });
+        lab = await Lab.up({
+          name: `compat-${index + 1}-a`,
+          server,
+          nodeTimeoutMs: SCENARIO_NODE_TIMEOUT_MS,
+          hostnames: true,
+          clientAnnounce: up.server.clientAnnounce,
+        });
         row.cells.push(toolCell("announced", await announcedAddresses(lab)));
       }
       expect(row.cells.filter((cell) => !cell.correct)).toEqual([]);

@@ -9,7 +9,19 @@ const SEED = "127.0.0.1:6379";
 const USERS = {
   pingonly: ["pingonly", "on", ">ping-only-pass", "-@all", "+ping"],
   // The minimal check user of docs/security.md, without +config|get.
-  noconfig: ["noconfig", "on", ">no-config-pass", "-@all", "+ping", "+info", "+cluster|info", "+cluster|nodes", "+cluster|links", "+cluster|myid", "+cluster|count-failure-reports"],
+  noconfig: [
+    "noconfig",
+    "on",
+    ">no-config-pass",
+    "-@all",
+    "+ping",
+    "+info",
+    "+cluster|info",
+    "+cluster|nodes",
+    "+cluster|links",
+    "+cluster|myid",
+    "+cluster|count-failure-reports",
+  ],
 };
 
 interface Report {

@@ -51,7 +51,8 @@ const OUTCOMES: Record<string, RegExp | "report"> = {
   // AUTH is answered by the first +PONG of the flood; the rest are replies nobody asked for.
   flood: /^busdoctor: no seed reachable: 127\.0\.0\.17:6379 unreadable reply: a reply to a command busdoctor did not send$/,
   huge: /^busdoctor: the CLUSTER NODES reply of 127\.0\.0\.18:6379 is larger than --max-nodes 1000 nodes would print \(5 MiB\)/,
-  "10k nodes": /^busdoctor: the cluster lists 10001 nodes \(seen in the CLUSTER NODES of 127\.0\.0\.19:7000\), more than --max-nodes 1000; give --max-nodes 10001 or more/,
+  "10k nodes":
+    /^busdoctor: the cluster lists 10001 nodes \(seen in the CLUSTER NODES of 127\.0\.0\.19:7000\), more than --max-nodes 1000; give --max-nodes 10001 or more/,
   "100k nodes": /^busdoctor: the CLUSTER NODES reply of 127\.0\.0\.19:7000 is larger than --max-nodes 1000 nodes would print/,
 };
 
@@ -125,7 +126,11 @@ describe("check beside a hostile node that a healthy node lists", () => {
     const hostileAddress = `${beside.config.nodes[1]?.ip}:6379`;
     const { run } = await runScenario({ ...beside, name: `check beside ${mode}`, args: ["check", "127.0.0.40:6379", "--json", "--timeout", "500"] });
     expectBounded(run);
-    const report = JSON.parse(run.stdout) as { nodes: Array<{ address: string; response: { kind: string; errorKind?: string } }>; findings: Array<{ code: string }>; coverage: { missing: string[] } };
+    const report = JSON.parse(run.stdout) as {
+      nodes: Array<{ address: string; response: { kind: string; errorKind?: string } }>;
+      findings: Array<{ code: string }>;
+      coverage: { missing: string[] };
+    };
     expect(report.nodes.find((node) => node.address === hostileAddress)?.response).toMatchObject({ kind: "error", errorKind });
     expect(report.findings.map((finding) => finding.code)).not.toContain("NODE_UNRESPONSIVE");
     expect(run.stdout).not.toMatch(/hung or paused/);

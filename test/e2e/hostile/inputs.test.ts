@@ -39,7 +39,10 @@ function oneLine(run: Measured, pattern: RegExp): void {
 
 describe("inputs that never end, or hold what must not be shown", () => {
   it.each([
-    [["check", "127.0.0.70:6379", "--pass-file", "/dev/zero"], /^busdoctor: --pass-file \/dev\/zero: no line ends within its first 4096 bytes: not a password file\n$/],
+    [
+      ["check", "127.0.0.70:6379", "--pass-file", "/dev/zero"],
+      /^busdoctor: --pass-file \/dev\/zero: no line ends within its first 4096 bytes: not a password file\n$/,
+    ],
     [["check", "--from-snapshot", "/dev/zero"], /^busdoctor: --from-snapshot \/dev\/zero: not a file \(a device\)\n$/],
     [["check", "127.0.0.70:6379", "--sample", "40000m"], /^busdoctor: --sample: expected a duration of at most 24 days \(34560m\), got "40000m"\n$/],
     [["check", "127.0.0.70:6379", "--max-nodes", "0"], /^busdoctor: --max-nodes: expected a whole number from 1 to 100000, got "0"\n$/],
@@ -79,7 +82,9 @@ describe("files written in a shared directory", () => {
 
   it("watch --record appends to a private file and refuses a planted symlink", async () => {
     const record = join(shared, "samples.jsonl");
-    const run = await sandbox.run(["watch", "127.0.0.70:6379", "--no-history", "--interval", "200ms", "--duration", "1s", "--record", record], { limitMs: 20_000 });
+    const run = await sandbox.run(["watch", "127.0.0.70:6379", "--no-history", "--interval", "200ms", "--duration", "1s", "--record", record], {
+      limitMs: 20_000,
+    });
     expect(run.code).toBe(0);
     expect(statSync(record).mode & 0o777).toBe(0o600);
     expect(readFileSync(record, "utf8").trim().split("\n").length).toBeGreaterThanOrEqual(2);
@@ -99,7 +104,10 @@ describe("files written in a shared directory", () => {
     for (let waited = 0; waited < 50 && !existsSync(`${history}.lock`); waited++) await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const second = await sandbox.run(["watch", "127.0.0.70:6379", "--history", history, "--duration", "1s"], { limitMs: 20_000 });
-    oneLine(second, /^busdoctor: history database .*history\.db is in use by another busdoctor watch; give this one its own --history FILE, or --no-history\n$/);
+    oneLine(
+      second,
+      /^busdoctor: history database .*history\.db is in use by another busdoctor watch; give this one its own --history FILE, or --no-history\n$/,
+    );
     expect((await first).code).toBe(0);
     expect(statSync(history).mode & 0o777).toBe(0o600);
   });
@@ -110,7 +118,20 @@ describe("webhook receivers", () => {
     const receiver = await sandbox.start(`receiver-${mode}`, RECEIVER, { mode, host: "127.0.0.60", port: 8080, elsewhere: { host: "127.0.0.61", port: 8080 } });
     try {
       const run = await sandbox.run(
-        ["watch", "127.0.0.70:6379", "127.0.0.71:6379", "--no-history", "--interval", "500ms", "--duration", "8s", "--timeout", "500", "--webhook", `http://127.0.0.60:8080/hooks/${TOKEN}`],
+        [
+          "watch",
+          "127.0.0.70:6379",
+          "127.0.0.71:6379",
+          "--no-history",
+          "--interval",
+          "500ms",
+          "--duration",
+          "8s",
+          "--timeout",
+          "500",
+          "--webhook",
+          `http://127.0.0.60:8080/hooks/${TOKEN}`,
+        ],
         { limitMs: 40_000 },
       );
       return { run, log: receiver.log() };

@@ -33,15 +33,18 @@ function expectBoundedAndStopped({ run, stopSeconds }: Watched): void {
 const hostile = WATCH_SCENARIOS.filter((scenario) => scenario !== natDoubleAddress);
 
 describe("watch beside a hostile node", () => {
-  it.each(hostile.map((scenario) => [scenario.name, scenario] as const))("%s: bounded memory, an alert naming it, stops on SIGTERM", async (_name, scenario) => {
-    const watched = await watchFor(scenario);
-    expectBoundedAndStopped(watched);
-    const hostileAddress = `${scenario.config.nodes[1]?.ip}:6379`;
-    const firing = watched.run.stdout.split("\n").filter((line) => line.includes("FIRING"));
-    expect(firing.some((line) => line.includes(hostileAddress))).toBe(true);
-    // Reconnects are bounded too: about one per sample and node, never a pile of open ones.
-    expect(watched.connections.get(hostileAddress) ?? 0).toBeLessThanOrEqual((2 * WATCH_MS) / 500 + 4);
-  });
+  it.each(hostile.map((scenario) => [scenario.name, scenario] as const))(
+    "%s: bounded memory, an alert naming it, stops on SIGTERM",
+    async (_name, scenario) => {
+      const watched = await watchFor(scenario);
+      expectBoundedAndStopped(watched);
+      const hostileAddress = `${scenario.config.nodes[1]?.ip}:6379`;
+      const firing = watched.run.stdout.split("\n").filter((line) => line.includes("FIRING"));
+      expect(firing.some((line) => line.includes(hostileAddress))).toBe(true);
+      // Reconnects are bounded too: about one per sample and node, never a pile of open ones.
+      expect(watched.connections.get(hostileAddress) ?? 0).toBeLessThanOrEqual((2 * WATCH_MS) / 500 + 4);
+    },
+  );
 });
 
 describe("watch of a node reachable at two addresses", () => {

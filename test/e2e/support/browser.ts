@@ -12,7 +12,15 @@ import { runOrThrow } from "../../../src/lab/run.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+];
 
 /** Where screenshots go: test/artifacts/ (gitignored). */
 export const ARTIFACTS = fileURLToPath(new URL("../../artifacts/", import.meta.url));

@@ -57,15 +57,22 @@ export async function restoreLab(lab: Lab): Promise<void> {
   await lab.waitUntilSettled();
   // PINGs a node sent while it was cut off can stay pending for a while after the heal (its link is
   // re-made about every node timeout): the next scenario must not start with them in its views.
-  await waitFor("no PING pending in any view", async () => {
-    const views = await Promise.all(lab.nodes.map((node) => observe(lab, node.index)));
-    return views.every((view) => view !== null && view.entries.every((entry) => entry.pingSentMs === 0 || view.nowMs - entry.pingSentMs < 500));
-  }, 30_000);
+  await waitFor(
+    "no PING pending in any view",
+    async () => {
+      const views = await Promise.all(lab.nodes.map((node) => observe(lab, node.index)));
+      return views.every((view) => view !== null && view.entries.every((entry) => entry.pingSentMs === 0 || view.nowMs - entry.pingSentMs < 500));
+    },
+    30_000,
+  );
   for (let index = 1; index <= lab.options.masters; index += 1) {
     if ((await role(lab, index)) === "master") continue;
     // A master that just rejoined may not answer the handshake in time: FORCE (no agreement asked of the
     // old master) on the second try; the lab holds no data.
-    for (const args of [["cluster", "failover"], ["cluster", "failover", "force"]]) {
+    for (const args of [
+      ["cluster", "failover"],
+      ["cluster", "failover", "force"],
+    ]) {
       await redisCli(lab.cli, lab.node(index), args);
       try {
         await waitFor(`node ${index} is master again`, async () => (await role(lab, index)) === "master", 10_000);
@@ -81,7 +88,10 @@ export async function restoreLab(lab: Lab): Promise<void> {
 /** One line per finding, the phase and the looks: the message an assertion on a report prints when it fails. */
 export function summaryOf(report: JsonCheckReport): string {
   const findings = report.findings.map((finding) => `${finding.role} ${finding.code} ${finding.severity} [${finding.nodes.join(",")}]: ${finding.summary}`);
-  return [`health ${report.health}, phase ${report.phase.name} (${report.phase.summary}), ${report.coverage.looks.count} look(s): ${report.coverage.looks.reasons.join(" | ")}`, ...findings].join("\n");
+  return [
+    `health ${report.health}, phase ${report.phase.name} (${report.phase.summary}), ${report.coverage.looks.count} look(s): ${report.coverage.looks.reasons.join(" | ")}`,
+    ...findings,
+  ].join("\n");
 }
 
 /** The lab node that replicates node `index`, in node 1's view. */

@@ -103,11 +103,36 @@ export class TestCluster {
     // Flags from the notes: without bind-source-addr bus traffic leaves from 127.0.0.1, without
     // announce-ip `--cluster create` hangs, without protected-mode no replicas cannot sync.
     this.inNamespace([
-      "redis-server", "--bind", host, "--bind-source-addr", host, "--port", "6379", "--protected-mode", "no",
-      "--cluster-enabled", "yes", "--cluster-config-file", join(nodeDir, "nodes.conf"),
-      "--cluster-node-timeout", String(this.options.nodeTimeoutMs), "--cluster-announce-ip", host,
-      "--dir", nodeDir, "--save", "", "--appendonly", "no", "--daemonize", "yes",
-      "--logfile", join(nodeDir, "log"), "--pidfile", join(nodeDir, "pid"), ...overrides,
+      "redis-server",
+      "--bind",
+      host,
+      "--bind-source-addr",
+      host,
+      "--port",
+      "6379",
+      "--protected-mode",
+      "no",
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      join(nodeDir, "nodes.conf"),
+      "--cluster-node-timeout",
+      String(this.options.nodeTimeoutMs),
+      "--cluster-announce-ip",
+      host,
+      "--dir",
+      nodeDir,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "yes",
+      "--logfile",
+      join(nodeDir, "log"),
+      "--pidfile",
+      join(nodeDir, "pid"),
+      ...overrides,
     ]);
   }
 
@@ -127,11 +152,7 @@ export class TestCluster {
   private settled(node: number): boolean {
     const info = this.cli(node, "CLUSTER", "INFO");
     const nodes = this.cli(node, "CLUSTER", "NODES");
-    return (
-      info.includes("cluster_state:ok") &&
-      info.includes(`cluster_known_nodes:${this.options.nodeCount}`) &&
-      !/fail|handshake|noaddr/.test(nodes)
-    );
+    return info.includes("cluster_state:ok") && info.includes(`cluster_known_nodes:${this.options.nodeCount}`) && !/fail|handshake|noaddr/.test(nodes);
   }
 
   /** Kills every node by its pidfile (SIGCONT first would be moot: SIGKILL ends a stopped process too). */

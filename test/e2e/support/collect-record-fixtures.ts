@@ -99,9 +99,29 @@ function outer(): void {
   try {
     inNamespace(["ip", "link", "set", "lo", "up"]);
     inNamespace([
-      "redis-server", "--bind", "127.0.0.1", "--port", "6379", "--protected-mode", "no", "--cluster-enabled", "yes",
-      "--cluster-config-file", `${DIR}/nodes.conf`, "--dir", DIR, "--save", "", "--appendonly", "no",
-      "--daemonize", "yes", "--pidfile", `${DIR}/pid`, "--logfile", `${DIR}/log`,
+      "redis-server",
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      "6379",
+      "--protected-mode",
+      "no",
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      `${DIR}/nodes.conf`,
+      "--dir",
+      DIR,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "yes",
+      "--pidfile",
+      `${DIR}/pid`,
+      "--logfile",
+      `${DIR}/log`,
     ]);
     execFileSync("sleep", ["0.5"]);
     execFileSync("ip", ["netns", "exec", NAMESPACE, process.execPath, "--import", "tsx", fileURLToPath(import.meta.url), "inner"], {

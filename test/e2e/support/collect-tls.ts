@@ -21,13 +21,41 @@ function signed(dir: string, name: string, subject: string, extensions: string):
   const extFile = join(dir, `${name}.ext`);
   writeFileSync(extFile, `${extensions}\n`);
   openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.csr`), "-subj", subject);
-  openssl("x509", "-req", "-in", join(dir, `${name}.csr`), "-CA", join(dir, "ca.crt"), "-CAkey", join(dir, "ca.key"),
-    "-CAcreateserial", "-out", join(dir, `${name}.crt`), "-days", "2", "-extfile", extFile);
+  openssl(
+    "x509",
+    "-req",
+    "-in",
+    join(dir, `${name}.csr`),
+    "-CA",
+    join(dir, "ca.crt"),
+    "-CAkey",
+    join(dir, "ca.key"),
+    "-CAcreateserial",
+    "-out",
+    join(dir, `${name}.crt`),
+    "-days",
+    "2",
+    "-extfile",
+    extFile,
+  );
 }
 
 export function makeTestCertificates(dir: string, serverIp: string): TestCertificates {
-  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "ca.key"), "-out", join(dir, "ca.crt"),
-    "-days", "2", "-subj", "/CN=busdoctor collect test CA");
+  openssl(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(dir, "ca.key"),
+    "-out",
+    join(dir, "ca.crt"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=busdoctor collect test CA",
+  );
   signed(dir, "server", `/CN=${serverIp}`, `subjectAltName=IP:${serverIp}`);
   signed(dir, "client", "/CN=busdoctor", "extendedKeyUsage=clientAuth");
   return {

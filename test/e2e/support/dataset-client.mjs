@@ -99,11 +99,17 @@ async function main() {
   }
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
   const expected = Object.keys(manifest);
-  const results = await perKey(owners, keys.filter((key) => key in manifest), (pipeline, key) => pipeline.get(key));
+  const results = await perKey(
+    owners,
+    keys.filter((key) => key in manifest),
+    (pipeline, key) => pipeline.get(key),
+  );
   const lost = expected.filter((key) => results.get(key)?.value == null);
   const changed = expected.filter((key) => results.get(key)?.value != null && sha(results.get(key).value) !== manifest[key]);
   const errors = expected.map((key) => results.get(key)?.error).filter(Boolean);
-  process.stdout.write(`${JSON.stringify({ total: expected.length, lost: lost.length, changed: changed.length, sample: [...lost, ...changed].slice(0, 5), errors: errors.slice(0, 3) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ total: expected.length, lost: lost.length, changed: changed.length, sample: [...lost, ...changed].slice(0, 5), errors: errors.slice(0, 3) })}\n`,
+  );
 }
 
 main().catch((error) => {

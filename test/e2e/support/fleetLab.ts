@@ -21,7 +21,14 @@ export class ExtraCluster {
 
   /** Starts `masters` masters (no replicas) from `baseAddress` in the lab's namespace and waits until settled. */
   static async add(lab: Lab, name: string, baseAddress: string, masters: number): Promise<ExtraCluster> {
-    const options = resolveLabOptions({ name, baseAddress, masters, replicasPerMaster: 0, nodeTimeoutMs: lab.options.nodeTimeoutMs, stateRoot: join(lab.stateDir, "clusters") });
+    const options = resolveLabOptions({
+      name,
+      baseAddress,
+      masters,
+      replicasPerMaster: 0,
+      nodeTimeoutMs: lab.options.nodeTimeoutMs,
+      stateRoot: join(lab.stateDir, "clusters"),
+    });
     const nodes = planNodes(options);
     await Promise.all(nodes.map((node) => mkdir(node.dir, { recursive: true })));
     await Promise.all(nodes.map((node) => lab.startNode(node)));

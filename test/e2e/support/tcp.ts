@@ -14,15 +14,11 @@ socket.on("connect", () => done("open"));
 socket.on("error", (error) => done(error.code === "ECONNREFUSED" ? "refused" : "error " + error.code));
 `;
 
-export async function tcpConnect(
-  lab: Lab,
-  target: { host: string; port: number; from?: string; timeoutMs?: number },
-): Promise<ConnectOutcome> {
+export async function tcpConnect(lab: Lab, target: { host: string; port: number; from?: string; timeoutMs?: number }): Promise<ConnectOutcome> {
   const timeoutMs = target.timeoutMs ?? 700;
-  const result = await lab.exec(
-    [process.execPath, "-e", CONNECT_SCRIPT, target.host, String(target.port), target.from ?? "", String(timeoutMs)],
-    { timeoutMs: timeoutMs + 10_000 },
-  );
+  const result = await lab.exec([process.execPath, "-e", CONNECT_SCRIPT, target.host, String(target.port), target.from ?? "", String(timeoutMs)], {
+    timeoutMs: timeoutMs + 10_000,
+  });
   if (result.code !== 0) throw new Error(`connect probe failed (exit ${result.code}): ${result.stderr.trim()}`);
   if (!/^(open|refused|timeout|error \S+)$/.test(result.stdout)) throw new Error(`connect probe printed "${result.stdout}"`);
   return result.stdout as ConnectOutcome;

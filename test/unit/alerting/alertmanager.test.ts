@@ -7,7 +7,16 @@ import { UsageError } from "../../../src/errors.js";
 
 const alert = (node: string, severity: "warning" | "critical", endsAt: number | null = null): IncidentAlert => ({
   labels: { alertname: "BusdoctorIncident", cluster: "payments", node },
-  annotations: { incident: "4", cause: "BUS_PORT_BLOCKED", severity, phase: "settled", nodes: node, summary: "blocked", check: `busdoctor check ${node}`, timeline: "busdoctor timeline --incident 4" },
+  annotations: {
+    incident: "4",
+    cause: "BUS_PORT_BLOCKED",
+    severity,
+    phase: "settled",
+    nodes: node,
+    summary: "blocked",
+    check: `busdoctor check ${node}`,
+    timeline: "busdoctor timeline --incident 4",
+  },
   startsAt: Date.parse("2026-11-26T05:42:39.265Z"),
   endsAt,
 });

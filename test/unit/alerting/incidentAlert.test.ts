@@ -41,7 +41,12 @@ describe("incident alerts", () => {
       expect(closed[0]?.endsAt).toBeGreaterThan(closed[0]?.startsAt ?? Infinity);
       const last = steps[closedAt - 1]?.open[0];
       expect(closed[0]?.annotations).toEqual({ ...last?.annotations, phase: "resolved" });
-      expect(last?.annotations).toMatchObject({ nodes: meta.faulty, check: `busdoctor check ${meta.faulty}`, incident: "1", timeline: "busdoctor timeline --incident 1" });
+      expect(last?.annotations).toMatchObject({
+        nodes: meta.faulty,
+        check: `busdoctor check ${meta.faulty}`,
+        incident: "1",
+        timeline: "busdoctor timeline --incident 1",
+      });
     },
   );
 
@@ -49,19 +54,51 @@ describe("incident alerts", () => {
     // Written by hand: the recorded faults name their final cause from the first sample now, so none
     // shows a one-way link turning into a port blocked both ways, or a second node joining the fault.
     const state = initialState();
-    const incident: Incident = { id: 9, openedAt: 1000, closedAt: null, title: "10.0.0.3:6379 cannot hear its peers", cause: { code: "BUS_LINK_ONE_WAY", nodes: ["10.0.0.3:6379"], summary: "one way" }, nodes: ["10.0.0.3:6379"], alertIds: ["9-early-warning"], steps: [] };
-    const alert: Alert = { id: "9-early-warning", incidentId: 9, startedAt: 1000, endedAt: null, key: "EARLY_WARNING", code: "EARLY_WARNING", severity: "warning", nodes: ["10.0.0.3:6379"], summary: "one way", evidence: [], cause: incident.cause, support: 1 };
+    const incident: Incident = {
+      id: 9,
+      openedAt: 1000,
+      closedAt: null,
+      title: "10.0.0.3:6379 cannot hear its peers",
+      cause: { code: "BUS_LINK_ONE_WAY", nodes: ["10.0.0.3:6379"], summary: "one way" },
+      nodes: ["10.0.0.3:6379"],
+      alertIds: ["9-early-warning"],
+      steps: [],
+    };
+    const alert: Alert = {
+      id: "9-early-warning",
+      incidentId: 9,
+      startedAt: 1000,
+      endedAt: null,
+      key: "EARLY_WARNING",
+      code: "EARLY_WARNING",
+      severity: "warning",
+      nodes: ["10.0.0.3:6379"],
+      summary: "one way",
+      evidence: [],
+      cause: incident.cause,
+      support: 1,
+    };
     state.book.open.push(incident);
     state.alertsById.set(alert.id, alert);
     const memory = new Map<number, IncidentAlert>();
     const first = incidentAlerts("payments", { state, events: [] }, memory).open[0];
     Object.assign(alert, { severity: "critical" });
-    Object.assign(incident, { cause: { code: "BUS_PORT_BLOCKED", nodes: ["10.0.0.3:6379"], summary: "blocked" }, title: "blocked", nodes: ["10.0.0.2:6379", "10.0.0.3:6379"] });
+    Object.assign(incident, {
+      cause: { code: "BUS_PORT_BLOCKED", nodes: ["10.0.0.3:6379"], summary: "blocked" },
+      title: "blocked",
+      nodes: ["10.0.0.2:6379", "10.0.0.3:6379"],
+    });
     const later = incidentAlerts("payments", { state, events: [] }, memory).open[0];
     expect(later?.labels).toEqual(first?.labels);
     expect(first?.labels).toEqual({ alertname: "BusdoctorIncident", cluster: "payments", node: "10.0.0.3:6379" });
     expect(first?.annotations).toMatchObject({ severity: "warning", cause: "BUS_LINK_ONE_WAY", nodes: "10.0.0.3:6379" });
-    expect(later?.annotations).toMatchObject({ severity: "critical", cause: "BUS_PORT_BLOCKED", nodes: "10.0.0.2:6379,10.0.0.3:6379", check: "busdoctor check 10.0.0.2:6379 10.0.0.3:6379", summary: "blocked" });
+    expect(later?.annotations).toMatchObject({
+      severity: "critical",
+      cause: "BUS_PORT_BLOCKED",
+      nodes: "10.0.0.2:6379,10.0.0.3:6379",
+      check: "busdoctor check 10.0.0.2:6379 10.0.0.3:6379",
+      summary: "blocked",
+    });
   });
 
   it("names the cause as busdoctor check does", () => {

@@ -26,7 +26,10 @@ describe("loadClusters", () => {
     const at = dir();
     writeFileSync(join(at, "b.pass"), "s3cret-b\nsecond line ignored\n");
     const file = join(at, "clusters.yaml");
-    writeFileSync(file, `clusters:\n  - name: a\n    seeds: [10.0.0.5]\n  - name: b\n    seeds: [10.0.1.5:7000]\n    user: mon\n    passFile: ${join(at, "b.pass")}\n    timeout: 2500\n`);
+    writeFileSync(
+      file,
+      `clusters:\n  - name: a\n    seeds: [10.0.0.5]\n  - name: b\n    seeds: [10.0.1.5:7000]\n    user: mon\n    passFile: ${join(at, "b.pass")}\n    timeout: 2500\n`,
+    );
     expect(loadClusters(file, BASE, 6379, {})).toEqual([
       { name: "a", seeds: [{ host: "10.0.0.5", port: 6379 }], connection: BASE },
       { name: "b", seeds: [{ host: "10.0.1.5", port: 7000 }], connection: { ...BASE, timeoutMs: 2500, user: "mon", password: "s3cret-b" } },
@@ -42,7 +45,10 @@ describe("loadClusters", () => {
     const file = join(at, "clusters.yaml");
     const pass = join(at, "endless.pass");
     writeFileSync(pass, "y".repeat(10_000));
-    writeFileSync(file, `clusters:\n  - name: a\n    seeds: [10.0.0.5]\n    passFile: ${pass}\n  - name: b\n    seeds: [10.0.0.6]\n    passFile: ${join(at, "absent.pass")}\n`);
+    writeFileSync(
+      file,
+      `clusters:\n  - name: a\n    seeds: [10.0.0.5]\n    passFile: ${pass}\n  - name: b\n    seeds: [10.0.0.6]\n    passFile: ${join(at, "absent.pass")}\n`,
+    );
     expect(() => loadClusters(file, BASE, 6379, {})).toThrow(`cluster "a": passFile ${pass}: no line ends within its first 4096 bytes: not a password file`);
     writeFileSync(pass, "short\n");
     expect(() => loadClusters(file, BASE, 6379, {})).toThrow(`cluster "b": passFile ${join(at, "absent.pass")}: cannot read it (ENOENT)`);

@@ -33,6 +33,6 @@ describe("parseInteger", () => {
 describe("parseChoice", () => {
   it("accepts a listed choice", () => expect(parseChoice("--format", "json", ["terminal", "json"] as const)).toBe("json"));
   it("names the choices when wrong", () => {
-    expect(() => parseChoice("--format", "yaml", ["terminal", "json"] as const)).toThrow("--format: expected one of terminal, json, got \"yaml\"");
+    expect(() => parseChoice("--format", "yaml", ["terminal", "json"] as const)).toThrow('--format: expected one of terminal, json, got "yaml"');
   });
 });

@@ -10,12 +10,32 @@ const plain = { busIp: "127.0.0.3", clientIps: [], hostname: "redis-3.example" }
 
 describe("busProbeHost", () => {
   const cases: Array<{ name: string; input: BusProbeInput; host: string | null }> = [
-    { name: "a node that announces no client address: where the tool knows it", input: { host: "127.0.0.3", own: plain, clusterAnnouncesClientIps: false }, host: "127.0.0.3" },
-    { name: "config not read, nobody announces client addresses", input: { host: "127.0.0.3", own: null, clusterAnnouncesClientIps: false }, host: "127.0.0.3" },
-    { name: "a printed client address: the node's cluster-announce-ip", input: { host: "127.0.1.3", own: valkey, clusterAnnouncesClientIps: true }, host: "127.0.0.3" },
+    {
+      name: "a node that announces no client address: where the tool knows it",
+      input: { host: "127.0.0.3", own: plain, clusterAnnouncesClientIps: false },
+      host: "127.0.0.3",
+    },
+    {
+      name: "config not read, nobody announces client addresses",
+      input: { host: "127.0.0.3", own: null, clusterAnnouncesClientIps: false },
+      host: "127.0.0.3",
+    },
+    {
+      name: "a printed client address: the node's cluster-announce-ip",
+      input: { host: "127.0.1.3", own: valkey, clusterAnnouncesClientIps: true },
+      host: "127.0.0.3",
+    },
     { name: "a seed given at its bus address stays there", input: { host: "127.0.0.3", own: valkey, clusterAnnouncesClientIps: true }, host: "127.0.0.3" },
-    { name: "a client address and no cluster-announce-ip: unknown", input: { host: "127.0.1.3", own: valkeyWithoutAnnounceIp, clusterAnnouncesClientIps: true }, host: null },
-    { name: "config not read in a cluster that announces client addresses: unknown", input: { host: "127.0.1.5", own: null, clusterAnnouncesClientIps: true }, host: null },
+    {
+      name: "a client address and no cluster-announce-ip: unknown",
+      input: { host: "127.0.1.3", own: valkeyWithoutAnnounceIp, clusterAnnouncesClientIps: true },
+      host: null,
+    },
+    {
+      name: "config not read in a cluster that announces client addresses: unknown",
+      input: { host: "127.0.1.5", own: null, clusterAnnouncesClientIps: true },
+      host: null,
+    },
   ];
   it.each(cases)("$name", ({ input, host }) => {
     expect(busProbeHost(input)).toBe(host);

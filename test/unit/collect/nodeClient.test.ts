@@ -105,7 +105,11 @@ describe("NodeConnection", () => {
     });
     const client = await connected(server);
     const [result] = await client.pipeline([["CLUSTER", "NODES"]]);
-    expect(result).toMatchObject({ ok: false, kind: "protocol", error: "unreadable reply: too large: a reply larger than 4 KiB, the most busdoctor reads (see --max-nodes)" });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: "protocol",
+      error: "unreadable reply: too large: a reply larger than 4 KiB, the most busdoctor reads (see --max-nodes)",
+    });
     await server.closed;
   });
 

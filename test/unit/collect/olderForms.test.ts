@@ -14,7 +14,12 @@ describe("refusedNewerForms", () => {
     expect(
       refusedNewerForms({
         info: { ok: false, kind: "noperm", error: "NOPERM this user has no permissions to run the 'info' command", ms: 0.2 },
-        clusterLinks: { ok: false, kind: "unknown-command", error: "ERR Unknown subcommand or wrong number of arguments for 'LINKS'. Try CLUSTER HELP.", ms: 0.2 },
+        clusterLinks: {
+          ok: false,
+          kind: "unknown-command",
+          error: "ERR Unknown subcommand or wrong number of arguments for 'LINKS'. Try CLUSTER HELP.",
+          ms: 0.2,
+        },
       }),
     ).toEqual([]);
   });

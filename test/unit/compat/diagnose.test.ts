@@ -48,7 +48,6 @@ describe.each(versions)("$folder", ({ folder, server, scenarios }) => {
     expect(analysis.views.flatMap((view) => view.problems)).toEqual([]);
     expect(analysis.servers).toEqual([{ server: `${server.flavor === "valkey" ? "Valkey" : "Redis"} ${server.version}`, nodes: 6 }]);
   });
-
 });
 
 // Recorded where the server has it: hostnames on Redis 7.0+ and Valkey, client addresses on Valkey 8.

@@ -62,22 +62,27 @@ describe.each(versionFixtures())("$folder", ({ folder, server, scenarios }) => {
     }
   });
 
-  it(isRedis62(server) ? "has no CLUSTER LINKS (unknown subcommand) and no cluster-port (an empty CONFIG GET)" : "lists CLUSTER LINKS both ways and its cluster-port", () => {
-    for (const { node } of nodes) {
-      const links = node.commands.clusterLinks;
-      const port = okReply(node.commands.configClusterPort);
-      if (port === undefined) throw new Error(`${node.address}: no CONFIG GET cluster-port`);
-      if (isRedis62(server)) {
-        expect(links).toMatchObject({ ok: false, kind: "unknown-command" });
-        expect(parseConfigGet(port, "cluster-port")).toBeNull();
-      } else {
-        const reply = okReply(links);
-        if (reply === undefined) throw new Error(`${node.address}: no CLUSTER LINKS`);
-        expect(new Set(parseClusterLinks(reply).map((link) => link.direction))).toEqual(new Set(["to", "from"]));
-        expect(parseConfigGet(port, "cluster-port")).toBe("16379");
+  it(
+    isRedis62(server)
+      ? "has no CLUSTER LINKS (unknown subcommand) and no cluster-port (an empty CONFIG GET)"
+      : "lists CLUSTER LINKS both ways and its cluster-port",
+    () => {
+      for (const { node } of nodes) {
+        const links = node.commands.clusterLinks;
+        const port = okReply(node.commands.configClusterPort);
+        if (port === undefined) throw new Error(`${node.address}: no CONFIG GET cluster-port`);
+        if (isRedis62(server)) {
+          expect(links).toMatchObject({ ok: false, kind: "unknown-command" });
+          expect(parseConfigGet(port, "cluster-port")).toBeNull();
+        } else {
+          const reply = okReply(links);
+          if (reply === undefined) throw new Error(`${node.address}: no CLUSTER LINKS`);
+          expect(new Set(parseClusterLinks(reply).map((link) => link.direction))).toEqual(new Set(["to", "from"]));
+          expect(parseConfigGet(port, "cluster-port")).toBe("16379");
+        }
       }
-    }
-  });
+    },
+  );
 
   it("says in CONFIG GET cluster-announce-* where its bus is", () => {
     for (const { scenario, node } of nodes) {

@@ -15,7 +15,10 @@ describe("SeriesStore", () => {
     store.push(point(2, { a: values(0), b: values(0) }));
     expect(store.xs).toEqual([1, 2]);
     expect(store.nodes).toEqual(["a", "b"]);
-    expect(store.signal(0)).toEqual([[1, 1], [null, 0]]);
+    expect(store.signal(0)).toEqual([
+      [1, 1],
+      [null, 0],
+    ]);
   });
 
   it("thins to about the points asked, each bucket at its last time with its worst value", () => {

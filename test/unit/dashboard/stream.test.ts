@@ -33,7 +33,11 @@ function listen(port: number, count: number, lastEventId?: string): { events: Pr
         while ((end = buffer.indexOf("\n\n")) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const field = (name: string): string => block.split("\n").find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2) ?? "";
+          const field = (name: string): string =>
+            block
+              .split("\n")
+              .find((line) => line.startsWith(`${name}: `))
+              ?.slice(name.length + 2) ?? "";
           if (field("event") !== "") received.push({ id: field("id"), event: field("event"), data: field("data") });
           if (received.length >= count) resolve(received);
         }
@@ -51,7 +55,13 @@ describe("the dashboard's event stream", () => {
   let next = 0;
   let server: HttpServer;
   let port = 0;
-  const dashboard = new Dashboard({ intervalMs: 1000, history: null, seriesMs: 60_000, resumeWindowMs: 60_000, streamLimits: { maxSubscribers: 2, maxBufferedBytes: 1 << 20, heartbeatMs: 60_000, ringSize: 4 } });
+  const dashboard = new Dashboard({
+    intervalMs: 1000,
+    history: null,
+    seriesMs: 60_000,
+    resumeWindowMs: 60_000,
+    streamLimits: { maxSubscribers: 2, maxBufferedBytes: 1 << 20, heartbeatMs: 60_000, ringSize: 4 },
+  });
   const feed = (samples: number): void => {
     for (let index = 0; index < samples; index += 1) {
       const snapshot = snapshots[next++] as Snapshot;

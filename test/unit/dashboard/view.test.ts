@@ -23,7 +23,13 @@ function resharding(): Snapshot {
     const reply = node.commands.clusterNodes;
     const extra = mark[node.address];
     if (!reply?.ok || typeof reply.reply !== "string" || extra === undefined) continue;
-    node.commands.clusterNodes = { ...reply, reply: reply.reply.split("\n").map((line) => (line.includes("myself") ? `${line}${extra}` : line)).join("\n") };
+    node.commands.clusterNodes = {
+      ...reply,
+      reply: reply.reply
+        .split("\n")
+        .map((line) => (line.includes("myself") ? `${line}${extra}` : line))
+        .join("\n"),
+    };
   }
   return snapshot;
 }
@@ -35,7 +41,9 @@ describe("shards and slot map", () => {
     expect(shards.map((shard) => shard.replicas.length)).toEqual([1, 1, 1]);
     expect(shards.reduce((sum, shard) => sum + shard.slots, 0)).toBe(16384);
     const slots = wireSlots(analysis);
-    expect(slots.runs.map((run) => [run.start, run.end, run.owner, run.state])).toEqual(shards.map((shard, index) => [[0, 5461, 10923][index], [5460, 10922, 16383][index], shard.master, "ok"]));
+    expect(slots.runs.map((run) => [run.start, run.end, run.owner, run.state])).toEqual(
+      shards.map((shard, index) => [[0, 5461, 10923][index], [5460, 10922, 16383][index], shard.master, "ok"]),
+    );
     expect(slots).toMatchObject({ agreeing: 6, views: 6, open: [] });
   });
 

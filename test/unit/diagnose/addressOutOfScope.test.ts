@@ -22,7 +22,12 @@ describe("ADDRESS_OUT_OF_SCOPE", () => {
     const snapshot: Snapshot = {
       ...healthy,
       outOfScope: [
-        { address: "10.0.0.1:22", kind: "outside", reason: "a private address, outside the seeds' scope (loopback); --allow widens it", listedBy: ["127.0.0.1:6379", "127.0.0.2:6379"] },
+        {
+          address: "10.0.0.1:22",
+          kind: "outside",
+          reason: "a private address, outside the seeds' scope (loopback); --allow widens it",
+          listedBy: ["127.0.0.1:6379", "127.0.0.2:6379"],
+        },
         { address: "169.254.169.254:80", kind: "link-local", reason: "a link-local address (...)", listedBy: ["127.0.0.1:6379"] },
       ],
     };

@@ -103,7 +103,11 @@ describe("derived from real snapshots", () => {
     const first = loadSnapshot("healthy");
     const second = loadSnapshot("healthy");
     for (const entry of [...first.nodes, ...second.nodes]) entry.probes.bus = { host: entry.host, port: 16379, state: "timeout", ms: 1000 };
-    const snapshot: Snapshot = { ...second, takenAtMs: second.takenAtMs + 2000, firstLook: { takenAtMs: first.takenAtMs, finishedAtMs: first.finishedAtMs, nodes: first.nodes, reasons: ["test"] } };
+    const snapshot: Snapshot = {
+      ...second,
+      takenAtMs: second.takenAtMs + 2000,
+      firstLook: { takenAtMs: first.takenAtMs, finishedAtMs: first.finishedAtMs, nodes: first.nodes, reasons: ["test"] },
+    };
     const { diagnosis } = diagnose(snapshot);
     expect(diagnosis.health).toBe("healthy");
     expect(diagnosis.rootCause).toBeNull();
@@ -147,7 +151,10 @@ describe("derived from real snapshots", () => {
     expect(diagnosis.rootCause?.nodes).toEqual([node(3)]);
     // The phase still has timings: from Redis's default node timeout, said to be assumed.
     expect(diagnosis.phase.nodeTimeoutAssumed).toBe(true);
-    expect(diagnosis.coverage.assumptions).toEqual([expect.stringMatching(/^cluster-node-timeout assumed 15000 ms/), expect.stringMatching(/^no CLUSTER LINKS/)]);
+    expect(diagnosis.coverage.assumptions).toEqual([
+      expect.stringMatching(/^cluster-node-timeout assumed 15000 ms/),
+      expect.stringMatching(/^no CLUSTER LINKS/),
+    ]);
     expect(diagnosis.coverage.level).toBe("full");
   });
 
@@ -174,12 +181,19 @@ describe("derived from real snapshots", () => {
         fields[1] = "127.0.0.3:6379@17000";
       });
       const reply = entry.commands.clusterNodes;
-      if (entry.address === node(3) && reply?.ok && typeof reply.reply === "string") reply.reply = reply.reply.replace("127.0.0.3:6379@16379 myself", "127.0.0.3:6379@17000 myself");
+      if (entry.address === node(3) && reply?.ok && typeof reply.reply === "string")
+        reply.reply = reply.reply.replace("127.0.0.3:6379@16379 myself", "127.0.0.3:6379@17000 myself");
     }
     nodeAt(snapshot, node(3)).probes.bus = { host: "127.0.0.3", port: 17000, state: "refused", ms: 0.2, error: "connect ECONNREFUSED 127.0.0.3:17000" };
     const { diagnosis } = diagnose(snapshot);
-    expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes, severity: diagnosis.rootCause?.severity }).toEqual({ code: "BUS_PORT_NOT_LISTENING", nodes: [node(3)], severity: "warning" });
-    expect(diagnosis.rootCause?.summary).toBe("127.0.0.3:6379 announces bus port 17000, which refuses connections: it listens on 16379; peers that re-dial it will fail");
+    expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes, severity: diagnosis.rootCause?.severity }).toEqual({
+      code: "BUS_PORT_NOT_LISTENING",
+      nodes: [node(3)],
+      severity: "warning",
+    });
+    expect(diagnosis.rootCause?.summary).toBe(
+      "127.0.0.3:6379 announces bus port 17000, which refuses connections: it listens on 16379; peers that re-dial it will fail",
+    );
     expect(diagnosis.secondLook).toEqual([expect.stringMatching(/^the announced bus port of 127\.0\.0\.3:6379 refuses busdoctor while peers still hear it/)]);
   });
 

@@ -19,7 +19,9 @@ function findings(diagnosis: Diagnosis): Finding[] {
 }
 
 function dataRisk(diagnosis: Diagnosis): string[] {
-  return findings(diagnosis).flatMap((finding) => finding.fix.flatMap((fix) => fix.lines)).filter((line) => DATA_RISK_COMMANDS.test(line));
+  return findings(diagnosis)
+    .flatMap((finding) => finding.fix.flatMap((fix) => fix.lines))
+    .filter((line) => DATA_RISK_COMMANDS.test(line));
 }
 
 describe("phase recordings", () => {
@@ -31,7 +33,11 @@ describe("phase recordings", () => {
   it("two masters blocked at once: one root cause naming both; the same once settled, from a healthy seed and from a blocked one", () => {
     for (const name of ["two-masters.at-once", "two-masters.settled", "two-masters.settled.seed-blocked"]) {
       const { diagnosis } = diagnose(load(name));
-      expect({ name, code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ name, code: "BUS_PORT_BLOCKED", nodes: [node(2), node(3)] });
+      expect({ name, code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({
+        name,
+        code: "BUS_PORT_BLOCKED",
+        nodes: [node(2), node(3)],
+      });
       expect(diagnosis.coRootCauses).toEqual([]);
       expect(diagnosis.health).toBe("critical");
     }
@@ -57,7 +63,9 @@ describe("phase recordings", () => {
     if (!first) return;
     const { diagnosis } = diagnose({ ...snapshot, takenAtMs: first.takenAtMs, finishedAtMs: first.finishedAtMs, nodes: first.nodes, firstLook: null });
     expect(diagnosis.health).toBe("warning");
-    expect(diagnosis.secondLook).toEqual([expect.stringMatching(/^busdoctor gets no answer from the bus port of 127\.0\.0\.13:6379 while peers heard it moments ago/)]);
+    expect(diagnosis.secondLook).toEqual([
+      expect.stringMatching(/^busdoctor gets no answer from the bus port of 127\.0\.0\.13:6379 while peers heard it moments ago/),
+    ]);
   });
 
   it("a bus port blocked for busdoctor's host only: confirmed by the second look, a note, healthy", () => {
@@ -68,7 +76,11 @@ describe("phase recordings", () => {
 
   it("a client port blocked for busdoctor's host only: a warning about this host's path, no journalctl", () => {
     const { diagnosis } = diagnose(load("outside-client"));
-    expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes, severity: diagnosis.rootCause?.severity }).toEqual({ code: "NODE_UNREACHABLE", nodes: [node(3)], severity: "warning" });
+    expect({ code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes, severity: diagnosis.rootCause?.severity }).toEqual({
+      code: "NODE_UNREACHABLE",
+      nodes: [node(3)],
+      severity: "warning",
+    });
     expect(diagnosis.rootCause?.fix.flatMap((fix) => fix.lines).join("\n")).not.toMatch(/journalctl|systemctl/);
     expect(diagnosis.phase.name).toBe("settled");
   });
@@ -86,7 +98,9 @@ describe("phase recordings", () => {
     expect(diagnosis.phase.name).toBe("developing");
     const after = diagnose(load("killed.failed-over")).diagnosis;
     expect(after.failovers.map((failover) => failover.oldMaster)).toEqual([node(3)]);
-    expect(after.rootCause?.summary).toMatch(/A replica took over: 127\.0\.0\.1\d:6379 took over its slots \d+-\d+ \(config epoch \d+\); no replica is left for them/);
+    expect(after.rootCause?.summary).toMatch(
+      /A replica took over: 127\.0\.0\.1\d:6379 took over its slots \d+-\d+ \(config epoch \d+\); no replica is left for them/,
+    );
     expect(after.phase.name).toBe("settled");
     expect(after.health).toBe("critical");
   });
@@ -133,9 +147,11 @@ describe("phase recordings", () => {
     // From a healthy seed the peers' leftover line of its old id names the master to follow again.
     const { diagnosis } = diagnose(load("reset-replica.settled"));
     expect(diagnosis.rootCause?.fix.flatMap((fix) => fix.lines)[0]).toMatch(
-      /^redis-cli --cluster add-node 127\.0\.0\.18:6379 127\.0\.0\.11:6379 --cluster-slave --cluster-master-id [0-9a-f]{40}   # the master its old line \(noaddr\) followed$/,
+      /^redis-cli --cluster add-node 127\.0\.0\.18:6379 127\.0\.0\.11:6379 --cluster-slave --cluster-master-id [0-9a-f]{40} {3}# the master its old line \(noaddr\) followed$/,
     );
-    expect(diagnose(load("reset-replica.settled.seed-reset")).diagnosis.rootCause?.summary).toMatch(/busdoctor reached no node of a cluster: give a seed that is one$/);
+    expect(diagnose(load("reset-replica.settled.seed-reset")).diagnosis.rootCause?.summary).toMatch(
+      /busdoctor reached no node of a cluster: give a seed that is one$/,
+    );
   });
 
   it("a master whose only replica has nofailover: no failover is promised, at once, once flagged FAIL or settled", () => {
@@ -144,13 +160,19 @@ describe("phase recordings", () => {
       expect({ name, code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes }).toEqual({ name, code: "NODE_UNREACHABLE", nodes: [node(3)] });
       expect(diagnosis.failovers).toEqual([]);
       expect(`${diagnosis.phase.summary} ${diagnosis.phase.next?.what ?? ""}`).not.toMatch(/a replica takes over/);
-      expect(diagnosis.phase.evidence.map((entry) => entry.detail)).toContain("no replica will take over the slots of 127.0.0.13:6379: 127.0.0.18:6379 has nofailover (cluster-replica-no-failover yes)");
+      expect(diagnosis.phase.evidence.map((entry) => entry.detail)).toContain(
+        "no replica will take over the slots of 127.0.0.13:6379: 127.0.0.18:6379 has nofailover (cluster-replica-no-failover yes)",
+      );
     }
     expect(diagnose(load("no-failover.at-once")).diagnosis.phase.name).toBe("developing");
     // Flagged FAIL with nobody to take over: Redis has done what it will do.
     for (const name of ["no-failover.flagged", "no-failover.settled"]) {
       const { phase } = diagnose(load(name)).diagnosis;
-      expect({ name, phase: phase.name, summary: phase.summary }).toEqual({ name, phase: "settled", summary: expect.stringMatching(/Redis flagged it fail; no replica will take over/) });
+      expect({ name, phase: phase.name, summary: phase.summary }).toEqual({
+        name,
+        phase: "settled",
+        summary: expect.stringMatching(/Redis flagged it fail; no replica will take over/),
+      });
     }
   });
 

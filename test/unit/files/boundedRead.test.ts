@@ -26,7 +26,9 @@ describe("readFirstLine (--pass-file)", () => {
   });
 
   it("refuses /dev/zero at once: no line ends in its first 4096 bytes", () => {
-    expect(() => readFirstLine("--pass-file", "/dev/zero", 4096)).toThrow("--pass-file /dev/zero: no line ends within its first 4096 bytes: not a password file");
+    expect(() => readFirstLine("--pass-file", "/dev/zero", 4096)).toThrow(
+      "--pass-file /dev/zero: no line ends within its first 4096 bytes: not a password file",
+    );
   });
 
   it("names a file it cannot read", () => {
@@ -40,7 +42,9 @@ describe("readBoundedText (--from-snapshot)", () => {
   });
 
   it("refuses a file past the cap", () => {
-    expect(() => readBoundedText("--from-snapshot", file("big.json", "x".repeat(11)), 10)).toThrow(/^--from-snapshot .*big\.json: larger than 10 bytes, the most busdoctor reads$/);
+    expect(() => readBoundedText("--from-snapshot", file("big.json", "x".repeat(11)), 10)).toThrow(
+      /^--from-snapshot .*big\.json: larger than 10 bytes, the most busdoctor reads$/,
+    );
   });
 
   it("refuses /dev/zero and a directory before reading a byte", () => {

@@ -9,9 +9,14 @@ import { parseNftText } from "../../../src/firewall/nft/text.js";
 
 function iptables(...lines: string[]): FirewallChain[] {
   // Every chain a rule is in or goes to is declared (REDIS may be empty), except NOWHERE.
-  const declared = new Set(lines.flatMap((line) => [/^-A (\S+)/.exec(line)?.[1] ?? "", /-[jg] ([A-Z][A-Z0-9]+)$/.exec(line)?.[1] ?? ""]).filter((name) => name !== "" && name !== "NOWHERE" && name !== "ACCEPT" && name !== "DROP" && name !== "RETURN"));
+  const declared = new Set(
+    lines
+      .flatMap((line) => [/^-A (\S+)/.exec(line)?.[1] ?? "", /-[jg] ([A-Z][A-Z0-9]+)$/.exec(line)?.[1] ?? ""])
+      .filter((name) => name !== "" && name !== "NOWHERE" && name !== "ACCEPT" && name !== "DROP" && name !== "RETURN"),
+  );
   const chains = [...declared].map((name) => `:${name} ${name === "INPUT" ? "DROP" : "-"} [0:0]`);
-  return parseIptablesSave(["*filter", ":INPUT DROP [0:0]", ...chains.filter((line) => !line.startsWith(":INPUT")), ...lines, "COMMIT"].join("\n"), "rules").ruleset.chains;
+  return parseIptablesSave(["*filter", ":INPUT DROP [0:0]", ...chains.filter((line) => !line.startsWith(":INPUT")), ...lines, "COMMIT"].join("\n"), "rules")
+    .ruleset.chains;
 }
 
 const IN: Omit<Flow, "dport"> = { version: 4, saddr: "10.0.0.7", daddr: "10.0.0.5", iface: "other", hooks: ["prerouting", "input"] };
@@ -34,7 +39,12 @@ describe("goto, jump and return", () => {
   });
 
   it("a return in a jumped-to chain goes back to the caller, past the chain's own accept", () => {
-    const chains = iptables("-A INPUT -j REDIS", "-A INPUT -p tcp --dport 6379 -j ACCEPT", "-A REDIS -p tcp --dport 16379 -j RETURN", "-A REDIS -p tcp --dport 16379 -j ACCEPT");
+    const chains = iptables(
+      "-A INPUT -j REDIS",
+      "-A INPUT -p tcp --dport 6379 -j ACCEPT",
+      "-A REDIS -p tcp --dport 16379 -j RETURN",
+      "-A REDIS -p tcp --dport 16379 -j ACCEPT",
+    );
     expect(outcome(chains, 16379)).toBe("certain INPUT:policy");
   });
 

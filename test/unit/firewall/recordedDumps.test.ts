@@ -62,12 +62,19 @@ describe("parseNftRuleset", () => {
     const peers = byHandle(11)?.conditions[0];
     expect(peers?.kind === "address" ? peers.ranges.length : 0).toBe(3);
     expect(byHandle(15)).toMatchObject({
-      conditions: [{ kind: "protocol", protocols: ["tcp"] }, { kind: "port", field: "dport", protocol: "tcp", ranges: [{ from: 16379, to: 16379 }] }, { kind: "address", negated: true }],
+      conditions: [
+        { kind: "protocol", protocols: ["tcp"] },
+        { kind: "port", field: "dport", protocol: "tcp", ranges: [{ from: 16379, to: 16379 }] },
+        { kind: "address", negated: true },
+      ],
       verdict: { kind: "reject", text: "reject with icmpx admin-prohibited" },
     });
     expect(byHandle(16)?.verdict).toEqual({ kind: "jump", target: "redis_chk" });
     expect(chain(chains, "pf_helper_host", "redis_chk").rules[2]?.verdict).toEqual({ kind: "goto", target: "sink" });
-    expect(chain(chains, "pf_helper_host", "output").rules[1]?.verdict).toMatchObject({ kind: "port-map", entries: [{ verdict: { kind: "accept" } }, { verdict: { kind: "drop" } }] });
+    expect(chain(chains, "pf_helper_host", "output").rules[1]?.verdict).toMatchObject({
+      kind: "port-map",
+      entries: [{ verdict: { kind: "accept" } }, { verdict: { kind: "drop" } }],
+    });
   });
 
   it("reads iptables-nft's xt target as a verdict and its xt match as unknown", () => {
@@ -79,7 +86,10 @@ describe("parseNftRuleset", () => {
   it.each([
     { text: "not json", error: /^JSON: / },
     { text: '{"tables": []}', error: /expected an object with an "nftables" array/ },
-    { text: '{"nftables": [{"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 4, "expr": []}}]}', error: /^line 1: rule 4 is in chain inet t c, which is not listed before it/ },
+    {
+      text: '{"nftables": [{"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 4, "expr": []}}]}',
+      error: /^line 1: rule 4 is in chain inet t c, which is not listed before it/,
+    },
   ])("rejects $text with a clear message", ({ text, error }) => {
     expect(() => parseNftRuleset(text)).toThrow(FirewallParseError);
     expect(() => parseNftRuleset(text)).toThrow(error);
@@ -104,20 +114,35 @@ describe("parseIptablesSave", () => {
     ]);
     expect(redis.rules[2]).toMatchObject({
       text: '-A REDIS -p tcp -m tcp --dport 16379 -m comment --comment "bus from elsewhere" -j REJECT --reject-with tcp-reset',
-      conditions: [{ kind: "protocol", protocols: ["tcp"] }, { kind: "port", field: "dport", ranges: [{ from: 16379, to: 16379 }] }],
+      conditions: [
+        { kind: "protocol", protocols: ["tcp"] },
+        { kind: "port", field: "dport", ranges: [{ from: 16379, to: 16379 }] },
+      ],
       verdict: { kind: "reject", text: "REJECT --reject-with tcp-reset" },
     });
     const input = chain(saved.ruleset.chains, "filter", "INPUT");
     expect(input).toMatchObject({ hook: "input", policy: "drop", priority: 0 });
     expect(input.rules[2]).toMatchObject({
-      conditions: [{ kind: "protocol" }, { kind: "port", ranges: [{ from: 6379, to: 6379 }, { from: 16379, to: 16379 }] }],
+      conditions: [
+        { kind: "protocol" },
+        {
+          kind: "port",
+          ranges: [
+            { from: 6379, to: 6379 },
+            { from: 16379, to: 16379 },
+          ],
+        },
+      ],
       verdict: { kind: "jump", target: "REDIS" },
     });
     expect(chain(saved.ruleset.chains, "filter", "OUTPUT").rules[1]).toMatchObject({
       conditions: [{ kind: "protocol" }, { kind: "port", negated: true }, { kind: "ctstate", states: ["new"] }],
       verdict: { kind: "none" },
     });
-    expect(chain(saved.ruleset.chains, "mangle", "INPUT")).toMatchObject({ priority: -150, rules: [{ conditions: [{ kind: "address", field: "saddr" }, {}, {}] }] });
+    expect(chain(saved.ruleset.chains, "mangle", "INPUT")).toMatchObject({
+      priority: -150,
+      rules: [{ conditions: [{ kind: "address", field: "saddr" }, {}, {}] }],
+    });
   });
 
   it.each([

@@ -30,7 +30,12 @@ const READS: StepShape = ["ALLOW_READS_WHEN_DOWN", "mitigation", "busdoctor"];
 
 const CASES: Case[] = [
   { name: "healthy", phase: "settled", steps: [], refusals: [] },
-  { name: "bus-blocked-developing", phase: "developing", steps: [OPEN, WAIT], refusals: ["FORGET_NOT_A_GHOST", "ADDSLOTS_OWNER_ALIVE", "FAILOVER_OWNER_ALIVE"] },
+  {
+    name: "bus-blocked-developing",
+    phase: "developing",
+    steps: [OPEN, WAIT],
+    refusals: ["FORGET_NOT_A_GHOST", "ADDSLOTS_OWNER_ALIVE", "FAILOVER_OWNER_ALIVE"],
+  },
   { name: "bus-blocked-failed-over", phase: "settled", steps: [OPEN, WAIT], refusals: ["FORGET_NOT_A_GHOST"] },
   { name: "bus-blocked-no-replica", phase: "settled", steps: [PARTIAL, READS, OPEN, WAIT], refusals: ["FORGET_NOT_A_GHOST", "ADDSLOTS_OWNER_ALIVE"] },
   { name: "bus-healed-recovering", phase: "recovering", steps: [WAIT], refusals: ["FORGET_NOT_A_GHOST", "ADDSLOTS_OWNER_ALIVE"] },
@@ -101,16 +106,24 @@ describe("bus steps", () => {
     const open = step("bus-blocked-failed-over", "OPEN_BUS");
     expect(open.targets).toEqual(["127.0.0.3:6379"]);
     expect(open.where).toBe("nftables on the host of 127.0.0.3");
-    expect(open.commands).toContain("nft insert rule inet filter input ip saddr { 127.0.0.1, 127.0.0.2, 127.0.0.4, 127.0.0.5, 127.0.0.6 } tcp dport 16379 accept");
-    expect(open.commands).toContain("nft insert rule inet filter output ip daddr { 127.0.0.1, 127.0.0.2, 127.0.0.4, 127.0.0.5, 127.0.0.6 } tcp dport 16379 accept");
-    expect(open.alternatives.map((alternative) => alternative.where)).toEqual(expect.arrayContaining([expect.stringMatching(/^AWS security group/), expect.stringMatching(/^Kubernetes NetworkPolicy/)]));
+    expect(open.commands).toContain(
+      "nft insert rule inet filter input ip saddr { 127.0.0.1, 127.0.0.2, 127.0.0.4, 127.0.0.5, 127.0.0.6 } tcp dport 16379 accept",
+    );
+    expect(open.commands).toContain(
+      "nft insert rule inet filter output ip daddr { 127.0.0.1, 127.0.0.2, 127.0.0.4, 127.0.0.5, 127.0.0.6 } tcp dport 16379 accept",
+    );
+    expect(open.alternatives.map((alternative) => alternative.where)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^AWS security group/), expect.stringMatching(/^Kubernetes NetworkPolicy/)]),
+    );
     expect(JSON.stringify(open)).not.toMatch(/0\.0\.0\.0\/0[^)]/);
     expect(open.expect).toEqual([{ kind: "bus-healthy", address: "127.0.0.3:6379" }]);
   });
 
   it("with host-audit's report of the node's host, removes exactly the rules it found", () => {
     // The audit was recorded on another lab run with the same fault (127.0.0.3's bus dropped both ways).
-    const facts = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "hostaudit", "lab-bus-both-drop", "facts.json"), "utf8")) as HostAuditFacts;
+    const facts = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "hostaudit", "lab-bus-both-drop", "facts.json"), "utf8"),
+    ) as HostAuditFacts;
     const evidence = loadEvidence("bus-blocked-failed-over");
     const audit = parseHostAudit(renderHostAuditJson(decideHostAudit(facts), 2));
     const open = planOf({ ...evidence, hostFirewalls: [audit] }).plan.steps[0];
@@ -139,7 +152,10 @@ describe("bus steps", () => {
       { kind: "cluster-ok", address: null },
     ]);
     const { reading } = planOf(loadEvidence("bus-healed-recovering"));
-    expect(evaluateCheck({ kind: "not-flagged", address: null }, reading)).toMatchObject({ holds: false, seen: expect.stringContaining("flags 127.0.0.3:6379 fail") });
+    expect(evaluateCheck({ kind: "not-flagged", address: null }, reading)).toMatchObject({
+      holds: false,
+      seen: expect.stringContaining("flags 127.0.0.3:6379 fail"),
+    });
   });
 
   it("a stale claimant that still reports cluster_state:ok takes writes it will lose: a data-risk step names it", () => {
@@ -159,7 +175,9 @@ describe("bus steps", () => {
 
   it("names the stale side of a split brain by configEpoch and never changes epochs", () => {
     const planned = plan("bus-blocked-failed-over");
-    expect(planned.notes.join("\n")).toMatch(/127\.0\.0\.3:6379 \(configEpoch 3\) still claims slots 10923-16383 .* 127\.0\.0\.\d:6379 \(configEpoch 7\) serves them/);
+    expect(planned.notes.join("\n")).toMatch(
+      /127\.0\.0\.3:6379 \(configEpoch 3\) still claims slots 10923-16383 .* 127\.0\.0\.\d:6379 \(configEpoch 7\) serves them/,
+    );
     expect(JSON.stringify(planned.steps)).not.toMatch(/BUMPEPOCH|"kind":"bumpepoch"/);
   });
 });
@@ -266,7 +284,10 @@ describe("mitigations", () => {
       { kind: "config", address: "127.0.0.1:6379", parameter: "cluster-require-full-coverage", value: "yes" },
       { kind: "config", address: "127.0.0.2:6379", parameter: "cluster-require-full-coverage", value: "yes" },
     ]);
-    expect(partial.undo).toEqual(["redis-cli -h 127.0.0.1 -p 6379 CONFIG SET cluster-require-full-coverage yes", "redis-cli -h 127.0.0.2 -p 6379 CONFIG SET cluster-require-full-coverage yes"]);
+    expect(partial.undo).toEqual([
+      "redis-cli -h 127.0.0.1 -p 6379 CONFIG SET cluster-require-full-coverage yes",
+      "redis-cli -h 127.0.0.2 -p 6379 CONFIG SET cluster-require-full-coverage yes",
+    ]);
     const reads = step("bus-blocked-no-replica", "ALLOW_READS_WHEN_DOWN");
     expect(reads.targets).toContain("127.0.0.3:6379");
     expect(reads.undo[0]).toMatch(/CONFIG SET cluster-allow-reads-when-down no$/);

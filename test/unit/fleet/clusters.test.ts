@@ -33,7 +33,10 @@ clusters:
     expect(clusters).toEqual([
       {
         name: "payments",
-        seeds: [{ host: "10.0.0.5", port: 6379 }, { host: "10.0.0.6", port: 6379 }],
+        seeds: [
+          { host: "10.0.0.5", port: 6379 },
+          { host: "10.0.0.6", port: 6379 },
+        ],
         user: "monitor",
         password: { file: "/etc/busdoctor/redis.pass" },
         timeoutMs: 2000,
@@ -46,7 +49,14 @@ clusters:
         tls: { caFile: "/etc/ssl/redis-ca.pem", insecure: false },
         timeoutMs: 2000,
       },
-      { name: "cache.eu-1", seeds: [{ host: "cache-0.redis", port: 6379 }], user: "monitor", password: { file: "/etc/busdoctor/redis.pass" }, tls: null, timeoutMs: 2000 },
+      {
+        name: "cache.eu-1",
+        seeds: [{ host: "cache-0.redis", port: 6379 }],
+        user: "monitor",
+        password: { file: "/etc/busdoctor/redis.pass" },
+        tls: null,
+        timeoutMs: 2000,
+      },
     ]);
   });
 
@@ -86,7 +96,11 @@ describe("--shard i/N", () => {
     const shards = [0, 1, 2].map((index) => inShard(clusters, { index, count: 3 }).map((cluster) => cluster.name));
     expect(shards.flat().sort()).toEqual(clusters.map((cluster) => cluster.name).sort());
     for (const shard of shards) expect(shard.length).toBeGreaterThan(70);
-    expect(inShard([...clusters].reverse(), { index: 1, count: 3 }).map((cluster) => cluster.name).sort()).toEqual([...(shards[1] ?? [])].sort());
+    expect(
+      inShard([...clusters].reverse(), { index: 1, count: 3 })
+        .map((cluster) => cluster.name)
+        .sort(),
+    ).toEqual([...(shards[1] ?? [])].sort());
     expect(shardOf("payments", 1)).toBe(0);
   });
 });
@@ -135,7 +149,9 @@ describe("docs/deploy.md", () => {
   it("its clusters.yaml and its Kubernetes ConfigMap's are what busdoctor reads", () => {
     const example = blocks.find((block) => block.startsWith("# clusters.yaml"));
     expect(parseClusters(example ?? "", "clusters.yaml", 6379).map((cluster) => cluster.name)).toEqual(["payments", "sessions"]);
-    const manifests = parseAllDocuments(blocks.find((block) => block.includes("kind: ConfigMap")) ?? "").map((document) => document.toJS() as { kind: string; data?: Record<string, string> });
+    const manifests = parseAllDocuments(blocks.find((block) => block.includes("kind: ConfigMap")) ?? "").map(
+      (document) => document.toJS() as { kind: string; data?: Record<string, string> },
+    );
     expect(manifests.map((manifest) => manifest.kind)).toEqual(["ConfigMap", "Deployment"]);
     expect(parseClusters(manifests[0]?.data?.["clusters.yaml"] ?? "", "configmap", 6379)).toHaveLength(2);
   });

@@ -68,12 +68,16 @@ describe("history", () => {
       "recovery",
     ]);
     const text = renderTimeline(record);
-    const order = ["first pending ping", "early warning", "PFAIL", "FAIL", "cluster_state fail", "failover", "heal", "recovery"].map((name) => text.indexOf(`  ${name} `));
+    const order = ["first pending ping", "early warning", "PFAIL", "FAIL", "cluster_state fail", "failover", "heal", "recovery"].map((name) =>
+      text.indexOf(`  ${name} `),
+    );
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toMatch(/^Incident #2: the bus port of 127\.0\.0\.3:6379 \(16379\) is blocked/);
-    expect(text).toMatch(/\n  \d\d:\d\d:\d\d\.\d{3} +\+0\.0 s +\+0\.0 s  first pending ping +127\.0\.0\.\d:6379 -> 127\.0\.0\.3:6379: PING pending \d+ ms\n/);
-    expect(text).toMatch(/\nAlerts:\n  EARLY_WARNING +critical +127\.0\.0\.3:6379 /);
+    expect(text).toMatch(
+      /\n {2}\d\d:\d\d:\d\d\.\d{3} +\+0\.0 s +\+0\.0 s {2}first pending ping +127\.0\.0\.\d:6379 -> 127\.0\.0\.3:6379: PING pending \d+ ms\n/,
+    );
+    expect(text).toMatch(/\nAlerts:\n {2}EARLY_WARNING +critical +127\.0\.0\.3:6379 /);
   });
 
   it("keeps signals downsampled outside incidents and every sample during one", () => {

@@ -36,7 +36,9 @@ describe("the history lock", () => {
   it("refuses a second watch on the same file in one line, and lets one in once the first is gone", () => {
     const path = historyPath();
     const first = HistoryStore.open(path, OPTIONS);
-    expect(() => HistoryStore.open(path, OPTIONS)).toThrow(`history database ${path} is in use by another busdoctor watch; give this one its own --history FILE, or --no-history`);
+    expect(() => HistoryStore.open(path, OPTIONS)).toThrow(
+      `history database ${path} is in use by another busdoctor watch; give this one its own --history FILE, or --no-history`,
+    );
     first.close();
     HistoryStore.open(path, OPTIONS).close();
   });

@@ -107,7 +107,8 @@ describe("evaluateFlow on a recorded host firewall", () => {
   it.each(CASES)("$what", ({ flow, blocked, blockers }) => {
     const outcome = evaluateFlow(chains, { version: 4, ...flow });
     const met = outcome.blockers.map(
-      (blocker) => `${blocker.chain.source} ${blocker.chain.family} ${blocker.chain.table} ${blocker.chain.name} ${blocker.rule?.ref ?? "policy"} ${blocker.certain ? "certain" : "possible"}`,
+      (blocker) =>
+        `${blocker.chain.source} ${blocker.chain.family} ${blocker.chain.table} ${blocker.chain.name} ${blocker.rule?.ref ?? "policy"} ${blocker.certain ? "certain" : "possible"}`,
     );
     expect(met).toEqual(blockers);
     expect(outcome.blocked).toBe(blocked);
@@ -116,7 +117,10 @@ describe("evaluateFlow on a recorded host firewall", () => {
 
 describe("isLocalAddress", () => {
   const lab = fixtureFacts("host-firewall").localAddresses;
-  const host = [{ cidr: "10.0.0.5/24", internal: false }, { cidr: "127.0.0.1/8", internal: true }];
+  const host = [
+    { cidr: "10.0.0.5/24", internal: false },
+    { cidr: "127.0.0.1/8", internal: true },
+  ];
   it.each([
     { address: "127.0.0.9", locals: lab, local: true },
     { address: "::1", locals: lab, local: true },

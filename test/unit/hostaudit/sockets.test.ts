@@ -7,14 +7,7 @@ describe("parseProcNetTcp on a real lab's /proc/net/tcp", () => {
 
   it("finds the three nodes listening on 6379 and 16379, each on its own address", () => {
     const listening = sockets.filter((socket) => socket.listening).map((socket) => `${socket.localAddress}:${socket.localPort}`);
-    expect(listening.sort()).toEqual([
-      "127.0.0.1:16379",
-      "127.0.0.1:6379",
-      "127.0.0.2:16379",
-      "127.0.0.2:6379",
-      "127.0.0.3:16379",
-      "127.0.0.3:6379",
-    ]);
+    expect(listening.sort()).toEqual(["127.0.0.1:16379", "127.0.0.1:6379", "127.0.0.2:16379", "127.0.0.2:6379", "127.0.0.3:16379", "127.0.0.3:6379"]);
   });
 
   it("reads connections too, not as listening sockets", () => {
@@ -44,7 +37,10 @@ describe("parseProcNetTcp on a real /proc/net/tcp6", () => {
 describe("parse errors name the file and the line", () => {
   it.each([
     { text: "   0: 0100007F 00000000:0000 0A", problem: /^\/proc\/net\/tcp line 1: expected sl: local_address/ },
-    { text: "   0: 0100007:18EB 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 480109 1", problem: /line 1: expected a local address of 8 hex digits/ },
+    {
+      text: "   0: 0100007:18EB 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 480109 1",
+      problem: /line 1: expected a local address of 8 hex digits/,
+    },
   ])("$text", ({ text, problem }) => {
     expect(() => parseProcNetTcp(text, 4)).toThrow(ProcNetParseError);
     expect(() => parseProcNetTcp(text, 4)).toThrow(problem);

@@ -94,7 +94,10 @@ describe("router with credentials", () => {
 describe("connection cap", () => {
   it("closes connections past the cap at once and serves again when one goes", async () => {
     const { server, port } = await serve(null, true, 2);
-    const open = (): Promise<Socket> => new Promise((resolve) => { const socket = connect(port, "127.0.0.1", () => resolve(socket)); });
+    const open = (): Promise<Socket> =>
+      new Promise((resolve) => {
+        const socket = connect(port, "127.0.0.1", () => resolve(socket));
+      });
     const held = [await open(), await open()];
     const third = await open();
     const closed = await new Promise<boolean>((resolve) => {

@@ -35,10 +35,7 @@ describe("nftRules", () => {
       name: "bus with another base and ports",
       fault: { kind: "bus", node: 2, direction: "both", action: "reject" },
       layout: shifted,
-      rules: [
-        "ip daddr 127.0.0.12 tcp dport 17100 reject with tcp reset",
-        "ip saddr 127.0.0.12 tcp dport 17100 reject with tcp reset",
-      ],
+      rules: ["ip daddr 127.0.0.12 tcp dport 17100 reject with tcp reset", "ip saddr 127.0.0.12 tcp dport 17100 reject with tcp reset"],
     },
     { name: "every bus port", fault: { kind: "bus-all", action: "drop" }, layout: six, rules: ["tcp dport 16379 drop"] },
     {
@@ -49,7 +46,14 @@ describe("nftRules", () => {
     },
     {
       name: "partition on IPv6",
-      fault: { kind: "partition", groups: [[1, 2], [3, 4]], action: "drop" },
+      fault: {
+        kind: "partition",
+        groups: [
+          [1, 2],
+          [3, 4],
+        ],
+        action: "drop",
+      },
       layout: ipv6,
       rules: [
         "ip6 saddr { fd00:b5d0::1, fd00:b5d0::2 } ip6 daddr { fd00:b5d0::3, fd00:b5d0::4 } tcp dport 16379 drop",
@@ -76,7 +80,14 @@ describe("nftRules", () => {
     },
     {
       name: "partition of 2 and 4",
-      fault: { kind: "partition", groups: [[1, 4], [2, 3, 5, 6]], action: "drop" },
+      fault: {
+        kind: "partition",
+        groups: [
+          [1, 4],
+          [2, 3, 5, 6],
+        ],
+        action: "drop",
+      },
       layout: six,
       rules: [
         "ip saddr { 127.0.0.1, 127.0.0.4 } ip daddr { 127.0.0.2, 127.0.0.3, 127.0.0.5, 127.0.0.6 } tcp dport 16379 drop",
@@ -109,9 +120,39 @@ describe("nftRules", () => {
     { fault: { kind: "client", node: 0, action: "drop" }, message: "there is no node 0: the lab has nodes 1 to 6" },
     { fault: { kind: "pair", from: 2, to: 2, action: "drop" }, message: "a pair fault needs two different nodes, got 2 twice" },
     { fault: { kind: "partition", groups: [[1, 2, 3, 4, 5, 6]], action: "drop" }, message: "a partition needs at least two groups of nodes" },
-    { fault: { kind: "partition", groups: [[1, 2], [2, 3, 4, 5, 6]], action: "drop" }, message: "node 2 is in more than one partition group" },
-    { fault: { kind: "partition", groups: [[1, 4], [2, 3]], action: "drop" }, message: "every node must be in a partition group; missing: 5, 6" },
-    { fault: { kind: "partition", groups: [[1, 4], [2, 3, 5, 6, 9]], action: "drop" }, message: "there is no node 9: the lab has nodes 1 to 6" },
+    {
+      fault: {
+        kind: "partition",
+        groups: [
+          [1, 2],
+          [2, 3, 4, 5, 6],
+        ],
+        action: "drop",
+      },
+      message: "node 2 is in more than one partition group",
+    },
+    {
+      fault: {
+        kind: "partition",
+        groups: [
+          [1, 4],
+          [2, 3],
+        ],
+        action: "drop",
+      },
+      message: "every node must be in a partition group; missing: 5, 6",
+    },
+    {
+      fault: {
+        kind: "partition",
+        groups: [
+          [1, 4],
+          [2, 3, 5, 6, 9],
+        ],
+        action: "drop",
+      },
+      message: "there is no node 9: the lab has nodes 1 to 6",
+    },
   ];
   it.each(invalid)("refuses $fault.kind: $message", ({ fault, message }) => {
     expect(() => nftRules(fault, six)).toThrow(new UsageError(message));
@@ -140,7 +181,17 @@ describe("describeFault", () => {
     { fault: { kind: "bus", node: 3, direction: "both", action: "reject" }, text: "bus port of node 3 (127.0.0.3) blocked inbound and outbound (reject)" },
     { fault: { kind: "bus-all", action: "drop" }, text: "every bus port (16379) blocked (drop)" },
     { fault: { kind: "pair", from: 1, to: 2, action: "drop" }, text: "node 1 (127.0.0.1) cannot reach the bus port of node 2 (127.0.0.2) (drop)" },
-    { fault: { kind: "partition", groups: [[1, 4], [2, 3, 5, 6]], action: "drop" }, text: "bus partitioned into {1,4} {2,3,5,6} (drop)" },
+    {
+      fault: {
+        kind: "partition",
+        groups: [
+          [1, 4],
+          [2, 3, 5, 6],
+        ],
+        action: "drop",
+      },
+      text: "bus partitioned into {1,4} {2,3,5,6} (drop)",
+    },
     { fault: { kind: "client", node: 6, action: "reject" }, text: "client port of node 6 (127.0.0.6) blocked (reject)" },
     { fault: { kind: "announce-bus-port", node: 3, port: 17000 }, text: "node 3 (127.0.0.3) announces bus port 17000" },
   ];

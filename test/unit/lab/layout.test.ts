@@ -112,7 +112,11 @@ describe("planNodes", () => {
 
 describe("checkServerSupports", () => {
   it.each([
-    { options: { clusterPort: 17000 }, server: REDIS_6_2, message: "Redis 6.2.16 has no cluster-port setting: its bus port is always port + 10000, so drop --cluster-port" },
+    {
+      options: { clusterPort: 17000 },
+      server: REDIS_6_2,
+      message: "Redis 6.2.16 has no cluster-port setting: its bus port is always port + 10000, so drop --cluster-port",
+    },
     { options: { hostnames: true }, server: REDIS_6_2, message: "Redis 6.2.16 cannot announce hostnames (cluster-announce-hostname came with Redis 7.0)" },
     {
       options: { clientAnnounce: true },
@@ -134,7 +138,7 @@ describe("redisServerArgs", () => {
   if (node === undefined) throw new Error("planNodes returned no node");
   const settings: NodeServerSettings = { nodeTimeoutMs: 2000, server: REDIS_7_0, tlsCaFile: null };
   const args = redisServerArgs(node, settings);
-  const valueOf = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
+  const valueAfter = (flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
   it.each([
     ["--bind", "127.0.0.5"],
@@ -153,7 +157,7 @@ describe("redisServerArgs", () => {
     ["--pidfile", "/s/t/node1/redis.pid"],
     ["--logfile", "/s/t/node1/redis.log"],
   ])("%s %j", (flag, value) => {
-    expect(valueOf(flag)).toBe(value);
+    expect(valueAfter(flag)).toBe(value);
   });
 
   it("announces another bus port only when asked to", () => {

@@ -15,9 +15,7 @@ describe("unsettledReasons", () => {
   });
 
   it("notices a node missing from every view", () => {
-    expect(unsettledReasons(7, fixture.settled)).toEqual(
-      ["1", "2", "3", "4", "5", "6"].map((n) => `127.0.0.${n}:6379 knows 6 of 7 nodes`),
-    );
+    expect(unsettledReasons(7, fixture.settled)).toEqual(["1", "2", "3", "4", "5", "6"].map((n) => `127.0.0.${n}:6379 knows 6 of 7 nodes`));
   });
 
   it("right after --cluster create: masters still fail, and only each replica knows it is one", () => {
@@ -49,8 +47,6 @@ describe("unsettledReasons", () => {
   it("reports unreadable CLUSTER NODES lines (hand-made: a real node never prints one)", () => {
     const [first] = fixture.settled;
     if (first === undefined) throw new Error("fixture has no settled node");
-    expect(unsettledReasons(1, [{ ...first, clusterNodes: "garbage\n" }])).toEqual([
-      `${first.endpoint} printed an unreadable CLUSTER NODES line: garbage`,
-    ]);
+    expect(unsettledReasons(1, [{ ...first, clusterNodes: "garbage\n" }])).toEqual([`${first.endpoint} printed an unreadable CLUSTER NODES line: garbage`]);
   });
 });

@@ -44,7 +44,14 @@ describe("busdoctor lint (CLI)", () => {
         // The inbound rule lets anyone in: the outbound fix names the nodes, for the user to fill in.
         fix: "ip daddr NODES_CIDR tcp dport 16379 accept",
         evidence: `cluster mode: nft table inet filter opens bus port 16379 with client port 6379 at ${FIXTURES}/nft/one-way/ruleset.nft:6`,
-        edits: [{ file: `${FIXTURES}/nft/one-way/ruleset.nft`, start: { line: 11, column: 1 }, end: { line: 11, column: 1 }, text: "\t\tip daddr NODES_CIDR tcp dport 16379 accept\n" }],
+        edits: [
+          {
+            file: `${FIXTURES}/nft/one-way/ruleset.nft`,
+            start: { line: 11, column: 1 },
+            end: { line: 11, column: 1 },
+            text: "\t\tip daddr NODES_CIDR tcp dport 16379 accept\n",
+          },
+        ],
       },
     ]);
   });
@@ -73,7 +80,9 @@ describe("busdoctor lint (CLI)", () => {
   it("--max-file-size lists a larger file as not read: too large", () => {
     const { stdout, code } = run("--json", "--max-file-size", "0.001", `${FIXTURES}/k8s/bitnami-rendered`);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as { notRead: { reason: string }[] }).notRead[0]?.reason).toMatch(/^too large \(0\.\d MB; the limit is 0\.0 MB, see --max-file-size\)$/);
+    expect((JSON.parse(stdout) as { notRead: { reason: string }[] }).notRead[0]?.reason).toMatch(
+      /^too large \(0\.\d MB; the limit is 0\.0 MB, see --max-file-size\)$/,
+    );
   });
 
   it("--format sarif prints a SARIF 2.1.0 log", () => {

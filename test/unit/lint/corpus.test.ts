@@ -64,7 +64,9 @@ describe("lint fixture corpus", () => {
         const result = results.get(entry.dir) as LintResult;
         const expected = JSON.parse(readFileSync(expectedPath(file), "utf8")) as ExpectedFile;
         if (expected.notRead !== undefined) {
-          expect(result.notRead.find((item) => item.file === file)?.reason, "listed as not read").toMatch(new RegExp(`^${expected.notRead.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+          expect(result.notRead.find((item) => item.file === file)?.reason, "listed as not read").toMatch(
+            new RegExp(`^${expected.notRead.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`),
+          );
         } else if (expected.input) {
           expect(result.notRead.map((item) => item.file)).not.toContain(file);
         } else {
@@ -73,7 +75,9 @@ describe("lint fixture corpus", () => {
         const actual = result.findings
           .filter((finding) => finding.file === file)
           .map(({ ruleId, severity, line, column }) => ({ ruleId, severity, line, column }));
-        expect([...actual].sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual([...expected.findings].sort((a, b) => sortKey(a).localeCompare(sortKey(b))));
+        expect([...actual].sort((a, b) => sortKey(a).localeCompare(sortKey(b)))).toEqual(
+          [...expected.findings].sort((a, b) => sortKey(a).localeCompare(sortKey(b))),
+        );
       });
     }
   }

@@ -36,4 +36,3 @@ export function listCases(): CorpusCase[] {
   }
   return cases;
 }
-

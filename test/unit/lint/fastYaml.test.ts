@@ -8,10 +8,15 @@ import { describe, expect, it } from "vitest";
 import { FastYaml } from "../../../src/lint/formats/fastYaml.js";
 import { yamlDocuments, yamlSource } from "../../../src/lint/formats/yamlNodes.js";
 
-type Plain = null | { map: [Plain, Plain][]; range: number[]; flow: boolean } | { seq: Plain[]; range: number[]; flow: boolean } | { value: unknown; type: string | undefined; range: number[] };
+type Plain =
+  | null
+  | { map: [Plain, Plain][]; range: number[]; flow: boolean }
+  | { seq: Plain[]; range: number[]; flow: boolean }
+  | { value: unknown; type: string | undefined; range: number[] };
 
 function plain(node: unknown): Plain {
-  if (isMap(node)) return { map: node.items.map((pair) => [plain(pair.key), plain(pair.value)]), range: [...(node.range ?? [])].slice(0, 2), flow: node.flow === true };
+  if (isMap(node))
+    return { map: node.items.map((pair) => [plain(pair.key), plain(pair.value)]), range: [...(node.range ?? [])].slice(0, 2), flow: node.flow === true };
   if (isSeq(node)) return { seq: node.items.map(plain), range: [...(node.range ?? [])].slice(0, 2), flow: node.flow === true };
   if (isScalar(node)) return { value: node.value, type: node.type, range: [...(node.range ?? [])].slice(0, 2) };
   return null;

@@ -13,12 +13,13 @@ import type { LintFinding, TextEdit } from "../../../src/lint/model.js";
 import { listCases } from "./corpusCases.js";
 
 /** Applies edits to a text, the last first, so earlier positions stay valid. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const starts = [0];
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   const offset = (position: { line: number; column: number }): number => (starts[position.line - 1] ?? text.length) + position.column - 1;
   let result = text;
-  for (const edit of [...edits].sort((a, b) => offset(b.start) - offset(a.start))) result = result.slice(0, offset(edit.start)) + edit.text + result.slice(offset(edit.end));
+  for (const edit of [...edits].sort((a, b) => offset(b.start) - offset(a.start)))
+    result = result.slice(0, offset(edit.start)) + edit.text + result.slice(offset(edit.end));
   return result;
 }
 
@@ -58,7 +59,13 @@ describe("every suggested fix, applied and linted again", () => {
         cpSync(dir, copy, { recursive: true });
         for (const file of new Set((finding.edits ?? []).map((edit) => edit.file))) {
           const target = posix.join(copy, posix.relative(dir, file));
-          writeFileSync(target, applyEdits(readFileSync(target, "utf8"), (finding.edits ?? []).filter((edit) => edit.file === file)));
+          writeFileSync(
+            target,
+            applyEdits(
+              readFileSync(target, "utf8"),
+              (finding.edits ?? []).filter((edit) => edit.file === file),
+            ),
+          );
         }
         const after = await lintTree(copy);
         expect(after.notRead, `${what}: every file still reads`).toEqual([]);

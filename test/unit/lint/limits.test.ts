@@ -16,18 +16,33 @@ function source(path: string, text: string): LintSource {
   return { path, text, explicit: false };
 }
 
-const LAUGHS = ["a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]", ..."bcdefghi".split("").map((name, index) => `${name}: &${name} [${Array(9).fill(`*${"abcdefghi"[index]}`).join(",")}]`)].join("\n");
+const LAUGHS = [
+  "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]",
+  ..."bcdefghi".split("").map((name, index) => `${name}: &${name} [${Array(9).fill(`*${"abcdefghi"[index]}`).join(",")}]`),
+].join("\n");
 
 describe("limits", () => {
   it("a 409-byte alias bomb is not read (aliases past the cap), and nothing else is held up", () => {
     expect(LAUGHS.length).toBeLessThan(420);
-    const result = lint([source("bomb.yaml", `${LAUGHS}\n`), source("nft/one-way.nft", "table inet f {\n chain input { type filter hook input priority 0; policy drop;\n  tcp dport { 6379, 16379 } accept\n }\n chain output { type filter hook output priority 0; policy drop; }\n}\n")]);
+    const result = lint([
+      source("bomb.yaml", `${LAUGHS}\n`),
+      source(
+        "nft/one-way.nft",
+        "table inet f {\n chain input { type filter hook input priority 0; policy drop;\n  tcp dport { 6379, 16379 } accept\n }\n chain output { type filter hook output priority 0; policy drop; }\n}\n",
+      ),
+    ]);
     expect(result.notRead).toEqual([{ file: "bomb.yaml", reason: expect.stringMatching(/^YAML aliases expand this document past \d+ nodes/) as unknown }]);
     expect(result.findings.map((finding) => finding.ruleId)).toEqual(["bus-port-one-way"]);
   });
 
   it("YAML anchors used the way compose files use them are fine", () => {
-    const compose = ["x-node: &node", "  image: redis:7.2", "  command: redis-server --cluster-enabled yes --cluster-announce-ip 192.168.1.5", "services:", ...[1, 2, 3].flatMap((n) => [`  redis-${n}:`, "    <<: *node", "    ports:", `      - "700${n}:6379"`])].join("\n");
+    const compose = [
+      "x-node: &node",
+      "  image: redis:7.2",
+      "  command: redis-server --cluster-enabled yes --cluster-announce-ip 192.168.1.5",
+      "services:",
+      ...[1, 2, 3].flatMap((n) => [`  redis-${n}:`, "    <<: *node", "    ports:", `      - "700${n}:6379"`]),
+    ].join("\n");
     const result = lint([source("compose.yaml", `${compose}\n`)]);
     expect(result.notRead).toEqual([]);
     expect(result.findings.map((finding) => finding.ruleId)).toEqual(["bus-port-not-published", "bus-port-not-published", "bus-port-not-published"]);

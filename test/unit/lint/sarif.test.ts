@@ -16,8 +16,8 @@ import { listCases } from "./corpusCases.js";
 const Ajv = AjvDraft04.default;
 const schemaPath = new URL("../../../schema/sarif-2.1.0-rtm.5.json", import.meta.url);
 
-let findings: LintFinding[] = [];
-let notRead: NotRead[] = [];
+const findings: LintFinding[] = [];
+const notRead: NotRead[] = [];
 
 beforeAll(async () => {
   const hcl = await loadHclParser();

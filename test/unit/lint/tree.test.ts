@@ -8,7 +8,10 @@ import { describe, expect, it } from "vitest";
 const TREE = "test/fixtures/lint/tree/mixed-repo";
 
 function lintCli(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "lint", ...args], { encoding: "utf8", ...(input === undefined ? {} : { input }) });
+  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "lint", ...args], {
+    encoding: "utf8",
+    ...(input === undefined ? {} : { input }),
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

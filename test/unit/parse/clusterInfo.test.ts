@@ -23,7 +23,11 @@ describe("parseClusterInfo on replies recorded from redis-server 7.0.15", () => 
     expect(sumOf(perType, "_sent")).toBe(sent);
     expect(sumOf(perType, "_received")).toBe(received);
     expect(info.slotsOk + info.slotsPfail + info.slotsFail).toBe(info.slotsAssigned);
-    expect(info.knownNodes).toBe(readRaw(view, "cluster_nodes.txt").split("\n").filter((line) => line !== "").length);
+    expect(info.knownNodes).toBe(
+      readRaw(view, "cluster_nodes.txt")
+        .split("\n")
+        .filter((line) => line !== "").length,
+    );
   });
 
   it.each(viewsOf("healthy"))("healthy, $node: all slots ok over 3 shards", (view) => {
@@ -100,12 +104,37 @@ describe("parseClusterInfo on malformed replies", () => {
   ];
   const replace = (index: number, line: string): string => valid.map((text, i) => (i === index ? line : text)).join("\r\n");
   const cases: { name: string; text: string; lineNumber: number | null; message: string }[] = [
-    { name: "a line without a colon", text: replace(2, "cluster_slots_ok 16384"), lineNumber: 3, message: 'CLUSTER INFO line 3: expected field:value, got "cluster_slots_ok 16384"' },
+    {
+      name: "a line without a colon",
+      text: replace(2, "cluster_slots_ok 16384"),
+      lineNumber: 3,
+      message: 'CLUSTER INFO line 3: expected field:value, got "cluster_slots_ok 16384"',
+    },
     { name: "a line starting with a colon", text: replace(1, ":16384"), lineNumber: 2, message: 'CLUSTER INFO line 2: expected field:value, got ":16384"' },
-    { name: "an unknown state", text: replace(0, "cluster_state:degraded"), lineNumber: 1, message: 'CLUSTER INFO line 1: expected cluster_state ok or fail, got "degraded"' },
-    { name: "a count that is not a number", text: replace(6, "cluster_size:three"), lineNumber: 7, message: 'CLUSTER INFO line 7: expected cluster_size as an integer, got "three"' },
-    { name: "a message counter that is not a number", text: replace(9, "cluster_stats_messages_sent:-1"), lineNumber: 10, message: 'CLUSTER INFO line 10: expected cluster_stats_messages_sent as a count, got "-1"' },
-    { name: "a missing field", text: valid.filter((line) => !line.startsWith("cluster_known_nodes")).join("\r\n"), lineNumber: null, message: "CLUSTER INFO: missing cluster_known_nodes" },
+    {
+      name: "an unknown state",
+      text: replace(0, "cluster_state:degraded"),
+      lineNumber: 1,
+      message: 'CLUSTER INFO line 1: expected cluster_state ok or fail, got "degraded"',
+    },
+    {
+      name: "a count that is not a number",
+      text: replace(6, "cluster_size:three"),
+      lineNumber: 7,
+      message: 'CLUSTER INFO line 7: expected cluster_size as an integer, got "three"',
+    },
+    {
+      name: "a message counter that is not a number",
+      text: replace(9, "cluster_stats_messages_sent:-1"),
+      lineNumber: 10,
+      message: 'CLUSTER INFO line 10: expected cluster_stats_messages_sent as a count, got "-1"',
+    },
+    {
+      name: "a missing field",
+      text: valid.filter((line) => !line.startsWith("cluster_known_nodes")).join("\r\n"),
+      lineNumber: null,
+      message: "CLUSTER INFO: missing cluster_known_nodes",
+    },
     { name: "a missing state", text: valid.slice(1).join("\r\n"), lineNumber: null, message: "CLUSTER INFO: missing cluster_state" },
     { name: "an empty reply", text: "", lineNumber: null, message: "CLUSTER INFO: empty reply, expected field:value lines" },
   ];

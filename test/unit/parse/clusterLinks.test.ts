@@ -29,8 +29,18 @@ describe("parseClusterLinks on replies recorded from redis-server 7.0.15", () =>
   it.each(viewsOf("healthy"))("healthy, $node: one link to and one link from each of the 5 peers", (view) => {
     const links = parseClusterLinks(recordedLinks(view));
     const peers = peerIdsInClusterNodes(view).sort();
-    expect(links.filter((link) => link.direction === "to").map((link) => link.nodeId).sort()).toEqual(peers);
-    expect(links.filter((link) => link.direction === "from").map((link) => link.nodeId).sort()).toEqual(peers);
+    expect(
+      links
+        .filter((link) => link.direction === "to")
+        .map((link) => link.nodeId)
+        .sort(),
+    ).toEqual(peers);
+    expect(
+      links
+        .filter((link) => link.direction === "from")
+        .map((link) => link.nodeId)
+        .sort(),
+    ).toEqual(peers);
   });
 
   it("noaddr: the fresh node that knows no peer answers an empty array", () => {
@@ -38,7 +48,20 @@ describe("parseClusterLinks on replies recorded from redis-server 7.0.15", () =>
   });
 
   it("reads every field of a recorded entry", () => {
-    const entry = ["direction", "to", "node", "597fd31c7fdb0f49e0e21f5dbf11e3b7ae53255d", "create-time", 1795668981351, "events", "", "send-buffer-allocated", 4, "send-buffer-used", 0];
+    const entry = [
+      "direction",
+      "to",
+      "node",
+      "597fd31c7fdb0f49e0e21f5dbf11e3b7ae53255d",
+      "create-time",
+      1795668981351,
+      "events",
+      "",
+      "send-buffer-allocated",
+      4,
+      "send-buffer-used",
+      0,
+    ];
     expect(parseClusterLinks([entry])).toEqual([
       {
         direction: "to",
@@ -62,7 +85,11 @@ describe("parseClusterLinks on malformed replies", () => {
     { name: "no direction", entry: good.slice(2), problem: "expected direction as a string, got null" },
     { name: "an unknown direction", entry: withField("direction", "both"), problem: 'expected direction to or from, got "both"' },
     { name: "a node that is not an id", entry: withField("node", "127.0.0.1"), problem: 'expected node as a 40-character hex node id, got "127.0.0.1"' },
-    { name: "a create-time sent as text", entry: withField("create-time", "1700000000000"), problem: 'expected create-time as a non-negative integer, got "1700000000000"' },
+    {
+      name: "a create-time sent as text",
+      entry: withField("create-time", "1700000000000"),
+      problem: 'expected create-time as a non-negative integer, got "1700000000000"',
+    },
     { name: "a negative buffer size", entry: withField("send-buffer-used", -1), problem: "expected send-buffer-used as a non-negative integer, got -1" },
     { name: "events that are not text", entry: withField("events", 3), problem: "expected events as a string, got 3" },
   ];

@@ -33,8 +33,7 @@ function peersOf(scenario: Scenario, node: string): RecordedView[] {
   return viewsOf(scenario).filter((view) => view.node !== node);
 }
 const hasFailureFlag = (entry: ClusterNodeEntry): boolean => entry.flags.includes("fail") || entry.flags.includes("fail?");
-const sortedSlots = (entries: ClusterNodeEntry[]) =>
-  entries.flatMap((entry) => entry.slots).sort((a, b) => a.start - b.start);
+const sortedSlots = (entries: ClusterNodeEntry[]) => entries.flatMap((entry) => entry.slots).sort((a, b) => a.start - b.start);
 
 describe("parseClusterNodes on replies recorded from redis-server 7.0.15", () => {
   it("has every scenario the recording script makes, each seen from all six nodes", () => {
@@ -157,14 +156,11 @@ describe("parseClusterNodes on replies recorded from redis-server 7.0.15", () =>
     expect(entries.filter((entry) => !entry.myself && !entry.flags.includes("fail?"))).toEqual([]);
   });
 
-  it.each(peersOf("noaddr", "127.0.0.6:6379"))(
-    "noaddr, $node's view: the replaced node's old id lost its address",
-    (view) => {
-      const noaddr = entriesOf(view).filter((entry) => entry.flags.includes("noaddr"));
-      expect(noaddr).toHaveLength(1);
-      expect(noaddr[0]).toMatchObject({ ip: "", port: 0, cport: 0, address: ":0", hostname: null, linkState: "disconnected" });
-    },
-  );
+  it.each(peersOf("noaddr", "127.0.0.6:6379"))("noaddr, $node's view: the replaced node's old id lost its address", (view) => {
+    const noaddr = entriesOf(view).filter((entry) => entry.flags.includes("noaddr"));
+    expect(noaddr).toHaveLength(1);
+    expect(noaddr[0]).toMatchObject({ ip: "", port: 0, cport: 0, address: ":0", hostname: null, linkState: "disconnected" });
+  });
 
   it("noaddr, the replacing node's view: only itself, a master with no slots", () => {
     const entries = entriesOf({ scenario: "noaddr", node: "127.0.0.6:6379" });
@@ -241,7 +237,11 @@ describe("parseClusterNodes on single lines", () => {
       name: "single slots, several ranges and a migration (hand-typed)",
       line: `${ID_A} 127.0.0.1:6379@16379 myself,master - 0 0 1 connected 0 2-3 16383 [5->-${ID_B}]`,
       expected: {
-        slots: [{ start: 0, end: 0 }, { start: 2, end: 3 }, { start: 16383, end: 16383 }],
+        slots: [
+          { start: 0, end: 0 },
+          { start: 2, end: 3 },
+          { start: 16383, end: 16383 },
+        ],
         migrations: [{ slot: 5, direction: "migrating", nodeId: ID_B }],
       },
     },
@@ -262,13 +262,25 @@ describe("parseClusterNodes on single lines", () => {
 describe("parseClusterNodes on malformed replies", () => {
   const good = `${ID_A} 127.0.0.1:6379@16379 master - 0 0 1 connected`;
   const cases: { name: string; line: string; problem: string }[] = [
-    { name: "too few fields", line: `${ID_A} 127.0.0.1:6379@16379 master -`, problem: 'expected at least 8 fields (id ip:port@cport flags master ping-sent pong-recv config-epoch link-state), got 4' },
+    {
+      name: "too few fields",
+      line: `${ID_A} 127.0.0.1:6379@16379 master -`,
+      problem: "expected at least 8 fields (id ip:port@cport flags master ping-sent pong-recv config-epoch link-state), got 4",
+    },
     { name: "short node id", line: good.replace(ID_A, "9213057e"), problem: 'expected a 40-character hex node id, got "9213057e"' },
-    { name: "port not a number", line: good.replace("127.0.0.1:6379@16379", "127.0.0.1:abc"), problem: 'expected ip:port@cport[,hostname], got "127.0.0.1:abc"' },
+    {
+      name: "port not a number",
+      line: good.replace("127.0.0.1:6379@16379", "127.0.0.1:abc"),
+      problem: 'expected ip:port@cport[,hostname], got "127.0.0.1:abc"',
+    },
     { name: "no bus port (pre-4.0 form)", line: good.replace("@16379", ""), problem: 'expected ip:port@cport[,hostname], got "127.0.0.1:6379"' },
     { name: "port out of range", line: good.replace(":6379@", ":70000@"), problem: 'expected ip:port@cport[,hostname], got "127.0.0.1:70000@16379"' },
     { name: "empty hostname", line: good.replace("@16379", "@16379,"), problem: 'expected ip:port@cport[,hostname], got "127.0.0.1:6379@16379,"' },
-    { name: "unknown flag", line: good.replace(" master ", " master,bogus "), problem: 'expected flags among myself,master,slave,fail?,fail,handshake,noaddr,nofailover,noflags, got "master,bogus"' },
+    {
+      name: "unknown flag",
+      line: good.replace(" master ", " master,bogus "),
+      problem: 'expected flags among myself,master,slave,fail?,fail,handshake,noaddr,nofailover,noflags, got "master,bogus"',
+    },
     { name: "bad master id", line: good.replace(" - ", " abc "), problem: 'expected the master\'s node id or "-", got "abc"' },
     { name: "ping-sent not a number", line: good.replace(" - 0 0 1 ", " - x 0 1 "), problem: 'expected ping-sent in unix ms (0 if none), got "x"' },
     { name: "negative pong-recv", line: good.replace(" - 0 0 1 ", " - 0 -1 1 "), problem: 'expected pong-recv in unix ms, got "-1"' },
@@ -298,7 +310,11 @@ describe("parseClusterNodes with ids made to collide", () => {
   // would scan them all for every line (quadratic); past a few per key it goes through the full id.
   const ids = Array.from({ length: 3000 }, (_, index) => `${"c0ffee".repeat(6)}${index.toString(16).padStart(4, "0")}`);
   const view = (self: number): string =>
-    ids.map((id, index) => `${id} 127.1.${index >> 8}.${index & 255}:6379@16379 ${index === self ? "myself," : ""}master - 0 1700000000000 ${index + 1} connected`).join("\n");
+    ids
+      .map(
+        (id, index) => `${id} 127.1.${index >> 8}.${index & 255}:6379@16379 ${index === self ? "myself," : ""}master - 0 1700000000000 ${index + 1} connected`,
+      )
+      .join("\n");
 
   it("tells every node apart, view after view, with shared values", () => {
     const shared = new SharedNodeValues();

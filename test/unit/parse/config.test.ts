@@ -7,7 +7,9 @@ import { readRaw, recordedViews } from "./rawFixtures.js";
 describe("parseConfigGet", () => {
   // The recording keeps the reply's bulk strings one per line.
   it.each(recordedViews())("$scenario, $node: cluster-node-timeout as the recording lab set it", (view) => {
-    const reply = readRaw(view, "config_node_timeout.txt").split("\n").filter((line) => line !== "");
+    const reply = readRaw(view, "config_node_timeout.txt")
+      .split("\n")
+      .filter((line) => line !== "");
     expect(parseConfigGet(reply, "cluster-node-timeout")).toBe("2000");
   });
 

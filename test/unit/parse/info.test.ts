@@ -9,8 +9,7 @@ function roleInClusterNodes(clusterNodes: string): string {
   return myself.includes(" myself,slave") ? "slave" : "master";
 }
 
-const fieldLines = (text: string): string[] =>
-  text.split("\r\n").filter((line) => line !== "" && !line.startsWith("#"));
+const fieldLines = (text: string): string[] => text.split("\r\n").filter((line) => line !== "" && !line.startsWith("#"));
 
 describe("parseInfo on replies recorded from redis-server 7.0.15", () => {
   it.each(recordedViews())("$scenario, $node: INFO server clients cluster replication", (view) => {
@@ -30,8 +29,19 @@ describe("parseInfo on replies recorded from redis-server 7.0.15", () => {
     const text = readRaw({ scenario: "healthy", node: "127.0.0.1:6379" }, "info_everything.txt");
     const info = parseInfo(text);
     expect(Object.keys(info)).toEqual([
-      "server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules",
-      "commandstats", "errorstats", "latencystats", "cluster", "keyspace",
+      "server",
+      "clients",
+      "memory",
+      "persistence",
+      "stats",
+      "replication",
+      "cpu",
+      "modules",
+      "commandstats",
+      "errorstats",
+      "latencystats",
+      "cluster",
+      "keyspace",
     ]);
     expect(info["keyspace"]).toEqual({});
     expect(info["commandstats"]?.["cmdstat_cluster|nodes"]).toMatch(/^calls=\d+,usec=\d+,/);
@@ -51,9 +61,24 @@ describe("parseInfo on replies recorded from redis-server 7.0.15", () => {
 
 describe("parseInfo on malformed replies", () => {
   const cases: { name: string; text: string; lineNumber: number; message: string }[] = [
-    { name: "a field before any section header", text: "redis_version:7.0.15\r\n# Server\r\n", lineNumber: 1, message: 'INFO line 1: expected a "# Section" header before the first field, got "redis_version:7.0.15"' },
-    { name: "a line without a colon", text: "# Server\r\nredis_version:7.0.15\r\n\r\n# Clients\r\nconnected_clients 2\r\n", lineNumber: 5, message: 'INFO line 5: expected field:value, got "connected_clients 2"' },
-    { name: "a header without a name", text: "# Server\r\nredis_version:7.0.15\r\n#\r\n", lineNumber: 3, message: 'INFO line 3: expected a section name after "#", got "#"' },
+    {
+      name: "a field before any section header",
+      text: "redis_version:7.0.15\r\n# Server\r\n",
+      lineNumber: 1,
+      message: 'INFO line 1: expected a "# Section" header before the first field, got "redis_version:7.0.15"',
+    },
+    {
+      name: "a line without a colon",
+      text: "# Server\r\nredis_version:7.0.15\r\n\r\n# Clients\r\nconnected_clients 2\r\n",
+      lineNumber: 5,
+      message: 'INFO line 5: expected field:value, got "connected_clients 2"',
+    },
+    {
+      name: "a header without a name",
+      text: "# Server\r\nredis_version:7.0.15\r\n#\r\n",
+      lineNumber: 3,
+      message: 'INFO line 3: expected a section name after "#", got "#"',
+    },
   ];
   it.each(cases)("$name", ({ text, lineNumber, message }) => {
     const error = parseErrorOf(() => parseInfo(text));

@@ -42,7 +42,12 @@ describe("parseSnapshot", () => {
     const texts: string[] = [];
     const collect = (value: unknown): void => {
       if (typeof value === "string") texts.push(value);
-      else if (value !== null && typeof value === "object") for (const [key, inner] of Object.entries(value)) (texts.push(key), collect(inner));
+      else if (value !== null && typeof value === "object") {
+        for (const [key, inner] of Object.entries(value)) {
+          texts.push(key);
+          collect(inner);
+        }
+      }
     };
     collect({ seeds: parsed.seeds, node: { ...parsed.nodes[0], commands: undefined }, outOfScope: parsed.outOfScope });
     expect(texts.join(" ")).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);

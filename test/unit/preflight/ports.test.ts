@@ -10,7 +10,8 @@ import { announcedBus, chooseBusPort, describePortProbe, portVerdict } from "../
 const fresh = parseClusterNodes(readFileSync(new URL("../collect/fixtures/fresh-node-cluster-nodes.txt", import.meta.url), "utf8"))[0] ?? null;
 const announcedFacts = JSON.parse(readFileSync(new URL("../../fixtures/preflight/announced-closed.json", import.meta.url), "utf8")) as PreflightFacts;
 const announcedReply = announcedFacts.target.replies.clusterNodes;
-const announced17000 = parseClusterNodes(announcedReply?.ok && typeof announcedReply.reply === "string" ? announcedReply.reply : "").find((entry) => entry.myself) ?? null;
+const announced17000 =
+  parseClusterNodes(announcedReply?.ok && typeof announcedReply.reply === "string" ? announcedReply.reply : "").find((entry) => entry.myself) ?? null;
 
 describe("chooseBusPort", () => {
   it.each([
@@ -47,8 +48,13 @@ describe("announcedBus", () => {
 
   it("takes the bus address, not a Valkey client address the node's own line prints", () => {
     // Valkey 8.0.1 with cluster-announce-client-ipv4 (test/fixtures/valkey-8.0.1/snapshots/announced-healthy.json).
-    const [own] = parseClusterNodes("261a20c412bc915ef0dcc578b53ebfd29b230720 127.0.1.3:6379@16379,redis-3.rec-compat.busdoctor.test myself,master - 0 0 3 connected 10923-16383");
-    expect(announcedBus(own ?? null, "127.0.1.3", { busIp: "127.0.0.3", clientIps: ["127.0.1.3"], hostname: null })).toMatchObject({ host: "127.0.0.3", port: 16379 });
+    const [own] = parseClusterNodes(
+      "261a20c412bc915ef0dcc578b53ebfd29b230720 127.0.1.3:6379@16379,redis-3.rec-compat.busdoctor.test myself,master - 0 0 3 connected 10923-16383",
+    );
+    expect(announcedBus(own ?? null, "127.0.1.3", { busIp: "127.0.0.3", clientIps: ["127.0.1.3"], hostname: null })).toMatchObject({
+      host: "127.0.0.3",
+      port: 16379,
+    });
     // Without cluster-announce-ip the node does not say where its bus is: no address rather than the client one.
     expect(announcedBus(own ?? null, "127.0.1.3", { busIp: null, clientIps: ["127.0.1.3"], hostname: null })).toBeNull();
   });
@@ -59,8 +65,17 @@ describe("port verdicts", () => {
   it.each([
     { state: "open", verdict: "open", text: "[::1]:16379 open (the TCP handshake completed, 1000 ms)" },
     { state: "timeout", verdict: "filtered", text: "[::1]:16379 filtered (no answer to the TCP handshake: a firewall drops the packets, 1000 ms)" },
-    { state: "refused", verdict: "refused", text: "[::1]:16379 refused (connection refused: nothing listens there, or a firewall rejects with a TCP reset, 1000 ms)" },
-    { state: "unreachable", verdict: "unreachable", text: "[::1]:16379 unreachable (no route to the host: connect EHOSTUNREACH, 1000 ms)", error: "connect EHOSTUNREACH" },
+    {
+      state: "refused",
+      verdict: "refused",
+      text: "[::1]:16379 refused (connection refused: nothing listens there, or a firewall rejects with a TCP reset, 1000 ms)",
+    },
+    {
+      state: "unreachable",
+      verdict: "unreachable",
+      text: "[::1]:16379 unreachable (no route to the host: connect EHOSTUNREACH, 1000 ms)",
+      error: "connect EHOSTUNREACH",
+    },
   ] as const)("$state reads as $verdict", ({ state, verdict, text, ...rest }) => {
     const result = probe(state, "error" in rest ? rest.error : undefined);
     expect(portVerdict(result)).toBe(verdict);

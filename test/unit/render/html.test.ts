@@ -98,7 +98,9 @@ describe("timeline --format html", () => {
     const page = renderTimelineHtml(record);
     selfContained(page);
     expect(page).toContain(`<span class="badge critical">BUS_PORT_BLOCKED</span> Incident #${record.incident.id}`);
-    const labels = ["first pending ping", "early warning", "PFAIL", "FAIL", "failover", "heal", "recovery"].map((label) => page.indexOf(`<strong>${label}</strong>`));
+    const labels = ["first pending ping", "early warning", "PFAIL", "FAIL", "failover", "heal", "recovery"].map((label) =>
+      page.indexOf(`<strong>${label}</strong>`),
+    );
     expect(labels.every((index) => index > 0)).toBe(true);
     expect([...labels].sort((a, b) => a - b)).toEqual(labels);
     expect(page).toMatch(/recovered after \d+\.\d s/);

@@ -46,9 +46,24 @@ describe("renderJson validates against schema/check-report.schema.json", () => {
     ["healthy", report()],
     ["bus port blocked, with consequences and another finding", blockedBusReport()],
     ["no root cause, warnings only", report({ diagnosis: diagnosisOf({ health: "warning", rootCause: topologyDrift }) })],
-    ["node unreachable", withNode3({ response: { kind: "unreachable", probe: probe(3, 6379, "timeout") }, clientProbe: { ...probe(3, 6379, "timeout"), error: "connect ETIMEDOUT" }, clusterState: null })],
+    [
+      "node unreachable",
+      withNode3({
+        response: { kind: "unreachable", probe: probe(3, 6379, "timeout") },
+        clientProbe: { ...probe(3, 6379, "timeout"), error: "connect ETIMEDOUT" },
+        clusterState: null,
+      }),
+    ],
     ["node paused", withNode3({ response: { kind: "unresponsive", error: "Command timed out" }, clusterState: null })],
-    ["credentials refused", withNode3({ response: { kind: "error", errorKind: "wrongpass", error: "WRONGPASS invalid username-password pair" }, id: null, role: null, clusterState: null })],
+    [
+      "credentials refused",
+      withNode3({
+        response: { kind: "error", errorKind: "wrongpass", error: "WRONGPASS invalid username-password pair" },
+        id: null,
+        role: null,
+        clusterState: null,
+      }),
+    ],
     ["no bus port announced", withNode3({ busPort: null, busProbe: null })],
     ["node timeout denied everywhere", report({ analysis: analysis({ nodeTimeoutMs: null }) })],
   ];
@@ -145,7 +160,13 @@ describe("renderJson content", () => {
   });
 
   it("carries the phase, what the verdict is based on, the failovers and the second-look reasons", () => {
-    expect(json.phase).toMatchObject({ name: "developing", nodeTimeoutMs: 3000, nodeTimeoutAssumed: false, faultSinceMs: 1714557595700, lookAgainAtMs: 1714557603000 });
+    expect(json.phase).toMatchObject({
+      name: "developing",
+      nodeTimeoutMs: 3000,
+      nodeTimeoutAssumed: false,
+      faultSinceMs: 1714557595700,
+      lookAgainAtMs: 1714557603000,
+    });
     expect(json.coverage).toMatchObject({ level: "full", missing: [], looks: { count: 1, intervalMs: null, reasons: [] } });
     expect(json.coverage.nodes).toHaveLength(6);
     expect(json.failovers).toEqual([]);
@@ -167,7 +188,10 @@ describe("renderJson content", () => {
   it("could not diagnose: health unknown, exit code 3, coverage insufficient, valid against the schema", () => {
     const unknown = parse(
       report({
-        diagnosis: diagnosisOf({ health: "unknown", coverage: { ...fullCoverage, level: "insufficient", missing: ["CLUSTER NODES not read from 127.0.0.1:6379 and 5 more: NOPERM (denied by ACL)"] } }),
+        diagnosis: diagnosisOf({
+          health: "unknown",
+          coverage: { ...fullCoverage, level: "insufficient", missing: ["CLUSTER NODES not read from 127.0.0.1:6379 and 5 more: NOPERM (denied by ACL)"] },
+        }),
       }),
     );
     expect(unknown).toMatchObject({ health: "unknown", exitCode: 3, coverage: { level: "insufficient" } });
@@ -189,18 +213,34 @@ describe("renderJson content", () => {
 
   const cells: Array<[LinkState, Omit<JsonLinkCell, "observer" | "peer" | "line">]> = [
     [{ kind: "ok", pongAgeMs: null }, { state: "ok" }],
-    [{ kind: "ok", pongAgeMs: 80 }, { state: "ok", pongAgeMs: 80 }],
-    [{ kind: "ping-pending", pendingMs: 4200 }, { state: "ping-pending", pendingMs: 4200 }],
-    [{ kind: "pong-stale", pongAgeMs: 2600 }, { state: "pong-stale", pongAgeMs: 2600 }],
-    [{ kind: "pfail", pendingMs: 3100, pongAgeMs: null }, { state: "pfail", pendingMs: 3100 }],
-    [{ kind: "fail", pendingMs: null, pongAgeMs: 9000 }, { state: "fail", pongAgeMs: 9000 }],
+    [
+      { kind: "ok", pongAgeMs: 80 },
+      { state: "ok", pongAgeMs: 80 },
+    ],
+    [
+      { kind: "ping-pending", pendingMs: 4200 },
+      { state: "ping-pending", pendingMs: 4200 },
+    ],
+    [
+      { kind: "pong-stale", pongAgeMs: 2600 },
+      { state: "pong-stale", pongAgeMs: 2600 },
+    ],
+    [
+      { kind: "pfail", pendingMs: 3100, pongAgeMs: null },
+      { state: "pfail", pendingMs: 3100 },
+    ],
+    [
+      { kind: "fail", pendingMs: null, pongAgeMs: 9000 },
+      { state: "fail", pongAgeMs: 9000 },
+    ],
     [{ kind: "missing" }, { state: "missing" }],
-    [{ kind: "unknown", reason: "NOPERM" }, { state: "unknown", reason: "NOPERM" }],
+    [
+      { kind: "unknown", reason: "NOPERM" },
+      { state: "unknown", reason: "NOPERM" },
+    ],
   ];
   it.each(cells)("link cell %o", (state, expected) => {
-    const [withLine, withoutLine] = parse(
-      report({ analysis: analysisOf(2, [cell(1, 2, state), { ...cell(2, 1, state), line: null }]) }),
-    ).linkMatrix;
+    const [withLine, withoutLine] = parse(report({ analysis: analysisOf(2, [cell(1, 2, state), { ...cell(2, 1, state), line: null }]) })).linkMatrix;
     expect(withLine).toEqual({ observer: address(1), peer: address(2), ...expected, line: nodesLine(2, "") });
     expect(withoutLine).toEqual({ observer: address(2), peer: address(1), ...expected });
   });

@@ -25,7 +25,14 @@ describe("renderMarkdown: an incident ticket", () => {
   it("has the sections in order, verdict heading first", () => {
     expect(all[0]).toBe("# CRITICAL: the bus port of 127.0.0.3:6379 (16379) is blocked");
     expect(all[2]).toMatch(/, exit code 2\.$/);
-    const headings = ["## Root cause: `BUS_PORT_BLOCKED` (critical)", "### Follows from it", "## Fix", "## Evidence", "## Nodes", "## Bus links (observer -> peer)"].map((heading) => all.indexOf(heading));
+    const headings = [
+      "## Root cause: `BUS_PORT_BLOCKED` (critical)",
+      "### Follows from it",
+      "## Fix",
+      "## Evidence",
+      "## Nodes",
+      "## Bus links (observer -> peer)",
+    ].map((heading) => all.indexOf(heading));
     expect(headings.every((index) => index > 0)).toBe(true);
     expect([...headings].sort((a, b) => a - b)).toEqual(headings);
   });
@@ -68,10 +75,28 @@ describe("renderMarkdown: an incident ticket", () => {
   it("has a node table with one row per node", () => {
     const start = all.indexOf("## Nodes");
     expect(cells(all[start + 2] ?? "")).toEqual([
-      "#", "Address", "ID", "Role", "Master", "Client port", "Bus port", "Own cluster_state", "Flagged by others", "Slots",
+      "#",
+      "Address",
+      "ID",
+      "Role",
+      "Master",
+      "Client port",
+      "Bus port",
+      "Own cluster_state",
+      "Flagged by others",
+      "Slots",
     ]);
     expect(cells(all[start + 6] ?? "")).toEqual([
-      "3", "`127.0.0.3:6379`", "`e7d1eecc`", "master", "-", "open", "16379 timeout", "fail", "fail 5/5", "10923-16383",
+      "3",
+      "`127.0.0.3:6379`",
+      "`e7d1eecc`",
+      "master",
+      "-",
+      "open",
+      "16379 timeout",
+      "fail",
+      "fail 5/5",
+      "10923-16383",
     ]);
     expect(all.slice(start + 2).findIndex((line) => !line.startsWith("|"))).toBe(8);
   });
@@ -94,7 +119,12 @@ describe("renderMarkdown: an incident ticket", () => {
 
   it("leaves the grid out for a cluster too large to read as a table", () => {
     const big = markdownOf(
-      report({ analysis: analysisOf(30, links(30, (o, p) => (o === 1 && p === 2 ? { kind: "missing" } : undefined))) }),
+      report({
+        analysis: analysisOf(
+          30,
+          links(30, (o, p) => (o === 1 && p === 2 ? { kind: "missing" } : undefined)),
+        ),
+      }),
     );
     expect(big).toContain("The grid is left out for 30 nodes");
     expect(big).toContain(`- \`${address(1)}\` -> \`${address(2)}\`: missing from the observer's CLUSTER NODES`);
@@ -108,9 +138,7 @@ describe("renderMarkdown: text that would break markdown", () => {
     evidence: [{ source: "busdoctor", what: "nft list", detail: "tcp dport 16379 counter packets 3 drop | `x`" }],
     fix: [{ where: "shell", lines: ["cat <<'EOF'", "```", "EOF"] }],
   };
-  const text = markdownOf(
-    report({ diagnosis: diagnosisOf({ health: "critical", rootCause: awkward }) }),
-  );
+  const text = markdownOf(report({ diagnosis: diagnosisOf({ health: "critical", rootCause: awkward }) }));
 
   it("keeps an evidence table row at three cells when the raw value holds a pipe and a backtick", () => {
     const row = lines(text).find((line) => line.startsWith("| `busdoctor`"));

@@ -33,11 +33,14 @@ describe("link matrix: one symbol per LinkState kind", () => {
     [{ kind: "unknown", reason: "timeout" }, "x", "unknown (timeout)"],
   ];
   it.each(cases)("%o is drawn as %s", (state, symbol, value) => {
-    const text = render(3, links(3, (observer, peer) => {
-      if (observer === 1 && peer === 2) return state;
-      if (observer === 2 && peer === 3) return { kind: "fail", pendingMs: null, pongAgeMs: null };
-      return undefined;
-    }));
+    const text = render(
+      3,
+      links(3, (observer, peer) => {
+        if (observer === 1 && peer === 2) return state;
+        if (observer === 2 && peer === 3) return { kind: "fail", pendingMs: null, pongAgeMs: null };
+        return undefined;
+      }),
+    );
     expect(gridRow(text, 1)).toEqual(["*", symbol, "."]);
     expect(gridRow(text, 2)).toEqual([".", "*", "F"]);
     const expected = ["127.0.0.2:6379 -> 127.0.0.3:6379 | fail"];
@@ -46,42 +49,48 @@ describe("link matrix: one symbol per LinkState kind", () => {
   });
 
   it("has a legend for every symbol", () => {
-    const text = render(3, links(3, (o, p) => (o === 1 && p === 2 ? { kind: "missing" } : undefined))).join("\n");
+    const text = render(
+      3,
+      links(3, (o, p) => (o === 1 && p === 2 ? { kind: "missing" } : undefined)),
+    ).join("\n");
     for (const entry of [". ok", "P ping pending", "S pong stale", "? fail? (pfail)", "F fail", "- missing", "x unknown", "* self"]) {
       expect(text).toContain(entry);
     }
   });
 
   it("draws a pair with no cell at all as unknown", () => {
-    const cells = links(3, (o, p) => (o === 1 && p === 3 ? { kind: "ping-pending", pendingMs: 900 } : undefined))
-      .filter((c) => !(c.observer === address(3) && c.peer === address(1)));
+    const cells = links(3, (o, p) => (o === 1 && p === 3 ? { kind: "ping-pending", pendingMs: 900 } : undefined)).filter(
+      (c) => !(c.observer === address(3) && c.peer === address(1)),
+    );
     expect(gridRow(render(3, cells), 3)).toEqual(["x", ".", "*"]);
   });
 });
 
 describe("link matrix: layout", () => {
   it("numbers columns like the rows", () => {
-    const text = render(3, links(3, (o, p) => (o === 3 && p === 1 ? { kind: "ping-pending", pendingMs: 900 } : undefined)));
+    const text = render(
+      3,
+      links(3, (o, p) => (o === 3 && p === 1 ? { kind: "ping-pending", pendingMs: 900 } : undefined)),
+    );
     const header = text[text.findIndex((line) => line.startsWith("BUS LINKS")) + 1];
     expect(header?.trim()).toBe("1 2 3");
-    expect(text.find((line) => line.startsWith("BUS LINKS"))).toBe(
-      "BUS LINKS  observer -> peer, 5 of 6 ok; rows are observers, columns peers",
-    );
+    expect(text.find((line) => line.startsWith("BUS LINKS"))).toBe("BUS LINKS  observer -> peer, 5 of 6 ok; rows are observers, columns peers");
   });
 
   it("collapses an observer whose every cell says the same into one line", () => {
-    const text = render(4, links(4, (o) => (o === 4 ? { kind: "unknown", reason: "no answer" } : undefined)));
+    const text = render(
+      4,
+      links(4, (o) => (o === 4 ? { kind: "unknown", reason: "no answer" } : undefined)),
+    );
     expect(notOkSection(text)).toEqual(["127.0.0.4:6379 -> every peer (3) | unknown (no answer)"]);
   });
 
   it("lists each cell when an observer's cells differ", () => {
-    const text = render(3, links(3, (o, p) =>
-      o === 3 ? (p === 1 ? { kind: "ping-pending", pendingMs: 4200 } : { kind: "ping-pending", pendingMs: 4300 }) : undefined,
-    ));
-    expect(notOkSection(text)).toEqual([
-      "127.0.0.3:6379 -> 127.0.0.1:6379 | ping pending 4200 ms",
-      "127.0.0.3:6379 -> 127.0.0.2:6379 | ping pending 4300 ms",
-    ]);
+    const text = render(
+      3,
+      links(3, (o, p) => (o === 3 ? (p === 1 ? { kind: "ping-pending", pendingMs: 4200 } : { kind: "ping-pending", pendingMs: 4300 }) : undefined)),
+    );
+    expect(notOkSection(text)).toEqual(["127.0.0.3:6379 -> 127.0.0.1:6379 | ping pending 4200 ms", "127.0.0.3:6379 -> 127.0.0.2:6379 | ping pending 4300 ms"]);
   });
 
   it("leaves the grid out when it cannot fit the width, and draws it when it can", () => {

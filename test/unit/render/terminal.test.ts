@@ -2,18 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { NodeSummary } from "../../../src/model/analysis.js";
 import type { CheckReport } from "../../../src/render/report.js";
 import { renderTerminal } from "../../../src/render/terminal/index.js";
-import {
-  address,
-  analysis,
-  blockedBusReport,
-  busPortBlocked,
-  node,
-  probe,
-  diagnosisOf,
-  fullCoverage,
-  report,
-  topologyDrift,
-} from "./reports.js";
+import { address, analysis, blockedBusReport, busPortBlocked, node, probe, diagnosisOf, fullCoverage, report, topologyDrift } from "./reports.js";
 
 const ANSI = /\x1b\[[0-9;]*m/;
 const lines = (text: string): string[] => text.split("\n");
@@ -38,7 +27,13 @@ describe("renderTerminal: the compact report", () => {
 
   it("tells what broke, since when and the fix within the first 25 lines", () => {
     const screen = lines(text).slice(0, 25).join("\n");
-    for (const part of ["CRITICAL", "Phase: developing", "ROOT CAUSE  BUS_PORT_BLOCKED", "Fix (nftables on the host of 127.0.0.3):", ...(busPortBlocked.fix[0]?.lines ?? [])]) {
+    for (const part of [
+      "CRITICAL",
+      "Phase: developing",
+      "ROOT CAUSE  BUS_PORT_BLOCKED",
+      "Fix (nftables on the host of 127.0.0.3):",
+      ...(busPortBlocked.fix[0]?.lines ?? []),
+    ]) {
       expect(screen).toContain(part);
     }
   });
@@ -112,7 +107,10 @@ describe("renderTerminal: --verbose", () => {
     const narrow = renderTerminal(blockedBusReport(), { color: false, width: 60, verbose: true });
     const all = lines(narrow);
     const why = all.findIndex((line) => line.startsWith("    Why:"));
-    const explanation = all.slice(why, all.findIndex((line, index) => index > why && line.startsWith("    Fix")));
+    const explanation = all.slice(
+      why,
+      all.findIndex((line, index) => index > why && line.startsWith("    Fix")),
+    );
     expect(explanation.length).toBeGreaterThan(3);
     for (const line of explanation) expect(line.length).toBeLessThanOrEqual(60);
     expect(explanation.join(" ").replace(/\s+/g, " ").trim()).toBe(`Why: ${busPortBlocked.explanation}`.replace(/\s+/g, " "));
@@ -150,7 +148,10 @@ describe("renderTerminal: verdicts", () => {
 
   it("could not diagnose: says so and what is missing, never healthy", () => {
     const missing = "CLUSTER NODES not read from 127.0.0.1:6379 and 5 more: NOPERM (denied by ACL)";
-    const text = renderTerminal(report({ diagnosis: diagnosisOf({ health: "unknown", coverage: { ...fullCoverage, level: "insufficient", missing: [missing] } }) }), { color: false });
+    const text = renderTerminal(
+      report({ diagnosis: diagnosisOf({ health: "unknown", coverage: { ...fullCoverage, level: "insufficient", missing: [missing] } }) }),
+      { color: false },
+    );
     expect(lines(text)[0]).toBe(`COULD NOT DIAGNOSE  too little could be read to diagnose: ${missing}`.slice(0, lines(text)[0]?.length));
     expect(text).toContain(`missing: ${missing}`);
     expect(text).toContain("needed at least: CLUSTER NODES and CLUSTER INFO from more than half of the nodes");
@@ -172,24 +173,67 @@ describe("renderTerminal: node table", () => {
   const rowOf = (text: string, n: number): string => {
     const row = lines(text).find((line) => new RegExp(`^  ${n}  ${address(n)} `).test(line));
     if (row === undefined) throw new Error(`no row for ${address(n)}`);
-    return row.trim().split(/\s{2,}/).join(" | ");
+    return row
+      .trim()
+      .split(/\s{2,}/)
+      .join(" | ");
   };
 
   it("has the columns the on-call reads, with node 3's bus probe and flag", () => {
     const text = renderTerminal(blockedBusReport(), { color: false });
     expect(lines(text)[indexOfLine(text, "NODES") + 1]?.trim().split(/\s+/)).toEqual([
-      "#", "address", "id", "role", "master", "client", "bus", "state", "flagged", "slots",
+      "#",
+      "address",
+      "id",
+      "role",
+      "master",
+      "client",
+      "bus",
+      "state",
+      "flagged",
+      "slots",
     ]);
     expect(rowOf(text, 3)).toBe("3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 timeout | fail | fail 5/5 | 10923-16383");
     expect(rowOf(text, 4)).toBe("4 | 127.0.0.4:6379 | 0b9e8d7c | replica | #2 | open | 16379 open | fail | - | -");
   });
 
   const variants: Array<[string, Partial<NodeSummary>, string]> = [
-    ["unreachable", { response: { kind: "unreachable", probe: probe(3, 6379, "timeout") }, clientProbe: probe(3, 6379, "timeout"), busProbe: probe(3, 16379, "timeout"), clusterState: null }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | timeout | 16379 timeout | unreachable | - | 10923-16383"],
-    ["paused", { response: { kind: "unresponsive", error: "Command timed out" }, clusterState: null }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | unresponsive | - | 10923-16383"],
-    ["denied", { response: { kind: "error", errorKind: "noauth", error: "NOAUTH Authentication required." }, clusterState: null, id: null, role: null }, "3 | 127.0.0.3:6379 | ? | ? | - | open | 16379 open | noauth | - | 10923-16383"],
-    ["no bus port announced", { busPort: null, busProbe: null, flaggedAs: "fail?", flaggedBy: 1 }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | ? | ok | fail? 1/5 | 10923-16383"],
-    ["fragmented slots", { slots: [{ start: 1, end: 1 }, { start: 5, end: 9 }, { start: 20, end: 30 }] }, "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | ok | - | 1,5-9 +1 more"],
+    [
+      "unreachable",
+      {
+        response: { kind: "unreachable", probe: probe(3, 6379, "timeout") },
+        clientProbe: probe(3, 6379, "timeout"),
+        busProbe: probe(3, 16379, "timeout"),
+        clusterState: null,
+      },
+      "3 | 127.0.0.3:6379 | e7d1eecc | master | - | timeout | 16379 timeout | unreachable | - | 10923-16383",
+    ],
+    [
+      "paused",
+      { response: { kind: "unresponsive", error: "Command timed out" }, clusterState: null },
+      "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | unresponsive | - | 10923-16383",
+    ],
+    [
+      "denied",
+      { response: { kind: "error", errorKind: "noauth", error: "NOAUTH Authentication required." }, clusterState: null, id: null, role: null },
+      "3 | 127.0.0.3:6379 | ? | ? | - | open | 16379 open | noauth | - | 10923-16383",
+    ],
+    [
+      "no bus port announced",
+      { busPort: null, busProbe: null, flaggedAs: "fail?", flaggedBy: 1 },
+      "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | ? | ok | fail? 1/5 | 10923-16383",
+    ],
+    [
+      "fragmented slots",
+      {
+        slots: [
+          { start: 1, end: 1 },
+          { start: 5, end: 9 },
+          { start: 20, end: 30 },
+        ],
+      },
+      "3 | 127.0.0.3:6379 | e7d1eecc | master | - | open | 16379 open | ok | - | 1,5-9 +1 more",
+    ],
   ];
   it.each(variants)("%s", (_, overrides, expected) => {
     const nodes = [1, 2, 3, 4, 5, 6].map((n) => (n === 3 ? node(3, overrides) : node(n)));

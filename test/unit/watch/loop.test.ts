@@ -140,7 +140,9 @@ describe("output failures", () => {
     // Another cluster's history is reported on its own.
     expect(failures.failed("b", "history", new Error("elsewhere"))).toMatch(/^output history failed: elsewhere;/);
     now += FAILURE_REPORT_INTERVAL_MS;
-    expect(failures.failed("a", "history", new Error("still \u001b[2Jfull"))).toMatch(/^output history failed: still \\x1b\[2Jfull \(2 failures since the last report\);/);
+    expect(failures.failed("a", "history", new Error("still \u001b[2Jfull"))).toMatch(
+      /^output history failed: still \\x1b\[2Jfull \(2 failures since the last report\);/,
+    );
     expect([...failures.totals()]).toEqual([
       [{ cluster: "a", output: "webhook" }, 0],
       [{ cluster: "a", output: "history" }, 3],

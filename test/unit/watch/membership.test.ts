@@ -16,7 +16,10 @@ const view = (observer: number, nodes: number[]): [string, ReturnType<typeof par
   parseClusterNodes(nodes.map((n) => line(n, n === observer)).join("\n")),
 ];
 
-function rounds(start: Member[], views: Array<Array<[string, ReturnType<typeof parseClusterNodes>]>>): { members: string[]; added: string[]; removed: string[]; renamed: string[] } {
+function rounds(
+  start: Member[],
+  views: Array<Array<[string, ReturnType<typeof parseClusterNodes>]>>,
+): { members: string[]; added: string[]; removed: string[]; renamed: string[] } {
   let members = start;
   const added: string[] = [];
   const removed: string[] = [];
@@ -35,7 +38,10 @@ const seed = seedMembers([{ host: "127.0.0.1", port: 6379 }], formatAddress);
 
 describe("membership", () => {
   it("finds every node a seed's view lists", () => {
-    expect(rounds(seed, [[view(1, [1, 2, 3])]])).toMatchObject({ members: ["127.0.0.1:6379", "127.0.0.2:6379", "127.0.0.3:6379"], added: ["127.0.0.2:6379", "127.0.0.3:6379"] });
+    expect(rounds(seed, [[view(1, [1, 2, 3])]])).toMatchObject({
+      members: ["127.0.0.1:6379", "127.0.0.2:6379", "127.0.0.3:6379"],
+      added: ["127.0.0.2:6379", "127.0.0.3:6379"],
+    });
   });
 
   it("adds a node that joins later", () => {
@@ -87,7 +93,13 @@ describe("membership by node id (NAT, multi-homed nodes) and within bounds", () 
   });
 
   it("keeps one member when a node was found under two addresses before its id was known", () => {
-    const twoSeeds = seedMembers([{ host: "127.0.0.1", port: 6379 }, { host: "127.0.0.21", port: 6379 }], formatAddress);
+    const twoSeeds = seedMembers(
+      [
+        { host: "127.0.0.1", port: 6379 },
+        { host: "127.0.0.21", port: 6379 },
+      ],
+      formatAddress,
+    );
     // Both addresses reach node 1, which answers on each with its own view.
     const round = [viewAt("127.0.0.1:6379", 1, []), viewAt("127.0.0.21:6379", 1, [])];
     const change = updateMembership(twoSeeds, new Map(round), BOUNDS);
@@ -97,7 +109,17 @@ describe("membership by node id (NAT, multi-homed nodes) and within bounds", () 
   });
 
   it("adds only nodes in the seeds' scope and records the others with the views that listed them", () => {
-    const change = updateMembership(seed, new Map([viewAt("127.0.0.1:6379", 1, [[2, "127.0.0.2:6379"], [3, "169.254.169.254:80"], [4, "10.0.0.1:22"]])]), BOUNDS);
+    const change = updateMembership(
+      seed,
+      new Map([
+        viewAt("127.0.0.1:6379", 1, [
+          [2, "127.0.0.2:6379"],
+          [3, "169.254.169.254:80"],
+          [4, "10.0.0.1:22"],
+        ]),
+      ]),
+      BOUNDS,
+    );
     expect(change.added.map((member) => member.address)).toEqual(["127.0.0.2:6379"]);
     expect(change.outOfScope?.map(({ address, kind, listedBy }) => ({ address, kind, listedBy }))).toEqual([
       { address: "10.0.0.1:22", kind: "outside", listedBy: ["127.0.0.1:6379"] },

@@ -63,14 +63,21 @@ describe("Prometheus metrics", () => {
       // Redis 7.0's total_cluster_links_buffer_limit_exceeded (the recording is of 7.0.15).
       "busdoctor_cluster_links_buffer_limit_exceeded_total",
     ]) {
-      expect(values(families, name).map((sample) => sample.labels["node"]).sort(), name).toEqual(NODES);
+      expect(
+        values(families, name)
+          .map((sample) => sample.labels["node"])
+          .sort(),
+        name,
+      ).toEqual(NODES);
       expect(new Set(values(families, name).map((sample) => sample.labels["cluster"])), name).toEqual(new Set(["lab"]));
     }
     for (const name of ["busdoctor_cluster_messages_sent_total", "busdoctor_cluster_messages_by_type_total", "busdoctor_samples_total"]) {
       expect(families.find((family) => family.name === name)?.type, name).toBe("COUNTER");
     }
     const types = (name: string): Set<string> => new Set(values(families, name).map((sample) => `${sample.labels["type"]}/${sample.labels["direction"]}`));
-    expect([...types("busdoctor_cluster_messages_by_type_total")]).toEqual(expect.arrayContaining(["ping/sent", "ping/received", "pong/sent", "pong/received"]));
+    expect([...types("busdoctor_cluster_messages_by_type_total")]).toEqual(
+      expect.arrayContaining(["ping/sent", "ping/received", "pong/sent", "pong/received"]),
+    );
     expect(types("busdoctor_cluster_messages_by_type_total")).toEqual(types("busdoctor_cluster_messages_by_type_per_second"));
   });
 
@@ -89,14 +96,24 @@ describe("Prometheus metrics", () => {
     const families = parsePrometheusTextFormat(await scrapeAfter("bus-blocked-failover", 8));
     const pendingTo = values(families, "busdoctor_bus_ping_pending_seconds").filter((sample) => sample.labels["peer"] === meta.faulty);
     expect(pendingTo.filter((sample) => sample.value > 1).length).toBeGreaterThanOrEqual(3);
-    const flagged = values(families, "busdoctor_bus_peer_flag").filter((sample) => sample.labels["peer"] === meta.faulty && sample.labels["flag"] === "fail" && sample.value === 1);
+    const flagged = values(families, "busdoctor_bus_peer_flag").filter(
+      (sample) => sample.labels["peer"] === meta.faulty && sample.labels["flag"] === "fail" && sample.value === 1,
+    );
     expect(flagged.length).toBeGreaterThanOrEqual(3);
     expect(values(families, "busdoctor_cluster_state_ok").find((sample) => sample.labels["node"] === meta.faulty)?.value).toBe(0);
     expect(values(families, "busdoctor_alert_firing")).toContainEqual({ labels: { cluster: "lab", code: "EARLY_WARNING", node: meta.faulty }, value: 1 });
     expect(values(families, "busdoctor_incidents_open")).toEqual([{ labels: { cluster: "lab" }, value: 1 }]);
     const incidents = values(families, "busdoctor_incident_info");
     expect(incidents).toHaveLength(1);
-    expect(incidents[0]?.labels).toMatchObject({ cluster: "lab", node: meta.faulty, incident: "1", cause: "BUS_PORT_BLOCKED", severity: "critical", nodes: meta.faulty, check: `busdoctor check ${meta.faulty}` });
+    expect(incidents[0]?.labels).toMatchObject({
+      cluster: "lab",
+      node: meta.faulty,
+      incident: "1",
+      cause: "BUS_PORT_BLOCKED",
+      severity: "critical",
+      nodes: meta.faulty,
+      check: `busdoctor check ${meta.faulty}`,
+    });
   });
 
   it("a healthy cluster has no firing alert, no incident, every state ok, and no per-link series", async () => {

@@ -7,7 +7,8 @@ import type { Alert, WatchEvent } from "../../../src/model/events.js";
 import { loadRecording, replay, type RecordingMeta } from "./replay.js";
 
 type AlertEvent = Extract<WatchEvent, { type: "firing" | "resolved" }>;
-const alertEvents = (events: readonly WatchEvent[]): AlertEvent[] => events.filter((event): event is AlertEvent => event.type === "firing" || event.type === "resolved");
+const alertEvents = (events: readonly WatchEvent[]): AlertEvent[] =>
+  events.filter((event): event is AlertEvent => event.type === "firing" || event.type === "resolved");
 
 /** The first sample (tool clock) in which any view flags `node` fail? or fail: when Redis noticed. */
 function firstFlagged(name: string, node: string): number | null {
@@ -32,21 +33,24 @@ const CASES = [
 ] as const;
 
 describe("early warning on recorded faults", () => {
-  it.each(CASES)("$name: one early warning naming the faulty node and $cause, after the fault and before Redis flags it", ({ name, cause, severity, redisFlagsIt }) => {
-    const { meta, snapshots } = loadRecording(name);
-    const { events } = replay(snapshots);
-    const early = alertEvents(events).filter((event) => event.alert.code === "EARLY_WARNING");
-    expect(early.map((event) => event.type)).toEqual(["firing", "resolved"]);
-    const [firing, resolved] = early as [AlertEvent, AlertEvent];
-    expect(firing.alert.nodes).toEqual([meta.faulty]);
-    expect(firing.alert.cause).toMatchObject({ code: cause, nodes: [meta.faulty] });
-    expect(firing.alert.severity).toBe(severity);
-    expect(firing.at).toBeGreaterThan(meta.faultAt);
-    expect(resolved.at).toBeGreaterThan(meta.healAt);
-    const flagged = firstFlagged(name, meta.faulty);
-    if (redisFlagsIt) expect(firing.at).toBeLessThan(flagged ?? 0);
-    else expect(flagged).toBeNull();
-  });
+  it.each(CASES)(
+    "$name: one early warning naming the faulty node and $cause, after the fault and before Redis flags it",
+    ({ name, cause, severity, redisFlagsIt }) => {
+      const { meta, snapshots } = loadRecording(name);
+      const { events } = replay(snapshots);
+      const early = alertEvents(events).filter((event) => event.alert.code === "EARLY_WARNING");
+      expect(early.map((event) => event.type)).toEqual(["firing", "resolved"]);
+      const [firing, resolved] = early as [AlertEvent, AlertEvent];
+      expect(firing.alert.nodes).toEqual([meta.faulty]);
+      expect(firing.alert.cause).toMatchObject({ code: cause, nodes: [meta.faulty] });
+      expect(firing.alert.severity).toBe(severity);
+      expect(firing.at).toBeGreaterThan(meta.faultAt);
+      expect(resolved.at).toBeGreaterThan(meta.healAt);
+      const flagged = firstFlagged(name, meta.faulty);
+      if (redisFlagsIt) expect(firing.at).toBeLessThan(flagged ?? 0);
+      else expect(flagged).toBeNull();
+    },
+  );
 
   it.each(CASES)("$name: every alert belongs to one incident, which closes once they all resolved", ({ name }) => {
     const { events } = replay(loadRecording(name).snapshots);
@@ -121,7 +125,9 @@ function timedOut(snapshot: Snapshot, address: string): Snapshot {
   return {
     ...snapshot,
     nodes: snapshot.nodes.map((node) =>
-      node.address !== address ? node : { ...node, commands: Object.fromEntries(Object.keys(node.commands).map((name) => [name, timeout])), failureReports: {} },
+      node.address !== address
+        ? node
+        : { ...node, commands: Object.fromEntries(Object.keys(node.commands).map((name) => [name, timeout])), failureReports: {} },
     ),
   };
 }
@@ -158,7 +164,13 @@ function down(snapshot: Snapshot, address: string, diedAtMs: number): Snapshot {
     ...snapshot,
     nodes: snapshot.nodes.map((node) => {
       if (node.address === address) {
-        return { ...node, connection: { ok: false as const, kind: "connection" as const, error: "connection refused", ms: 0.2 }, commands: {}, failureReports: {}, probes: { client: refused(node.port), bus: refused(node.port + 10000) } };
+        return {
+          ...node,
+          connection: { ok: false as const, kind: "connection" as const, error: "connection refused", ms: 0.2 },
+          commands: {},
+          failureReports: {},
+          probes: { client: refused(node.port), bus: refused(node.port + 10000) },
+        };
       }
       // Its peers saw the reset at once: the link is `disconnected`, the PING sent since then waits.
       const reply = node.commands.clusterNodes;
@@ -180,7 +192,10 @@ describe("derived from recordings: nodes that stop answering", () => {
     const { snapshots } = loadRecording("healthy-load");
     const nodes = snapshots[0]?.nodes.map((node) => node.address) ?? [];
     const derived = snapshots.map((snapshot, index) =>
-      nodes.reduce((current, address, order) => (index >= 8 + 2 * order ? down(current, address, (snapshots[8 + 2 * order]?.takenAtMs ?? 0) - 100) : current), snapshot),
+      nodes.reduce(
+        (current, address, order) => (index >= 8 + 2 * order ? down(current, address, (snapshots[8 + 2 * order]?.takenAtMs ?? 0) - 100) : current),
+        snapshot,
+      ),
     );
     const { events } = replay(derived);
     expect(events.filter((event) => event.type === "incident-opened")).toHaveLength(1);
@@ -196,7 +211,21 @@ describe("derived from recordings: nodes that stop answering", () => {
     const garbled = "127.0.0.2:6379";
     const derived = snapshots.map((snapshot, index) =>
       index >= 10 && index < 16
-        ? { ...snapshot, nodes: snapshot.nodes.map((node) => (node.address === garbled ? { ...node, commands: { ...node.commands, clusterNodes: { ok: true as const, reply: "\u0000\u0001 not a reply", ms: 1 }, clusterInfo: { ok: false as const, kind: "connection" as const, error: "connection closed", ms: 1 } } } : node)) }
+        ? {
+            ...snapshot,
+            nodes: snapshot.nodes.map((node) =>
+              node.address === garbled
+                ? {
+                    ...node,
+                    commands: {
+                      ...node.commands,
+                      clusterNodes: { ok: true as const, reply: "\u0000\u0001 not a reply", ms: 1 },
+                      clusterInfo: { ok: false as const, kind: "connection" as const, error: "connection closed", ms: 1 },
+                    },
+                  }
+                : node,
+            ),
+          }
         : snapshot,
     );
     const unreadable = alertEvents(replay(derived).events).filter((event) => event.alert.code === "NODE_UNREADABLE");
@@ -205,7 +234,10 @@ describe("derived from recordings: nodes that stop answering", () => {
       ["resolved", [garbled]],
     ]);
     expect(unreadable[0]?.at).toBe(derived[11]?.finishedAtMs);
-    expect(unreadable[0]?.alert.evidence[0]?.detail.split("; ").sort()).toEqual(["CLUSTER INFO: connection: connection closed", "CLUSTER NODES: reply did not parse"]);
+    expect(unreadable[0]?.alert.evidence[0]?.detail.split("; ").sort()).toEqual([
+      "CLUSTER INFO: connection: connection closed",
+      "CLUSTER NODES: reply did not parse",
+    ]);
   });
 });
 

@@ -25,7 +25,10 @@ const fixture = (file: string): URL => new URL(`./fixtures/${file}`, import.meta
 
 export function loadRecording(name: string): Recording {
   const meta = JSON.parse(readFileSync(fixture(`${name}.meta.json`), "utf8")) as RecordingMeta;
-  const lines = gunzipSync(readFileSync(fixture(`${name}.jsonl.gz`))).toString("utf8").trim().split("\n");
+  const lines = gunzipSync(readFileSync(fixture(`${name}.jsonl.gz`)))
+    .toString("utf8")
+    .trim()
+    .split("\n");
   return { meta, snapshots: lines.map((line) => JSON.parse(line) as Snapshot) };
 }
 

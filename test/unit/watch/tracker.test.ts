@@ -26,7 +26,11 @@ function run(samples: string[], stepMs = 1000): string[] {
 
 describe("alert tracker", () => {
   it.each([
-    { name: "the early warning fires on its first sample and resolves after 3 clear ones", samples: ["", "e", "e", "", "", ""], expected: ["1:fire e", "5:resolve e"] },
+    {
+      name: "the early warning fires on its first sample and resolves after 3 clear ones",
+      samples: ["", "e", "e", "", "", ""],
+      expected: ["1:fire e", "5:resolve e"],
+    },
     { name: "a gap shorter than the resolve hold keeps one alert", samples: ["e", "", "", "e", "", "", ""], expected: ["0:fire e", "6:resolve e"] },
     { name: "known_nodes low must hold 3 samples before it fires", samples: ["k", "k", "", "k", "k", "k", "", "", ""], expected: ["5:fire k", "8:resolve k"] },
     { name: "a condition that never held long enough never fires", samples: ["k", "k", "", "", ""], expected: [] },
@@ -47,6 +51,11 @@ describe("alert tracker", () => {
 
   it("a condition back after the flap window is not a flap", () => {
     const quiet = Array<string>(Math.ceil(FLAP_WINDOW_MS / 10_000) + 1).fill("");
-    expect(run(["e", "", "", "", ...quiet, "e", "", "", ""], 10_000)).toEqual(["0:fire e", "3:resolve e", `${4 + quiet.length}:fire e`, `${7 + quiet.length}:resolve e`]);
+    expect(run(["e", "", "", "", ...quiet, "e", "", "", ""], 10_000)).toEqual([
+      "0:fire e",
+      "3:resolve e",
+      `${4 + quiet.length}:fire e`,
+      `${7 + quiet.length}:resolve e`,
+    ]);
   });
 });

@@ -53,8 +53,10 @@ function chartEvidence(doc: Node, at: Location): EvidenceItem[] {
   const labels = stringMap(getPath(doc, "metadata", "labels"));
   const chart = labels["helm.sh/chart"] ?? "";
   const name = labels["app.kubernetes.io/name"] ?? "";
-  if (/^(redis|valkey)-cluster(-\d|$)/.test(chart) || /^(redis|valkey)-cluster$/.test(name)) return [{ stance: "cluster", what: `Helm chart ${chart || name}`, at }];
-  if (/^(redis|valkey)-\d/.test(chart)) return [{ stance: "not-cluster", what: `Helm chart ${chart} (standalone or replication with Sentinel, not a cluster)`, at }];
+  if (/^(redis|valkey)-cluster(-\d|$)/.test(chart) || /^(redis|valkey)-cluster$/.test(name))
+    return [{ stance: "cluster", what: `Helm chart ${chart || name}`, at }];
+  if (/^(redis|valkey)-\d/.test(chart))
+    return [{ stance: "not-cluster", what: `Helm chart ${chart} (standalone or replication with Sentinel, not a cluster)`, at }];
   return [];
 }
 

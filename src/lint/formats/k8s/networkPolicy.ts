@@ -147,4 +147,3 @@ export function describeSelector(selector: LabelSelector): string {
   for (const expression of selector.matchExpressions) parts.push(`${expression.key} ${expression.operator} (${expression.values.join(",")})`);
   return parts.length === 0 ? "all pods" : parts.join(",");
 }
-

@@ -159,10 +159,12 @@ export function awsPolicies(module: TfModule, managedElsewhere: ReadonlySet<stri
     const group = groupFor(ref, resource.at, syntax, resource.block.next);
     // Rule resources of a group without inline rules: a new rule resource goes after the last one.
     if (group.syntax.syntax !== "aws-sg-inline") group.placement = resource.block.next;
-    const type = vpcStyle
-      ? resource.type.endsWith("ingress_rule") ? "ingress" : "egress"
-      : module.values.string(resource.body.attributes.get("type")?.value);
-    add(group, type === "egress" ? "out" : "in", readRule(module, { body: resource.body, env: new Map(), at: resource.at, next: resource.block.next, syntax, ownRef: ref, vpcStyle }));
+    const type = vpcStyle ? (resource.type.endsWith("ingress_rule") ? "ingress" : "egress") : module.values.string(resource.body.attributes.get("type")?.value);
+    add(
+      group,
+      type === "egress" ? "out" : "in",
+      readRule(module, { body: resource.body, env: new Map(), at: resource.at, next: resource.block.next, syntax, ownRef: ref, vpcStyle }),
+    );
   }
   for (const resource of module.resources) {
     const service = MANAGED_RESOURCES[resource.type];

@@ -46,7 +46,13 @@ function portsOf(values: string[] | undefined): PortMatch {
 }
 
 /** Sample: `priority = 110, direction = "Inbound", access = "Allow", protocol = "Tcp", destination_port_range = "6379"`. */
-function readRule(module: TfModule, body: HclBody, at: Location, next: Placement, syntaxBase: Omit<Extract<RuleSyntax, { syntax: "azure-nsg-rule" }>, "priority">): NsgRule | undefined {
+function readRule(
+  module: TfModule,
+  body: HclBody,
+  at: Location,
+  next: Placement,
+  syntaxBase: Omit<Extract<RuleSyntax, { syntax: "azure-nsg-rule" }>, "priority">,
+): NsgRule | undefined {
   const value = (name: string) => body.attributes.get(name)?.value;
   const direction = (module.values.string(value("direction")) ?? "").toLowerCase() === "outbound" ? "out" : "in";
   const priority = module.values.number(value("priority")) ?? 4096;
@@ -90,31 +96,55 @@ export function azurePolicies(module: TfModule): Policy[] {
     entry.placement = placement;
     return entry;
   };
-  const managed = module.resources.some((resource) => resource.type === "azurerm_redis_cache" || resource.type === "azurerm_redis_enterprise_cluster" || resource.type === "azurerm_managed_redis");
+  const managed = module.resources.some(
+    (resource) => resource.type === "azurerm_redis_cache" || resource.type === "azurerm_redis_enterprise_cluster" || resource.type === "azurerm_managed_redis",
+  );
   for (const resource of module.resources) {
     const resourceGroup = formatHcl(resource.body.attributes.get("resource_group_name")?.value ?? { kind: "string", value: "", at: resource.at });
     if (resource.type === "azurerm_network_security_group") {
       const ref = `azurerm_network_security_group.${resource.name}`;
       const entry = group(ref, resource.at, resourceGroup, resource.block.next);
       for (const block of resource.body.blocks.filter((candidate) => candidate.type === "security_rule")) {
-        const rule = readRule(module, block.body, block.at, resource.block.next, { syntax: "azure-nsg-rule", resourceName: `${ref}_rule`, nsgExpr: `${ref}.name`, resourceGroupExpr: resourceGroup });
+        const rule = readRule(module, block.body, block.at, resource.block.next, {
+          syntax: "azure-nsg-rule",
+          resourceName: `${ref}_rule`,
+          nsgExpr: `${ref}.name`,
+          resourceGroupExpr: resourceGroup,
+        });
         if (rule) entry.rules.push(rule);
       }
     } else if (resource.type === "azurerm_network_security_rule") {
       const nsgExpr = formatHcl(resource.body.attributes.get("network_security_group_name")?.value ?? { kind: "string", value: "", at: resource.at });
       const entry = group(resourceRef(nsgExpr), resource.at, resourceGroup, resource.block.next);
-      const rule = readRule(module, resource.body, resource.at, resource.block.next, { syntax: "azure-nsg-rule", resourceName: `azurerm_network_security_rule.${resource.name}`, nsgExpr, resourceGroupExpr: resourceGroup });
+      const rule = readRule(module, resource.body, resource.at, resource.block.next, {
+        syntax: "azure-nsg-rule",
+        resourceName: `azurerm_network_security_rule.${resource.name}`,
+        nsgExpr,
+        resourceGroupExpr: resourceGroup,
+      });
       if (rule) entry.rules.push(rule);
     }
   }
   return [...groups.values()].map(({ policy, rules, resourceGroup, placement }) => {
-    const syntax: RuleSyntax = { syntax: "azure-nsg-rule", resourceName: "redis", nsgExpr: `${policy.name}.name`, resourceGroupExpr: resourceGroup, priority: 4096 };
+    const syntax: RuleSyntax = {
+      syntax: "azure-nsg-rule",
+      resourceName: "redis",
+      nsgExpr: `${policy.name}.name`,
+      resourceGroupExpr: resourceGroup,
+      priority: 4096,
+    };
     const direction = (which: "in" | "out") =>
       ruleSetDirection({
         name: policy.name,
         at: policy.at,
         direction: which,
-        rules: [...rules.filter((rule) => rule.direction === which).sort((a, b) => a.priority - b.priority).map((rule) => rule.rule), ...defaults(which, policy.at, syntax)],
+        rules: [
+          ...rules
+            .filter((rule) => rule.direction === which)
+            .sort((a, b) => a.priority - b.priority)
+            .map((rule) => rule.rule),
+          ...defaults(which, policy.at, syntax),
+        ],
         fallback: "deny",
         syntax,
         incomplete: false,

@@ -96,8 +96,16 @@ export function gcpPolicies(module: TfModule): Policy[] {
   const placement: Placement | undefined = lastFirewall?.block.next;
   const policies: Policy[] = [];
   for (const group of groups.values()) {
-    const applies = rules.filter((entry) => entry.network === group.network && (entry.targetTags.length === 0 || entry.targetTags.some((tag) => group.tags.includes(tag))));
-    const syntax: RuleSyntax = { syntax: "gcp-firewall", resourceName: "google_compute_firewall.redis", networkExpr: group.network, targetTags: group.tags, priority: 1000 };
+    const applies = rules.filter(
+      (entry) => entry.network === group.network && (entry.targetTags.length === 0 || entry.targetTags.some((tag) => group.tags.includes(tag))),
+    );
+    const syntax: RuleSyntax = {
+      syntax: "gcp-firewall",
+      resourceName: "google_compute_firewall.redis",
+      networkExpr: group.network,
+      targetTags: group.tags,
+      priority: 1000,
+    };
     const inbound = applies.filter((entry) => entry.direction === "in");
     const outbound = applies.filter((entry) => entry.direction === "out");
     const policy: Policy = {
@@ -106,7 +114,16 @@ export function gcpPolicies(module: TfModule): Policy[] {
     };
     if (managed) policy.managedService = "Memorystore";
     const direction = (entries: GcpRule[], which: "in" | "out", fallback: "allow" | "deny") =>
-      ruleSetDirection({ name: policy.name, at: policy.at, direction: which, rules: ordered(entries), fallback, syntax, incomplete: false, ...(placement ? { placement } : {}) });
+      ruleSetDirection({
+        name: policy.name,
+        at: policy.at,
+        direction: which,
+        rules: ordered(entries),
+        fallback,
+        syntax,
+        incomplete: false,
+        ...(placement ? { placement } : {}),
+      });
     if (inbound.length > 0) policy.in = direction(inbound, "in", "deny");
     if (outbound.length > 0) policy.out = direction(outbound, "out", "allow");
     policies.push(policy);

@@ -66,7 +66,7 @@ function children(node: Node): Node[] {
 }
 
 /** Unescapes a quoted HCL string's literal part: `x\"y` -> `x"y`. */
-function unescape(text: string): string {
+function unescapeTemplate(text: string): string {
   let result = "";
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
@@ -91,7 +91,7 @@ class Converter {
   literalString(node: Node): string | undefined {
     let text = "";
     for (const child of children(node)) {
-      if (child.type === "template_literal") text += unescape(child.text);
+      if (child.type === "template_literal") text += unescapeTemplate(child.text);
       else if (child.type !== "quoted_template_start" && child.type !== "quoted_template_end") return undefined;
     }
     return text;
@@ -222,7 +222,10 @@ export function parseHcl(hcl: HclParser, text: string, file: string): HclBody {
     const root = tree.rootNode;
     if (root.hasError) {
       const error = firstError(root) ?? root;
-      throw new LintInputError(file, `HCL: syntax error, ${describeError(error)}`, { line: error.startPosition.row + 1, column: error.startPosition.column + 1 });
+      throw new LintInputError(file, `HCL: syntax error, ${describeError(error)}`, {
+        line: error.startPosition.row + 1,
+        column: error.startPosition.column + 1,
+      });
     }
     return new Converter(file).body(children(root).find((child) => child.type === "body"));
   } catch (error) {

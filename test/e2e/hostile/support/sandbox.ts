@@ -131,7 +131,7 @@ export class Sandbox {
       child.once("close", (code, signal) => {
         clearTimeout(timer);
         const seconds = (performance.now() - started) / 1000;
-        const [, rssKb] = existsSync(timeFile) ? readFileSync(timeFile, "utf8").trim().split("\n").pop()?.split(" ") ?? [] : [];
+        const [, rssKb] = existsSync(timeFile) ? (readFileSync(timeFile, "utf8").trim().split("\n").pop()?.split(" ") ?? []) : [];
         resolve({
           code: code ?? -1,
           signal,

@@ -30,7 +30,13 @@ function single(mode: FakeMode, ip: string): HostileScenario {
  * seed answers on all of them (0.0.0.0:6379), printing `myself` on the line of the address it was dialled at.
  */
 function huge(count: number): HostileScenario {
-  const seed = fakeNode("b1", "127.0.0.19", "ok", { port: 7000, listen: [{ host: "127.0.0.19", port: 7000 }, { host: "0.0.0.0", port: 6379 }] });
+  const seed = fakeNode("b1", "127.0.0.19", "ok", {
+    port: 7000,
+    listen: [
+      { host: "127.0.0.19", port: 7000 },
+      { host: "0.0.0.0", port: 6379 },
+    ],
+  });
   return {
     name: `${count / 1000}k nodes`,
     config: { nodes: [seed], synthetic: { count, idPrefix: "c0ffee".repeat(6) }, sinks: [] },
@@ -76,7 +82,10 @@ export const specialFromLoopback: HostileScenario = {
 /** A private seed listing loopback and public addresses: both outside a private seed's scope. */
 export const specialFromPrivate: HostileScenario = {
   name: "special addresses, private seed",
-  config: { nodes: [fakeNode("e1", "10.77.0.1", "ok", { extraLines: specialLines(["127.0.0.9:8080", "8.8.8.8:6379", "169.254.169.254:80"], "e") })], sinks: SPECIAL_SINKS },
+  config: {
+    nodes: [fakeNode("e1", "10.77.0.1", "ok", { extraLines: specialLines(["127.0.0.9:8080", "8.8.8.8:6379", "169.254.169.254:80"], "e") })],
+    sinks: SPECIAL_SINKS,
+  },
   args: ["check", "10.77.0.1:6379", "--json", ...TIMEOUT],
 };
 
@@ -102,7 +111,13 @@ export const natDoubleAddress: HostileScenario = {
   name: "NAT double address",
   config: {
     nodes: [
-      fakeNode("f1", "127.0.0.21", "ok", { listedAs: { ip: "127.0.0.22", port: 6379 }, listen: [{ host: "127.0.0.21", port: 6379 }, { host: "127.0.0.22", port: 6379 }] }),
+      fakeNode("f1", "127.0.0.21", "ok", {
+        listedAs: { ip: "127.0.0.22", port: 6379 },
+        listen: [
+          { host: "127.0.0.21", port: 6379 },
+          { host: "127.0.0.22", port: 6379 },
+        ],
+      }),
       fakeNode("f2", "127.0.0.23", "ok"),
     ],
     sinks: [],
