@@ -11,6 +11,7 @@ import type { NodeCommand, NodeSnapshot, Snapshot } from "../../src/model/snapsh
 import { TestCluster } from "./support/collect-cluster.js";
 import type { CollectRequest } from "./support/collect-run.js";
 import { makeTestCertificates, type TestCertificates } from "./support/collect-tls.js";
+import { CHECK_ACL_WITHOUT_CONFIG } from "./support/acl.js";
 
 const cluster = new TestCluster({ namespace: "busdoctor-collect-test", dir: "/tmp/busdoctor-collect-test", nodeCount: 6, nodeTimeoutMs: 2000 });
 const RUNNER = fileURLToPath(new URL("./support/collect-run.ts", import.meta.url));
@@ -136,22 +137,7 @@ describe("collectSnapshot on a healthy cluster", () => {
 describe("collectSnapshot with credentials", () => {
   it("records CONFIG GET as noperm for an ACL user without CONFIG, answers the rest, and never writes the password", () => {
     for (const index of cluster.nodes()) {
-      cluster.cli(
-        index,
-        "ACL",
-        "SETUSER",
-        "busdoctor-ro",
-        "on",
-        `>${PASSWORD}`,
-        "-@all",
-        "+ping",
-        "+info",
-        "+cluster|info",
-        "+cluster|nodes",
-        "+cluster|links",
-        "+cluster|myid",
-        "+cluster|count-failure-reports",
-      );
+      cluster.cli(index, "ACL", "SETUSER", "busdoctor-ro", "on", `>${PASSWORD}`, ...CHECK_ACL_WITHOUT_CONFIG);
     }
     const { output, stdout } = collect({ seeds: ["127.0.0.1:6379"], options: { ...plain, user: "busdoctor-ro", password: PASSWORD } });
     expect(stdout).not.toContain(PASSWORD);

@@ -3,25 +3,14 @@
 // documented minimal user without CONFIG GET gets a real verdict that says what it assumed instead.
 import { describe, expect, it } from "vitest";
 import { useLab } from "../support/lab.js";
+import { CHECK_ACL_WITHOUT_CONFIG } from "../support/acl.js";
 
 const lab = useLab({ name: "e2e-hostile-acl", nodeTimeoutMs: 2000 });
 const SEED = "127.0.0.1:6379";
 const USERS = {
   pingonly: ["pingonly", "on", ">ping-only-pass", "-@all", "+ping"],
   // The minimal check user of docs/security.md, without +config|get.
-  noconfig: [
-    "noconfig",
-    "on",
-    ">no-config-pass",
-    "-@all",
-    "+ping",
-    "+info",
-    "+cluster|info",
-    "+cluster|nodes",
-    "+cluster|links",
-    "+cluster|myid",
-    "+cluster|count-failure-reports",
-  ],
+  noconfig: ["noconfig", "on", ">no-config-pass", ...CHECK_ACL_WITHOUT_CONFIG],
 };
 
 interface Report {

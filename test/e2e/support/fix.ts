@@ -5,6 +5,7 @@ import { expect } from "vitest";
 import type { Lab } from "../../../src/lab/lab.js";
 import type { JsonPlan } from "../../../src/fix/json.js";
 import { cli } from "../../support/labActions.js";
+import { CHECK_ACL_WITHOUT_CONFIG } from "./acl.js";
 
 export interface FixRun {
   code: number;
@@ -70,14 +71,7 @@ export async function createFixUser(lab: Lab, indexes: readonly number[], passFi
   const rules = [
     "on",
     ">fix-secret",
-    "-@all",
-    "+ping",
-    "+info",
-    "+cluster|info",
-    "+cluster|nodes",
-    "+cluster|links",
-    "+cluster|myid",
-    "+cluster|count-failure-reports",
+    ...CHECK_ACL_WITHOUT_CONFIG,
     "+config|get",
     "+cluster|countkeysinslot",
     "+cluster|meet",
