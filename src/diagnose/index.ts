@@ -4,6 +4,7 @@ import type { ClusterAnalysis } from "../model/analysis.js";
 import type { Coverage } from "../model/coverage.js";
 import type { Diagnosis, Finding, Health } from "../model/finding.js";
 import type { Snapshot } from "../model/snapshot.js";
+import type { PhaseName } from "../model/phase.js";
 import { analyze, type AnalyzeOptions } from "./analyze/index.js";
 import { DEFAULT_NODE_TIMEOUT_MS } from "./analyze/linkState.js";
 import { readBus } from "./bus.js";
@@ -26,13 +27,14 @@ export type DiagnoseOptions = AnalyzeOptions;
 /**
  * The worst severity found. Views missing from some nodes make it at least a warning that says which;
  * below the minimum evidence it is "unknown" (could not diagnose) unless a critical fault stands on its own.
+ * A cluster that is not settled (a fault developing, or Redis still converging) is never "healthy".
  */
-function healthOf(arranged: Arranged, coverage: Coverage): Health {
+function healthOf(arranged: Arranged, coverage: Coverage, phase: PhaseName): Health {
   const findings: Finding[] = [arranged.rootCause, ...arranged.coRootCauses, ...arranged.consequences].filter((finding) => finding !== null);
   const critical = findings.some((finding) => finding.severity === "critical");
   if (critical) return "critical";
   if (coverage.level === "insufficient") return "unknown";
-  if (coverage.level === "partial" || findings.some((finding) => finding.severity === "warning")) return "warning";
+  if (coverage.level === "partial" || phase !== "settled" || findings.some((finding) => finding.severity === "warning")) return "warning";
   return "healthy";
 }
 
@@ -60,7 +62,7 @@ export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): Dia
   return {
     analysis,
     diagnosis: {
-      health: healthOf(arranged, coverage),
+      health: healthOf(arranged, coverage, phase.name),
       ...arranged,
       phase,
       coverage,
