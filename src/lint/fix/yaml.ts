@@ -54,22 +54,23 @@ export function networkPolicyFix(request: AllowFixRequest, podLabels: Record<str
   return written([`# under spec.${request.direction === "in" ? "ingress" : "egress"}:`, ...rule].join("\n"), placedAt(request.placement, rule, flowRule));
 }
 
+/** One item of a list of ports, written as block lines (`- name: ...` / `  port: ...`) and, for flow lists, as one `{...}`. */
+function portItemFix(entries: [string, string | number][], after: Placement | undefined): WrittenFix {
+  const lines = entries.map(([key, value], index) => `${index === 0 ? "-" : " "} ${key}: ${value}`);
+  return written(lines.join("\n"), placedAt(after, lines, flowMap(entries)));
+}
+
 /** A Service port for the bus: `- name: tcp-redis-bus` / `port: 16379` / `targetPort: 16379`. */
 export function servicePortFix(port: number, targetPort: number | string, after: Placement | undefined): WrittenFix {
   const target = typeof targetPort === "number" ? targetPort : JSON.stringify(targetPort);
-  const lines = [`- name: tcp-redis-bus`, `  port: ${port}`, `  targetPort: ${target}`, "  protocol: TCP"];
-  return written(
-    lines.join("\n"),
-    placedAt(
-      after,
-      lines,
-      flowMap([
-        ["name", "tcp-redis-bus"],
-        ["port", port],
-        ["targetPort", target],
-        ["protocol", "TCP"],
-      ]),
-    ),
+  return portItemFix(
+    [
+      ["name", "tcp-redis-bus"],
+      ["port", port],
+      ["targetPort", target],
+      ["protocol", "TCP"],
+    ],
+    after,
   );
 }
 
@@ -93,19 +94,14 @@ export function loadBalancerFix(spec: Placement | undefined): WrittenFix {
 
 /** A container port with its host port: `- containerPort: 16379` / `hostPort: 16379`. */
 export function hostPortFix(containerPort: number, hostPort: number, after: Placement | undefined): WrittenFix {
-  const lines = [`- name: tcp-redis-bus`, `  containerPort: ${containerPort}`, `  hostPort: ${hostPort}`, "  protocol: TCP"];
-  return written(
-    lines.join("\n"),
-    placedAt(
-      after,
-      lines,
-      flowMap([
-        ["name", "tcp-redis-bus"],
-        ["containerPort", containerPort],
-        ["hostPort", hostPort],
-        ["protocol", "TCP"],
-      ]),
-    ),
+  return portItemFix(
+    [
+      ["name", "tcp-redis-bus"],
+      ["containerPort", containerPort],
+      ["hostPort", hostPort],
+      ["protocol", "TCP"],
+    ],
+    after,
   );
 }
 
