@@ -12,6 +12,7 @@ import { configSet, rejoin, replicaOf, resetHard, restoreLab, sleep, until } fro
 
 const OUT = join(import.meta.dirname, "..", "test", "fixtures", "v7.0.15", "phases");
 const AT_ONCE_MS = 300;
+const ONE_WAY_ROUNDS = 4;
 
 async function record(lab: Lab, file: string, seeds: string[]): Promise<string> {
   const path = join(OUT, `${file}.json`);
@@ -49,6 +50,22 @@ const CASES: Record<string, (lab: Lab) => Promise<void>> = {
     await lab.fault({ kind: "bus", node: 3, direction: "both", action: "drop" });
     await until(start, AT_ONCE_MS);
     await record(lab, "fresh-block.at-once", [lab.node(1).endpoint]);
+  },
+  /**
+   * Node 3's bus blocked one way, recorded 0.3 s in (check's second look follows 2 s later), a few
+   * times over: in the second look a node cut outbound can still show one peer healthy both ways (a
+   * PING in flight, the PONG time gossip carried), and the rows must tell its cut anyway.
+   */
+  async "one-way"(lab) {
+    for (const direction of ["in", "out"] as const) {
+      for (let round = 1; round <= ONE_WAY_ROUNDS; round += 1) {
+        const start = Date.now();
+        await lab.fault({ kind: "bus", node: 3, direction, action: "drop" });
+        await until(start, AT_ONCE_MS);
+        await record(lab, `one-way-${direction}.at-once.${round}`, [lab.node(1).endpoint]);
+        await restoreLab(lab);
+      }
+    }
   },
   async "outside-bus"(lab) {
     await lab.fault({ kind: "outside", node: 3, port: "bus", action: "drop" });

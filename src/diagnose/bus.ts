@@ -251,9 +251,15 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
   const partition = bigGroups.length >= 2 ? bigGroups.map((group) => group.map((index) => judged[index] as string)) : null;
   const nodeAt = new Map(analysis.nodes.map((node) => [node.address, node]));
 
+  // Without a partition every node's own cells are judged, not only the nodes no healthy link joins to
+  // the rest: a node cut outbound 2.3 s ago still shows a peer healthy both ways, with a PING to it in
+  // flight and a PONG time that gossip carried (whole seconds), and so sits in the big group:
+  //   8e91c0b6... 127.0.0.14:6379@16379 master - 1796162662051 1796162661000 4 connected 12288-16383
+  // With a partition a member's failures toward the other side are the partition's, so only nodes left
+  // on their own are judged.
+  const candidates = partition === null ? judged.map((_, index) => index) : groups.filter((group) => group.length === 1).flat();
   const isolated: IsolatedNode[] = [];
-  for (const [node] of groups.filter((group) => group.length === 1)) {
-    if (node === undefined) continue;
+  for (const node of candidates) {
     const address = judged[node] as string;
     const inbound = brokenIn[node] ?? [];
     const outbound = brokenOut[node] ?? [];

@@ -124,7 +124,7 @@ export async function waitUntilSettled(cli: LabCli, nodes: readonly LabNode[], t
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const replies = await Promise.all(nodes.map((node) => readinessReplies(cli, node)));
-    const reasons = unsettledReasons(nodes.length, replies);
+    const reasons = unsettledReasons(nodes.length, replies, Date.now());
     if (reasons.length === 0) return;
     if (Date.now() >= deadline) {
       const shown = reasons.slice(0, 4).join("; ");

@@ -1,6 +1,7 @@
 // Pure: decides whether a freshly created (or restarted) lab cluster has settled, so that every
 // scenario starts from the same place: cluster_state:ok everywhere, every node known and healthy in
-// every view, every view agreeing on who replicates whom, every bus link up, every replica in sync.
+// every view, every view agreeing on who replicates whom, every bus link up, every replica in sync,
+// and no PING left unanswered from a fault just healed.
 import { formatAddress, splitAddress } from "../cluster/address.js";
 
 /** What one node answered (null: no answer; `error` says why). Raw redis-cli output. */
@@ -29,6 +30,8 @@ interface NodesLine {
   endpoint: string;
   flags: string[];
   masterId: string;
+  /** When the PING now pending was sent (ms since the epoch); 0 when none is. */
+  pingSentMs: number;
   linkState: string;
 }
 
@@ -38,16 +41,25 @@ interface NodesLine {
  */
 function parseNodesLine(line: string): NodesLine | null {
   const fields = line.trim().split(" ");
-  const [id, address, flags, masterId, , , , linkState] = fields;
+  const [id, address, flags, masterId, pingSent, , , linkState] = fields;
   if (id === undefined || address === undefined || flags === undefined || masterId === undefined || linkState === undefined) {
     return null;
   }
   // "fd00:b5d0::2:6379@16379,redis-2.lab.busdoctor.test": Redis prints IPv6 bare; name it bracketed.
   const [host, port] = splitAddress(address.split("@")[0] ?? address);
-  return { id, endpoint: formatAddress(host, Number(port)), flags: flags.split(","), masterId, linkState };
+  return { id, endpoint: formatAddress(host, Number(port)), flags: flags.split(","), masterId, pingSentMs: Number(pingSent) || 0, linkState };
 }
 
 const UNSETTLED_FLAGS = ["fail", "fail?", "handshake", "noaddr"];
+
+/**
+ * A PING sent into a block stays pending for seconds after the heal, until TCP retransmits it. Seen on
+ * node 1, 2.2 s after a heal of node 3's bus, every flag already clear (ping-sent 5.6 s old):
+ *   efe3438a... 127.0.0.3:6379@16379 master - 1796162398317 1796162396000 3 connected 10923-16383
+ * A scenario started then finds a peer's old PING next to its own fault, so the lab waits it out; a
+ * healthy bus answers a PING in well under a millisecond.
+ */
+const LEFTOVER_PING_MS = 1000;
 
 /** "master" or "replica of 127.0.0.1:6379", as `viewer` sees `entry`. */
 function roleInView(entry: NodesLine, view: readonly NodesLine[]): string {
@@ -78,8 +90,11 @@ function roleDisagreements(views: ReadonlyMap<string, readonly NodesLine[]>): st
     });
 }
 
-/** Why the cluster is not settled yet, one reason per line; empty when it is. */
-export function unsettledReasons(expectedNodes: number, replies: readonly NodeReadinessReplies[]): string[] {
+/**
+ * Why the cluster is not settled yet, one reason per line; empty when it is. `nowMs`: the nodes' clock
+ * (the lab's nodes run on this host), to tell how long a pending PING has waited.
+ */
+export function unsettledReasons(expectedNodes: number, replies: readonly NodeReadinessReplies[], nowMs: number): string[] {
   const reasons: string[] = [];
   const views = new Map<string, NodesLine[]>();
   for (const reply of replies) {
@@ -104,6 +119,9 @@ export function unsettledReasons(expectedNodes: number, replies: readonly NodeRe
       if (bad.length > 0) reasons.push(`${who} flags ${entry.endpoint} ${bad.join(",")}`);
       if (!entry.flags.includes("myself") && entry.linkState !== "connected") {
         reasons.push(`${who} has no bus link to ${entry.endpoint}`);
+      }
+      if (entry.pingSentMs > 0 && nowMs - entry.pingSentMs > LEFTOVER_PING_MS) {
+        reasons.push(`${who} has a PING to ${entry.endpoint} unanswered for ${nowMs - entry.pingSentMs} ms`);
       }
     }
     views.set(who, view);

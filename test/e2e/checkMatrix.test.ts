@@ -134,10 +134,7 @@ describe("check accuracy matrix", () => {
   // Put back after every scenario, also one that failed: the next must not start with its fault.
   afterEach(async () => restoreLab(lab()));
 
-  // One retry: a check 0.3 s into a one-way block has named the observer too (.11 and .13 for an
-  // outbound block of .13), a known diagnosis defect at that moment, open in the tracker; the table keeps
-  // the last run's cells, and two wrong runs in a row still fail.
-  it.each(CASES)("$name: right at once and once settled", { retry: 1 }, async (entry) => {
+  it.each(CASES)("$name: right at once and once settled", async (entry) => {
     const row = { atOnce: null as Cell | null, settled: null as Cell | null };
     table.set(entry.name, row);
     const start = Date.now();

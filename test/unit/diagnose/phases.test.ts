@@ -45,6 +45,30 @@ describe("phase recordings", () => {
     expect(diagnose(load("two-masters.settled.seed-blocked")).diagnosis.phase.name).toBe("settled");
   });
 
+  it.each(["in", "out"])(
+    "node 3's bus blocked %s, checked 0.3 s in: the one-way block of node 3 alone, in every recording and in its first look",
+    (direction) => {
+      for (let round = 1; round <= 4; round += 1) {
+        const name = `one-way-${direction}.at-once.${round}`;
+        const snapshot = load(name);
+        const { diagnosis } = diagnose(snapshot);
+        expect({ name, code: diagnosis.rootCause?.code, nodes: diagnosis.rootCause?.nodes, co: diagnosis.coRootCauses }).toEqual({
+          name,
+          code: "BUS_LINK_ONE_WAY",
+          nodes: [node(3)],
+          co: [],
+        });
+        // The first look alone names node 3 too, or says it cannot decide yet: never another node.
+        const first = snapshot.firstLook;
+        if (!first) throw new Error(`${name} has no first look`);
+        const alone = diagnose({ ...snapshot, takenAtMs: first.takenAtMs, finishedAtMs: first.finishedAtMs, nodes: first.nodes, firstLook: null }).diagnosis;
+        const named = [alone.rootCause, ...alone.coRootCauses].flatMap((finding) => finding?.nodes ?? []);
+        expect({ name, named: named.filter((address) => address !== node(3)) }).toEqual({ name, named: [] });
+        if (named.length === 0) expect(alone.secondLook.length).toBeGreaterThan(0);
+      }
+    },
+  );
+
   it("0.3 s after a block: two looks, the blocked node named, developing, what Redis does next", () => {
     const snapshot = load("fresh-block.at-once");
     expect(snapshot.firstLook?.reasons.length).toBeGreaterThan(0);
