@@ -158,9 +158,16 @@ function tally(
  * node), or when fewer PONGs reached it since its first unanswered PING than reached every node it fails
  * with (those still hear others: they only lost it). A node whose broken cells are all with a suspect
  * already taken is none; nor are two nodes that fail only with each other and heard as many since: each
- * pinged only the other so far, and which of them is cut off (if not just the pair) is not known yet.
+ * pinged only the other so far, and which of them is cut off (if not just the pair) is not known yet,
+ * unless busdoctor's own probe of one of them only (`probedNow`) fails too: a second observer that
+ * cannot reach that node's bus port makes it the suspect.
  */
-function suspectOnsets(analysis: ClusterAnalysis, judged: readonly string[], { brokenIn, brokenOut }: Tally): Map<number, number> {
+function suspectOnsets(
+  analysis: ClusterAnalysis,
+  judged: readonly string[],
+  { brokenIn, brokenOut }: Tally,
+  probedNow: ReadonlySet<string>,
+): Map<number, number> {
   const cellsOf = judged.map((_, index) => [...(brokenIn[index] ?? []), ...(brokenOut[index] ?? [])]);
   const onsetOf = new Map<string, number>();
   cellsOf.forEach((cells, index) => {
@@ -194,7 +201,9 @@ function suspectOnsets(analysis: ClusterAnalysis, judged: readonly string[], { b
     const [only] = others;
     const back = only === undefined ? undefined : counterparts[judged.indexOf(only)];
     const pairOnly = others.size === 1 && back?.size === 1 && back.has(address);
-    if (quieter || (strong && !pairOnly)) {
+    // The probe outweighs "quieter", whose counts are a PONG or two this early.
+    const probeTells = pairOnly && only !== undefined && probedNow.has(address) !== probedNow.has(only);
+    if (probeTells ? probedNow.has(address) : quieter || (strong && !pairOnly)) {
       onsets.set(index, onsetOf.get(address) ?? 0);
       taken.add(address);
     }
@@ -241,7 +250,9 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
   };
   if (everyPairBroken || first.brokenCells.length === 0) return empty;
 
-  const onsets = suspectOnsets(analysis, judged, first);
+  const nodeAt = new Map(analysis.nodes.map((node) => [node.address, node]));
+  const probedNow = new Set(judged.filter((address) => probeNowFiltered(nodeAt.get(address), answeredBefore)));
+  const onsets = suspectOnsets(analysis, judged, first, probedNow);
   const staleCells = onsets.size === 0 ? noStale : staleCellsOf(analysis, indexOf, onsets);
   const { matrix, knownIn, knownOut, brokenIn, brokenOut, brokenCells } =
     staleCells.size === 0 ? first : tally(analysis, judged, indexOf, thresholds, staleCells);
@@ -249,12 +260,10 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
   const groups = groupsOf(count, matrix).sort((x, y) => x.length - y.length || (x[0] ?? 0) - (y[0] ?? 0));
   const bigGroups = groups.filter((group) => group.length >= 2);
   const partition = bigGroups.length >= 2 ? bigGroups.map((group) => group.map((index) => judged[index] as string)) : null;
-  const nodeAt = new Map(analysis.nodes.map((node) => [node.address, node]));
 
   // Without a partition every node's own cells are judged, not only the nodes no healthy link joins to
-  // the rest: a node cut outbound 2.3 s ago still shows a peer healthy both ways, with a PING to it in
-  // flight and a PONG time that gossip carried (whole seconds), and so sits in the big group:
-  //   8e91c0b6... 127.0.0.14:6379@16379 master - 1796162662051 1796162661000 4 connected 12288-16383
+  // the rest: a node cut outbound can still show one peer both ways healthy, a PING to it in flight and
+  // the PONG time gossip carried about it (whole seconds: "1796159531000"), and so sit in the big group.
   // With a partition a member's failures toward the other side are the partition's, so only nodes left
   // on their own are judged.
   const candidates = partition === null ? judged.map((_, index) => index) : groups.filter((group) => group.length === 1).flat();

@@ -22,7 +22,14 @@ export interface DiagnosisResult {
   diagnosis: Diagnosis;
 }
 
-export type DiagnoseOptions = AnalyzeOptions;
+export interface DiagnoseOptions extends AnalyzeOptions {
+  /**
+   * Nodes whose bus port answered busdoctor in some look before the first one (watch: any earlier
+   * sample). A port that stopped answering a few samples ago then still counts as one that answered
+   * before, so its silence stays evidence of the fault for as long as the fault lasts.
+   */
+  busAnsweredEarlier?: ReadonlySet<string>;
+}
 
 /**
  * The worst severity found. Views missing from some nodes make it at least a warning that says which;
@@ -43,7 +50,7 @@ export function diagnose(snapshot: Snapshot, options: DiagnoseOptions = {}): Dia
   const looks = compareLooks(snapshot, analysis, options);
   const rates = snapshot.baseline ? computeGossipRates(snapshot.baseline, analysis.views, snapshot.takenAtMs) : null;
   const context = ruleContext(analysis, {
-    bus: readBus(analysis, looks?.busAnsweredBefore),
+    bus: readBus(analysis, new Set([...(looks?.busAnsweredBefore ?? []), ...(options.busAnsweredEarlier ?? [])])),
     rates,
     looks,
     failovers: findFailovers(analysis),

@@ -34,8 +34,9 @@ function mostInvolved(broken: readonly LinkCell[]): string | null {
   return first[0];
 }
 
-export function earlyPicture(snapshot: Snapshot, firstLook: SnapshotLook | null, thresholdMs: number): EarlyPicture {
-  const { analysis, diagnosis } = diagnose({ ...snapshot, firstLook }, { pendingThresholdMs: thresholdMs });
+/** `busAnswered`: nodes whose bus port answered the monitor in any sample so far (see looks.ts). */
+export function earlyPicture(snapshot: Snapshot, firstLook: SnapshotLook | null, thresholdMs: number, busAnswered: ReadonlySet<string>): EarlyPicture {
+  const { analysis, diagnosis } = diagnose({ ...snapshot, firstLook }, { pendingThresholdMs: thresholdMs, busAnsweredEarlier: busAnswered });
   const thresholds = { pendingMs: analysis.pendingThresholdMs, pongStaleMs: analysis.pongStaleThresholdMs };
   const broken = analysis.links.filter((cell) => isLinkBroken(cell.state, thresholds));
   return { thresholdMs, analysis, diagnosis, broken, suspect: mostInvolved(broken), undecided: diagnosis.secondLook.length > 0 };

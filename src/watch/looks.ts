@@ -19,6 +19,16 @@ export function rememberBusProbes(memory: ReadonlyMap<string, ProbeResult>, snap
   return next;
 }
 
+/**
+ * Nodes whose bus port answered the monitor in any sample so far (nodes gone from the sample are
+ * forgotten). The first look only tells about the previous sample; once a fault began the previous
+ * sample's probe timed out too, and a port that answered before the fault would read as one that
+ * never did.
+ */
+export function rememberBusAnswered(memory: ReadonlySet<string>, snapshot: Snapshot): Set<string> {
+  return new Set(snapshot.nodes.filter((node) => memory.has(node.address) || node.probes.bus?.state === "open").map((node) => node.address));
+}
+
 /** The previous sample as the first look, each node's missing bus probe filled from memory. */
 export function previousLook(previous: Snapshot | null, memory: ReadonlyMap<string, ProbeResult>): SnapshotLook | null {
   if (previous === null) return null;

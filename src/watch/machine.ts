@@ -20,7 +20,7 @@ import {
   signalSteps,
   type IncidentBook,
 } from "./incidents.js";
-import { previousLook, rememberBusProbes } from "./looks.js";
+import { previousLook, rememberBusAnswered, rememberBusProbes } from "./looks.js";
 import { unreadableReadings } from "./unreadable.js";
 import { earlyThresholdMs, emptyRoundTrip, learnRoundTrip, type RoundTripMemory } from "./roundTrip.js";
 import { emptySignalMemory, quietestPending, readSignals, type SignalMemory } from "./signals.js";
@@ -48,6 +48,8 @@ export interface WatchState {
   unresponsiveRounds: Map<string, number>;
   /** The last bus probe of each node (kept open once seen, see looks.ts): the first look's probes. */
   busProbes: Map<string, ProbeResult>;
+  /** Nodes whose bus port answered in any earlier sample: a silent probe of theirs is news. */
+  busAnswered: Set<string>;
   /** The previous sample: the first look `diagnose` compares this one with. */
   previousSnapshot: Snapshot | null;
   /** `check`'s pending threshold for the cluster's node timeout, as of the previous sample. */
@@ -75,6 +77,7 @@ export function initialState(nextIncidentId = 1): WatchState {
     holdSince: null,
     unresponsiveRounds: new Map(),
     busProbes: new Map(),
+    busAnswered: new Set(),
     previousSnapshot: null,
     checkThresholdMs: linkThresholds(null).pendingMs,
     brokenBefore: new Set(),
@@ -142,9 +145,10 @@ function stillRecovering(state: WatchState, picture: EarlyPicture): { recovering
 export function step(state: WatchState, snapshot: Snapshot): StepOutput {
   const at = snapshot.finishedAtMs;
   const thresholdMs = earlyThresholdMs(state.roundTrip, state.checkThresholdMs);
-  const picture = earlyPicture(snapshot, previousLook(state.previousSnapshot, state.busProbes), thresholdMs);
+  const picture = earlyPicture(snapshot, previousLook(state.previousSnapshot, state.busProbes), thresholdMs, state.busAnswered);
   const { analysis } = picture;
   state.busProbes = rememberBusProbes(state.busProbes, snapshot);
+  state.busAnswered = rememberBusAnswered(state.busAnswered, snapshot);
   state.previousSnapshot = snapshot;
   state.checkThresholdMs = linkThresholds(analysis.nodeTimeoutMs).pendingMs;
   const healing = stillRecovering(state, picture);

@@ -1,12 +1,12 @@
 // busdoctor watch against a real 6-node cluster (node timeout 15000 ms, as in production) in a lab: the
 // built CLI runs inside the lab's namespace as a user would run it, and the tests read its JSON lines.
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { builtCliScript } from "../../src/lab/cliArgv.js";
 import { runCommand } from "../../src/lab/run.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import type { AlertEventJson } from "../../src/watch/render.js";
 import { observe, waitFor } from "../support/observe.js";
@@ -19,6 +19,8 @@ const METRICS_URL = "http://127.0.0.1:9464/metrics";
 const WEBHOOK_PORT = 8088;
 const dir = mkdtempSync(join(tmpdir(), "busdoctor-watch-e2e-"));
 const HISTORY = join(dir, "history.db");
+/** Every sample the monitor took, kept when a test fails, to replay it (fixture bus-inbound-after-both came so). */
+const SAMPLES = join(dir, "samples.jsonl");
 /** A webhook receiver: prints each POST body on a line, answers 200. */
 const RECEIVER = `require("http").createServer((q, s) => { let b = ""; q.on("data", (c) => (b += c)); q.on("end", () => { console.log(b); s.end("ok"); }); }).listen(${WEBHOOK_PORT}, "127.0.0.1", () => console.error("listening"));`;
 
@@ -64,6 +66,8 @@ beforeAll(async () => {
       "2s",
       "--history",
       HISTORY,
+      "--record",
+      SAMPLES,
     ]),
   );
   await waitFor("watch samples every node", async () => watch?.stderr.some((line) => line.includes("watching")) === true, 20_000);
@@ -102,6 +106,17 @@ async function timeline(id: number): Promise<TimelineJson> {
 }
 
 describe("watch on a real cluster", () => {
+  // A test that failed mid-fault must not hand its fault to the next one.
+  afterEach(async (context) => {
+    if (context.task.result?.state === "fail") {
+      const kept = join(tmpdir(), `busdoctor-watch-e2e-samples-${Date.now()}.jsonl`);
+      copyFileSync(SAMPLES, kept);
+      console.error(`watch e2e: the samples so far are in ${kept}`);
+    }
+    await lab().heal();
+    await lab().waitUntilSettled();
+  });
+
   it.each([
     { direction: "both" as const, cause: "BUS_PORT_BLOCKED", severity: "critical" },
     { direction: "in" as const, cause: "BUS_LINK_ONE_WAY", severity: "warning" },

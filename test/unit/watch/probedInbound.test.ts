@@ -92,3 +92,15 @@ describe("probing ahead of the threshold", () => {
     }
   });
 });
+
+describe("a one-way block first seen by one peer", () => {
+  // Recorded in the watch e2e test (see the fixture's meta): after a heal, node 3 blocked inbound; the
+  // first samples show one peer's PING to it pending and busdoctor's probe of its bus port silent, while
+  // "which of the two hears less" is a PONG or two either way. That run alerted on the peer.
+  it("names the node whose bus port stopped answering the monitor too, not the peer whose PING showed first", () => {
+    const { meta, snapshots } = loadRecording("bus-inbound-after-both");
+    const { events } = replay(snapshots);
+    const after = events.filter((event): event is Firing => event.type === "firing" && event.alert.code === "EARLY_WARNING" && event.at > meta.faultAt);
+    expect(after.map((event) => ({ nodes: event.alert.nodes, cause: event.alert.cause?.code }))).toEqual([{ nodes: [meta.faulty], cause: "BUS_LINK_ONE_WAY" }]);
+  });
+});

@@ -27,6 +27,9 @@ const CASES = [
   { name: "bus-blocked-both", cause: "BUS_PORT_BLOCKED", severity: "critical", redisFlagsIt: false },
   { name: "bus-blocked-node2-short", cause: "BUS_PORT_BLOCKED", severity: "critical", redisFlagsIt: false },
   { name: "bus-inbound-blocked", cause: "BUS_LINK_ONE_WAY", severity: "warning", redisFlagsIt: false },
+  // The first sample shows one peer's PING pending and nobody else's: the node's own silent bus probe
+  // names it, not the peer that happened to ping first.
+  { name: "bus-inbound-one-peer-first", cause: "BUS_LINK_ONE_WAY", severity: "warning", redisFlagsIt: false },
   { name: "bus-blocked-failover", cause: "BUS_PORT_BLOCKED", severity: "critical", redisFlagsIt: true },
   { name: "node-killed", cause: "NODE_UNREACHABLE", severity: "critical", redisFlagsIt: false },
   { name: "bus-blocked-heal", cause: "BUS_PORT_BLOCKED", severity: "critical", redisFlagsIt: true },
