@@ -1,0 +1,46 @@
+// Loads the CommonJS files of dist/bundle/ (made by `npm run build`) as require() would, but compiled with
+// the V8 code cache the build wrote beside each (`check.cjs.code-cache`, scripts/code-cache.mjs): compiling
+// the bundle's functions was a third of a short run such as `busdoctor check`. V8 checks a cache against its
+// own version, its flags and the source's length and rejects one that does not fit (another Node.js, an
+// old build): the file is then compiled as without a cache. A missing or unreadable cache likewise.
+"use strict";
+const { readFileSync } = require("node:fs");
+const Module = require("node:module");
+const { dirname, join } = require("node:path");
+const { Script } = require("node:vm");
+
+/** Where the build writes the code cache of a bundle file. */
+const codeCacheOf = (file) => `${file}.code-cache`;
+
+/** A bundle file as V8 compiles it, in Node.js's CommonJS wrapper; `cachedData` spares compiling what it holds. */
+function compileBundle(file, cachedData) {
+  return new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
+}
+
+function readCodeCache(file) {
+  try {
+    return readFileSync(codeCacheOf(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A require() of another file of the bundle (`./commander.cjs`), which the build left out of this one. */
+const SIBLING = /^\.\/[\w-]+\.cjs$/;
+
+const loaded = new Map();
+
+/** Runs a bundle file once and returns its exports; its requires of siblings load them the same way. */
+function loadBundle(file) {
+  const known = loaded.get(file);
+  if (known !== undefined) return known.exports;
+  const module = { exports: {} };
+  loaded.set(file, module);
+  const folder = dirname(file);
+  const requireFromFile = Module.createRequire(file);
+  const require = (id) => (SIBLING.test(id) ? loadBundle(join(folder, id)) : requireFromFile(id));
+  compileBundle(file, readCodeCache(file)).runInThisContext().call(module.exports, module.exports, require, module, file, folder);
+  return module.exports;
+}
+
+module.exports = { loadBundle, compileBundle, codeCacheOf };
