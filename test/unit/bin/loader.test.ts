@@ -1,6 +1,6 @@
 // bin/loader.js runs the files of dist/bundle/ as require() would, compiled with the V8 code cache that
 // scripts/code-cache.mjs writes beside each at build time; a cache V8 rejects is no cache.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,8 +11,9 @@ interface Loader {
   loadBundle(file: string): Record<string, unknown>;
   compileBundle(file: string, cachedData: Buffer | undefined): Script;
   codeCacheOf(file: string): string;
+  readCodeCache(file: string): Buffer | undefined;
 }
-const { loadBundle, compileBundle, codeCacheOf } = createRequire(import.meta.url)("../../../bin/loader.js") as Loader;
+const { loadBundle, compileBundle, codeCacheOf, readCodeCache } = createRequire(import.meta.url)("../../../bin/loader.js") as Loader;
 const { writeCodeCaches } = (await import(new URL("../../../scripts/code-cache.mjs", import.meta.url).href)) as { writeCodeCaches(folder: string): void };
 
 const folder = mkdtempSync(join(tmpdir(), "busdoctor-loader-"));
@@ -53,6 +54,15 @@ describe("bin/loader.js", () => {
     writeFileSync(codeCacheOf(file), readFileSync(codeCacheOf(join(folder, "shared.cjs"))));
     expect(loadBundle(file)["tag"]).toBe("other.cjs");
     const unbuilt = writeBundle("unbuilt.cjs");
+    expect(readCodeCache(unbuilt)).toBeUndefined();
     expect(loadBundle(unbuilt)["tag"]).toBe("unbuilt.cjs");
+  });
+
+  it("does not use a cache older than its file: V8 would take one of another source of the same length", () => {
+    const file = join(folder, "main.cjs");
+    expect(readCodeCache(file)).toEqual(readFileSync(codeCacheOf(file)));
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(file, later, later);
+    expect(readCodeCache(file)).toBeUndefined();
   });
 });
