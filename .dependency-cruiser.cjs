@@ -3,33 +3,27 @@
 // health into exit codes and talks to the user. Type-only imports count: a pure module that needs an
 // I/O module's type is a type in the wrong place.
 
-/** Code that decides: no sockets, files, processes, clocks to wait on. */
-const PURE = [
-  "^src/(model|parse|text|cluster|diagnose|render|firewall|lint)/",
-  "^src/(errors|version)[.]ts$",
-  "^src/check/report[.]ts$",
-  "^src/fix/(plan/|model|apply|checks|evidence|health|json|reading|render)",
-  "^src/(preflight|hostaudit)/",
-  "^src/watch/(classic|clusterSeries|early|earlyReadings|incidents|looks|machine|membership|outputFailures|render|roundTrip|signals|tracker|unreadable)[.]ts$",
-  "^src/alerting/incidentAlert[.]ts$",
-];
-
-/** The I/O shell: network, disk, processes, the SQLite history, the HTTP server. */
-const IO = [
-  "^src/(collect|lab|http|history|files|dashboard|fleet)/",
+/**
+ * The I/O files that live in a folder of pure code. Such a folder is pure except for the files named
+ * here: a new file there is checked as pure until it is named, so it cannot slip past the rules.
+ */
+const IO_IN_PURE_FOLDERS = [
+  "^src/(preflight|hostaudit)/gather[.]ts$",
+  "^src/lint/load[.]ts$",
+  "^src/check/run[.]ts$",
+  "^src/fix/(client|gather|session)[.]ts$",
   "^src/watch/(loop|run|sampler|webhook|metrics|metricsRoute|outlets|processMetrics)[.]ts$",
   "^src/alerting/alertmanager[.]ts$",
-  "^src/fix/(client|gather|session)[.]ts$",
-  "^src/(preflight|hostaudit)/gather[.]ts$",
-  "^src/check/run[.]ts$",
-  "^src/lint/load[.]ts$",
 ];
 
-/** The I/O files that live in a folder of pure code. */
-const IO_IN_PURE_FOLDERS = ["^src/(preflight|hostaudit)/gather[.]ts$", "^src/lint/load[.]ts$"];
+/** Code that decides: no sockets, files, processes, clocks to wait on. Whole folders, less the I/O files above. */
+const PURE = ["^src/(model|parse|text|cluster|diagnose|render|firewall|lint|check|fix|preflight|hostaudit|watch|alerting)/", "^src/(errors|version)[.]ts$"];
+
+/** The I/O shell: network, disk, processes, the SQLite history, the HTTP server. */
+const IO = ["^src/(collect|lab|http|history|files|dashboard|fleet)/", ...IO_IN_PURE_FOLDERS];
 
 /** Node built-ins that reach outside the process. */
-const IO_BUILTINS = "^(node:)?(fs|fs/promises|child_process|tls|http|https|http2|dgram|dns|readline|readline/promises|worker_threads|cluster)$";
+const IO_BUILTINS = "^(node:)?(fs|fs/promises|child_process|tls|http|https|http2|dgram|dns|dns/promises|readline|readline/promises|worker_threads|cluster)$";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

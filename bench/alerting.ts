@@ -29,7 +29,8 @@ import {
   type Notification,
 } from "../test/support/prometheusStack.js";
 
-const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
+/** The CLI a user runs: bin/busdoctor, which runs the bundle `npm run build` makes. */
+const CLI = fileURLToPath(new URL("../bin/busdoctor", import.meta.url));
 const trials = Number(process.argv[2] ?? 4);
 const PORTS = { rulesReceiver: 5001, pushReceiver: 5002, amRules: 9093, amPush: 9094, prometheus: 9090, watch: 9464, exporter: 9121 };
 const EXPORTER_ALERT = "RedisExporterClusterStateDown";

@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { Lab } from "../src/lab/lab.js";
 
-/** What bin/busdoctor runs: the bundle `npm run build` makes. */
-const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
+/** The CLI a user runs: bin/busdoctor, which runs the bundle `npm run build` makes. */
+const CLI = fileURLToPath(new URL("../bin/busdoctor", import.meta.url));
 
 const runs = Number(process.argv[2] ?? 20);
 

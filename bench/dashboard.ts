@@ -16,7 +16,8 @@ import { launchBrowser } from "../test/e2e/support/browser.js";
 import { startSyntheticDashboard } from "./support/dashboardFeed.js";
 import { cpuSeconds, descendantsCpuSeconds } from "./support/proc.js";
 
-const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
+/** The CLI a user runs: bin/busdoctor, which runs the bundle `npm run build` makes. */
+const CLI = fileURLToPath(new URL("../bin/busdoctor", import.meta.url));
 const seconds = Number(process.argv[2] ?? 60);
 const only = process.argv[3];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

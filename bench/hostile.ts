@@ -3,7 +3,8 @@
 // (commit fa879c0, the baseline; the issue's own figures in brackets where it gave some).
 // Also: parsing a CLUSTER NODES view whose ids collide on purpose (linear now, quadratic before).
 // Run as root after `npm run build`:   npx tsx bench/hostile.ts [scenario name | parse]
-// BUSDOCTOR_CLI=/path/to/other/dist/bundle/main.js measures another build (how the baseline was taken).
+// BUSDOCTOR_CLI=/path/to/other/bin/busdoctor measures another build (the baseline was taken with its
+// dist/bundle/main.js, which is what its bin/busdoctor ran).
 import { createHash } from "node:crypto";
 import { parseClusterNodes } from "../src/parse/clusterNodes.js";
 import { SharedNodeValues } from "../src/parse/nodeValues.js";

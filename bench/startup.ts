@@ -38,7 +38,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 /** bin/busdoctor of a checkout, which must be built: without dist/ it prints "run `npm run build`". */
 function builtCli(root: string): string {
-  if (!existsSync(resolve(root, "dist/bundle/main.js"))) throw new Error(`${root} is not built: run \`npm run build\` there first`);
+  if (!existsSync(resolve(root, "dist/bundle/version.txt"))) throw new Error(`${root} is not built: run \`npm run build\` there first`);
   return resolve(root, "bin/busdoctor");
 }
 

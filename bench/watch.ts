@@ -14,8 +14,8 @@ import { Lab } from "../src/lab/lab.js";
 import type { AlertEventJson } from "../src/watch/render.js";
 import { cpuSeconds, peakMegabytes } from "./support/proc.js";
 
-/** What bin/busdoctor runs: the bundle `npm run build` makes. */
-const CLI = fileURLToPath(new URL("../dist/bundle/main.js", import.meta.url));
+/** The CLI a user runs: bin/busdoctor, which runs the bundle `npm run build` makes. */
+const CLI = fileURLToPath(new URL("../bin/busdoctor", import.meta.url));
 const trials = Number(process.argv[2] ?? 10);
 const seconds = Number(process.argv[3] ?? 60);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -29,10 +29,15 @@ const EXIT_BY_FAILURE: Record<FailureKind, number> = {
   expectation: EXIT.critical,
 };
 
-// A reader that goes away (busdoctor check | head) is not an error worth a stack trace.
+/** Whether the command that runs goes on when stdout's reader goes away (watch: see commands/index.ts). */
+let stdoutOutlived = false;
+
+// A reader that goes away (`busdoctor check | head -1`) is not an error worth a stack trace. Node.js
+// ignores SIGPIPE, so every write after it fails with EPIPE: a one-shot command then ends quietly with
+// the exit code it has so far, as other Unix tools do; watch goes on, its lines counted as a failing output.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? EXIT.healthy);
-  throw error;
+  if (error.code !== "EPIPE") throw error;
+  if (!stdoutOutlived) process.exit(process.exitCode ?? EXIT.healthy);
 });
 
 async function main(argv: string[]): Promise<number> {
@@ -42,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.healthy;
   }
-  const [{ Command, CommanderError }, { registerCommands }] = await Promise.all([import("commander"), import("./commands/index.js")]);
+  const [{ Command, CommanderError }, { registerCommands, outlivesStdout }] = await Promise.all([import("commander"), import("./commands/index.js")]);
+  stdoutOutlived = outlivesStdout(argv);
   const program = new Command("busdoctor")
     .description("Why is my Redis Cluster down while every node answers PING? Diagnoses the cluster bus.")
     .version(VERSION)

@@ -6,7 +6,7 @@
 // - hostnames (`ip:port@cport,hostname`): told to clients and named in certificates, never resolved
 //   by the bus.
 import { isIP } from "node:net";
-import type { AnnounceConfig } from "../model/cluster.js";
+import type { AnnounceConfig, ClusterNodeEntry } from "../model/cluster.js";
 import type { ScopeVerdict } from "./scope.js";
 
 export interface BusProbeInput {
@@ -32,6 +32,23 @@ export interface BusProbeInput {
 export function busProbeHost({ host, own, clusterAnnouncesClientIps, admit }: BusProbeInput): string | null {
   const busHost = own === null ? (clusterAnnouncesClientIps ? null : host) : own.clientIps.includes(host) ? own.busIp : host;
   return busHost === null || admit === undefined || admit(busHost).inScope ? busHost : null;
+}
+
+/** What peers dial: the node's own announced ip (empty on a node never met: then `host`) and cport. */
+export interface AnnouncedBus {
+  host: string;
+  port: number;
+  line: string;
+}
+
+/**
+ * `announce` (the node's CONFIG GET cluster-announce-*) tells a Valkey client address its own line
+ * prints from the bus address peers dial; null when the node does not say where its bus is.
+ */
+export function announcedBus(myself: ClusterNodeEntry | null, host: string, announce: AnnounceConfig | null = null): AnnouncedBus | null {
+  if (myself === null || myself.cport <= 0) return null;
+  const busHost = busProbeHost({ host: myself.ip === "" ? host : myself.ip, own: announce, clusterAnnouncesClientIps: false });
+  return busHost === null ? null : { host: busHost, port: myself.cport, line: myself.line };
 }
 
 /** What a certificate can name: a DNS name of at most 253 characters (a node may announce anything). */

@@ -6,7 +6,7 @@ import { SNAPSHOT_FORMAT } from "../model/snapshot.js";
 import { VERSION } from "../version.js";
 import { discover, type DiscoveryBounds, type DiscoveryHooks, type QueriedNode } from "./discovery.js";
 import type { NodeRegistry } from "./registry.js";
-import type { Admit } from "../cluster/scope.js";
+import type { Admit, ScopeVerdict } from "../cluster/scope.js";
 import { CollectError, nodeFailure, noSeedError } from "./errors.js";
 import { closeSession } from "./nodeClient.js";
 import type { ConnectionOptions } from "./options.js";
@@ -55,6 +55,22 @@ async function settingsFor(seeds: readonly HostPort[], options: ConnectionOption
 
 function boundsOf(settings: RunSettings, budget: ReadBudget): DiscoveryBounds {
   return { admit: settings.admit, maxNodes: settings.maxNodes, budget };
+}
+
+/**
+ * One verdict per address for one snapshot: every node's view lists every peer, and each check of an
+ * address against the scope's ranges costs tens of microseconds (a SocketAddress per BlockList lookup),
+ * milliseconds of a short run over a 6-node cluster. Per snapshot, so it is bounded by what one read.
+ */
+function oneVerdictPerAddress(admit: Admit): Admit {
+  const verdicts = new Map<string, ScopeVerdict>();
+  return (host) => {
+    const known = verdicts.get(host);
+    if (known !== undefined) return known;
+    const verdict = admit(host);
+    verdicts.set(host, verdict);
+    return verdict;
+  };
 }
 
 function answered(node: QueriedNode): boolean {
@@ -153,11 +169,12 @@ async function snapshotWith(
   settings: RunSettings,
   progress: CollectProgress | undefined,
 ): Promise<Snapshot> {
+  const admit = oneVerdictPerAddress(settings.admit);
   const takenAtMs = Date.now();
   const budget = settings.newBudget();
   const probe = probeBoard(options.timeoutMs, progress);
   const busPortVotes = new Map<string, BusPortVote[]>();
-  const busHosts = new BusHosts(settings.admit);
+  const busHosts = new BusHosts(admit);
   const hooks = progressHooks(progress);
   let registry: NodeRegistry | null = null;
   const { nodes: queried, outOfScope } = await discover(
@@ -190,7 +207,7 @@ async function snapshotWith(
         }
       },
     },
-    boundsOf(settings, budget),
+    { ...boundsOf(settings, budget), admit },
   );
   try {
     requireAnsweringSeed(queried, options.user);

@@ -4,17 +4,17 @@
 // cannot keep buffering), each reply by its byte limit and the run's read budget (src/collect/resp.ts).
 // Data nobody asked for ends the connection the same way.
 import { connect as connectTcp, type Socket } from "node:net";
-import { connect as connectTls, type ConnectionOptions as TlsConnectionOptions } from "node:tls";
 import type { CommandResult, NodeCommand } from "../model/snapshot.js";
 import { classifyReplyError, classifySocketError, connectTimeout, isAuthNotNeeded, protocolFailure, replyTimeout, type ClassifiedError } from "./classify.js";
 import { elapsedMs } from "./clock.js";
 import { encodeCommand, RespReader, type ReadBudget } from "./resp.js";
+import type { TlsSettings } from "./tls.js";
 
 export interface ClientSettings {
   timeoutMs: number;
   user: string | null;
   password: string | null;
-  tls: TlsConnectionOptions | null;
+  tls: TlsSettings | null;
   /** The largest reply busdoctor reads from a node (see replyLimitFor). */
   maxReplyBytes: number;
 }
@@ -143,7 +143,9 @@ function openSocket(
 ): Promise<{ socket: Socket } | { failure: ClassifiedError }> {
   return new Promise((resolve) => {
     const socket =
-      settings.tls === null ? connectTcp({ host, port }) : connectTls({ host, port, ...settings.tls, ...(servername === undefined ? {} : { servername }) });
+      settings.tls === null
+        ? connectTcp({ host, port })
+        : settings.tls.connect({ host, port, ...settings.tls.options, ...(servername === undefined ? {} : { servername }) });
     const fail = (failure: ClassifiedError): void => {
       clearTimeout(timer);
       socket.destroy();

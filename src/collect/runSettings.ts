@@ -1,7 +1,6 @@
 // Everything a run needs before it dials anything, read once: the TLS files, the scope of the seeds
 // (seed host names looked up here, the only names busdoctor ever resolves), and the limits --max-nodes
 // sets. Shared by check, watch, preflight and host-audit.
-import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HostPort } from "../cluster/address.js";
@@ -25,6 +24,8 @@ export interface RunSettings {
 /** The seed's addresses: itself when it is an IP, else what the resolver says within the timeout (none if it cannot). */
 async function seedAddresses(seed: HostPort, timeoutMs: number): Promise<string[]> {
   if (isIP(seed.host) !== 0) return [seed.host];
+  // Loaded here, by the runs that name a seed by host name only: node:dns/promises is a millisecond of every start.
+  const { lookup } = await import("node:dns/promises");
   const resolved = lookup(seed.host, { all: true }).then(
     (found) => found.map((entry) => entry.address),
     () => [],

@@ -4,14 +4,15 @@
 // its owner only, then renamed over the target in one step; a file appended to (watch --record) is
 // opened without following a symlink and created 0600. A reader never sees half a file.
 import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync, fchmodSync, fstatSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 
 const PRIVATE_MODE = 0o600;
 
 /** Writes `text` to `path` atomically, 0600. Throws the file system's error (callers name the flag). */
 export function writeFileAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(12).toString("hex")}.tmp`);
+  // Web Crypto's global, not node:crypto: it loads its modules on first use, not in every run that could write.
+  const unpredictable = Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString("hex");
+  const temporary = join(dirname(path), `.${basename(path)}.${unpredictable}.tmp`);
   const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, PRIVATE_MODE);
   try {
     try {

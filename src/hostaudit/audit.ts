@@ -2,7 +2,7 @@
 // 0 nothing found, 1 warnings only, 2 a blocking rule, a port not listening, or a peer not reachable.
 import { formatAddress } from "../cluster/address.js";
 import type { Health } from "../model/finding.js";
-import { describePortProbe, portVerdict } from "../preflight/ports.js";
+import { describePortProbe, portVerdict } from "../cluster/portProbe.js";
 import { firewallBlocks, readFirewalls } from "./firewalls.js";
 import { buildFlows } from "./flows.js";
 import { listeningOn, listeningProblems, readSocketTables } from "./listening.js";

@@ -1,7 +1,7 @@
 // What host-audit gathers on a node's host (plain facts: raw file and command outputs, replies,
 // probes) and what it decides from them.
 import type { CommandResult, ProbeResult, SkippedAddress } from "../model/snapshot.js";
-import type { PortVerdict } from "../preflight/ports.js";
+import type { PortVerdict } from "../cluster/portProbe.js";
 import type { FirewallSource } from "../firewall/model.js";
 import type { ProcessSockets } from "./sockets.js";
 

@@ -6,7 +6,8 @@ import { parseClusterNodes } from "../parse/clusterNodes.js";
 import { announceConfigOf, parseConfigGet } from "../parse/config.js";
 import { parseInfo } from "../parse/info.js";
 import { attempt, okReply, okText } from "../parse/replies.js";
-import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice, type ConfiguredBusPort } from "../preflight/ports.js";
+import { announcedBus, type AnnouncedBus } from "../cluster/busAddress.js";
+import { chooseBusPort, type BusPortChoice, type ConfiguredBusPort } from "../cluster/ports.js";
 import type { HostAuditFacts } from "./model.js";
 import { naturalCompare } from "../text/naturalOrder.js";
 

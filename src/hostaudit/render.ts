@@ -1,7 +1,7 @@
 // Pure: the host-audit report as text (listening sockets, firewall rules that block, peer probes, then
 // the problems and the verdict) or as JSON.
 import { formatAddress } from "../cluster/address.js";
-import { describePortProbe } from "../preflight/ports.js";
+import { describePortProbe } from "../cluster/portProbe.js";
 import { describeBlock } from "./audit.js";
 import type { HostAuditReport, ListeningSocket, PortListening } from "./model.js";
 

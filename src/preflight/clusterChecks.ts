@@ -5,7 +5,7 @@ import { diagnose } from "../diagnose/index.js";
 import type { ClusterAnalysis, NodeSummary } from "../model/analysis.js";
 import type { LinkCell } from "../model/links.js";
 import type { CheckItem, ClusterFacts, PreflightCheck } from "./model.js";
-import { describePortProbe } from "./ports.js";
+import { describePortProbe } from "../cluster/portProbe.js";
 
 /** Who the new node is: its id when it answered, and the address preflight was given. */
 export interface NewNode {

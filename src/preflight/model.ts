@@ -1,6 +1,6 @@
 // What preflight gathers (plain facts, no decisions) and what it decides from them.
 import type { CommandResult, NodeCommand, ProbeResult, Snapshot } from "../model/snapshot.js";
-import type { PortVerdict } from "./ports.js";
+import type { PortVerdict } from "../cluster/portProbe.js";
 
 /** The node under test, as this host sees it. */
 export interface TargetFacts {

@@ -2,7 +2,7 @@
 import { formatAddress } from "../cluster/address.js";
 import type { ProbeResult } from "../model/snapshot.js";
 import type { PreflightCheck, ProbeOutcome, TargetFacts } from "./model.js";
-import { describePortProbe, portVerdict } from "./ports.js";
+import { describePortProbe, portVerdict } from "../cluster/portProbe.js";
 import type { BusPlan, TargetView } from "./target.js";
 
 function probeOutcome(probe: ProbeResult): ProbeOutcome {

@@ -6,7 +6,8 @@ import { parseClusterNodes } from "../parse/clusterNodes.js";
 import { announceConfigOf, parseConfigGet } from "../parse/config.js";
 import { parseInfo } from "../parse/info.js";
 import type { TargetFacts } from "./model.js";
-import { announcedBus, chooseBusPort, type AnnouncedBus, type BusPortChoice, type ConfiguredBusPort } from "./ports.js";
+import { announcedBus, type AnnouncedBus } from "../cluster/busAddress.js";
+import { chooseBusPort, type BusPortChoice, type ConfiguredBusPort } from "../cluster/ports.js";
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; why: string };
 

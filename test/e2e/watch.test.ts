@@ -25,6 +25,9 @@ const SAMPLES = join(dir, "samples.jsonl");
 const RECEIVER = `require("http").createServer((q, s) => { let b = ""; q.on("data", (c) => (b += c)); q.on("end", () => { console.log(b); s.end("ok"); }); }).listen(${WEBHOOK_PORT}, "127.0.0.1", () => console.error("listening"));`;
 
 let watch: Background | null = null;
+/** A second watch whose stdout's reader went away at once (`| head -1`): it must go on feeding /metrics. */
+let headless: Background | null = null;
+const HEADLESS_METRICS_URL = "http://127.0.0.1:9465/metrics";
 
 function events(): AlertEventJson[] {
   return (watch?.lines ?? []).filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as AlertEventJson);
@@ -70,12 +73,16 @@ beforeAll(async () => {
       SAMPLES,
     ]),
   );
+  headless = new Background(lab().busdoctorArgv(["watch", lab().node(1).endpoint, "--json", "--timeout", "1000", "--listen", "9465", "--no-history"]), {
+    stdoutClosed: true,
+  });
   await waitFor("watch samples every node", async () => watch?.stderr.some((line) => line.includes("watching")) === true, 20_000);
   // A few samples of the healthy cluster first: rates and the observed round trip need a baseline.
   await new Promise((resolve) => setTimeout(resolve, 3000));
 });
 
 afterAll(async () => {
+  await headless?.stop();
   await watch?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -153,6 +160,19 @@ describe("watch on a real cluster", () => {
       await lab().waitUntilSettled();
     },
   );
+
+  it("goes on when its stdout's reader is gone: the alerts above failed the log output, counted, and /metrics kept coming", async () => {
+    const scrape = await lab().exec(["curl", "-sS", "--fail", "--max-time", "5", HEADLESS_METRICS_URL], { timeoutMs: 10_000 });
+    expect(scrape.code).toBe(0);
+    const families = parsePrometheusTextFormat(scrape.stdout);
+    const failures = families.find((family) => family.name === "busdoctor_output_failures_total")?.metrics ?? [];
+    const logFailures = failures.find((sample) => sample.labels?.["output"] === "log");
+    expect(Number(logFailures?.value)).toBeGreaterThanOrEqual(2); // the firing and resolved lines of each fault at least
+    expect(failures.filter((sample) => sample.labels?.["output"] !== "log").every((sample) => Number(sample.value) === 0)).toBe(true);
+    expect(headless?.stderr.some((line) => line.startsWith("busdoctor: output log failed: stdout is closed (write EPIPE)"))).toBe(true);
+    await headless?.stop();
+    expect(await headless?.exited).toBe(0);
+  });
 
   it("serves /metrics over HTTP with every node's signals, in Prometheus text format", async () => {
     const scrape = await lab().exec(["curl", "-sS", "--fail", "--max-time", "5", METRICS_URL], { timeoutMs: 10_000 });

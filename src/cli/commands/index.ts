@@ -11,6 +11,11 @@ interface CommandEntry {
   term: string;
   summary: string;
   load: () => Promise<Register>;
+  /**
+   * Goes on when stdout's reader goes away (EPIPE): watch, whose other outputs (the history, metrics,
+   * webhooks, the Alertmanager push) do not depend on stdout. Any other command then ends (main.ts).
+   */
+  outlivesStdout?: true;
 }
 
 /**
@@ -49,6 +54,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     term: "watch [options] [seeds...]",
     summary: "monitor a cluster's bus and warn before Redis declares it failed",
     load: async () => (await import("./watch.js")).registerWatchCommand,
+    outlivesStdout: true,
   },
   timeline: {
     term: "timeline [options]",
@@ -66,6 +72,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: async () => (await import("./hostAudit.js")).registerHostAuditCommand,
   },
 };
+
+/** Whether the command that runs (`busdoctor watch ...`) goes on when stdout's reader goes away (see CommandEntry). */
+export function outlivesStdout(argv: readonly string[]): boolean {
+  const name = argv[2];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) && COMMANDS[name]?.outlivesStdout === true;
+}
 
 /**
  * Registers the command that runs — `busdoctor check ...`, or `busdoctor help check` — loaded, and every

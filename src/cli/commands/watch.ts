@@ -118,7 +118,6 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
       if (flags.listen === undefined && (flags.basicAuthFile !== undefined || flags.bearerTokenFile !== undefined)) {
         throw new UsageError("--basic-auth-file and --bearer-token-file protect the --listen endpoint: give --listen too");
       }
-      const io = { stdout: (line: string) => void process.stdout.write(`${line}\n`), stderr: warn };
       const shared = {
         intervalMs: parseDuration("--interval", flags.interval),
         durationMs: flags.duration === undefined ? null : parseDuration("--duration", flags.duration),
@@ -146,6 +145,22 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
                 options: { stepMs: parseDuration("--history-step", flags.historyStep), retentionMs: parseRetention(flags.retention) },
               },
       };
+      // Its reader can go away (`busdoctor watch ... | head -1`, a log shipper that restarts): watch outlives
+      // its stdout (main.ts). With another output (the history, --listen, webhooks, the Alertmanager push,
+      // --record) a line then throws, counted as the log output failing while the watch goes on; with none,
+      // nothing is left to watch for: it stops (exit 0).
+      const feedsMore =
+        shared.history !== null || shared.listen !== null || shared.webhooks.length > 0 || shared.alertmanagers.length > 0 || flags.record !== undefined;
+      let stopWatch = (): void => undefined;
+      const stdoutLine = (line: string): void => {
+        if (process.stdout.errored === null) process.stdout.write(`${line}\n`);
+        // A write to a pipe is synchronous on Linux: the one that meets a closed pipe has already failed.
+        const closed = process.stdout.errored;
+        if (closed === null) return;
+        if (!feedsMore) return stopWatch();
+        throw new Error(`stdout is closed (${closed.message})`);
+      };
+      const io = { stdout: stdoutLine, stderr: warn };
       let watch: { done: Promise<void>; stop(): void };
       if (flags.clusters !== undefined) {
         if (seedArgs.length > 0 || flags.host !== undefined) throw new UsageError("--clusters: the seeds are in the file; give none on the command line");
@@ -176,6 +191,7 @@ export function registerWatchCommand(program: Command, setExit: SetExit): void {
         watch = await startWatch(options, { ...io, noSeed: (failures) => noSeedError(failures, connection.user) });
       }
       const stop = (): void => watch.stop();
+      stopWatch = stop;
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       try {

@@ -12,10 +12,19 @@ export const slotOwnershipConflict: Rule = {
   kind: "symptom",
   check({ analysis }) {
     const owner = new Int32Array(SLOT_COUNT).fill(-1);
+    // 1 where `owner` is set: a range no claim reached yet (every range, in a healthy cluster) is found
+    // by one native scan and filled at once, instead of a walk slot by slot in code not yet optimized.
+    const claimed = new Uint8Array(SLOT_COUNT);
     const conflicts = new Map<string, Uint8Array>(); // "a|b" -> slots both claim (1 = claimed by both)
     const claims = analysis.views.map((view) => (view.nodes ?? []).find((entry) => entry.myself && entry.role === "master") ?? null);
     claims.forEach((claim, index) => {
       for (const range of claim?.slots ?? []) {
+        const firstClaimed = claimed.indexOf(1, range.start);
+        if (firstClaimed === -1 || firstClaimed > range.end) {
+          owner.fill(index, range.start, range.end + 1);
+          claimed.fill(1, range.start, range.end + 1);
+          continue;
+        }
         for (let slot = range.start; slot <= range.end; slot += 1) {
           const previous = owner[slot] ?? -1;
           if (previous >= 0 && previous !== index) {
@@ -23,7 +32,10 @@ export const slotOwnershipConflict: Rule = {
             const marks = conflicts.get(key) ?? new Uint8Array(SLOT_COUNT).fill(1);
             marks[slot] = 0;
             conflicts.set(key, marks);
-          } else owner[slot] = index;
+          } else {
+            owner[slot] = index;
+            claimed[slot] = 1;
+          }
         }
       }
     });

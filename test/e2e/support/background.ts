@@ -10,10 +10,12 @@ export class Background {
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
-  constructor(argv: string[]) {
+  /** `stdoutClosed`: nobody reads its stdout, as after `| head -1` returned: its writes fail with EPIPE. */
+  constructor(argv: string[], { stdoutClosed = false } = {}) {
     const [program = "", ...args] = argv;
     this.child = spawn(program, args, { stdio: ["ignore", "pipe", "pipe"] });
-    if (this.child.stdout) createInterface({ input: this.child.stdout }).on("line", (line) => this.lines.push(line));
+    if (stdoutClosed) this.child.stdout?.destroy();
+    else if (this.child.stdout) createInterface({ input: this.child.stdout }).on("line", (line) => this.lines.push(line));
     if (this.child.stderr) createInterface({ input: this.child.stderr }).on("line", (line) => this.stderr.push(line));
     this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { busProbeHost, tlsServerName, type BusProbeInput } from "../../../src/cluster/busAddress.js";
+import { announcedBus, busProbeHost, tlsServerName, type BusProbeInput } from "../../../src/cluster/busAddress.js";
+import { parseClusterNodes } from "../../../src/parse/clusterNodes.js";
+import { announced17000, fresh } from "./myselfLines.js";
 import { checkScope, seedScope } from "../../../src/cluster/scope.js";
 
 // Valkey 8 with cluster-announce-client-ipv4 127.0.1.3: CLUSTER NODES prints 127.0.1.3:6379@16379 to
@@ -64,5 +66,26 @@ describe("tlsServerName", () => {
     { dialed: "127.0.0.3", hostname: `${"a".repeat(254)}`, name: undefined },
   ])("dialing $dialed announced as $hostname: $name", ({ dialed, hostname, name }) => {
     expect(tlsServerName(dialed, hostname)).toBe(name);
+  });
+});
+
+describe("announcedBus", () => {
+  it("takes the announced ip and cport, or the given host when the node has no ip yet", () => {
+    expect(announcedBus(announced17000, "10.0.0.9")).toMatchObject({ host: "127.0.0.3", port: 17000 });
+    expect(announcedBus(fresh, "10.0.0.9")).toMatchObject({ host: "10.0.0.9", port: 16379 });
+    expect(announcedBus(null, "10.0.0.9")).toBeNull();
+  });
+
+  it("takes the bus address, not a Valkey client address the node's own line prints", () => {
+    // Valkey 8.0.1 with cluster-announce-client-ipv4 (test/fixtures/valkey-8.0.1/snapshots/announced-healthy.json).
+    const [own] = parseClusterNodes(
+      "261a20c412bc915ef0dcc578b53ebfd29b230720 127.0.1.3:6379@16379,redis-3.rec-compat.busdoctor.test myself,master - 0 0 3 connected 10923-16383",
+    );
+    expect(announcedBus(own ?? null, "127.0.1.3", { busIp: "127.0.0.3", clientIps: ["127.0.1.3"], hostname: null })).toMatchObject({
+      host: "127.0.0.3",
+      port: 16379,
+    });
+    // Without cluster-announce-ip the node does not say where its bus is: no address rather than the client one.
+    expect(announcedBus(own ?? null, "127.0.1.3", { busIp: null, clientIps: ["127.0.1.3"], hostname: null })).toBeNull();
   });
 });

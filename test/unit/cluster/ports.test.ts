@@ -1,7 +1,8 @@
 // The bus-port rule and the majority rule: one home, read by collect (what to probe), watch (what to
 // follow) and diagnose (what to report).
 import { describe, expect, it } from "vitest";
-import { defaultBusPort, listeningBusPort, majorityBusPort, type BusPortVote } from "../../../src/cluster/ports.js";
+import { chooseBusPort, defaultBusPort, listeningBusPort, majorityBusPort, type BusPortVote } from "../../../src/cluster/ports.js";
+import { announced17000, fresh } from "./myselfLines.js";
 
 describe("defaultBusPort and listeningBusPort", () => {
   it.each<[string, number, number, number | null]>([
@@ -29,5 +30,31 @@ describe("majorityBusPort", () => {
     ["the node's own outside the tie does not break it", [vote(16500, true), vote(17000), vote(16379), vote(17000), vote(16379)], 16379],
   ])("%s", (_name, votes, expected) => {
     expect(majorityBusPort(votes)).toBe(expected);
+  });
+});
+
+describe("chooseBusPort", () => {
+  it.each([
+    { what: "CONFIG GET cluster-port set", client: 6379, configured: 16400, myself: announced17000, port: 16400, source: "config" },
+    { what: "CONFIG GET cluster-port 0", client: 7000, configured: 0, myself: announced17000, port: 17000, source: "config-default" },
+    { what: "CONFIG denied: the announced cport", client: 6379, configured: null, myself: announced17000, port: 17000, source: "announced" },
+    { what: "nothing said: port + 10000", client: 6379, configured: null, myself: null, port: 16379, source: "default" },
+    { what: "fresh node, CONFIG denied", client: 6379, configured: null, myself: fresh, port: 16379, source: "announced" },
+  ])("$what -> $port ($source)", ({ client, configured, myself, port, source }) => {
+    expect(chooseBusPort(client, configured, myself)).toMatchObject({ port, source });
+  });
+
+  it("reads a server without cluster-port (Redis 6.2 answers []) as port + 10000, and says why", () => {
+    expect(chooseBusPort(7000, "no-setting", announced17000)).toEqual({
+      port: 17000,
+      source: "config-default",
+      sourceText: "no cluster-port setting (Redis 6.2): client port + 10000",
+    });
+    expect(chooseBusPort(60000, "no-setting", null)).toBeNull();
+  });
+
+  it("has no default past 65535", () => {
+    expect(chooseBusPort(60000, null, null)).toBeNull();
+    expect(chooseBusPort(60000, 0, null)).toBeNull();
   });
 });

@@ -13,8 +13,8 @@ import { runOrThrow } from "../../../../src/lab/run.js";
 import type { FakeConfig } from "./fakeNode.js";
 
 const FAKE_NODE = fileURLToPath(new URL("./fakeNode.ts", import.meta.url));
-/** What bin/busdoctor runs; BUSDOCTOR_CLI points the bench at another build (the baseline). */
-export const CLI = process.env["BUSDOCTOR_CLI"] ?? fileURLToPath(new URL("../../../../dist/bundle/main.js", import.meta.url));
+/** The CLI a user runs, bin/busdoctor; BUSDOCTOR_CLI points the bench at another build (the baseline). */
+export const CLI = process.env["BUSDOCTOR_CLI"] ?? fileURLToPath(new URL("../../../../bin/busdoctor", import.meta.url));
 
 /** Claimed by the hostile nodes, made local inside the sandbox so that sinks can listen on them. */
 export const SINK_ADDRESSES = ["8.8.8.8", "10.0.0.1", "169.254.169.254", "10.77.0.1"];
