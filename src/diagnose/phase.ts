@@ -14,6 +14,7 @@ import { isLinkBroken } from "./analyze/linkState.js";
 import { faultAgeMs } from "./bus.js";
 import type { Arranged } from "./engine.js";
 import { TOOL } from "./evidence.js";
+import { healingOf } from "./healing.js";
 import type { RuleContext } from "./rule.js";
 import { clockTime, joinNames, seconds } from "./words.js";
 
@@ -290,14 +291,16 @@ function read(context: RuleContext, arranged: Arranged): Reading {
     (node) => (node.response.kind === "unreachable" || node.response.kind === "unresponsive") && !peersStillHear(context, node.address),
   );
   const faulty = causes.some((finding) => finding.severity !== "info" && finding.code !== "TOPOLOGY_DRIFT");
-  // Between two looks links answered again and none broke: the bus heals.
+  // Between two looks links of the fault still seen answered again and none broke: the bus heals.
+  const healing = looks === null ? null : healingOf(bus, looks);
   if (
     looks !== null &&
-    (looks.healed.length > 0 || looks.busAnswersAgain.size > 0) &&
+    healing !== null &&
+    (healing.healed.length > 0 || healing.busAnswersAgain.length > 0) &&
     looks.newlyBroken.length === 0 &&
     bus.brokenCells.length < Math.max(1, looks.brokenBefore)
   ) {
-    const healed = `${looks.healed.length} of ${looks.brokenBefore} broken links healed since the first look`;
+    const healed = `${healing.healed.length} of ${looks.brokenBefore} broken links healed since the first look`;
     const stuck = bus.brokenCells.length === 0 && !gone ? stuckNodes(context) : [];
     if (stuck.length > 0) return stuckReading(stuck, lagging);
     if (bus.brokenCells.length === 0 && lagging.length === 0 && !gone) {
@@ -314,9 +317,9 @@ function read(context: RuleContext, arranged: Arranged): Reading {
       {
         source: TOOL,
         what: "two looks",
-        detail: `${looks.healed.length} of ${looks.brokenBefore} bus links broken ${seconds(looks.intervalMs)} earlier answer again; none broke since`,
+        detail: `${healing.healed.length} of ${looks.brokenBefore} bus links broken ${seconds(looks.intervalMs)} earlier answer again; none broke since`,
       },
-      ...[...looks.busAnswersAgain].map((address) => ({
+      ...healing.busAnswersAgain.map((address) => ({
         source: TOOL,
         what: "TCP probe of the bus port",
         detail: `${address}: no answer in the first look, open now`,

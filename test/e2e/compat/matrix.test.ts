@@ -100,10 +100,7 @@ function alertEvents(watch: Background): AlertEventJson[] {
 }
 
 describe.each(servers.map((server, index) => ({ server, index })))("compatibility: $server", ({ server, index }) => {
-  // One retry, and the table prints both rows: a partition checked after a replica across it took over
-  // is sometimes read as SLOT_OWNERSHIP_CONFLICT instead of NETWORK_PARTITION (seen on 6.2 and 7.4, a
-  // known diagnosis defect, open in the issue tracker); two wrong runs in a row still fail.
-  it("diagnoses every core scenario as it must; preflight, host-audit and watch work", { retry: 1, timeout: 600_000 }, async () => {
+  it("diagnoses every core scenario as it must; preflight, host-audit and watch work", { timeout: 600_000 }, async () => {
     const release = await takeE2eLock();
     const started = Date.now();
     let lab: Lab | null = null;

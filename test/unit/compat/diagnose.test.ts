@@ -78,6 +78,40 @@ describe.each(versions.filter(({ scenarios }) => scenarios.includes("tls-healthy
   });
 });
 
+// The core scenarios' partition once a replica on the majority side took over the slots of node 2, which
+// still claims them on its own side (scripts/record-compat-fixtures.ts, partition-failed-over): right
+// after, from node 2, 5 s later, and with a rule inside the majority lifted between check's two looks
+// (links there answer again while every link across the partition stays cut: no heal of the partition).
+const FAILED_OVER = [
+  "partition-2-4.failed-over",
+  "partition-2-4.failed-over.seed-faulty",
+  "partition-2-4.failed-over.plus-5s",
+  "partition-2-4.failed-over.rule-lifted",
+];
+
+describe.each(versions)("$folder, a partition after a failover across it", ({ folder }) => {
+  it.each(FAILED_OVER)("%s: NETWORK_PARTITION splits {2,5} from {1,3,4,6}; the slots both sides claim follow from it", (name) => {
+    const { diagnosis } = diagnose(loadVersionSnapshot(folder, name));
+    const failover = diagnosis.failovers.find((entry) => entry.oldMaster === node(2));
+    expect({ health: diagnosis.health, phase: diagnosis.phase.name, code: diagnosis.rootCause?.code, summary: diagnosis.rootCause?.summary }).toEqual({
+      health: "critical",
+      phase: "settled",
+      code: "NETWORK_PARTITION",
+      summary: expect.stringContaining(`{${[2, 5].map(node).join(", ")}} | {${[1, 3, 4, 6].map(node).join(", ")}}`),
+    });
+    expect(diagnosis.coRootCauses).toEqual([]);
+    const conflict = diagnosis.consequences.find((finding) => finding.code === "SLOT_OWNERSHIP_CONFLICT");
+    expect([...(conflict?.nodes ?? [])].sort()).toEqual([node(2), failover?.newMaster].sort());
+    expect(diagnosis.otherFindings.map((finding) => finding.code)).not.toContain("NETWORK_PARTITION");
+  });
+
+  it("the partition lifted between the two looks: no partition left, nothing critical", () => {
+    const { diagnosis } = diagnose(loadVersionSnapshot(folder, "partition-2-4.failed-over.healed"));
+    expect(diagnosis.rootCause?.code).not.toBe("NETWORK_PARTITION");
+    expect(diagnosis.health).not.toBe("critical");
+  });
+});
+
 it("has announced addresses on every server but Redis 6.2, and TLS where the server has it", () => {
   const having = (scenario: string): string[] => versions.filter(({ scenarios }) => scenarios.includes(scenario)).map(({ folder }) => folder);
   expect(having("announced-healthy")).toEqual(versions.filter(({ server }) => !isRedis62(server)).map(({ folder }) => folder));
