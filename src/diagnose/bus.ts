@@ -262,8 +262,9 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
   const partition = bigGroups.length >= 2 ? bigGroups.map((group) => group.map((index) => judged[index] as string)) : null;
 
   // Without a partition every node's own cells are judged, not only the nodes no healthy link joins to
-  // the rest: a node cut outbound can still show one peer both ways healthy, a PING to it in flight and
-  // the PONG time gossip carried about it (whole seconds: "1796159531000"), and so sit in the big group.
+  // the rest: a node cut outbound 2.3 s ago still shows a peer healthy both ways, with a PING to it in
+  // flight and a PONG time that gossip carried (whole seconds), and so sits in the big group:
+  //   8e91c0b6... 127.0.0.14:6379@16379 master - 1796162662051 1796162661000 4 connected 12288-16383
   // With a partition a member's failures toward the other side are the partition's, so only nodes left
   // on their own are judged.
   const candidates = partition === null ? judged.map((_, index) => index) : groups.filter((group) => group.length === 1).flat();
@@ -275,7 +276,7 @@ export function readBus(analysis: ClusterAnalysis, answeredBefore: ReadonlySet<s
     const inKnown = knownIn[node] ?? 0;
     const outKnown = knownOut[node] ?? 0;
     // "Most peers" rather than "all": a peer that pinged a moment ago may not show it yet.
-    const probedInbound = inKnown === 0 && outbound.length > 0 && probeNowFiltered(nodeAt.get(address), answeredBefore);
+    const probedInbound = inKnown === 0 && outbound.length > 0 && probedNow.has(address);
     const cutIn = inbound.length * 2 > inKnown || probedInbound;
     const cutOut = outbound.length * 2 > outKnown;
     if (!cutIn && !cutOut) continue;
